@@ -1,0 +1,1 @@
+Console.WriteLine("Winnow benchmarks: see bench/README.md");

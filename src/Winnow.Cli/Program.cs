@@ -1,0 +1,3 @@
+using Winnow.Cli;
+
+return WinnowCli.Run(args);
