@@ -1,0 +1,146 @@
+namespace Winnow.Core.Selection;
+
+/// <summary>
+/// Draws a subset from scored candidates: length-binned top scores, Score+Random, Score-Only, uniform random,
+/// or score-proportional sampling. Deterministic under <see cref="SelectionOptions.Seed"/>.
+/// </summary>
+public static class Selector
+{
+    public static SelectionResult Select(IReadOnlyList<Candidate> candidates, SelectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Budget > candidates.Count)
+            throw new ArgumentException($"The budget ({options.Budget}) is larger than the pool ({candidates.Count} candidates).", nameof(options));
+
+        var rng = new Random(options.Seed);
+        return options.Strategy switch
+        {
+            SelectionStrategy.Random => RandomOnly(candidates, options.Budget, rng),
+            SelectionStrategy.ScoreOnly => ScoreOnly(candidates, options),
+            SelectionStrategy.ScoreRandom => ScoreRandom(candidates, options, rng),
+            SelectionStrategy.Sample => Sample(candidates, options.Budget, rng),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Strategy, "Unknown strategy."),
+        };
+    }
+
+    private static SelectionResult RandomOnly(IReadOnlyList<Candidate> candidates, int budget, Random rng)
+    {
+        var picked = DrawUniform(candidates.Select(c => c.Index).ToList(), budget, rng);
+        return new SelectionResult(picked, 0, picked.Count);
+    }
+
+    private static SelectionResult ScoreOnly(IReadOnlyList<Candidate> candidates, SelectionOptions options)
+    {
+        var scored = candidates.Where(c => !double.IsNaN(c.Score)).ToList();
+        if (scored.Count < options.Budget)
+            throw new ArgumentException($"Score-Only needs {options.Budget} scored candidates, but only {scored.Count} have a score.", nameof(options));
+        var top = LengthBinnedTop(scored, options.Budget, options.Bins);
+        return new SelectionResult(top, top.Count, 0);
+    }
+
+    /// <summary>
+    /// Half from the binned top scores, half uniformly from the base set U (the paper's Score+Random). When U is
+    /// smaller than its half, the rest comes from the scores, so the subset always has exactly the budget.
+    /// </summary>
+    private static SelectionResult ScoreRandom(IReadOnlyList<Candidate> candidates, SelectionOptions options, Random rng)
+    {
+        var baseSet = candidates.Where(c => c.InBaseSet).Select(c => c.Index).ToList();
+        var scored = candidates.Where(c => !c.InBaseSet && !double.IsNaN(c.Score)).ToList();
+        int randomHalf = Math.Min(options.Budget / 2, baseSet.Count);
+        int scoreHalf = options.Budget - randomHalf;
+        if (scored.Count < scoreHalf)
+            throw new ArgumentException(
+                $"Score+Random needs {scoreHalf} scored candidates outside the base set, but only {scored.Count} exist.", nameof(options));
+
+        var top = LengthBinnedTop(scored, scoreHalf, options.Bins);
+        var random = DrawUniform(baseSet, randomHalf, rng);
+        return new SelectionResult(top.Concat(random).ToList(), top.Count, random.Count);
+    }
+
+    /// <summary>
+    /// Sorts by length, cuts into <paramref name="bins"/> bins of equal count, and takes the same number of top
+    /// scorers from each, so short examples do not win by the variance of their mean alone. Bins are as equal as
+    /// integer division allows (the first <c>count % bins</c> bins hold one more); the budget's remainder goes to
+    /// the bins whose next-best candidate scores highest.
+    /// </summary>
+    public static List<int> LengthBinnedTop(IReadOnlyList<Candidate> scored, int budget, int bins)
+    {
+        if (budget > scored.Count)
+            throw new ArgumentException($"Cannot take {budget} from {scored.Count} candidates.", nameof(budget));
+        bins = Math.Max(1, Math.Min(bins, scored.Count));
+
+        // Ties in length are broken by index so the binning is deterministic.
+        var byLength = scored.OrderBy(c => c.Length).ThenBy(c => c.Index).ToArray();
+        var ranked = SplitEven(byLength, bins)
+            .Select(bin => bin.OrderByDescending(c => c.Score).ThenBy(c => c.Index).ToArray())
+            .ToArray();
+
+        var quota = new int[bins];
+        int remaining = budget;
+        // Equal shares first, capped by each bin's size; what a small bin cannot take is passed on.
+        while (remaining > 0)
+        {
+            var open = Enumerable.Range(0, bins).Where(b => quota[b] < ranked[b].Length).ToArray();
+            int share = remaining / open.Length;
+            if (share == 0)
+            {
+                foreach (var b in open.OrderByDescending(b => ranked[b][quota[b]].Score).ThenBy(b => b).Take(remaining))
+                    quota[b]++;
+                break;
+            }
+            foreach (var b in open)
+            {
+                int take = Math.Min(share, ranked[b].Length - quota[b]);
+                quota[b] += take;
+                remaining -= take;
+            }
+        }
+
+        var picked = new List<int>(budget);
+        for (int b = 0; b < bins; b++)
+            picked.AddRange(ranked[b].Take(quota[b]).Select(c => c.Index));
+        return picked;
+    }
+
+    private static IEnumerable<Candidate[]> SplitEven(Candidate[] sorted, int bins)
+    {
+        int start = 0;
+        for (int b = 0; b < bins; b++)
+        {
+            int size = sorted.Length / bins + (b < sorted.Length % bins ? 1 : 0);
+            yield return sorted[start..(start + size)];
+            start += size;
+        }
+    }
+
+    /// <summary>Partial Fisher–Yates: <paramref name="count"/> distinct items, uniformly.</summary>
+    private static List<int> DrawUniform(List<int> items, int count, Random rng)
+    {
+        var pool = items.ToArray();
+        for (int i = 0; i < count; i++)
+        {
+            int j = rng.Next(i, pool.Length);
+            (pool[i], pool[j]) = (pool[j], pool[i]);
+        }
+        return pool.Take(count).ToList();
+    }
+
+    /// <summary>Weighted sampling without replacement (Efraimidis–Spirakis keys u^(1/w)), via Gumbel-top-k in log space.</summary>
+    private static SelectionResult Sample(IReadOnlyList<Candidate> candidates, int budget, Random rng)
+    {
+        var keyed = new List<(double Key, int Index)>(candidates.Count);
+        foreach (var c in candidates)
+        {
+            if (double.IsNaN(c.Score) || c.Score < 0)
+                throw new ArgumentException($"Sampling needs non-negative weights; row {c.Index} has {c.Score}.", nameof(candidates));
+            if (c.Score == 0) continue;
+            double u = 1.0 - rng.NextDouble(); // (0, 1]
+            keyed.Add((Math.Log(c.Score) - Math.Log(-Math.Log(u)), c.Index));
+        }
+        if (keyed.Count < budget)
+            throw new ArgumentException($"Only {keyed.Count} candidates have a positive weight; the budget is {budget}.", nameof(candidates));
+        var picked = keyed.OrderByDescending(k => k.Key).ThenBy(k => k.Index).Take(budget).Select(k => k.Index).ToList();
+        return new SelectionResult(picked, picked.Count, 0);
+    }
+}

@@ -1,0 +1,114 @@
+using Winnow.Core.Selection;
+
+namespace Winnow.Core.Tests.Selection;
+
+public class SelectorTests
+{
+    // 1000 candidates: the first 200 are the base set U (unscored), the rest have lengths 1..800 and random scores.
+    private static List<Candidate> Pool(int seed = 7)
+    {
+        var rng = new Random(seed);
+        var list = new List<Candidate>();
+        for (int i = 0; i < 1000; i++)
+        {
+            bool inBase = i < 200;
+            list.Add(new Candidate(i, Length: 1 + rng.Next(800), Score: inBase ? double.NaN : rng.NextDouble(), InBaseSet: inBase));
+        }
+        return list;
+    }
+
+    [Fact]
+    public void BinningTakesEqualCountsFromEqualSizedLengthBinsAndTheTopOfEach()
+    {
+        var scored = Pool().Where(c => !c.InBaseSet).ToList(); // 800 → 10 bins of 80
+        var picked = Selector.LengthBinnedTop(scored, budget: 50, bins: 10).ToHashSet();
+        Assert.Equal(50, picked.Count);
+
+        var bins = scored.OrderBy(c => c.Length).ThenBy(c => c.Index).Chunk(80).ToArray();
+        Assert.Equal(10, bins.Length);
+        foreach (var bin in bins)
+        {
+            var inBin = bin.Where(c => picked.Contains(c.Index)).ToList();
+            Assert.Equal(5, inBin.Count);
+            // The picked ones are exactly the bin's top 5 scores.
+            var top5 = bin.OrderByDescending(c => c.Score).Take(5).Select(c => c.Index).ToHashSet();
+            Assert.True(top5.SetEquals(inBin.Select(c => c.Index)));
+        }
+    }
+
+    [Fact]
+    public void BinningWithRemainderStillGivesExactBudgetAndNearEqualBins()
+    {
+        var scored = Pool().Where(c => !c.InBaseSet).ToList();
+        var picked = Selector.LengthBinnedTop(scored, budget: 57, bins: 10).ToHashSet();
+        Assert.Equal(57, picked.Count);
+        var counts = scored.OrderBy(c => c.Length).ThenBy(c => c.Index).Chunk(80).Select(b => b.Count(c => picked.Contains(c.Index))).ToArray();
+        Assert.All(counts, n => Assert.InRange(n, 5, 6));
+    }
+
+    [Fact]
+    public void OneBinIsTheGlobalTop()
+    {
+        var scored = Pool().Where(c => !c.InBaseSet).ToList();
+        var picked = Selector.LengthBinnedTop(scored, 30, bins: 1).ToHashSet();
+        var top = scored.OrderByDescending(c => c.Score).Take(30).Select(c => c.Index).ToHashSet();
+        Assert.True(top.SetEquals(picked));
+    }
+
+    [Fact]
+    public void ScoreRandomGivesExactlyNDistinctHalfFromBaseSet()
+    {
+        var pool = Pool();
+        var result = Selector.Select(pool, new SelectionOptions(101, SelectionStrategy.ScoreRandom, seed: 3));
+        Assert.Equal(101, result.Indices.Count);
+        Assert.Equal(101, result.Indices.Distinct().Count());
+        int fromBase = result.Indices.Count(i => pool[i].InBaseSet);
+        Assert.Equal(50, fromBase);
+        Assert.Equal(50, result.FromRandom);
+        Assert.Equal(51, result.FromScores);
+    }
+
+    [Fact]
+    public void SameSeedSameSubsetDifferentSeedDifferentRandomHalf()
+    {
+        var pool = Pool();
+        var a = Selector.Select(pool, new SelectionOptions(100, SelectionStrategy.ScoreRandom, seed: 1));
+        var b = Selector.Select(pool, new SelectionOptions(100, SelectionStrategy.ScoreRandom, seed: 1));
+        var c = Selector.Select(pool, new SelectionOptions(100, SelectionStrategy.ScoreRandom, seed: 2));
+        Assert.Equal(a.Indices, b.Indices);
+        var randomA = a.Indices.Where(i => pool[i].InBaseSet).ToHashSet();
+        var randomC = c.Indices.Where(i => pool[i].InBaseSet).ToHashSet();
+        Assert.False(randomA.SetEquals(randomC));
+        // The score half does not depend on the seed.
+        Assert.True(a.Indices.Where(i => !pool[i].InBaseSet).ToHashSet().SetEquals(c.Indices.Where(i => !pool[i].InBaseSet)));
+    }
+
+    [Fact]
+    public void ScoreOnlyIgnoresUnscoredAndTakesWholeBudgetFromScores()
+    {
+        var pool = Pool();
+        var result = Selector.Select(pool, new SelectionOptions(80, SelectionStrategy.ScoreOnly));
+        Assert.Equal(80, result.FromScores);
+        Assert.DoesNotContain(result.Indices, i => pool[i].InBaseSet);
+    }
+
+    [Fact]
+    public void SampleFavoursHeavyWeightsAndNeverPicksZeroWeight()
+    {
+        var cands = Enumerable.Range(0, 200)
+            .Select(i => new Candidate(i, 10, i < 100 ? 0.0 : (i < 110 ? 100.0 : 1.0), false)).ToList();
+        var result = Selector.Select(cands, new SelectionOptions(20, SelectionStrategy.Sample, seed: 5));
+        Assert.Equal(20, result.Indices.Distinct().Count());
+        Assert.DoesNotContain(result.Indices, i => i < 100);
+        // 10 heavy items carry 1000 of 1090 total weight: all of them should be among 20 draws.
+        Assert.True(result.Indices.Count(i => i < 110) >= 9);
+    }
+
+    [Fact]
+    public void BudgetLargerThanPoolIsAClearError()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Selector.Select(Pool().Take(10).ToList(), new SelectionOptions(11)));
+        Assert.Contains("larger than the pool", ex.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SelectionOptions(0));
+    }
+}
