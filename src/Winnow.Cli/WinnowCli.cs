@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Winnow.Cli.Commands;
 
 namespace Winnow.Cli;
 
@@ -7,6 +8,25 @@ public static class WinnowCli
     public static int Run(string[] args)
     {
         var root = new RootCommand("Winnow: target-aware data selection for fine-tuning (ToV and baselines).");
+        foreach (var command in Commands()) root.Subcommands.Add(command);
+        try
+        {
+            return root.Parse(args).Invoke();
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("winnow: cancelled.");
+            return 130;
+        }
+    }
+
+    private static IEnumerable<Command> Commands()
+    {
+        yield return VersionCommand();
+    }
+
+    private static Command VersionCommand()
+    {
         var version = new Command("version", "Print Winnow's and libtorch's versions.");
         version.SetAction(_ =>
         {
@@ -14,7 +34,6 @@ public static class WinnowCli
             Console.WriteLine(Winnow.Torch.Runtime.TorchRuntime.Describe());
             return 0;
         });
-        root.Subcommands.Add(version);
-        return root.Parse(args).Invoke();
+        return version;
     }
 }
