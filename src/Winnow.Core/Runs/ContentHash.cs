@@ -20,7 +20,7 @@ public static class ContentHash
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var root in paths.Order(StringComparer.Ordinal))
         {
-            var files = Directory.Exists(root)
+            IEnumerable<string> files = Directory.Exists(root)
                 ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
                 : File.Exists(root) ? [root] : throw new FileNotFoundException($"No such file or folder: {root}", root);
             foreach (var file in files)
