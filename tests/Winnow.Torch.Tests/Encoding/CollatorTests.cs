@@ -1,7 +1,7 @@
 using Winnow.Torch.TaskEncoding;
 using static TorchSharp.torch;
 
-namespace Winnow.Torch.Tests.Encoding;
+namespace Winnow.Torch.Tests.TaskEncoding;
 
 public class CollatorTests
 {

@@ -1,7 +1,7 @@
 using Winnow.Core.Data;
 using Winnow.Torch.TaskEncoding;
 
-namespace Winnow.Torch.Tests.Encoding;
+namespace Winnow.Torch.Tests.TaskEncoding;
 
 public class InstructionEncoderTests
 {

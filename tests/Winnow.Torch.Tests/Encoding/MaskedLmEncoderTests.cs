@@ -1,6 +1,6 @@
 using Winnow.Torch.TaskEncoding;
 
-namespace Winnow.Torch.Tests.Encoding;
+namespace Winnow.Torch.Tests.TaskEncoding;
 
 public class MaskedLmEncoderTests
 {
