@@ -15,6 +15,7 @@ public static class WinnowCli
             return 0;
         });
         root.Subcommands.Add(version);
+        root.Subcommands.Add(Commands.InspectCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
