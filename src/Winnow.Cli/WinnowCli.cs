@@ -23,6 +23,7 @@ public static class WinnowCli
     private static IEnumerable<Command> Commands()
     {
         yield return VersionCommand();
+        yield return InspectCommand.Create();
     }
 
     private static Command VersionCommand()

@@ -1,0 +1,83 @@
+using System.Text;
+using Winnow.Core.Data.Readers;
+
+namespace Winnow.Core.Data;
+
+/// <summary>
+/// Picks a file's format. By extension: .parquet → Parquet; .jsonl → JSONL; .json → JSON array when the first
+/// non-blank character is '[', else JSONL; .tsv → FLAN QA TSV when the first non-blank line has exactly three tab
+/// cells and the first holds a space, else CoNLL (GUM's "token TAB type"); .conll/.txt/.iob2/.iob/.bio → CoNLL.
+/// Any other name (e.g. WikiANN's extension-less files) is judged by content: "PAR1" magic → Parquet, '[' → JSON
+/// array, '{' → JSONL, otherwise the .tsv rule.
+/// </summary>
+public static class FormatDetector
+{
+    private static readonly string[] ConllExtensions = [".conll", ".txt", ".iob2", ".iob", ".bio"];
+    private static readonly string[] DataExtensions = [".jsonl", ".json", ".tsv", ".parquet", .. ConllExtensions];
+
+    // Names that sit beside data but are not data (uner-ewt/LICENSE.txt would otherwise read as CoNLL).
+    private static readonly string[] NonDataStems = ["license", "licence", "readme", "copying", "notice", "citation", "changelog", "authors"];
+
+    /// <summary>True when a file found while expanding a folder should be read: a data extension or none, and not a licence/readme.</summary>
+    public static bool IsDataFileName(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (name.StartsWith('.'))
+            return false;
+        var stem = Path.GetFileNameWithoutExtension(name).ToLowerInvariant();
+        if (NonDataStems.Any(stem.StartsWith))
+            return false;
+        var extension = Path.GetExtension(name).ToLowerInvariant();
+        return extension.Length == 0 || DataExtensions.Contains(extension);
+    }
+
+    /// <summary>The format of <paramref name="path"/> (never <see cref="DataFormat.Auto"/>).</summary>
+    public static DataFormat Detect(string path)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        return extension switch
+        {
+            ".parquet" => DataFormat.Parquet,
+            ".jsonl" => DataFormat.Jsonl,
+            ".json" => FirstChar(Head(path)) == '[' ? DataFormat.JsonArray : DataFormat.Jsonl,
+            ".tsv" => TsvKind(Head(path)),
+            _ when ConllExtensions.Contains(extension) => DataFormat.Conll,
+            _ => ByContent(Head(path)),
+        };
+    }
+
+    private static DataFormat ByContent(byte[] head)
+    {
+        if (head.AsSpan().StartsWith("PAR1"u8))
+            return DataFormat.Parquet;
+        return FirstChar(head) switch
+        {
+            '[' => DataFormat.JsonArray,
+            '{' => DataFormat.Jsonl,
+            _ => TsvKind(head),
+        };
+    }
+
+    private static DataFormat TsvKind(byte[] head)
+    {
+        var firstLine = Encoding.UTF8.GetString(head).Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.Trim().Length > 0);
+        var cells = firstLine?.Split('\t');
+        return cells is { Length: 3 } && cells[0].Trim().Contains(' ') ? DataFormat.QaTsv : DataFormat.Conll;
+    }
+
+    private static char? FirstChar(byte[] head)
+    {
+        var text = Encoding.UTF8.GetString(head).TrimStart('\uFEFF');
+        var index = text.AsSpan().IndexOfAnyExcept(" \t\r\n");
+        return index < 0 ? null : text[index];
+    }
+
+    // Sniffing reads a bounded prefix only; the real reader validates the whole file later.
+    private static byte[] Head(string path)
+    {
+        using var stream = DataFiles.OpenRead(path);
+        var buffer = new byte[64 * 1024];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return buffer[..read];
+    }
+}

@@ -1,0 +1,15 @@
+namespace Winnow.Core.Data.Readers;
+
+/// <summary>One reader result: an example (with a base id, made unique later) or the error that spoiled it.</summary>
+internal readonly record struct Parsed(Example? Example, DataFormatException? Error)
+{
+    internal static Parsed Ok(Example example) => new(example, null);
+
+    internal static Parsed Fail(DataFormatException error) => new(null, error);
+}
+
+/// <summary>What a format reader needs to know about the file it reads.</summary>
+internal sealed record ReaderContext(string File, string Source, ReadOptions Options)
+{
+    internal Ner.TagNormalizer Tags { get; } = new(File, Options.TagScheme);
+}

@@ -1,1 +1,0 @@
-namespace Winnow.Core.Tests;

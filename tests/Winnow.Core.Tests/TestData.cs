@@ -1,0 +1,61 @@
+namespace Winnow.Core.Tests;
+
+/// <summary>Paths to the shared real data sets and scratch folders for tests.</summary>
+internal static class TestData
+{
+    private static readonly Lazy<string> Root = new(FindRepoRoot);
+
+    /// <summary>The repository root (the folder holding Winnow.slnx).</summary>
+    public static string RepoRoot => Root.Value;
+
+    /// <summary>A file or folder under ../shared/data.</summary>
+    public static string Shared(string relative) => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data", relative));
+
+    /// <summary>A file or folder under samples/.</summary>
+    public static string Sample(string relative) => Path.Combine(RepoRoot, "samples", relative);
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Winnow.slnx")))
+                return dir.FullName;
+        }
+
+        throw new InvalidOperationException("Winnow.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>A temporary folder deleted when the test ends.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public TempDir() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "winnow-tests-" + Guid.NewGuid().ToString("N"));
+
+    public string File(string name, string content)
+    {
+        var path = System.IO.Path.Combine(Path, name);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        System.IO.File.WriteAllText(path, content);
+        return path;
+    }
+
+    public string Bytes(string name, byte[] content)
+    {
+        var path = System.IO.Path.Combine(Path, name);
+        System.IO.File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
