@@ -1,0 +1,169 @@
+using Winnow.Core.Data;
+using Winnow.Core.Data.Ner;
+using Winnow.Torch.Modeling;
+using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tokenization;
+
+namespace Winnow.Torch.Tasks;
+
+/// <summary>Options for <see cref="TaskModel.Load"/>.</summary>
+public sealed record TaskModelOptions
+{
+    /// <summary>Longest encoded example in tokens; longer ones are truncated by the encoders' rules.</summary>
+    public int MaxLength { get; init; } = 256;
+
+    /// <summary>Seed for whatever the checkpoint does not provide (a fresh NER head).</summary>
+    public long Seed { get; init; }
+
+    public TaskModelOptions Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxLength, 8, nameof(MaxLength));
+        return this;
+    }
+}
+
+/// <summary>Examples encoded for one model, with what could not be encoded and why.</summary>
+public sealed record EncodedSet(
+    IReadOnlyList<EncodedExample> Encoded,
+    IReadOnlyList<Example> Examples,
+    IReadOnlyList<(string Id, string Reason)> Skipped,
+    int TagsMappedToOutside)
+{
+    public int Count => Encoded.Count;
+}
+
+/// <summary>
+/// A base model ready for one task family: the module, its tokenizer, the label set (NER) and the encoder that turns
+/// <see cref="Example"/>s into the shared <see cref="Batch"/> shape. Owns and disposes the model.
+/// </summary>
+public sealed class TaskModel : IDisposable
+{
+    private readonly InstructionEncoder? _instruction;
+    private readonly NerEncoder? _ner;
+
+    private TaskModel(string directory, IPretrainedModel model, WinnowTokenizer tokenizer, TaskKind kind, LabelSet? labels, int maxLength)
+    {
+        Directory = directory;
+        Model = model;
+        Tokenizer = tokenizer;
+        Kind = kind;
+        Labels = labels;
+        Collator = Collator.For(tokenizer);
+        if (kind == TaskKind.Instruction) _instruction = new InstructionEncoder(tokenizer, new InstructionEncodingOptions { MaxLength = maxLength });
+        else _ner = new NerEncoder(tokenizer, labels!, new NerEncodingOptions { MaxLength = maxLength });
+    }
+
+    public string Directory { get; }
+    public IPretrainedModel Model { get; }
+    public WinnowTokenizer Tokenizer { get; }
+    public TaskKind Kind { get; }
+    public LabelSet? Labels { get; }
+    public Collator Collator { get; }
+
+    /// <summary>
+    /// Loads a Hugging Face model folder for <paramref name="kind"/>. Instruction tasks need a causal LM. NER needs
+    /// an encoder: a masked-LM checkpoint gets a fresh token-classification head over <paramref name="labels"/>, a
+    /// token classifier keeps its head unless other labels are given.
+    /// </summary>
+    public static TaskModel Load(string directory, TaskKind kind, LabelSet? labels = null, TaskModelOptions? options = null)
+    {
+        options = (options ?? new TaskModelOptions()).Validate();
+        if (!System.IO.Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"Model folder not found: {directory}");
+        var tokenizer = TokenizerLoader.Load(directory);
+        if (kind == TaskKind.Instruction)
+        {
+            var lm = ModelCheckpoint.Load(directory);
+            if (lm.Family != ModelFamily.CausalLm)
+            {
+                lm.Dispose();
+                throw new ArgumentException($"{directory} holds a {lm.Family} model; instruction tuning needs a causal LM (e.g. `winnow pretrain --family lm`).");
+            }
+            return new TaskModel(directory, lm, tokenizer, kind, null, options.MaxLength);
+        }
+
+        labels ??= LabelsOfCheckpoint(directory)
+            ?? throw new ArgumentException($"{directory} has no NER labels: pass the target data so the label set can be built from it.");
+        var model = ModelCheckpoint.Load(directory, new CheckpointLoadOptions
+        {
+            Head = ModelFamily.TokenClassifier,
+            Labels = labels.Labels,
+            Seed = options.Seed,
+        });
+        return new TaskModel(directory, model, tokenizer, kind, labels, options.MaxLength);
+    }
+
+    /// <summary>The token classifier's labels from config.json's id2label, or null for a masked-LM checkpoint.</summary>
+    private static LabelSet? LabelsOfCheckpoint(string directory)
+    {
+        var config = Path.Combine(directory, ModelCheckpoint.ConfigFile);
+        if (!File.Exists(config)) return null;
+        var text = File.ReadAllText(config);
+        if (!text.Contains("ForTokenClassification", StringComparison.Ordinal)) return null;
+        return LabelSet.Load(config);
+    }
+
+    /// <summary>Encodes every example; the ones that cannot be encoded are listed with their reason, never dropped silently.</summary>
+    public EncodedSet EncodeAll(IEnumerable<Example> examples)
+    {
+        var encoded = new List<EncodedExample>();
+        var kept = new List<Example>();
+        var skipped = new List<(string, string)>();
+        int mapped = 0;
+        foreach (var example in examples)
+        {
+            var result = Encode(example, ref mapped);
+            if (result.Example is { } e)
+            {
+                encoded.Add(e);
+                kept.Add(example);
+            }
+            else skipped.Add((example.Id, result.SkipReason ?? "not encodable"));
+        }
+        return new EncodedSet(encoded, kept, skipped, mapped);
+    }
+
+    public EncodingResult Encode(Example example)
+    {
+        int mapped = 0;
+        return Encode(example, ref mapped);
+    }
+
+    private EncodingResult Encode(Example example, ref int tagsMappedToOutside)
+    {
+        switch (example)
+        {
+            case InstructionExample instruction when _instruction is not null:
+                return _instruction.Encode(instruction);
+            case NerExample ner when _ner is not null:
+                return _ner.Encode(WithKnownTypes(ner, ref tagsMappedToOutside));
+            default:
+                throw new ArgumentException(
+                    $"Example '{example.Id}' from {example.Source} is {example.Kind} data, but the model was loaded for {Kind}.");
+        }
+    }
+
+    /// <summary>
+    /// Entity types the label set does not know become O (counted, and reported by the caller): a pool source with
+    /// extra types should be label-mapped, and the count tells the user when it was not.
+    /// </summary>
+    private NerExample WithKnownTypes(NerExample example, ref int mappedCount)
+    {
+        var labels = Labels!;
+        if (example.Tags.All(t => labels.TryGetId(t, out _))) return example;
+        var tags = new string[example.Tags.Count];
+        for (int i = 0; i < tags.Length; i++)
+        {
+            var tag = example.Tags[i];
+            if (labels.TryGetId(tag, out _)) tags[i] = tag;
+            else
+            {
+                tags[i] = LabelSet.Outside;
+                mappedCount++;
+            }
+        }
+        return example with { Tags = BioTags.Repair(tags) };
+    }
+
+    public void Dispose() => Model.Dispose();
+}
