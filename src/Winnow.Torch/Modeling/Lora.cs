@@ -150,7 +150,7 @@ public static class Lora
         options.Validate();
         if (IsApplied(model)) throw new InvalidOperationException("LoRA is already applied to this model.");
         var targets = options.TargetsFor(model.Family);
-        var generator = new Generator((ulong)options.Seed, CPU);
+        using var generator = new Generator((ulong)options.Seed, CPU);
         var chosen = model.Module.named_modules()
             .Where(nm => nm.module is Linear && Matches(nm.name, targets))
             .Select(nm => (nm.name, linear: (Linear)nm.module))

@@ -296,6 +296,7 @@ public static partial class ModelCheckpoint
             {
                 if (IsAdapterKey(name)) continue;
                 var key = CheckpointKey(model, name);
+                if (!readers.ContainsKey(key) && LegacyLayerNormKey(key) is { } legacy && readers.ContainsKey(legacy)) key = legacy;
                 if (!readers.TryGetValue(key, out var reader))
                 {
                     if (allowMissingHead && model.HeadPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
@@ -312,6 +313,12 @@ public static partial class ModelCheckpoint
         var ignored = readers.Keys.Where(k => !used.Contains(k)).Order(StringComparer.Ordinal).ToList();
         return new CheckpointLoadReport(fresh, ignored);
     }
+
+    /// <summary>Checkpoints converted from TensorFlow BERT name LayerNorm parameters gamma/beta; Hugging Face accepts both.</summary>
+    private static string? LegacyLayerNormKey(string key) =>
+        key.EndsWith("LayerNorm.weight", StringComparison.Ordinal) ? key[..^"weight".Length] + "gamma"
+        : key.EndsWith("LayerNorm.bias", StringComparison.Ordinal) ? key[..^"bias".Length] + "beta"
+        : null;
 
     private static void CopyTensor(SafeTensorsReader reader, string key, Tensor target)
     {

@@ -13,7 +13,7 @@ public static class ModelFactory
     public static IPretrainedModel Create(IModelConfig config, long seed = 0, ScalarType dtype = ScalarType.Float32)
     {
         config.Validate();
-        var generator = new Generator((ulong)seed, CPU);
+        using var generator = new Generator((ulong)seed, CPU);
         IPretrainedModel model = config switch
         {
             LlamaConfig llama => new LlamaForCausalLM(llama, generator),

@@ -171,6 +171,12 @@ public class ForwardTests
         }
         Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         Assert.Equal(outside, DisposeScopeManager.Statistics.CreatedOutsideScopeCount);
+
+        // The instrument is sensitive: one tensor escaping a scope shows up.
+        Tensor escaped;
+        using (NewDisposeScope()) escaped = zeros(1).DetachFromDisposeScope();
+        Assert.Equal(live + 1, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        escaped.Dispose();
         foreach (var p in model.Module.parameters()) p.grad?.zero_();
     }
 
