@@ -56,6 +56,19 @@ public class ForwardTests
         TestModels.AssertClose(TestModels.Values(full), TestModels.Values(model.TargetLogProbs(batch)), 1e-5f);
     }
 
+    [Theory]
+    [MemberData(nameof(AllFamilies))]
+    public void EmptyTargetMaskGivesZerosAndIntegerMasksWork(string kind)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Build(kind);
+        var batch = BatchFor(model);
+        var none = model.TargetLogProbs(batch with { TargetMask = zeros_like(batch.TargetMask) });
+        Assert.All(TestModels.Values(none), v => Assert.Equal(0f, v));
+        var asInt = model.TargetLogProbs(batch with { TargetMask = batch.TargetMask.to_type(ScalarType.Int64) });
+        Assert.Equal(TestModels.Values(model.TargetLogProbs(batch)), TestModels.Values(asInt));
+    }
+
     [Fact]
     public void CausalLmIgnoresLaterTokens()
     {
