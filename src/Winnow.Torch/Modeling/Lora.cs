@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using TorchSharp;
@@ -82,11 +81,15 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
             lora_B.to(weight.dtype);
         }
         lora_dropout = nn.Dropout(options.Dropout);
+        Options = options;
         Scaling = options.Scaling;
         RegisterComponents();
     }
 
     public double Scaling { get; }
+
+    /// <summary>The options this layer was adapted with (rank, alpha, dropout, targets).</summary>
+    public LoraOptions Options { get; }
 
     /// <summary>False: the layer behaves exactly as the base layer.</summary>
     public bool Enabled { get; set; } = true;
@@ -212,14 +215,18 @@ public static class Lora
         }
     }
 
-    /// <summary>Writes <c>adapter_model.safetensors</c> and a PEFT-style <c>adapter_config.json</c> into <paramref name="dir"/>.</summary>
-    public static void SaveAdapter(IPretrainedModel model, string dir, LoraOptions options)
+    /// <summary>
+    /// Writes <c>adapter_model.safetensors</c> and a PEFT-style <c>adapter_config.json</c> into <paramref name="dir"/>;
+    /// <paramref name="options"/> defaults to those the adapters were applied with.
+    /// </summary>
+    public static void SaveAdapter(IPretrainedModel model, string dir, LoraOptions? options = null)
     {
         RequireApplied(model);
+        options ??= Layers(model).First().Layer.Options;
         Directory.CreateDirectory(dir);
         var tensors = AdapterParameters(model).Select(kv => new KeyValuePair<string, Tensor>(PeftPrefix + ModelCheckpoint.CheckpointKey(model, kv.Key), kv.Value));
         SafeTensors.Save(Path.Combine(dir, AdapterWeightsFile), tensors, new Dictionary<string, string> { ["format"] = "pt" });
-        var config = AdapterConfigJson(model, options, Layers(model).Select(l => l.Name));
+        var config = AdapterConfigJson(model, options);
         ModelCheckpoint.WriteAtomically(Path.Combine(dir, AdapterConfigFile), path => File.WriteAllText(path, config.ToJsonString(ModelConfigs.WriteOptions) + "\n"));
     }
 
@@ -287,7 +294,7 @@ public static class Lora
         foreach (var p in model.Module.parameters()) p.requires_grad = true;
     }
 
-    private static JsonObject AdapterConfigJson(IPretrainedModel model, LoraOptions options, IEnumerable<string> layerNames)
+    private static JsonObject AdapterConfigJson(IPretrainedModel model, LoraOptions options)
     {
         var targets = options.TargetsFor(model.Family);
         var o = new JsonObject
@@ -305,7 +312,6 @@ public static class Lora
             ["modules_to_save"] = model.HeadTrainableUnderLora
                 ? new JsonArray(model.HeadPrefixes.Select(p => (JsonNode)JsonValue.Create(p.TrimEnd('.'))!).ToArray())
                 : null,
-            ["winnow_adapted_layers"] = layerNames.Count().ToString(CultureInfo.InvariantCulture),
         };
         return o;
     }

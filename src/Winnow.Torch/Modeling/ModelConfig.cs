@@ -74,7 +74,7 @@ public static class ModelConfigs
         {
             return Parse(json);
         }
-        catch (Exception e) when (e is ModelConfigException or FormatException or InvalidOperationException)
+        catch (Exception e) when (e is ModelConfigException or FormatException or InvalidOperationException or OverflowException)
         {
             throw new CheckpointException(configPath, null, e.Message, e);
         }

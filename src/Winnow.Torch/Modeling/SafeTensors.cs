@@ -226,11 +226,14 @@ public sealed class SafeTensorsReader : IDisposable
         JsonObject json;
         try
         {
-            json = JsonNode.Parse(header) as JsonObject ?? throw new JsonException("header is not a JSON object");
+            // Strict decoding first: JsonNode defers transcoding names, so invalid UTF-8 would surface mid-iteration.
+            var text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(header);
+            json = JsonNode.Parse(text) as JsonObject ?? throw new JsonException("header is not a JSON object");
+            _ = json.Count;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
-            throw new CheckpointException(path, null, $"header is not valid JSON: {e.Message}", e);
+            throw new CheckpointException(path, null, $"header is not valid UTF-8 JSON: {e.Message}", e);
         }
         long dataStart = 8 + (long)headerLength;
         long dataLength = fileLength - dataStart;

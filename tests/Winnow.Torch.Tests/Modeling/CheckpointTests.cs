@@ -249,7 +249,7 @@ public class BadCheckpointTests
         using var dir = new TempDir();
         var path = dir.Sub("g.safetensors");
         File.WriteAllBytes(path, CheckpointTests.Build("{not json!", [0, 0, 0, 0]));
-        Assert.Contains("not valid JSON", Assert.Throws<CheckpointException>(() => SafeTensors.Load(path)).Message);
+        Assert.Contains("not valid UTF-8 JSON", Assert.Throws<CheckpointException>(() => SafeTensors.Load(path)).Message);
     }
 
     [Fact]

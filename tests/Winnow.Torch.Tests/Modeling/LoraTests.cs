@@ -134,7 +134,7 @@ public class LoraTests
         Perturb(model, 11);
         using (no_grad()) model.Module.named_parameters().First(np => np.name == "classifier.bias").parameter.fill_(0.3f);
         var first = Score(model);
-        Lora.SaveAdapter(model, dir.Sub("a"), options);
+        Lora.SaveAdapter(model, dir.Sub("a"));
 
         var header = SafeTensors.ReadHeader(Path.Combine(dir.Sub("a"), Lora.AdapterWeightsFile));
         var keys = header.Entries.Select(e => e.Name).ToList();
