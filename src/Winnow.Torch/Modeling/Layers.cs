@@ -1,0 +1,100 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Winnow.Torch.Modeling;
+
+/// <summary>
+/// A lookup table whose single parameter is a managed field named <c>weight</c>, so its state-dict key
+/// matches Hugging Face's and it converts and ties like any other parameter.
+/// </summary>
+public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
+{
+    private Parameter weight;
+
+    public TokenEmbedding(long count, long dim, double std, Generator? generator) : base(nameof(TokenEmbedding))
+    {
+        weight = new Parameter(empty(count, dim).normal_(0, std, generator), requires_grad: true);
+        RegisterComponents();
+    }
+
+    public Parameter Weight => weight;
+
+    public override Tensor forward(Tensor ids)
+    {
+        using var scope = NewDisposeScope();
+        var flat = weight.index_select(0, ids.reshape(-1));
+        return flat.view([.. ids.shape, weight.shape[1]]).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Root-mean-square norm as Llama uses it: normalise in float32, then scale in the weight's dtype.</summary>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    private Parameter weight;
+    private readonly double _eps;
+
+    public RmsNorm(long dim, double eps) : base(nameof(RmsNorm))
+    {
+        weight = new Parameter(ones(dim), requires_grad: true);
+        _eps = eps;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var x32 = x.to_type(ScalarType.Float32);
+        var normed = x32 * (x32.pow(2).mean([-1L], keepdim: true) + _eps).rsqrt();
+        return (weight * normed.to_type(x.dtype)).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Weight initialisation and tensor plumbing shared by both families.</summary>
+internal static class ModelingOps
+{
+    /// <summary>A bias-free or biased linear layer initialised as Hugging Face does: N(0, std) weights, zero bias.</summary>
+    public static Linear Linear(long inFeatures, long outFeatures, bool bias, double std, Generator? generator)
+    {
+        var linear = nn.Linear(inFeatures, outFeatures, hasBias: bias);
+        using (no_grad())
+        {
+            linear.weight.normal_(0, std, generator);
+            linear.bias?.zero_();
+        }
+        return linear;
+    }
+
+    public static LayerNorm LayerNorm(long dim, double eps) => nn.LayerNorm(dim, eps);
+
+    /// <summary>
+    /// Boolean attention mask [B,1,T,T], true where a query may look at a key. Every query may always see
+    /// itself, so fully padded rows stay finite (their outputs are never read) instead of softmaxing over nothing.
+    /// </summary>
+    public static Tensor AttentionMask(Tensor attentionMask, bool causal)
+    {
+        using var scope = NewDisposeScope();
+        long t = attentionMask.shape[1];
+        var keyReal = attentionMask.to_type(ScalarType.Bool).view(attentionMask.shape[0], 1, 1, t);
+        var self = eye(t, dtype: ScalarType.Bool, device: attentionMask.device);
+        var allowed = causal ? keyReal.logical_and(ones(t, t, dtype: ScalarType.Bool, device: attentionMask.device).tril()) : keyReal;
+        return allowed.logical_or(self).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// log p(target) at the positions <see cref="Batch.TargetMask"/> selects, zero elsewhere. The projection to
+    /// the output vocabulary runs only on the selected rows, so prompt and padding positions cost nothing there.
+    /// </summary>
+    public static Tensor TargetLogProbs(Tensor hidden, Batch batch, Func<Tensor, Tensor> project)
+    {
+        using var scope = NewDisposeScope();
+        long b = hidden.shape[0], t = hidden.shape[1], h = hidden.shape[2];
+        var index = batch.TargetMask.to_type(ScalarType.Bool).reshape(-1).nonzero().squeeze(1);
+        var rows = hidden.reshape(b * t, h).index_select(0, index);
+        var logProbs = project(rows).to_type(ScalarType.Float32).log_softmax(-1);
+        var targets = batch.Targets.reshape(-1).index_select(0, index).to_type(ScalarType.Int64).unsqueeze(1);
+        var picked = logProbs.gather(1, targets).squeeze(1);
+        var result = zeros(b * t, dtype: ScalarType.Float32, device: hidden.device).index_copy(0, index, picked);
+        return result.view(b, t).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,75 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Winnow.Torch.Modeling;
+
+/// <summary>Builds a freshly initialised model of the family a config describes.</summary>
+public static class ModelFactory
+{
+    /// <summary>
+    /// Deterministic for a given <paramref name="seed"/>: initialisation draws from a private generator, never
+    /// the global one. The model is built in float32 and converted when <paramref name="dtype"/> says otherwise.
+    /// </summary>
+    public static IPretrainedModel Create(IModelConfig config, long seed = 0, ScalarType dtype = ScalarType.Float32)
+    {
+        config.Validate();
+        using var generator = new Generator((ulong)seed, CPU);
+        IPretrainedModel model = config switch
+        {
+            LlamaConfig llama => new LlamaForCausalLM(llama, generator),
+            BertConfig { Head: ModelFamily.MaskedLm } bert => new BertForMaskedLM(bert, generator),
+            BertConfig bert => new BertForTokenClassification(bert, generator),
+            _ => throw new ModelConfigException($"No model for config type {config.GetType().Name}."),
+        };
+        if (dtype != ScalarType.Float32) model.Module.to(dtype);
+        return model;
+    }
+}
+
+/// <summary>Named sizes for self-made base models, small enough to pretrain and fine-tune on a CPU.</summary>
+public static class ModelPresets
+{
+    public static IReadOnlyList<string> Names { get; } = ["tiny", "small"];
+
+    /// <summary>A Llama config: tiny = 128 hidden, 2 layers, 4 heads (2 kv), small = 256 hidden, 4 layers, 8 heads (4 kv).</summary>
+    public static LlamaConfig Llama(string preset, int vocabSize) => preset switch
+    {
+        "tiny" => new LlamaConfig
+        {
+            VocabSize = vocabSize, HiddenSize = 128, IntermediateSize = 344, NumHiddenLayers = 2,
+            NumAttentionHeads = 4, NumKeyValueHeads = 2, MaxPositionEmbeddings = 512, TieWordEmbeddings = true,
+            RmsNormEps = 1e-5, PadTokenId = null, BosTokenId = null, EosTokenId = null,
+        },
+        "small" => new LlamaConfig
+        {
+            VocabSize = vocabSize, HiddenSize = 256, IntermediateSize = 688, NumHiddenLayers = 4,
+            NumAttentionHeads = 8, NumKeyValueHeads = 4, MaxPositionEmbeddings = 1024, TieWordEmbeddings = true,
+            RmsNormEps = 1e-5, PadTokenId = null, BosTokenId = null, EosTokenId = null,
+        },
+        _ => throw UnknownPreset(preset),
+    };
+
+    /// <summary>
+    /// A BERT config: tiny = 128 hidden, 2 layers, 4 heads; small = 256 hidden, 4 layers, 4 heads.
+    /// <paramref name="labels"/> given: a token classifier over them; null: a masked LM (for pretraining the body).
+    /// </summary>
+    public static BertConfig Bert(string preset, int vocabSize, IReadOnlyList<string>? labels = null, int padTokenId = 0)
+    {
+        var (hidden, layers, heads, intermediate) = preset switch
+        {
+            "tiny" => (128, 2, 4, 512),
+            "small" => (256, 4, 4, 1024),
+            _ => throw UnknownPreset(preset),
+        };
+        return new BertConfig
+        {
+            VocabSize = vocabSize, HiddenSize = hidden, NumHiddenLayers = layers, NumAttentionHeads = heads,
+            IntermediateSize = intermediate, MaxPositionEmbeddings = 512, PadTokenId = padTokenId,
+            Head = labels is null ? ModelFamily.MaskedLm : ModelFamily.TokenClassifier,
+            Labels = labels ?? ["LABEL_0", "LABEL_1"],
+        };
+    }
+
+    private static ArgumentException UnknownPreset(string preset) =>
+        new($"Unknown model preset '{preset}': expected one of {string.Join(", ", Names)}.", nameof(preset));
+}

@@ -1,0 +1,279 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Winnow.Torch.Modeling;
+
+/// <summary>One tensor's entry in a safetensors header.</summary>
+public sealed record SafeTensorEntry(string Name, string DType, long[] Shape, long Begin, long End)
+{
+    public long ByteLength => End - Begin;
+}
+
+/// <summary>
+/// Reads and writes the safetensors format (https://github.com/huggingface/safetensors): an 8-byte
+/// little-endian header length, a JSON header mapping names to dtype/shape/data_offsets (plus optional
+/// string-to-string <c>__metadata__</c>), padded with spaces to a multiple of 8, then the raw little-endian data.
+/// Written here by hand because no safetensors package exists for .NET in this project's feed.
+/// </summary>
+public static class SafeTensors
+{
+    private const string MetadataKey = "__metadata__";
+
+    private static readonly Dictionary<string, (ScalarType Type, int Size)> DTypes = new()
+    {
+        ["F64"] = (ScalarType.Float64, 8),
+        ["F32"] = (ScalarType.Float32, 4),
+        ["F16"] = (ScalarType.Float16, 2),
+        ["BF16"] = (ScalarType.BFloat16, 2),
+        ["I64"] = (ScalarType.Int64, 8),
+        ["I32"] = (ScalarType.Int32, 4),
+        ["I16"] = (ScalarType.Int16, 2),
+        ["I8"] = (ScalarType.Int8, 1),
+        ["U8"] = (ScalarType.Byte, 1),
+        ["BOOL"] = (ScalarType.Bool, 1),
+    };
+
+    public static string DTypeName(ScalarType type) =>
+        DTypes.FirstOrDefault(kv => kv.Value.Type == type).Key
+        ?? throw new ArgumentException($"safetensors has no code for {type}.", nameof(type));
+
+    public static ScalarType ScalarTypeOf(string dtype) =>
+        DTypes.TryGetValue(dtype, out var t) ? t.Type : throw new ArgumentException($"Unknown safetensors dtype '{dtype}'.", nameof(dtype));
+
+    /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/> via a temporary file and a rename, so readers never see half a file.</summary>
+    public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var list = tensors.ToList();
+        var header = BuildHeader(list, metadata, out var totalData);
+        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                Span<byte> lengthBytes = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(lengthBytes, (ulong)header.Length);
+                stream.Write(lengthBytes);
+                stream.Write(header);
+                foreach (var (_, tensor) in list) WriteData(stream, tensor);
+                if (stream.Position != 8 + header.Length + totalData)
+                    throw new InvalidOperationException("safetensors writer wrote an unexpected number of bytes.");
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>The header entries of a file, validated against the file's length.</summary>
+    public static (IReadOnlyList<SafeTensorEntry> Entries, IReadOnlyDictionary<string, string> Metadata) ReadHeader(string path)
+    {
+        using var reader = SafeTensorsReader.Open(path);
+        return (reader.Entries, reader.Metadata);
+    }
+
+    /// <summary>Every tensor in the file, in its stored dtype (or converted to <paramref name="dtype"/>).</summary>
+    public static Dictionary<string, Tensor> Load(string path, ScalarType? dtype = null)
+    {
+        using var reader = SafeTensorsReader.Open(path);
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var entry in reader.Entries) result[entry.Name] = reader.Read(entry.Name, dtype);
+        return result;
+    }
+
+    internal static (ScalarType Type, int Size) Lookup(string dtype) =>
+        DTypes.TryGetValue(dtype, out var t) ? t : throw new KeyNotFoundException(dtype);
+
+    internal static bool IsKnown(string dtype) => DTypes.ContainsKey(dtype);
+
+    private static byte[] BuildHeader(List<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata, out long totalData)
+    {
+        var json = new JsonObject();
+        if (metadata is { Count: > 0 })
+        {
+            var meta = new JsonObject();
+            foreach (var (k, v) in metadata) meta[k] = v;
+            json[MetadataKey] = meta;
+        }
+        long offset = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in tensors)
+        {
+            if (name == MetadataKey || !seen.Add(name)) throw new ArgumentException($"Duplicate or reserved tensor name '{name}'.", nameof(tensors));
+            long bytes = tensor.numel() * tensor.ElementSize;
+            json[name] = new JsonObject
+            {
+                ["dtype"] = DTypeName(tensor.dtype),
+                ["shape"] = new JsonArray(tensor.shape.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
+                ["data_offsets"] = new JsonArray(JsonValue.Create(offset), JsonValue.Create(offset + bytes)),
+            };
+            offset += bytes;
+        }
+        totalData = offset;
+        var text = json.ToJsonString();
+        int padded = (Encoding.UTF8.GetByteCount(text) + 7) / 8 * 8;
+        var header = Enumerable.Repeat((byte)' ', padded).ToArray();
+        Encoding.UTF8.GetBytes(text, header);
+        return header;
+    }
+
+    private static void WriteData(Stream stream, Tensor tensor)
+    {
+        using var scope = NewDisposeScope();
+        // The bytes span aliases the tensor's CPU storage, so it must be contiguous and on the CPU.
+        var cpu = tensor.detach().cpu().contiguous();
+        if (cpu.numel() == 0) return;
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors data is little-endian.");
+        stream.Write(cpu.bytes);
+    }
+}
+
+/// <summary>
+/// An open safetensors file whose header has been validated; tensors are read one at a time so a large
+/// checkpoint never needs two copies in memory.
+/// </summary>
+public sealed class SafeTensorsReader : IDisposable
+{
+    /// <summary>Headers larger than this are treated as corrupt rather than allocated.</summary>
+    private const long MaxHeaderBytes = 100L * 1024 * 1024;
+
+    private readonly FileStream _stream;
+    private readonly long _dataStart;
+    private readonly Dictionary<string, SafeTensorEntry> _byName;
+
+    private SafeTensorsReader(string path, FileStream stream, long dataStart, List<SafeTensorEntry> entries, Dictionary<string, string> metadata)
+    {
+        Path = path;
+        _stream = stream;
+        _dataStart = dataStart;
+        Entries = entries;
+        Metadata = metadata;
+        _byName = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+    }
+
+    public string Path { get; }
+
+    public IReadOnlyList<SafeTensorEntry> Entries { get; }
+
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    public bool Contains(string name) => _byName.ContainsKey(name);
+
+    public SafeTensorEntry Entry(string name) =>
+        _byName.TryGetValue(name, out var e) ? e : throw new CheckpointException(Path, name, "not in this file.");
+
+    public static SafeTensorsReader Open(string path)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException(path, null, $"cannot open: {e.Message}", e);
+        }
+        try
+        {
+            var (dataStart, entries, metadata) = ParseHeader(path, stream);
+            return new SafeTensorsReader(path, stream, dataStart, entries, metadata);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads one tensor; converts to <paramref name="dtype"/> when given.</summary>
+    public Tensor Read(string name, ScalarType? dtype = null)
+    {
+        var entry = Entry(name);
+        var (type, _) = SafeTensors.Lookup(entry.DType);
+        using var scope = torch.NewDisposeScope();
+        var tensor = torch.empty(entry.Shape, type);
+        if (entry.ByteLength > 0)
+        {
+            if (entry.ByteLength > int.MaxValue) throw new CheckpointException(Path, name, "tensors over 2 GiB are not supported.");
+            var buffer = new byte[entry.ByteLength];
+            _stream.Seek(_dataStart + entry.Begin, SeekOrigin.Begin);
+            _stream.ReadExactly(buffer);
+            tensor.bytes = buffer;
+        }
+        if (dtype is { } target && target != type) tensor = tensor.to_type(target);
+        return tensor.MoveToOuterDisposeScope();
+    }
+
+    public void Dispose() => _stream.Dispose();
+
+    private static (long DataStart, List<SafeTensorEntry> Entries, Dictionary<string, string> Metadata) ParseHeader(string path, FileStream stream)
+    {
+        long fileLength = stream.Length;
+        if (fileLength < 8) throw new CheckpointException(path, null, $"truncated: {fileLength} bytes, shorter than the 8-byte header length.");
+        Span<byte> lengthBytes = stackalloc byte[8];
+        stream.ReadExactly(lengthBytes);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength > (ulong)(fileLength - 8))
+            throw new CheckpointException(path, null, $"header length {headerLength} runs past the end of the file ({fileLength} bytes): truncated or not a safetensors file.");
+        if (headerLength > MaxHeaderBytes) throw new CheckpointException(path, null, $"header length {headerLength} is implausibly large.");
+        var header = new byte[headerLength];
+        stream.ReadExactly(header);
+        JsonObject json;
+        try
+        {
+            // Strict decoding first: JsonNode defers transcoding names, so invalid UTF-8 would surface mid-iteration.
+            var text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(header);
+            json = JsonNode.Parse(text) as JsonObject ?? throw new JsonException("header is not a JSON object");
+            _ = json.Count;
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            throw new CheckpointException(path, null, $"header is not valid UTF-8 JSON: {e.Message}", e);
+        }
+        long dataStart = 8 + (long)headerLength;
+        long dataLength = fileLength - dataStart;
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var entries = new List<SafeTensorEntry>();
+        foreach (var (name, node) in json)
+        {
+            if (name == "__metadata__")
+            {
+                if (node is JsonObject meta)
+                    foreach (var (k, v) in meta) metadata[k] = v?.ToString() ?? "";
+                continue;
+            }
+            entries.Add(ParseEntry(path, name, node, dataLength));
+        }
+        return (dataStart, entries, metadata);
+    }
+
+    private static SafeTensorEntry ParseEntry(string path, string name, JsonNode? node, long dataLength)
+    {
+        try
+        {
+            var obj = node as JsonObject ?? throw new FormatException("entry is not an object");
+            var dtype = obj["dtype"]?.GetValue<string>() ?? throw new FormatException("no dtype");
+            if (!SafeTensors.IsKnown(dtype)) throw new CheckpointException(path, name, $"unknown or unsupported dtype '{dtype}'.");
+            var shape = (obj["shape"] as JsonArray ?? throw new FormatException("no shape")).Select(d => d!.GetValue<long>()).ToArray();
+            var offsets = obj["data_offsets"] as JsonArray ?? throw new FormatException("no data_offsets");
+            if (offsets.Count != 2) throw new FormatException("data_offsets must have two numbers");
+            long begin = offsets[0]!.GetValue<long>(), end = offsets[1]!.GetValue<long>();
+            if (shape.Any(d => d < 0)) throw new FormatException("negative dimension");
+            long expected = shape.Aggregate(1L, (a, d) => checked(a * d)) * SafeTensors.Lookup(dtype).Size;
+            if (begin < 0 || end < begin || end > dataLength)
+                throw new CheckpointException(path, name, $"data_offsets [{begin}, {end}] lie outside the {dataLength} data bytes: truncated file?");
+            if (end - begin != expected)
+                throw new CheckpointException(path, name, $"holds {end - begin} bytes but {dtype}[{string.Join(",", shape)}] needs {expected}.");
+            return new SafeTensorEntry(name, dtype, shape, begin, end);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException or JsonException)
+        {
+            throw new CheckpointException(path, name, $"malformed header entry: {e.Message}", e);
+        }
+    }
+}
