@@ -141,36 +141,50 @@ public sealed class Trainer : IDisposable
 
     private EpochResult RunPass(IEnumerable<Batch> batches, EpochSettings settings, IProgress<TrainingProgress>? progress, CancellationToken ct, int skipBatches, Action? afterStep)
     {
-        int steps = 0, skipped = 0, consumed = 0;
+        int steps = 0, skippedBatches = 0;
         double lossSum = 0;
         bool completed = true;
         _module.train();
         try
         {
             using var enumerator = batches.GetEnumerator();
+            if (!Skip(enumerator, skipBatches)) return new EpochResult(0, 0, double.NaN, true);
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
-                if (settings.MaxSteps is { } max && steps >= max) { completed = !HasMore(enumerator); break; }
-                if (settings.AdvanceSchedule && IsFinished) { completed = !HasMore(enumerator); break; }
-                // The enumerator advances inside the step's scope so a lazily collated batch is freed with the step.
-                using var scope = NewDisposeScope();
-                if (!enumerator.MoveNext()) break;
-                if (consumed++ < skipBatches) continue;
-                var outcome = Step(enumerator.Current, settings);
-                if (settings.AdvanceSchedule) State = State with { BatchInEpoch = State.BatchInEpoch + 1 };
-                if (outcome is null) { skipped++; continue; }
-                steps++;
-                lossSum += outcome.Loss;
-                progress?.Report(outcome);
-                afterStep?.Invoke();
+                if ((settings.MaxSteps is { } max && steps >= max) || (settings.AdvanceSchedule && IsFinished))
+                {
+                    completed = !HasMore(enumerator);
+                    break;
+                }
+                var outcome = Step(enumerator, settings);
+                skippedBatches += outcome.SkippedBatches;
+                if (outcome.Progress is { } done)
+                {
+                    steps++;
+                    lossSum += done.Loss;
+                    progress?.Report(done);
+                    afterStep?.Invoke();
+                }
+                if (outcome.Exhausted) break;
             }
         }
         finally
         {
             _module.eval();
         }
-        return new EpochResult(steps, skipped, steps > 0 ? lossSum / steps : double.NaN, completed);
+        return new EpochResult(steps, skippedBatches, steps > 0 ? lossSum / steps : double.NaN, completed);
+    }
+
+    // Passes over batches a resumed epoch already trained on; false when the epoch has no more.
+    private static bool Skip(IEnumerator<Batch> enumerator, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            using var scope = NewDisposeScope();
+            if (!enumerator.MoveNext()) return false;
+        }
+        return true;
     }
 
     // Whether an enumerator that stopped early had batches left; peeks inside a scope so a lazy batch is freed.
@@ -180,34 +194,68 @@ public sealed class Trainer : IDisposable
         return enumerator.MoveNext();
     }
 
-    /// <summary>One optimizer step on <paramref name="batch"/>; null when the batch has nothing to predict.</summary>
-    private TrainingProgress? Step(Batch batch, EpochSettings settings)
+    /// <summary>
+    /// One optimizer step over up to <see cref="TrainingOptions.GradientAccumulationSteps"/> batches. Each batch's
+    /// Eq. 7 mean is back-propagated times its example count and the summed gradient divided by the step's example
+    /// count, so the step follows Eq. 7 over all its examples whatever the batch sizes.
+    /// </summary>
+    private StepOutcome Step(IEnumerator<Batch> enumerator, EpochSettings settings)
     {
         var clock = Stopwatch.StartNew();
         double lr = settings.FixedLearningRate ?? CurrentLearningRate * settings.LearningRateScale;
+        int batches = 0, skipped = 0;
+        long examples = 0, tokens = 0;
+        double lossTimesExamples = 0;
+        bool exhausted = false;
+        using var stepScope = NewDisposeScope();
         Optimizer.ZeroGrad();
         try
         {
-            var loss = Losses.MeanExampleLoss(_model.TargetLogProbs(batch), batch.TargetMask);
-            if (loss.IncludedExamples == 0) return null;
-            double lossValue = loss.Value.item<float>();
-            if (!double.IsFinite(lossValue)) throw new TrainingDivergedException(State.GlobalStep, "loss", lossValue);
-            loss.Value.backward();
+            while (batches < Options.GradientAccumulationSteps)
+            {
+                // The enumerator advances inside the batch's scope, so a lazily collated batch and the forward
+                // pass's tensors are freed before the next batch of the step.
+                using var batchScope = NewDisposeScope();
+                if (!enumerator.MoveNext()) { exhausted = true; break; }
+                batches++;
+                var batch = enumerator.Current;
+                tokens += batch.AttentionMask.sum().item<long>();
+                var loss = Losses.MeanExampleLoss(_model.TargetLogProbs(batch), batch.TargetMask);
+                if (loss.IncludedExamples == 0) { skipped++; continue; }
+                double value = loss.Value.item<float>();
+                if (!double.IsFinite(value)) throw new TrainingDivergedException(State.GlobalStep, "loss", value);
+                loss.Value.mul(loss.IncludedExamples).backward();
+                examples += loss.IncludedExamples;
+                lossTimesExamples += value * loss.IncludedExamples;
+            }
+            if (settings.AdvanceSchedule) State = State with { BatchInEpoch = State.BatchInEpoch + batches };
+            if (examples == 0) return new StepOutcome(null, skipped, exhausted);
+            ScaleGradients(1.0 / examples);
             double gradNorm = Options.MaxGradNorm is { } maxNorm
                 ? GradientClipping.ClipByGlobalNorm(_trainable, maxNorm)
                 : GradientClipping.GlobalNorm(_trainable);
             if (!double.IsFinite(gradNorm)) throw new TrainingDivergedException(State.GlobalStep, "gradient norm", gradNorm);
             Optimizer.Step(lr);
-            long tokens = batch.AttentionMask.sum().item<long>();
             if (settings.AdvanceSchedule) State = State with { GlobalStep = State.GlobalStep + 1 };
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-            return new TrainingProgress(State.GlobalStep, TotalSteps, State.Epoch, lossValue, lr, gradNorm, tokens / seconds);
+            var progress = new TrainingProgress(State.GlobalStep, TotalSteps, State.Epoch, lossTimesExamples / examples, lr, gradNorm, tokens / seconds);
+            return new StepOutcome(progress, skipped, exhausted);
         }
         finally
         {
             Optimizer.ZeroGrad();
         }
     }
+
+    private void ScaleGradients(double factor)
+    {
+        if (factor == 1.0) return;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        foreach (var grad in _trainable.Select(p => p.grad).OfType<Tensor>()) grad.mul_(factor);
+    }
+
+    private sealed record StepOutcome(TrainingProgress? Progress, int SkippedBatches, bool Exhausted);
 
     private void MaybeCheckpointEverySteps(Action<string>? saveModel, List<string> checkpoints)
     {

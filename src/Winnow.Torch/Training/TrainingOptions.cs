@@ -29,6 +29,12 @@ public sealed record TrainingOptions
     /// <summary>Examples per batch, used by <see cref="BatchSource.FromExamples{T}"/>.</summary>
     public int BatchSize { get; init; } = 8;
 
+    /// <summary>
+    /// Batches whose gradients are summed into one optimizer step (LESS reaches its batch of 128 this way). The
+    /// step's loss is Eq. 7 over all the step's examples; an epoch's last step may take fewer batches.
+    /// </summary>
+    public int GradientAccumulationSteps { get; init; } = 1;
+
     /// <summary>Seeds libtorch's generator (dropout) and the example shuffle.</summary>
     public int Seed { get; init; } = 42;
 
@@ -55,6 +61,7 @@ public sealed record TrainingOptions
         if (MaxGradNorm is { } n && !(n > 0)) errors.Add($"MaxGradNorm must be positive, or null to turn clipping off (got {n}).");
         if (Epochs < 1) errors.Add($"Epochs must be >= 1 (got {Epochs}).");
         if (MaxSteps is < 1) errors.Add($"MaxSteps must be >= 1 (got {MaxSteps}).");
+        if (GradientAccumulationSteps < 1) errors.Add($"GradientAccumulationSteps must be >= 1 (got {GradientAccumulationSteps}).");
         if (BatchSize < 1) errors.Add($"BatchSize must be >= 1 (got {BatchSize}).");
         if (CheckpointEverySteps is < 1) errors.Add($"CheckpointEverySteps must be >= 1 (got {CheckpointEverySteps}).");
         if ((CheckpointEachEpoch || CheckpointEverySteps is not null) && string.IsNullOrWhiteSpace(CheckpointDirectory))
@@ -63,11 +70,17 @@ public sealed record TrainingOptions
         return this;
     }
 
+    /// <summary>Optimizer steps per epoch of <paramref name="batchesPerEpoch"/> batches.</summary>
+    public int StepsPerEpoch(int batchesPerEpoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchesPerEpoch);
+        return (batchesPerEpoch + GradientAccumulationSteps - 1) / GradientAccumulationSteps;
+    }
+
     /// <summary>Optimizer steps a run makes with <paramref name="batchesPerEpoch"/> batches per epoch.</summary>
     public int TotalSteps(int batchesPerEpoch)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchesPerEpoch);
-        long byEpochs = (long)Epochs * batchesPerEpoch;
+        long byEpochs = (long)Epochs * StepsPerEpoch(batchesPerEpoch);
         return (int)Math.Min(MaxSteps ?? long.MaxValue, Math.Min(byEpochs, int.MaxValue));
     }
 

@@ -4,7 +4,7 @@ namespace Winnow.Torch.Training;
 /// <param name="Step">1-based count of optimizer steps taken so far in the run.</param>
 /// <param name="TotalSteps">Steps the schedule is sized for.</param>
 /// <param name="Epoch">0-based epoch.</param>
-/// <param name="Loss">The batch's Eq. 7 loss.</param>
+/// <param name="Loss">Eq. 7 over the step's examples (all its accumulated batches).</param>
 /// <param name="LearningRate">The rate this step used (schedule × scale).</param>
 /// <param name="GradNorm">Global gradient norm before clipping.</param>
 /// <param name="TokensPerSecond">Input tokens (attention mask) per second over the step.</param>

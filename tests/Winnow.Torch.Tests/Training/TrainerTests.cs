@@ -3,12 +3,13 @@ using TorchSharp.Modules;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tests.TestSupport;
 using Winnow.Torch.Training;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Winnow.Torch.Tests.Training;
 
 [Collection(TorchSerialCollection.Name)]
-public class TrainerTests
+public class TrainerTests(ITestOutputHelper output)
 {
     private static readonly TrainingOptions Fast = new()
     {
@@ -19,8 +20,10 @@ public class TrainerTests
     };
 
     [Fact]
-    public void OverfitsAHandfulOfExamplesFiveFoldIn200Steps()
+    public void OverfitsAHandfulOfExamplesTwentyFoldIn200Steps()
     {
+        // One thread: libtorch's intra-op pool only adds overhead on tensors this small.
+        using var threads = new SingleThreaded();
         var examples = TinyData.Sequences(4, seed: 3);
         using var model = new TinyTokenModel();
         var options = Fast with { Epochs = 200, LearningRate = 2e-2, WarmupSteps = 5 };
@@ -31,8 +34,9 @@ public class TrainerTests
         var result = trainer.Fit(source);
 
         double after = BatchLoss(model, examples);
+        output.WriteLine($"loss {before:F4} -> {after:F4} ({before / after:F1}x)");
         Assert.Equal(200, result.FinalState.GlobalStep);
-        Assert.True(after * 5 <= before, $"loss {before:F4} -> {after:F4}, expected at least a 5x drop");
+        Assert.True(after * 20 <= before, $"loss {before:F4} -> {after:F4}, expected at least a 20x drop (about 300x seen)");
     }
 
     [Fact]
@@ -103,6 +107,40 @@ public class TrainerTests
         Assert.All(moments, m => Assert.Equal(2, m.Step));
         Assert.True(File.Exists(Path.Combine(result.Checkpoints[1], "model.txt")));
         Assert.Equal(trainer.GetAdamMoments().Select(m => m.Step), Enumerable.Repeat(4L, moments.Count));
+    }
+
+    [Fact]
+    public void AccumulatedBatchesGiveTheStepOfOneBigBatch()
+    {
+        // Uneven halves (5 + 3) would weigh examples wrongly under a mean of batch means; Eq. 7 over the step must not.
+        var examples = TinyData.Sequences(8);
+        var big = Fast with { BatchSize = 8, Epochs = 3 };
+        var accumulated = Fast with { BatchSize = 5, GradientAccumulationSteps = 2, Epochs = 3 };
+
+        var one = TrainUnshuffled(examples, big);
+        var two = TrainUnshuffled(examples, accumulated);
+
+        foreach (var name in one.Keys)
+            for (int i = 0; i < one[name].Length; i++) Assert.Equal(one[name][i], two[name][i], 4);
+    }
+
+    [Fact]
+    public void AccumulationCountsOptimizerStepsNotBatches()
+    {
+        var options = Fast with { GradientAccumulationSteps = 4, Epochs = 2 };
+        Assert.Equal(3, options.StepsPerEpoch(10));
+        Assert.Equal(6, options.TotalSteps(10));
+        var examples = TinyData.Sequences(10);
+        using var model = new TinyTokenModel();
+        var source = BatchSource.FromExamples(examples, 1, TinyData.Collate, seed: 1);
+        using var trainer = Trainer.Create(model, options, source);
+        var progress = new RecordingProgress<TrainingProgress>();
+
+        var result = trainer.Fit(source, progress);
+
+        Assert.Equal(6, progress.Reports.Count);
+        Assert.Equal(new TrainerState(6, 2, 0, 6), result.FinalState);
+        Assert.All(trainer.GetAdamMoments(), m => Assert.Equal(6, m.Step));
     }
 
     [Fact]
@@ -281,6 +319,15 @@ public class TrainerTests
     {
         using var model = new TinyTokenModel();
         var source = Source(examples, options);
+        using var trainer = Trainer.Create(model, options, source);
+        trainer.Fit(source);
+        return model.Snapshot();
+    }
+
+    private static Dictionary<string, float[]> TrainUnshuffled(IReadOnlyList<TinyExample> examples, TrainingOptions options)
+    {
+        using var model = new TinyTokenModel();
+        var source = BatchSource.FromExamples(examples, options.BatchSize, TinyData.Collate, options.Seed, shuffle: false);
         using var trainer = Trainer.Create(model, options, source);
         trainer.Fit(source);
         return model.Snapshot();
