@@ -33,11 +33,27 @@ public sealed class Evaluator
         IProgress<EvaluationProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var tokens = CollectInOrder(StreamTokenLogProbs(batches, ids, cancellationToken), exampleCount, progress);
-        var losses = tokens.Select(t => t.ToLoss()).ToArray();
-        var included = losses.Where(l => l.PredictedTokens > 0).ToArray();
-        double mean = included.Length == 0 ? double.NaN : included.Average(l => l.Loss);
-        return new EvaluationResult(mean, included.Length, losses.Length - included.Length, losses, includeTokenLogProbs ? tokens : null);
+        ArgumentOutOfRangeException.ThrowIfNegative(exampleCount);
+        var losses = new ExampleLoss?[exampleCount];
+        // Token arrays are only kept when asked for: over a whole pool they dwarf the per-example results.
+        var tokens = includeTokenLogProbs ? new ExampleTokenLogProbs[exampleCount] : null;
+        int batchCount = 0, seen = 0;
+        foreach (var batch in StreamTokenLogProbs(batches, ids, cancellationToken))
+        {
+            foreach (var result in batch)
+            {
+                if (result.Index < 0 || result.Index >= exampleCount)
+                    throw new ArgumentException($"Example index {result.Index} is outside 0..{exampleCount - 1}.");
+                if (losses[result.Index] is not null) throw new ArgumentException($"Example index {result.Index} appears twice.");
+                losses[result.Index] = result.ToLoss();
+                if (tokens is not null) tokens[result.Index] = result;
+            }
+            seen += batch.Count;
+            progress?.Report(new EvaluationProgress(++batchCount, seen));
+        }
+        int missing = Array.FindIndex(losses, s => s is null);
+        if (missing >= 0) throw new ArgumentException($"Example {missing} was in no batch ({exampleCount - seen} missing).");
+        return Summarize(losses!, tokens);
     }
 
     /// <summary>
@@ -75,25 +91,10 @@ public sealed class Evaluator
         return ids[index];
     }
 
-    private static ExampleTokenLogProbs[] CollectInOrder(IEnumerable<IReadOnlyList<ExampleTokenLogProbs>> stream, int exampleCount, IProgress<EvaluationProgress>? progress)
+    private static EvaluationResult Summarize(ExampleLoss[] losses, ExampleTokenLogProbs[]? tokens)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(exampleCount);
-        var slots = new ExampleTokenLogProbs?[exampleCount];
-        int batches = 0, seen = 0;
-        foreach (var batch in stream)
-        {
-            foreach (var result in batch)
-            {
-                if (result.Index < 0 || result.Index >= exampleCount)
-                    throw new ArgumentException($"Example index {result.Index} is outside 0..{exampleCount - 1}.");
-                if (slots[result.Index] is not null) throw new ArgumentException($"Example index {result.Index} appears twice.");
-                slots[result.Index] = result;
-            }
-            seen += batch.Count;
-            progress?.Report(new EvaluationProgress(++batches, seen));
-        }
-        int missing = Array.FindIndex(slots, s => s is null);
-        if (missing >= 0) throw new ArgumentException($"Example {missing} was in no batch ({exampleCount - seen} missing).");
-        return slots!;
+        var included = losses.Where(l => l.PredictedTokens > 0).ToArray();
+        double mean = included.Length == 0 ? double.NaN : included.Average(l => l.Loss);
+        return new EvaluationResult(mean, included.Length, losses.Length - included.Length, losses, tokens);
     }
 }

@@ -87,7 +87,6 @@ public sealed class Trainer : IDisposable
             var result = RunPass(source.ForEpoch(epoch), EpochSettings.Default, progress, cancellationToken, skipBatches: State.BatchInEpoch,
                 afterStep: () => MaybeCheckpointEverySteps(saveModel, checkpoints));
             epochs.Add(result);
-            if (result.Completed) State = State with { Epoch = epoch + 1, BatchInEpoch = 0 };
             onEpochEnd?.Invoke(new EpochEnd(epoch, result, this));
             if (Options.CheckpointEachEpoch) WriteCheckpoint(saveModel, checkpoints);
         }
@@ -95,8 +94,9 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// One pass over <paramref name="batches"/>, one optimizer step per batch. Batches with no predicted position
-    /// are skipped (counted in the result). See <see cref="EpochSettings"/> for side passes at a scaled rate.
+    /// One pass over <paramref name="batches"/>, one optimizer step per <see cref="TrainingOptions.GradientAccumulationSteps"/>
+    /// batches. Batches with no predicted position are skipped (counted in the result). A completed pass with the
+    /// default settings moves the run to the next epoch. See <see cref="EpochSettings"/> for side passes at a scaled rate.
     /// </summary>
     public EpochResult TrainEpoch(IEnumerable<Batch> batches, EpochSettings? settings = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -148,8 +148,8 @@ public sealed class Trainer : IDisposable
         try
         {
             using var enumerator = batches.GetEnumerator();
-            if (!Skip(enumerator, skipBatches)) return new EpochResult(0, 0, double.NaN, true);
-            while (true)
+            bool more = Skip(enumerator, skipBatches);
+            while (more)
             {
                 ct.ThrowIfCancellationRequested();
                 if ((settings.MaxSteps is { } max && steps >= max) || (settings.AdvanceSchedule && IsFinished))
@@ -166,13 +166,14 @@ public sealed class Trainer : IDisposable
                     progress?.Report(done);
                     afterStep?.Invoke();
                 }
-                if (outcome.Exhausted) break;
+                more = !outcome.Exhausted;
             }
         }
         finally
         {
             _module.eval();
         }
+        if (settings.AdvanceSchedule && completed) State = State with { Epoch = State.Epoch + 1, BatchInEpoch = 0 };
         return new EpochResult(steps, skippedBatches, steps > 0 ? lossSum / steps : double.NaN, completed);
     }
 
@@ -204,7 +205,7 @@ public sealed class Trainer : IDisposable
         var clock = Stopwatch.StartNew();
         double lr = settings.FixedLearningRate ?? CurrentLearningRate * settings.LearningRateScale;
         int batches = 0, skipped = 0;
-        long examples = 0, tokens = 0;
+        long examples = 0, excluded = 0, tokens = 0;
         double lossTimesExamples = 0;
         bool exhausted = false;
         using var stepScope = NewDisposeScope();
@@ -221,6 +222,7 @@ public sealed class Trainer : IDisposable
                 var batch = enumerator.Current;
                 tokens += batch.AttentionMask.sum().item<long>();
                 var loss = Losses.MeanExampleLoss(_model.TargetLogProbs(batch), batch.TargetMask);
+                excluded += loss.ExcludedExamples;
                 if (loss.IncludedExamples == 0) { skipped++; continue; }
                 double value = loss.Value.item<float>();
                 if (!double.IsFinite(value)) throw new TrainingDivergedException(State.GlobalStep, "loss", value);
@@ -238,7 +240,7 @@ public sealed class Trainer : IDisposable
             Optimizer.Step(lr);
             if (settings.AdvanceSchedule) State = State with { GlobalStep = State.GlobalStep + 1 };
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-            var progress = new TrainingProgress(State.GlobalStep, TotalSteps, State.Epoch, lossTimesExamples / examples, lr, gradNorm, tokens / seconds);
+            var progress = new TrainingProgress(State.GlobalStep, TotalSteps, State.Epoch, lossTimesExamples / examples, lr, gradNorm, tokens / seconds, (int)examples, (int)excluded);
             return new StepOutcome(progress, skipped, exhausted);
         }
         finally
@@ -263,13 +265,14 @@ public sealed class Trainer : IDisposable
             WriteCheckpoint(saveModel, checkpoints);
     }
 
+    // An epoch checkpoint at the same step as a step checkpoint rewrites it: the state has moved on since
+    // (next epoch, and whatever the epoch callback trained).
     private void WriteCheckpoint(Action<string>? saveModel, List<string> checkpoints)
     {
         var dir = Path.Combine(Options.CheckpointDirectory!, $"step-{State.GlobalStep:D6}");
-        if (checkpoints.Count > 0 && checkpoints[^1] == dir) return;
         SaveState(dir);
         saveModel?.Invoke(dir);
-        checkpoints.Add(dir);
+        if (checkpoints.Count == 0 || checkpoints[^1] != dir) checkpoints.Add(dir);
     }
 }
 

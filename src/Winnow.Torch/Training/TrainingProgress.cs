@@ -8,7 +8,9 @@ namespace Winnow.Torch.Training;
 /// <param name="LearningRate">The rate this step used (schedule × scale).</param>
 /// <param name="GradNorm">Global gradient norm before clipping.</param>
 /// <param name="TokensPerSecond">Input tokens (attention mask) per second over the step.</param>
-public sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double LearningRate, double GradNorm, double TokensPerSecond);
+/// <param name="Examples">Examples the step's loss averaged over.</param>
+/// <param name="ExcludedExamples">Examples in the step's batches with no predicted position, left out of the loss.</param>
+public sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double LearningRate, double GradNorm, double TokensPerSecond, int Examples, int ExcludedExamples);
 
 /// <summary>
 /// Where a run stands: <see cref="GlobalStep"/> schedule steps done, <see cref="Epoch"/> the epoch in progress
@@ -18,9 +20,9 @@ public sealed record TrainerState(int GlobalStep, int Epoch, int BatchInEpoch, i
 
 /// <summary>What one pass over a batch sequence did.</summary>
 /// <param name="Steps">Optimizer steps taken.</param>
-/// <param name="SkippedBatches">Batches with no predicted position, which give no loss and were skipped.</param>
-/// <param name="MeanLoss">Mean of the steps' batch losses (NaN when no step was taken).</param>
-/// <param name="Completed">False when it stopped early at the step limit.</param>
+/// <param name="SkippedBatches">Batches with no predicted position at all, which give no loss and were skipped.</param>
+/// <param name="MeanLoss">Mean of the steps' losses (NaN when no step was taken).</param>
+/// <param name="Completed">False when it stopped at a step limit before the batches ran out.</param>
 public sealed record EpochResult(int Steps, int SkippedBatches, double MeanLoss, bool Completed);
 
 /// <summary>A finished run: the per-epoch results and the final state.</summary>

@@ -94,7 +94,8 @@ public class TrainerTests(ITestOutputHelper output)
     {
         using var dir = new TempDirectory();
         var examples = TinyData.Sequences(8);
-        var options = Fast with { Epochs = 2, CheckpointEachEpoch = true, CheckpointDirectory = dir.Path };
+        // Step checkpoints every 2 steps fall on the epoch ends too: the epoch checkpoint, written later, wins.
+        var options = Fast with { Epochs = 2, CheckpointEachEpoch = true, CheckpointEverySteps = 2, CheckpointDirectory = dir.Path };
         var source = Source(examples, options);
         using var model = new TinyTokenModel();
         using var trainer = Trainer.Create(model, options, source);
@@ -102,6 +103,12 @@ public class TrainerTests(ITestOutputHelper output)
         var result = trainer.Fit(source, saveModel: d => File.WriteAllText(Path.Combine(d, "model.txt"), "weights"));
 
         Assert.Equal([Path.Combine(dir.Path, "step-000002"), Path.Combine(dir.Path, "step-000004")], result.Checkpoints);
+        using (var other = new TinyTokenModel())
+        using (var reloaded = Trainer.Create(other, options, source))
+        {
+            reloaded.LoadState(result.Checkpoints[0]);
+            Assert.Equal(new TrainerState(2, 1, 0, 4), reloaded.State);
+        }
         var moments = OptimizerStateFile.Read(Path.Combine(result.Checkpoints[0], Trainer.OptimizerFileName)).Parameters;
         Assert.Equal(model.named_parameters().Select(p => p.name), moments.Select(m => m.Name));
         Assert.All(moments, m => Assert.Equal(2, m.Step));
@@ -257,6 +264,25 @@ public class TrainerTests(ITestOutputHelper output)
         Assert.Equal(4, result.FinalState.GlobalStep);
         // Adam counted the four scheduled steps and the two side steps.
         Assert.All(trainer.GetAdamMoments(), m => Assert.Equal(6, m.Step));
+    }
+
+    [Fact]
+    public void EpochsRunThroughTrainEpochAdvanceTheRunsPosition()
+    {
+        var examples = TinyData.Sequences(8);
+        var options = Fast with { Epochs = 2 };
+        var source = Source(examples, options);
+        using var model = new TinyTokenModel();
+        using var trainer = Trainer.Create(model, options, source);
+
+        var first = trainer.TrainEpoch(source.ForEpoch(0));
+        var partial = trainer.TrainEpoch(source.ForEpoch(1), new EpochSettings { MaxSteps = 1 });
+
+        Assert.True(first.Completed);
+        Assert.False(partial.Completed);
+        Assert.Equal(new TrainerState(3, 1, 1, 4), trainer.State);
+        Assert.Equal(1, trainer.Fit(source).Epochs.Single().Steps);
+        Assert.True(trainer.IsFinished);
     }
 
     [Fact]
