@@ -40,9 +40,15 @@ public sealed class AdamWOptimizer : IDisposable
 
     public IEnumerable<Parameter> Parameters => _states.Select(s => s.Parameter);
 
-    /// <summary>A module's parameters that require gradients: with LoRA, the adapters only.</summary>
+    /// <summary>
+    /// A module's parameters that require gradients (with LoRA, the adapters only), each once: a tied weight
+    /// registered under two names would otherwise be updated twice per step.
+    /// </summary>
     public static IEnumerable<(string Name, Parameter Parameter)> Trainable(nn.Module module) =>
-        module.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter));
+        module.named_parameters()
+            .Where(p => p.parameter.requires_grad)
+            .DistinctBy(p => p.parameter.Handle)
+            .Select(p => (p.name, p.parameter));
 
     /// <summary>Applies one update with learning rate <paramref name="learningRate"/> to every parameter that has a gradient.</summary>
     public void Step(double learningRate)

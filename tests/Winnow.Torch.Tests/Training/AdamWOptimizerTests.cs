@@ -102,6 +102,26 @@ public class AdamWOptimizerTests
         Assert.Equal(new[] { 0.3f, 0.4f }, a.grad!.data<float>().ToArray());
     }
 
+    [Fact]
+    public void ATiedWeightIsTrainedOnce()
+    {
+        using var module = new Tied();
+        var trainable = AdamWOptimizer.Trainable(module).ToArray();
+        Assert.Single(trainable);
+        Assert.Equal("input", trainable[0].Name);
+    }
+
+    private sealed class Tied : nn.Module
+    {
+        public Tied() : base(nameof(Tied))
+        {
+            var shared = new Parameter(zeros(3), requires_grad: true);
+            register_parameter("input", shared);
+            register_parameter("output", shared);
+            register_parameter("frozen", new Parameter(zeros(2), requires_grad: false));
+        }
+    }
+
     private static void Backward(Parameter p)
     {
         using var scope = NewDisposeScope();
