@@ -1,0 +1,70 @@
+using TorchSharp;
+using Winnow.Torch.Modeling;
+using static TorchSharp.torch;
+
+namespace Winnow.Torch.Evaluation;
+
+/// <summary>
+/// Reads per-token log-probs of every example under several model states, one batch at a time: each batch is run
+/// once per state, right after that state's <c>activate</c> delegate (e.g. load adapter weights, switch LoRA on or
+/// off). ToV takes Δ_t = log p_after − log p_before from two states this way without a pool-sized buffer.
+/// The model is left in the last state when the stream ends.
+/// </summary>
+public sealed class MultiStateTokenScorer
+{
+    private readonly nn.Module _module;
+    private readonly ITokenModel _model;
+    private readonly IReadOnlyList<Action> _states;
+
+    public MultiStateTokenScorer(nn.Module module, ITokenModel model, IReadOnlyList<Action> states)
+    {
+        _module = module ?? throw new ArgumentNullException(nameof(module));
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        ArgumentNullException.ThrowIfNull(states);
+        if (states.Count == 0) throw new ArgumentException("Give at least one model state.", nameof(states));
+        _states = states.ToArray();
+    }
+
+    public static MultiStateTokenScorer Create<TModel>(TModel model, IReadOnlyList<Action> states) where TModel : nn.Module, ITokenModel =>
+        new(model, model, states);
+
+    /// <summary>Results batch by batch, in batch order; each carries its example index.</summary>
+    public IEnumerable<IReadOnlyList<MultiStateTokenLogProbs>> Score(
+        IEnumerable<IndexedBatch> batches,
+        IReadOnlyList<string>? ids = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        using var enumerator = batches.GetEnumerator();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            MultiStateTokenLogProbs[] results;
+            using (NewDisposeScope())
+            {
+                if (!enumerator.MoveNext()) yield break;
+                var batch = enumerator.Current;
+                TokenLogProbReader.CheckRows(batch);
+                results = ScoreBatch(batch, ids);
+            }
+            yield return results;
+        }
+    }
+
+    private MultiStateTokenLogProbs[] ScoreBatch(IndexedBatch batch, IReadOnlyList<string>? ids)
+    {
+        var perState = new float[_states.Count][][];
+        for (int s = 0; s < _states.Count; s++)
+        {
+            _states[s]();
+            perState[s] = TokenLogProbReader.Read(_module, _model, batch.Batch);
+        }
+        var results = new MultiStateTokenLogProbs[batch.Indices.Length];
+        for (int row = 0; row < results.Length; row++)
+        {
+            int index = batch.Indices[row];
+            results[row] = new MultiStateTokenLogProbs(index, Evaluator.IdOf(ids, index), perState.Select(state => state[row]).ToArray());
+        }
+        return results;
+    }
+}

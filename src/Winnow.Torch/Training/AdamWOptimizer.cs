@@ -1,0 +1,174 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Winnow.Torch.Training;
+
+/// <summary>
+/// AdamW (decoupled weight decay, Loshchilov &amp; Hutter), the same update as PyTorch's <c>torch.optim.AdamW</c>.
+/// Written here rather than taken from TorchSharp so the per-parameter moments are keyed by parameter name, can be
+/// read as plain arrays (LESS builds its gradient features from Adam's m and v) and saved in a documented format.
+/// The learning rate is passed to every <see cref="Step"/>, so schedules and ToV's ε·lr steps need no optimizer state.
+/// </summary>
+public sealed class AdamWOptimizer : IDisposable
+{
+    private readonly List<ParameterState> _states;
+    private bool _disposed;
+
+    /// <param name="parameters">The named parameters to train; the caller filters out frozen ones (see <see cref="Trainable"/>).</param>
+    public AdamWOptimizer(IEnumerable<(string Name, Parameter Parameter)> parameters, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.0)
+    {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "Must be in [0, 1).");
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "Must be in [0, 1).");
+        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "Must be positive.");
+        if (!(weightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "Must be >= 0.");
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        WeightDecay = weightDecay;
+        _states = parameters.Select(p => new ParameterState(p.Name, p.Parameter)).ToList();
+        var duplicate = _states.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"Parameter name '{duplicate.Key}' appears twice.", nameof(parameters));
+    }
+
+    public double Beta1 { get; }
+    public double Beta2 { get; }
+    public double Epsilon { get; }
+    public double WeightDecay { get; }
+
+    public IReadOnlyList<string> ParameterNames => _states.Select(s => s.Name).ToArray();
+
+    public IEnumerable<Parameter> Parameters => _states.Select(s => s.Parameter);
+
+    /// <summary>
+    /// A module's parameters that require gradients (with LoRA, the adapters only), each once: a tied weight
+    /// registered under two names would otherwise be updated twice per step.
+    /// </summary>
+    public static IEnumerable<(string Name, Parameter Parameter)> Trainable(nn.Module module) =>
+        module.named_parameters()
+            .Where(p => p.parameter.requires_grad)
+            .DistinctBy(p => p.parameter.Handle)
+            .Select(p => (p.name, p.parameter));
+
+    /// <summary>Applies one update with learning rate <paramref name="learningRate"/> to every parameter that has a gradient.</summary>
+    public void Step(double learningRate)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!(learningRate >= 0) || double.IsInfinity(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "Must be finite and >= 0.");
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        foreach (var state in _states)
+        {
+            var grad = state.Parameter.grad;
+            if (grad is null) continue;
+            state.Update(grad, learningRate, this);
+        }
+    }
+
+    /// <summary>Drops the gradients (set to none, as PyTorch's default), so the next backward starts fresh.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var state in _states)
+        {
+            using var grad = state.Parameter.grad;
+            if (grad is not null) state.Parameter.grad = null;
+        }
+    }
+
+    /// <summary>Adam's first and second moments and step count per parameter, as float32 arrays in parameter order.</summary>
+    public IReadOnlyList<AdamMoments> GetAdamMoments()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _states.Select(s => s.Export()).ToArray();
+    }
+
+    public AdamWState ExportState() => new(GetAdamMoments());
+
+    /// <summary>Restores moments exported from an optimizer over the same parameter names and shapes.</summary>
+    public void ImportState(AdamWState state)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var byName = state.Parameters.ToDictionary(m => m.Name);
+        var missing = _states.Where(s => !byName.ContainsKey(s.Name)).Select(s => s.Name).ToArray();
+        var extra = byName.Keys.Except(_states.Select(s => s.Name)).ToArray();
+        if (missing.Length > 0 || extra.Length > 0)
+            throw new InvalidDataException(
+                $"Optimizer state does not match the trainable parameters: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", extra)}].");
+        foreach (var s in _states) s.Import(byName[s.Name]);
+    }
+
+    /// <summary>Writes the state to <paramref name="path"/> atomically (see <see cref="OptimizerStateFile"/>).</summary>
+    public void Save(string path) => OptimizerStateFile.Write(path, ExportState());
+
+    public void Load(string path) => ImportState(OptimizerStateFile.Read(path));
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var s in _states) s.Dispose();
+    }
+
+    private sealed class ParameterState : IDisposable
+    {
+        public ParameterState(string name, Parameter parameter)
+        {
+            Name = name;
+            Parameter = parameter;
+            // Allocated up front and kept out of any dispose scope: they live as long as the optimizer.
+            ExpAvg = zeros_like(parameter).DetachFromDisposeScope();
+            ExpAvgSq = zeros_like(parameter).DetachFromDisposeScope();
+        }
+
+        public string Name { get; }
+        public Parameter Parameter { get; }
+        public Tensor ExpAvg { get; }
+        public Tensor ExpAvgSq { get; }
+        public long Step { get; private set; }
+
+        public void Update(Tensor grad, double lr, AdamWOptimizer o)
+        {
+            Step++;
+            if (o.WeightDecay != 0) Parameter.mul_(1 - lr * o.WeightDecay);
+            ExpAvg.mul_(o.Beta1).add_(grad, alpha: 1 - o.Beta1);
+            ExpAvgSq.mul_(o.Beta2).addcmul_(grad, grad, value: 1 - o.Beta2);
+            double biasCorrection1 = 1 - Math.Pow(o.Beta1, Step);
+            double biasCorrection2 = 1 - Math.Pow(o.Beta2, Step);
+            var denom = ExpAvgSq.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(o.Epsilon);
+            Parameter.addcdiv_(ExpAvg, denom, value: -lr / biasCorrection1);
+        }
+
+        public AdamMoments Export() => new(Name, ExpAvg.shape, Step, ToFloats(ExpAvg), ToFloats(ExpAvgSq));
+
+        public void Import(AdamMoments m)
+        {
+            if (!m.Shape.SequenceEqual(Parameter.shape))
+                throw new InvalidDataException(
+                    $"Optimizer state for '{Name}' has shape [{string.Join(", ", m.Shape)}], the parameter [{string.Join(", ", Parameter.shape)}].");
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            ExpAvg.copy_(tensor(m.ExpAvg, m.Shape));
+            ExpAvgSq.copy_(tensor(m.ExpAvgSq, m.Shape));
+            Step = m.Step;
+        }
+
+        public void Dispose()
+        {
+            ExpAvg.Dispose();
+            ExpAvgSq.Dispose();
+        }
+
+        private static float[] ToFloats(Tensor t)
+        {
+            using var scope = NewDisposeScope();
+            return t.detach().to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+        }
+    }
+}
+
+/// <summary>Adam's state for one parameter: first moment m, second moment v (flattened, row-major) and its step count.</summary>
+public sealed record AdamMoments(string Name, long[] Shape, long Step, float[] ExpAvg, float[] ExpAvgSq);
+
+/// <summary>An <see cref="AdamWOptimizer"/>'s whole state, in parameter order.</summary>
+public sealed record AdamWState(IReadOnlyList<AdamMoments> Parameters);

@@ -1,0 +1,131 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using Winnow.Torch.Tests.TestSupport;
+using Winnow.Torch.Training;
+using static TorchSharp.torch;
+
+namespace Winnow.Torch.Tests.Training;
+
+[Collection(TorchSerialCollection.Name)]
+public class AdamWOptimizerTests
+{
+    [Fact]
+    public void MatchesTorchSharpsAdamW()
+    {
+        using var scope = NewDisposeScope();
+        var start = new float[] { 0.5f, -1.5f, 2f, 0.25f };
+        var ours = new Parameter(tensor(start), requires_grad: true);
+        var theirs = new Parameter(tensor(start), requires_grad: true);
+        using var optimizer = new AdamWOptimizer([("w", ours)], beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01);
+        using var reference = optim.AdamW([theirs], lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01);
+
+        for (int step = 0; step < 5; step++)
+        {
+            Backward(ours);
+            optimizer.Step(0.05);
+            optimizer.ZeroGrad();
+            Backward(theirs);
+            reference.step();
+            reference.zero_grad();
+        }
+
+        var a = ours.data<float>().ToArray();
+        var b = theirs.data<float>().ToArray();
+        for (int i = 0; i < a.Length; i++) Assert.Equal(b[i], a[i], 6);
+        Assert.NotEqual(start, a);
+    }
+
+    [Fact]
+    public void MomentsRoundTripThroughTheStateFile()
+    {
+        using var scope = NewDisposeScope();
+        using var dir = new TempDirectory();
+        var w = new Parameter(tensor(new float[] { 1f, 2f, 3f, 4f, 5f, 6f }, [2, 3]), requires_grad: true);
+        using var optimizer = new AdamWOptimizer([("layer.w", w)]);
+        Backward(w);
+        optimizer.Step(0.1);
+        optimizer.ZeroGrad();
+
+        var path = Path.Combine(dir.Path, "optimizer.bin");
+        optimizer.Save(path);
+        var moments = optimizer.GetAdamMoments().Single();
+        using var restored = new AdamWOptimizer([("layer.w", new Parameter(zeros(2, 3), requires_grad: true))]);
+        restored.Load(path);
+        var back = restored.GetAdamMoments().Single();
+
+        Assert.Equal("layer.w", moments.Name);
+        Assert.Equal([2L, 3L], moments.Shape);
+        Assert.Equal(1, moments.Step);
+        Assert.Contains(moments.ExpAvg, v => v != 0);
+        Assert.Equal(moments.ExpAvg, back.ExpAvg);
+        Assert.Equal(moments.ExpAvgSq, back.ExpAvgSq);
+        Assert.Equal(moments.Step, back.Step);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public void LoadRejectsStateOfOtherParameters()
+    {
+        using var scope = NewDisposeScope();
+        using var optimizer = new AdamWOptimizer([("a", new Parameter(zeros(3), requires_grad: true))]);
+        var wrongName = new AdamWState([new AdamMoments("b", [3], 1, new float[3], new float[3])]);
+        var wrongShape = new AdamWState([new AdamMoments("a", [4], 1, new float[4], new float[4])]);
+        Assert.Throws<InvalidDataException>(() => optimizer.ImportState(wrongName));
+        Assert.Throws<InvalidDataException>(() => optimizer.ImportState(wrongShape));
+    }
+
+    [Fact]
+    public void ClippingScalesTheGlobalNormDownToTheMaximum()
+    {
+        using var scope = NewDisposeScope();
+        var a = new Parameter(zeros(2), requires_grad: true);
+        var b = new Parameter(zeros(1), requires_grad: true);
+        var frozen = new Parameter(zeros(1), requires_grad: true); // never gets a gradient
+        a.grad = tensor(new float[] { 3f, 4f });
+        b.grad = tensor(new float[] { 12f });
+
+        double before = GradientClipping.ClipByGlobalNorm([a, b, frozen], maxNorm: 1.0);
+
+        Assert.Equal(13.0, before, 5);
+        Assert.Equal(1.0, GradientClipping.GlobalNorm([a, b]), 5);
+        Assert.Equal(3f / 13f, a.grad!.data<float>()[0], 5);
+        Assert.Equal(12f / 13f, b.grad!.data<float>()[0], 5);
+    }
+
+    [Fact]
+    public void ClippingLeavesSmallGradientsAlone()
+    {
+        using var scope = NewDisposeScope();
+        var a = new Parameter(zeros(2), requires_grad: true);
+        a.grad = tensor(new float[] { 0.3f, 0.4f });
+        Assert.Equal(0.5, GradientClipping.ClipByGlobalNorm([a], maxNorm: 1.0), 6);
+        Assert.Equal(new[] { 0.3f, 0.4f }, a.grad!.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void ATiedWeightIsTrainedOnce()
+    {
+        using var module = new Tied();
+        var trainable = AdamWOptimizer.Trainable(module).ToArray();
+        Assert.Single(trainable);
+        Assert.Equal("input", trainable[0].Name);
+    }
+
+    private sealed class Tied : nn.Module
+    {
+        public Tied() : base(nameof(Tied))
+        {
+            var shared = new Parameter(zeros(3), requires_grad: true);
+            register_parameter("input", shared);
+            register_parameter("output", shared);
+            register_parameter("frozen", new Parameter(zeros(2), requires_grad: false));
+        }
+    }
+
+    private static void Backward(Parameter p)
+    {
+        using var scope = NewDisposeScope();
+        var weights = arange(1, p.numel() + 1, dtype: ScalarType.Float32).reshape(p.shape);
+        (p * weights - 1).pow(2).sum().backward();
+    }
+}
