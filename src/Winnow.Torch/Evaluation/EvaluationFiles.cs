@@ -1,3 +1,4 @@
+using Winnow.Core.IO;
 using System.Text;
 using System.Text.Json;
 using Winnow.Torch.Training;

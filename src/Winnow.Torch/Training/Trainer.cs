@@ -1,3 +1,4 @@
+using Winnow.Core.IO;
 using System.Diagnostics;
 using System.Text.Json;
 using TorchSharp;

@@ -86,7 +86,7 @@ public class LossesTests
         foreach (var name in grads1.Keys) Assert.Equal(grads1[name], grads2[name]);
     }
 
-    private static (float Loss, Dictionary<string, float[]> Grads) LossAndGradients(TinyTokenModel model, Modeling.Batch batch)
+    private static (float Loss, Dictionary<string, float[]> Grads) LossAndGradients(TinyTokenModel model, Winnow.Torch.Modeling.Batch batch)
     {
         model.zero_grad();
         var loss = Losses.MeanExampleLoss(model.TargetLogProbs(batch), batch.TargetMask).Value;
