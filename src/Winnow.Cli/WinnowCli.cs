@@ -24,6 +24,7 @@ public static class WinnowCli
     {
         yield return VersionCommand();
         yield return InspectCommand.Create();
+        yield return PretrainCommand.Create();
     }
 
     private static Command VersionCommand()

@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using Winnow.Torch.Training;
+
+namespace Winnow.Cli.Commands;
+
+/// <summary>
+/// Training progress as plain lines on stderr at most every couple of seconds (and at the last step): readable in a
+/// terminal, in CI logs and when piped, where a redrawn bar would not be.
+/// </summary>
+internal sealed class ConsoleProgress(string label, double intervalSeconds = 2.0) : IProgress<TrainingProgress>, IProgress<string>
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private double _lastPrinted = double.NegativeInfinity;
+
+    public void Report(TrainingProgress value)
+    {
+        double now = _clock.Elapsed.TotalSeconds;
+        if (now - _lastPrinted < intervalSeconds && value.Step < value.TotalSteps) return;
+        _lastPrinted = now;
+        Console.Error.WriteLine(
+            $"  {label}: step {value.Step}/{value.TotalSteps} epoch {value.Epoch + 1} loss {value.Loss:F4} lr {value.LearningRate:0.###e+0} {value.TokensPerSecond:N0} tok/s");
+    }
+
+    public void Report(string value) => Console.Error.WriteLine($"  {value}");
+}

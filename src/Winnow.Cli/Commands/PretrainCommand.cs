@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Winnow.Torch.Pretraining;
+
+namespace Winnow.Cli.Commands;
+
+/// <summary><c>winnow pretrain</c>: builds (or reuses) a small base model from public text.</summary>
+internal static class PretrainCommand
+{
+    public static Command Create()
+    {
+        var family = new Option<string>("--family") { Description = "lm (Llama causal LM, for instruction tuning) or ner (BERT encoder, masked LM).", DefaultValueFactory = _ => "ner" };
+        var preset = new Option<string>("--preset") { Description = "tiny or small.", DefaultValueFactory = _ => "tiny" };
+        var corpus = new Option<string[]>("--corpus") { Description = "Text data files/folders (default: ../shared/data's NER training files, or its instruction sets).", AllowMultipleArgumentsPerToken = true };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => new PretrainOptions().Steps };
+        var vocab = new Option<int>("--vocab-size") { Description = "BPE vocabulary size.", DefaultValueFactory = _ => new PretrainOptions().VocabSize };
+        var out_ = new Option<string?>("--out") { Description = "Also copy the model folder here." };
+        var threads = CommonOptions.Threads();
+        var seed = CommonOptions.Seed();
+
+        var command = new Command("pretrain", "Pre-train a small base model on CPU (cached by content hash: a second call returns at once).");
+        foreach (var o in new Option[] { family, preset, corpus, steps, vocab, out_, threads, seed }) command.Options.Add(o);
+        command.SetAction(r => CliErrors.Guard(() =>
+        {
+            CommonOptions.ApplyRuntime(r, threads);
+            var options = new PretrainOptions
+            {
+                Family = ParseFamily(r.GetValue(family)!),
+                Preset = r.GetValue(preset)!,
+                Steps = r.GetValue(steps),
+                VocabSize = r.GetValue(vocab),
+                Seed = r.GetValue(seed),
+            };
+            var report = Run(options, r.GetValue(corpus), new ConsoleProgress("pretrain"));
+            Print(report);
+            if (r.GetValue(out_) is { } target) CopyDirectory(report.Directory, target);
+            return 0;
+        }));
+        return command;
+    }
+
+    public static PretrainReport Run(PretrainOptions options, string[]? corpus, ConsoleProgress progress)
+    {
+        var paths = corpus is { Length: > 0 } ? corpus : Pretrainer.DefaultCorpus(options.Family, WinnowPaths.SharedData());
+        if (paths.Count == 0)
+            throw new DirectoryNotFoundException($"No pre-training corpus: {WinnowPaths.SharedData()} is missing; pass --corpus FILES.");
+        return Pretrainer.Run(paths, Path.Combine(WinnowPaths.Cache(), "models"), options, progress, progress);
+    }
+
+    public static PretrainFamily ParseFamily(string value) => value.ToLowerInvariant() switch
+    {
+        "lm" => PretrainFamily.Lm,
+        "ner" => PretrainFamily.Ner,
+        _ => throw new ArgumentException($"Unknown family '{value}': expected lm or ner."),
+    };
+
+    private static void Print(PretrainReport report)
+    {
+        Console.WriteLine($"Base model: {report.Directory}{(report.FromCache ? " (cached)" : "")}");
+        Console.WriteLine($"  {report.Family} {report.Preset}, {report.Parameters:N0} parameters, vocabulary {report.VocabSize}, {report.Steps} steps on {report.TrainTexts} texts, {report.Seconds:F0} s");
+        Console.WriteLine($"  held-out loss ({report.HeldOutTexts} texts): untrained {report.HeldOutLossUntrained:F3} → pre-trained {report.HeldOutLossTrained:F3}");
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
+        Console.WriteLine($"  copied to {to}");
+    }
+}
