@@ -25,6 +25,8 @@ public static class WinnowCli
         yield return VersionCommand();
         yield return InspectCommand.Create();
         yield return PretrainCommand.Create();
+        yield return FinetuneCommand.Create();
+        yield return EvalCommand.Create();
     }
 
     private static Command VersionCommand()

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Winnow.Torch.Evaluation;
+using Winnow.Torch.FineTuning;
+using Winnow.Torch.Tasks;
+
+namespace Winnow.Cli.Commands;
+
+/// <summary><c>winnow eval</c>: mean test log-loss (paper Eq. 7) of a model on data, with per-example/per-token output on request.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model folder (Hugging Face layout).", Required = true };
+        var data = new Option<string[]>("--data") { Description = "Evaluation data files/folders.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var perExample = new Option<string?>("--per-example") { Description = "Write per-example losses (JSONL) here." };
+        var perToken = new Option<string?>("--per-token") { Description = "Write per-token log-probabilities of the predicted tokens (JSONL) here." };
+        var labelMap = TaskData.LabelMapOption();
+        var skipInvalid = TaskData.SkipInvalidOption();
+        var threads = CommonOptions.Threads();
+
+        var command = new Command("eval", "Evaluate a model: mean test log-loss (per example the mean over its predicted tokens, then the mean over examples).");
+        foreach (var o in new Option[] { model, data, perExample, perToken, labelMap, skipInvalid, threads }) command.Options.Add(o);
+        command.SetAction(r => CliErrors.Guard(() =>
+        {
+            CommonOptions.ApplyRuntime(r, threads);
+            var modelDir = r.GetValue(model)!;
+            var kind = TaskData.KindOf(modelDir);
+            var examples = TaskData.Read(r.GetValue(data)!, kind, r.GetValue(labelMap), r.GetValue(skipInvalid), "evaluation data");
+            using var task = TaskModel.Load(modelDir, kind);
+            var set = TaskData.Encode(task, examples, "evaluation data");
+            var result = FineTuner.Evaluate(task, set, includeTokenLogProbs: r.GetValue(perToken) is not null);
+            var losses = result.Examples.Where(e => !double.IsNaN(e.Loss)).Select(e => e.Loss).ToArray();
+            double se = losses.Length > 1 ? StandardDeviation(losses) / Math.Sqrt(losses.Length) : double.NaN;
+            Console.WriteLine($"Mean test log-loss: {result.MeanLoss:F4} ± {se:F4} (standard error) over {result.IncludedExamples} examples");
+            if (result.ExcludedExamples > 0) Console.WriteLine($"  {result.ExcludedExamples} examples had no predicted token and are not in the mean");
+            if (r.GetValue(perExample) is { } pe) { EvaluationFiles.WriteExampleLosses(pe, result.Examples); Console.WriteLine($"  per-example losses: {pe}"); }
+            if (r.GetValue(perToken) is { } pt) { EvaluationFiles.WriteTokenLogProbs(pt, result.TokenLogProbs!); Console.WriteLine($"  per-token log-probabilities: {pt}"); }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static double StandardDeviation(double[] values)
+    {
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+    }
+}

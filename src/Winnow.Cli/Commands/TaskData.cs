@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Winnow.Core.Data;
+using Winnow.Core.Data.Ner;
+using Winnow.Torch.Modeling;
+using Winnow.Torch.Tasks;
+using Winnow.Torch.TaskEncoding;
+
+namespace Winnow.Cli.Commands;
+
+/// <summary>Reading a command's data for a model: task kind from the model, label map, skip-invalid, and reports.</summary>
+internal static class TaskData
+{
+    public static Option<string?> LabelMapOption() => new("--label-map") { Description = "NER label-map file ('source_type = TARGET' lines, [source] sections); unmapped types become O." };
+
+    public static Option<bool> SkipInvalidOption() => new("--skip-invalid") { Description = "Skip bad examples (reported with reasons) instead of stopping at the first." };
+
+    /// <summary>The task a model folder serves: a causal LM is for instruction data, an encoder for NER.</summary>
+    public static TaskKind KindOf(string modelDirectory)
+    {
+        var config = ModelConfigs.Read(Path.Combine(modelDirectory, ModelCheckpoint.ConfigFile));
+        return config is LlamaConfig ? TaskKind.Instruction : TaskKind.Ner;
+    }
+
+    public static List<Example> Read(IEnumerable<string> paths, TaskKind kind, string? labelMap, bool skipInvalid, string what)
+    {
+        var report = new ReadReport();
+        var options = new ReadOptions { Kind = kind, LabelMap = labelMap is null ? null : LabelMap.Load(labelMap), SkipInvalid = skipInvalid };
+        var examples = DatasetReader.Read(paths, options, report).ToList();
+        if (report.Skipped > 0)
+            Console.Error.WriteLine($"  {what}: skipped {report.Skipped} invalid items ({string.Join(", ", report.SkippedByReason.Select(kv => $"{kv.Key}: {kv.Value}"))}); first: {report.FirstErrors.FirstOrDefault()?.Message}");
+        if (examples.Count == 0) throw new ArgumentException($"No {what} examples were read from {string.Join(", ", paths)}.");
+        return examples;
+    }
+
+    public static LabelSet LabelsOf(IEnumerable<Example> examples) => LabelSet.FromExamples(examples.OfType<NerExample>());
+
+    public static EncodedSet Encode(TaskModel model, IEnumerable<Example> examples, string what)
+    {
+        var set = model.EncodeAll(examples);
+        if (set.Skipped.Count > 0)
+            Console.Error.WriteLine($"  {what}: {set.Skipped.Count} examples could not be encoded (first: {set.Skipped[0].Id}: {set.Skipped[0].Reason})");
+        if (set.TagsMappedToOutside > 0)
+            Console.Error.WriteLine($"  {what}: {set.TagsMappedToOutside} tags of types the model's label set lacks were read as O (use --label-map to map them)");
+        return set;
+    }
+}
