@@ -24,6 +24,9 @@ public static class WinnowCli
     {
         yield return VersionCommand();
         yield return InspectCommand.Create();
+        yield return FitCommand.Create();
+        yield return ScoreCommand.Create();
+        yield return SelectCommand.Create();
     }
 
     private static Command VersionCommand()
