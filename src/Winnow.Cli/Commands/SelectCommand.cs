@@ -19,7 +19,7 @@ internal static class SelectCommand
         var runDir = new Option<string?>("--run") { Description = "Run folder for --method tov (default <out>.run/)." };
         var budget = new Option<int>("--budget") { Description = "Examples to select (n).", Required = true };
         var strategy = new Option<string>("--strategy") { Description = "score+random, score-only, random or sample.", DefaultValueFactory = _ => "score+random" };
-        var transform = new Option<string>("--transform") { Description = "Score column to rank by: identity, abs, positive (or score).", DefaultValueFactory = _ => "identity" };
+        var transform = new Option<string?>("--transform") { Description = "φ column to rank by: identity, abs or positive (default: the file's score column, i.e. the run's transform)." };
         var bins = new Option<int>("--bins") { Description = "Equal-count length bins for the top scores (1 = off).", DefaultValueFactory = _ => 10 };
         var tov = new TovFitCliOptions(outRequired: true, outDescription: "Subset to write: .jsonl or .parquet (plus <out>.scores.jsonl and <out>.summary.json).");
         var command = new Command("select", "Select a subset of the pool from scores (Score+Random by default), and write the examples themselves.");
@@ -31,7 +31,7 @@ internal static class SelectCommand
             string output = parseResult.GetValue(tov.Out)!;
             var pool = parseResult.GetValue(tov.Pool) is { Length: > 0 } p ? p : throw new ArgumentException("Give --pool.");
             var chosen = SubsetSelector.ParseStrategy(parseResult.GetValue(strategy)!);
-            string transformName = parseResult.GetValue(transform)!;
+            string transformName = parseResult.GetValue(transform) ?? "score";
             int seed = parseResult.GetValue(tov.Seed);
             SubsetResult subset;
             if (parseResult.GetValue(method) is { } m)

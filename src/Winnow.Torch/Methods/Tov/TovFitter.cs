@@ -188,7 +188,7 @@ public static class TovFitter
         if (!force)
             throw new TovRunMismatchException(
                 $"{folder.Root} holds a ToV run made from other inputs or options ({Differences(existing, inputs)}); use another --out or --force to replace it.");
-        Directory.Delete(folder.Root, recursive: true);
+        folder.Clear();
         return null;
     }
 

@@ -90,6 +90,14 @@ public sealed record TovRunFolder(string Root)
 
     public bool HasManifest => File.Exists(Manifest);
 
+    /// <summary>Removes what a run writes (never the whole folder: --out may name a folder that holds other things too).</summary>
+    public void Clear()
+    {
+        if (Directory.Exists(EpochsDirectory)) Directory.Delete(EpochsDirectory, recursive: true);
+        foreach (var file in new[] { Manifest, BaseSetFile, LabelsFile, Path.Combine(Root, TovPipeline.ScoresFileName) })
+            File.Delete(file);
+    }
+
     public bool EpochComplete(int k) =>
         File.Exists(Path.Combine(BaseAdapter(k), Modeling.Lora.AdapterWeightsFile))
         && File.Exists(Path.Combine(ValAdapter(k), Modeling.Lora.AdapterWeightsFile))

@@ -1,4 +1,5 @@
 using Winnow.Core.Data;
+using Xunit.Abstractions;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.Evaluation;
@@ -11,7 +12,7 @@ using Winnow.Torch.Tests.TestSupport;
 namespace Winnow.Torch.Tests.Methods.Tov;
 
 [Collection(TovCollection.Name)]
-public sealed class TovPipelineTests(TovFixture fixture)
+public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public void Fit_writes_every_epochs_adapters_and_a_complete_manifest()
@@ -65,6 +66,44 @@ public sealed class TovPipelineTests(TovFixture fixture)
         Assert.Equal(1, resumed.ResumedFromEpoch);
         Assert.True(resumed.Manifest.Complete);
         Assert.True(folder.EpochComplete(1));
+    }
+
+    [Fact]
+    public void Force_replaces_a_run_made_with_other_options()
+    {
+        var dir = Path.Combine(fixture.Root, "run-force");
+        var options = TovFixture.InstructionOptions with { BaseSize = 8, Epochs = 1 };
+        TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], dir) { Options = options });
+        File.WriteAllText(Path.Combine(dir, "keep.txt"), "not ToV's");
+
+        var replaced = TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], dir)
+        {
+            Options = options with { Epsilon = 0.5 },
+            Force = true,
+        });
+        Assert.False(replaced.Reused);
+        Assert.Equal(0.5, TovManifest.Load(replaced.Folder.Manifest).Options.Epsilon);
+        Assert.True(File.Exists(Path.Combine(dir, "keep.txt")));
+    }
+
+    [Fact]
+    public void Pipeline_reuses_a_finished_fit_and_a_current_score_file()
+    {
+        _ = fixture.InstructionScores;
+        var messages = new RecordingProgress<string>();
+        var result = TovPipeline.Run(new TovPipelineRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], 12,
+            Path.Combine(fixture.Root, "pipeline", "subset.jsonl"))
+        {
+            Options = TovFixture.InstructionOptions,
+            RunDirectory = fixture.InstructionRun.RunDirectory,
+            Strategy = SelectionStrategy.ScoreOnly,
+            Bins = 2,
+        }, messages);
+        Assert.True(result.Run.Reused);
+        Assert.Null(result.Scores);
+        Assert.Equal(12, result.Subset.Selected);
+        Assert.Equal(12, DatasetReader.Read([result.Subset.OutputPath]).Count());
+        Assert.Contains(messages.Reports, m => m.Contains("reusing"));
     }
 
     [Fact]
@@ -134,6 +173,7 @@ public sealed class TovPipelineTests(TovFixture fixture)
         int k = rows.Count(InDomain);
         double expected = (double)k * k / rows.Count;
         int hits = rows.OrderByDescending(r => r.Score).Take(k).Count(InDomain);
+        output.WriteLine($"top-{k} of {rows.Count} scored: {hits} in-domain (random expectation {expected:F1})");
         Assert.True(hits >= 2 * expected, $"top-{k}: {hits} in-domain, random expectation {expected:F1}");
     }
 
