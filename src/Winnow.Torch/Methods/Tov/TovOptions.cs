@@ -1,10 +1,8 @@
-using System.Text.Json.Serialization;
 using Winnow.Core.Data;
 
 namespace Winnow.Torch.Methods.Tov;
 
 /// <summary>Interleaved (the paper's Method A, default) or parallel (Method B) ToV.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<TovVariant>))]
 public enum TovVariant
 {
     /// <summary>Epoch k+1 continues from θ_val^k: the validation steps are folded into the trajectory.</summary>
@@ -47,7 +45,6 @@ public sealed record TovFitOptions
     public int ValidationPasses { get; init; } = 1;
 
     /// <summary>The transform whose φ becomes a score file's <c>score</c> column.</summary>
-    [JsonConverter(typeof(JsonStringEnumConverter<ScoreTransform>))]
     public ScoreTransform Transform { get; init; } = ScoreTransform.Identity;
 
     public int MaxLength { get; init; } = 256;
