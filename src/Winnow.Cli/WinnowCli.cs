@@ -27,6 +27,10 @@ public static class WinnowCli
         yield return PretrainCommand.Create();
         yield return FinetuneCommand.Create();
         yield return EvalCommand.Create();
+        yield return FitCommand.Create();
+        yield return ScoreCommand.Create();
+        yield return SelectCommand.Create();
+        yield return QuickstartCommand.Create();
     }
 
     private static Command VersionCommand()

@@ -9,6 +9,9 @@ namespace Winnow.Cli.Commands;
 /// </summary>
 internal sealed class ConsoleProgress(string label, double intervalSeconds = 2.0) : IProgress<TrainingProgress>, IProgress<string>
 {
+    /// <summary>A shared instance for commands that only report text lines.</summary>
+    public static ConsoleProgress Instance { get; } = new("winnow");
+
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private double _lastPrinted = double.NegativeInfinity;
 

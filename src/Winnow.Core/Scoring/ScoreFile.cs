@@ -1,0 +1,42 @@
+using Winnow.Core.IO;
+
+namespace Winnow.Core.Scoring;
+
+/// <summary>Reads and writes score files: Parquet rows of <see cref="ScoreRow"/>, the schema name in the footer.</summary>
+public static class ScoreFile
+{
+    public const string SchemaKey = "winnow.schema";
+
+    /// <summary>The score columns a selection can rank by.</summary>
+    public static readonly string[] Columns = ["score", "phi_identity", "phi_abs", "phi_positive"];
+
+    /// <summary>Writes <paramref name="rows"/> as they come (lazily: one row group in memory at a time).</summary>
+    public static long Write(string path, IEnumerable<ScoreRow> rows, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        var footer = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { [SchemaKey] = ScoreRow.Schema };
+        return ParquetRows.WriteAsync(path, rows, rowGroupSize: 4096, metadata: footer, cancellationToken: cancellationToken).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Every row, in file order; refuses a Parquet file that is not a score file.</summary>
+    public static List<ScoreRow> Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Score file not found: {path}", path);
+        var metadata = ReadMetadata(path);
+        if (!metadata.TryGetValue(SchemaKey, out var schema) || schema != ScoreRow.Schema)
+            throw new InvalidDataException($"{path} is not a Winnow score file (schema '{schema ?? "none"}', expected '{ScoreRow.Schema}').");
+        return ParquetRows.ReadAsync<ScoreRow>(path).ToBlockingEnumerable().ToList();
+    }
+
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path) =>
+        ParquetRows.ReadMetadataAsync(path).GetAwaiter().GetResult();
+
+    /// <summary>The value of <paramref name="column"/> (one of <see cref="Columns"/>) in <paramref name="row"/>.</summary>
+    public static double Value(ScoreRow row, string column) => column switch
+    {
+        "score" => row.Score,
+        "phi_identity" => row.PhiIdentity,
+        "phi_abs" => row.PhiAbs,
+        "phi_positive" => row.PhiPositive,
+        _ => throw new ArgumentException($"Unknown score column '{column}': expected one of {string.Join(", ", Columns)}.", nameof(column)),
+    };
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Winnow.Core.Data;
+using Winnow.Core.IO;
+using Winnow.Core.Selection;
+
+namespace Winnow.Core.Scoring;
+
+/// <summary>What to select from a score file, and where to write the subset (.jsonl or .parquet by extension).</summary>
+public sealed record SubsetRequest(string ScoresPath, IReadOnlyList<string> Pool, int Budget, string OutputPath)
+{
+    public SelectionStrategy Strategy { get; init; } = SelectionStrategy.ScoreRandom;
+
+    /// <summary>The score column ranked by (<see cref="ScoreFile.Columns"/>).</summary>
+    public string Column { get; init; } = "score";
+
+    public int Bins { get; init; } = 10;
+
+    public int Seed { get; init; }
+
+    /// <summary>How the pool is read; must match how it was read for scoring (same label map), or rows will not line up.</summary>
+    public ReadOptions ReadOptions { get; init; } = ReadOptions.Default;
+}
+
+/// <summary>A written subset and its summary.</summary>
+public sealed record SubsetResult(
+    string OutputPath,
+    string ScoresSidePath,
+    string SummaryPath,
+    int Selected,
+    int FromScores,
+    int FromRandom,
+    IReadOnlyDictionary<string, int> BySource,
+    string Histogram,
+    double Seconds);
+
+/// <summary>
+/// Selection stage: reads a score file, picks rows with <see cref="Selector"/>, then streams the pool once more and
+/// writes the selected examples themselves, a side file with each one's score and why it was picked
+/// (<c>&lt;out&gt;.scores.jsonl</c>) and a summary (<c>&lt;out&gt;.summary.json</c>).
+/// </summary>
+public static class SubsetSelector
+{
+    public static SubsetResult Select(SubsetRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clock = Stopwatch.StartNew();
+        var rows = ScoreFile.Read(request.ScoresPath);
+        _ = ScoreFile.Value(new ScoreRow(), request.Column);
+        var candidates = rows.Select((r, i) => new Candidate(i, r.Length, ScoreFile.Value(r, request.Column), r.InBase)).ToArray();
+        var selection = Selector.Select(candidates, new SelectionOptions(request.Budget, request.Strategy, request.Bins, request.Seed));
+        progress?.Report($"selected {selection.Indices.Count} of {rows.Count} ({selection.FromScores} by score, {selection.FromRandom} at random)");
+
+        var fromScores = selection.Indices.Take(selection.FromScores).ToHashSet();
+        var byRow = selection.Indices.ToDictionary(i => rows[i].Row, i => rows[i]);
+        var picked = ReadSelected(request, byRow, cancellationToken).ToList();
+        WriteExamples(request.OutputPath, picked.Select(p => p.Example));
+
+        string side = SidePath(request.OutputPath, ".scores.jsonl");
+        var rowIndex = selection.Indices.ToDictionary(i => rows[i].Row, i => i);
+        WriteSideFile(side, picked.Select(p => (p.Row, Reason: fromScores.Contains(rowIndex[p.Row.Row]) ? "score" : "random")), request.Column);
+
+        var bySource = picked.GroupBy(p => p.Example.Source).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        string histogram = Histogram(picked.Select(p => ScoreFile.Value(p.Row, request.Column)).Where(double.IsFinite).ToArray());
+        string summary = SidePath(request.OutputPath, ".summary.json");
+        WriteSummary(summary, request, selection, bySource, histogram);
+        return new SubsetResult(request.OutputPath, side, summary, picked.Count, selection.FromScores, selection.FromRandom, bySource, histogram, clock.Elapsed.TotalSeconds);
+    }
+
+    public static SelectionStrategy ParseStrategy(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "score+random" or "score-random" or "scorerandom" => SelectionStrategy.ScoreRandom,
+        "score-only" or "score" or "scoreonly" => SelectionStrategy.ScoreOnly,
+        "random" => SelectionStrategy.Random,
+        "sample" => SelectionStrategy.Sample,
+        _ => throw new ArgumentException($"Unknown strategy '{name}': expected score+random, score-only, random or sample."),
+    };
+
+    /// <summary><c>subset.jsonl</c> → <c>subset.scores.jsonl</c>: the extension of the subset is replaced.</summary>
+    public static string SidePath(string output, string suffix) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + suffix);
+
+    private static IEnumerable<(Example Example, ScoreRow Row)> ReadSelected(SubsetRequest request, Dictionary<long, ScoreRow> byRow, CancellationToken cancellationToken)
+    {
+        long position = 0;
+        int found = 0;
+        foreach (var example in DatasetReader.Read(request.Pool, request.ReadOptions))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (byRow.TryGetValue(position++, out var row))
+            {
+                if (row.Id != example.Id || row.Source != example.Source)
+                    throw new InvalidDataException(
+                        $"Pool row {row.Row} is {example.Source}/{example.Id} but the score file has {row.Source}/{row.Id}: the pool is not the one that was scored.");
+                found++;
+                yield return (example, row);
+                if (found == byRow.Count) yield break;
+            }
+        }
+        if (found < byRow.Count)
+            throw new InvalidDataException($"The pool ended after {position} examples; the score file refers to rows beyond that: not the pool that was scored.");
+    }
+
+    private static void WriteExamples(string path, IEnumerable<Example> examples)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            ExampleParquet.WriteAsync(path, examples).GetAwaiter().GetResult();
+        else if (path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+            ExampleJsonl.Write(path, examples);
+        else throw new ArgumentException($"Write the subset as .jsonl or .parquet (got {path}).");
+    }
+
+    private static void WriteSideFile(string path, IEnumerable<(ScoreRow Row, string Reason)> rows, string column) =>
+        AtomicFile.Write(path, stream =>
+        {
+            foreach (var (row, reason) in rows)
+            {
+                using (var json = new Utf8JsonWriter(stream))
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("row", row.Row);
+                    json.WriteString("id", row.Id);
+                    json.WriteString("source", row.Source);
+                    WriteNumber(json, "score", ScoreFile.Value(row, column));
+                    json.WriteString("column", column);
+                    json.WriteString("picked_by", reason);
+                    json.WriteBoolean("in_base", row.InBase);
+                    json.WriteNumber("length", row.Length);
+                    json.WriteEndObject();
+                }
+                stream.WriteByte((byte)'\n');
+            }
+        });
+
+    private static void WriteNumber(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumber(name, value);
+        else json.WriteNull(name);
+    }
+
+    private static void WriteSummary(string path, SubsetRequest request, SelectionResult selection, IReadOnlyDictionary<string, int> bySource, string histogram)
+    {
+        var summary = new Summary(request.Budget, request.Strategy.ToString(), request.Column, request.Bins, request.Seed, selection.Indices.Count,
+            selection.FromScores, selection.FromRandom, bySource, histogram.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        AtomicFile.WriteText(path, w => w.Write(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n"));
+    }
+
+    private sealed record Summary(
+        [property: JsonPropertyName("budget")] int Budget,
+        [property: JsonPropertyName("strategy")] string Strategy,
+        [property: JsonPropertyName("column")] string Column,
+        [property: JsonPropertyName("bins")] int Bins,
+        [property: JsonPropertyName("seed")] int Seed,
+        [property: JsonPropertyName("selected")] int Selected,
+        [property: JsonPropertyName("from_scores")] int FromScores,
+        [property: JsonPropertyName("from_random")] int FromRandom,
+        [property: JsonPropertyName("by_source")] IReadOnlyDictionary<string, int> BySource,
+        [property: JsonPropertyName("score_histogram")] IReadOnlyList<string> ScoreHistogram);
+
+    /// <summary>A 10-bin text histogram of the selected examples' scores.</summary>
+    public static string Histogram(IReadOnlyList<double> values, int bins = 10, int width = 40)
+    {
+        if (values.Count == 0) return "(no scored examples)\n";
+        double min = values.Min(), max = values.Max();
+        double span = max > min ? max - min : 1;
+        var counts = new int[bins];
+        foreach (var v in values) counts[Math.Min(bins - 1, (int)((v - min) / span * bins))]++;
+        int most = Math.Max(1, counts.Max());
+        var text = new StringBuilder();
+        for (int b = 0; b < bins; b++)
+        {
+            double lo = min + span * b / bins;
+            text.Append(CultureInfo.InvariantCulture, $"{lo,12:G4} | {new string('#', (int)Math.Round((double)counts[b] / most * width)),-40} {counts[b]}\n");
+        }
+        return text.ToString();
+    }
+}

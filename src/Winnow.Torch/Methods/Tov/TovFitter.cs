@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using Winnow.Core.Data;
+using Winnow.Core.Data.Ner;
+using Winnow.Core.Runs;
+using Winnow.Core.Selection;
+using Winnow.Torch.Modeling;
+using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
+using Winnow.Torch.Training;
+
+namespace Winnow.Torch.Methods.Tov;
+
+/// <summary>Inputs of a ToV fit.</summary>
+public sealed record TovFitRequest(string Model, IReadOnlyList<string> Target, IReadOnlyList<string> Pool, string RunDirectory)
+{
+    public TovFitOptions Options { get; init; } = new();
+
+    /// <summary>NER label-map file applied when reading target and pool.</summary>
+    public string? LabelMap { get; init; }
+
+    /// <summary>Replaces a run folder made from other inputs instead of refusing.</summary>
+    public bool Force { get; init; }
+}
+
+/// <summary>A finished fit: where it is, what it recorded, and whether it was already there.</summary>
+public sealed record TovRun(string RunDirectory, TovManifest Manifest, bool Reused, int ResumedFromEpoch, double Seconds)
+{
+    public TovRunFolder Folder => new(RunDirectory);
+}
+
+/// <summary>Raised when a run folder holds a run made from other inputs or options.</summary>
+public sealed class TovRunMismatchException(string message) : Exception(message);
+
+/// <summary>
+/// ToV's training stage (methods.md §1): draws the random base set U, trains L LoRA epochs on U, and after each
+/// epoch k a validation pass over the target at ε·η_k, saving θ_bas^k and θ_val^k as adapter folders. Interleaved
+/// continues from θ_val^k; parallel restores θ_bas^k's adapter and optimizer state (an in-memory snapshot) first.
+/// </summary>
+public static class TovFitter
+{
+    public static TovRun Fit(TovFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = request.Options.Validate();
+        RequirePaths(request);
+        var clock = Stopwatch.StartNew();
+        var folder = new TovRunFolder(request.RunDirectory);
+        progress?.Report("hashing model, target and pool");
+        var inputs = Fingerprint(request, options);
+
+        var existing = CheckExisting(folder, inputs, request.Force);
+        if (existing is { Complete: true } && Enumerable.Range(0, existing.Epochs).All(folder.EpochComplete))
+        {
+            progress?.Report($"run {folder.Root} is complete; reusing it");
+            return new TovRun(folder.Root, existing, Reused: true, existing.Epochs, clock.Elapsed.TotalSeconds);
+        }
+
+        var readOptions = ReadOptionsFor(options.Kind, request.LabelMap);
+        var target = DatasetReader.Read(request.Target, readOptions).ToList();
+        if (target.Count == 0) throw new ArgumentException("The target has no examples.");
+        var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => TovRunFolder.Key(e.Source, e.Id)).ToList();
+        if (keys.Count < 2) throw new ArgumentException($"The pool has {keys.Count} examples; ToV needs at least 2.");
+        int poolSize = keys.Count;
+        int baseSize = options.ResolveBaseSize(poolSize);
+        int epochs = options.ResolveEpochs(baseSize);
+        var baseSet = BaseSetSampler.Sample(keys, baseSize, options.Seed);
+        keys.Clear();
+        var baseExamples = DatasetReader.Read(request.Pool, readOptions).Where(e => baseSet.Contains(TovRunFolder.Key(e.Source, e.Id))).ToList();
+        progress?.Report($"pool {baseExamples.Count}/{baseSize} base examples drawn; target {target.Count}; {epochs} epochs ({options.Variant})");
+
+        Directory.CreateDirectory(folder.Root);
+        folder.WriteBaseSet(baseSet);
+        var labels = options.Kind == TaskKind.Ner ? LabelSet.FromExamples(target.Cast<NerExample>()) : null;
+        labels?.Save(folder.LabelsFile);
+
+        using var task = TaskModel.Load(request.Model, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
+        var encodedBase = Encode(task, baseExamples, "base set", progress);
+        var encodedTarget = Encode(task, target, "target", progress);
+        Lora.Apply(task.Model, LoraOptionsOf(options));
+
+        var manifest = (existing ?? NewManifest(request, options, inputs)) with
+        {
+            PoolSize = poolSize,
+            TargetSize = target.Count,
+            BaseSize = baseSize,
+            BaseSetHash = ContentHash.OfFile(folder.BaseSetFile),
+            Epochs = epochs,
+            Complete = false,
+        };
+        var result = Train(task, folder, manifest, encodedBase, encodedTarget, progress, cancellationToken);
+        return result with { Seconds = clock.Elapsed.TotalSeconds };
+    }
+
+    private static TovRun Train(
+        TaskModel task, TovRunFolder folder, TovManifest manifest, IReadOnlyList<EncodedExample> encodedBase,
+        IReadOnlyList<EncodedExample> encodedTarget, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var options = manifest.Options;
+        var model = task.Model;
+        var training = new TrainingOptions { LearningRate = options.LearningRate, BatchSize = options.BatchSize, Epochs = manifest.Epochs, Seed = options.Seed };
+        var baseBatches = BatchSource.FromExamples(encodedBase, options.BatchSize, b => task.Collator.Collate(b), options.Seed);
+        var targetBatches = BatchSource.FromExamples(encodedTarget, options.BatchSize, b => task.Collator.Collate(b), options.Seed + 1);
+        using var trainer = new Trainer(model.Module, model, training, training.TotalSteps(baseBatches.BatchesPerEpoch));
+
+        var records = ResumableEpochs(folder, manifest);
+        int start = records.Count;
+        if (start > 0)
+        {
+            // The trainer state saved after epoch k is the one the next epoch starts from, with the adapter that variant continues from.
+            Lora.LoadAdapter(model, options.Variant == TovVariant.Interleaved ? folder.ValAdapter(start - 1) : folder.BaseAdapter(start - 1));
+            trainer.LoadState(folder.TrainerState(start - 1));
+            progress?.Report($"resuming after epoch {start}");
+        }
+        manifest = manifest with { CompletedEpochs = records };
+        manifest.Save(folder.Manifest);
+
+        for (int k = start; k < manifest.Epochs; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var record = RunEpoch(k, trainer, task, folder, options, baseBatches, targetBatches, cancellationToken);
+            records.Add(record);
+            manifest = manifest with { CompletedEpochs = records.ToArray() };
+            manifest.Save(folder.Manifest);
+            progress?.Report($"epoch {k + 1}/{manifest.Epochs}: η={record.LearningRate:G3} base loss {record.BaseLoss:F4}, target loss {record.ValidationLoss:F4} ({record.Seconds:F1}s)");
+        }
+        manifest = manifest with { Complete = true };
+        manifest.Save(folder.Manifest);
+        return new TovRun(folder.Root, manifest, Reused: false, start, 0);
+    }
+
+    private static TovEpochRecord RunEpoch(
+        int k, Trainer trainer, TaskModel task, TovRunFolder folder, TovFitOptions options,
+        BatchSource baseBatches, BatchSource targetBatches, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var model = task.Model;
+        int firstStep = trainer.State.GlobalStep;
+        var baseResult = trainer.TrainEpoch(baseBatches.ForEpoch(k), cancellationToken: cancellationToken);
+        double eta = MeanRate(trainer.Schedule, firstStep, trainer.State.GlobalStep);
+        Lora.SaveAdapter(model, folder.BaseAdapter(k));
+
+        // Parallel: the side branch must leave no trace, in the adapter or in Adam's moments.
+        using var adapter = options.Variant == TovVariant.Parallel ? Lora.Snapshot(model) : null;
+        var optimizer = options.Variant == TovVariant.Parallel ? trainer.Optimizer.ExportState() : null;
+
+        // A fixed ε·η_k rather than ε × the next step's rate: after the last epoch the schedule is at zero.
+        var side = new EpochSettings { FixedLearningRate = options.Epsilon * eta, AdvanceSchedule = false };
+        double valLoss = 0;
+        for (int pass = 0; pass < options.ValidationPasses; pass++)
+            valLoss = trainer.TrainEpoch(targetBatches.ForEpoch(k * options.ValidationPasses + pass), side, cancellationToken: cancellationToken).MeanLoss;
+        Lora.SaveAdapter(model, folder.ValAdapter(k));
+
+        if (adapter is not null)
+        {
+            Lora.SetAdapter(model, adapter);
+            trainer.Optimizer.ImportState(optimizer!);
+        }
+        trainer.SaveState(folder.TrainerState(k));
+        return new TovEpochRecord(k, eta, options.Epsilon * eta, baseResult.MeanLoss, valLoss, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>η_k: the mean scheduled rate over the epoch's steps, so warm-up's zero first step does not zero the validation pass.</summary>
+    private static double MeanRate(LinearWarmupSchedule schedule, int from, int to)
+    {
+        if (to <= from) return schedule.LearningRate(Math.Max(0, Math.Min(from, schedule.TotalSteps - 1)));
+        double sum = 0;
+        for (int s = from; s < to; s++) sum += schedule.LearningRate(s);
+        return sum / (to - from);
+    }
+
+    /// <summary>Recorded epochs whose files are all there, from 0 on; a resume starts after the last of them.</summary>
+    private static List<TovEpochRecord> ResumableEpochs(TovRunFolder folder, TovManifest manifest)
+    {
+        var done = new List<TovEpochRecord>();
+        foreach (var record in manifest.CompletedEpochs.OrderBy(r => r.Epoch))
+        {
+            if (record.Epoch != done.Count || !folder.EpochComplete(record.Epoch)) break;
+            done.Add(record);
+        }
+        return done;
+    }
+
+    private static TovManifest? CheckExisting(TovRunFolder folder, InputHashes inputs, bool force)
+    {
+        if (!folder.HasManifest) return null;
+        var existing = TovManifest.Load(folder.Manifest);
+        if (existing.Fingerprint == inputs.Fingerprint) return existing;
+        if (!force)
+            throw new TovRunMismatchException(
+                $"{folder.Root} holds a ToV run made from other inputs or options ({Differences(existing, inputs)}); use another --out or --force to replace it.");
+        folder.Clear();
+        return null;
+    }
+
+    private static string Differences(TovManifest existing, InputHashes inputs)
+    {
+        var parts = new List<string>();
+        if (existing.ModelHash != inputs.Model) parts.Add("model");
+        if (existing.TargetHash != inputs.Target) parts.Add("target");
+        if (existing.PoolHash != inputs.Pool) parts.Add("pool");
+        if (existing.LabelMapHash != inputs.LabelMap) parts.Add("label map");
+        if (TovManifest.OptionsJson(existing.Options) != inputs.OptionsJson) parts.Add("options");
+        return parts.Count == 0 ? "schema" : "differs in " + string.Join(", ", parts);
+    }
+
+    private sealed record InputHashes(string Model, string Target, string Pool, string? LabelMap, string OptionsJson, string Fingerprint);
+
+    private static InputHashes Fingerprint(TovFitRequest request, TovFitOptions options)
+    {
+        string model = ContentHash.OfPaths([request.Model]);
+        string target = ContentHash.OfPaths(request.Target);
+        string pool = ContentHash.OfPaths(request.Pool);
+        string? map = request.LabelMap is null ? null : ContentHash.OfFile(request.LabelMap);
+        string json = TovManifest.OptionsJson(options);
+        string fingerprint = ContentHash.OfText(string.Join("\n", TovManifest.SchemaName, model, target, pool, map ?? "", json));
+        return new InputHashes(model, target, pool, map, json, fingerprint);
+    }
+
+    private static TovManifest NewManifest(TovFitRequest request, TovFitOptions options, InputHashes inputs) => new()
+    {
+        Fingerprint = inputs.Fingerprint,
+        Model = Path.GetFullPath(request.Model),
+        ModelHash = inputs.Model,
+        Target = request.Target.Select(Path.GetFullPath).ToArray(),
+        TargetHash = inputs.Target,
+        Pool = request.Pool.Select(Path.GetFullPath).ToArray(),
+        PoolHash = inputs.Pool,
+        LabelMap = request.LabelMap is null ? null : Path.GetFullPath(request.LabelMap),
+        LabelMapHash = inputs.LabelMap,
+        Options = options,
+    };
+
+    public static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap) =>
+        new() { Kind = kind, LabelMap = labelMap is null ? null : LabelMap.Load(labelMap) };
+
+    public static LoraOptions LoraOptionsOf(TovFitOptions options) =>
+        new() { Rank = options.LoraRank, Alpha = options.LoraAlpha, Dropout = options.LoraDropout, Seed = options.Seed };
+
+    private static IReadOnlyList<EncodedExample> Encode(TaskModel task, IReadOnlyList<Example> examples, string what, IProgress<string>? progress)
+    {
+        var set = task.EncodeAll(examples);
+        if (set.Skipped.Count > 0)
+            progress?.Report($"{what}: {set.Skipped.Count} examples cannot be encoded and are left out (first: {set.Skipped[0].Id}: {set.Skipped[0].Reason})");
+        var usable = set.Encoded.Where(e => e.PredictedCount > 0).ToList();
+        if (usable.Count == 0) throw new ArgumentException($"No {what} example has a token to predict after encoding.");
+        return usable;
+    }
+
+    private static void RequirePaths(TovFitRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Model)) throw new ArgumentException("Give the model folder.");
+        if (request.Target.Count == 0) throw new ArgumentException("Give at least one target file or folder.");
+        if (request.Pool.Count == 0) throw new ArgumentException("Give at least one pool file or folder.");
+        if (string.IsNullOrWhiteSpace(request.RunDirectory)) throw new ArgumentException("Give the run folder.");
+    }
+}

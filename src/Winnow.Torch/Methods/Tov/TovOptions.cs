@@ -1,0 +1,74 @@
+using Winnow.Core.Data;
+
+namespace Winnow.Torch.Methods.Tov;
+
+/// <summary>Interleaved (the paper's Method A, default) or parallel (Method B) ToV.</summary>
+public enum TovVariant
+{
+    /// <summary>Epoch k+1 continues from θ_val^k: the validation steps are folded into the trajectory.</summary>
+    Interleaved,
+
+    /// <summary>Epoch k+1 continues from θ_bas^k (adapter and optimizer state restored); θ_val^k is a side branch.</summary>
+    Parallel,
+}
+
+/// <summary>
+/// What a ToV fit does (methods.md §1). Everything here goes into the run's manifest, so a changed option is a
+/// different run. Null sizes are resolved from the pool size (<see cref="ResolveBaseSize"/>, <see cref="ResolveEpochs"/>).
+/// </summary>
+public sealed record TovFitOptions
+{
+    public TaskKind Kind { get; init; } = TaskKind.Instruction;
+
+    /// <summary>|U|; null = min(4096, |P|/4).</summary>
+    public int? BaseSize { get; init; }
+
+    /// <summary>L; null = max(1, 16·1024/|U|) (the paper's fixed 1024 batches of 16).</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>ε: the validation pass runs at ε·η_k.</summary>
+    public double Epsilon { get; init; } = 0.1;
+
+    public double LearningRate { get; init; } = 2e-4;
+
+    public int BatchSize { get; init; } = 16;
+
+    public int LoraRank { get; init; } = 8;
+
+    public double LoraAlpha { get; init; } = 32;
+
+    public double LoraDropout { get; init; } = 0.2;
+
+    public TovVariant Variant { get; init; } = TovVariant.Interleaved;
+
+    /// <summary>Passes over the target in each validation step (the paper leaves it open; one by default).</summary>
+    public int ValidationPasses { get; init; } = 1;
+
+    /// <summary>The transform whose φ becomes a score file's <c>score</c> column.</summary>
+    public ScoreTransform Transform { get; init; } = ScoreTransform.Identity;
+
+    public int MaxLength { get; init; } = 256;
+
+    public int Seed { get; init; }
+
+    public TovFitOptions Validate()
+    {
+        var errors = new List<string>();
+        if (BaseSize is < 1) errors.Add($"BaseSize must be >= 1 (got {BaseSize}).");
+        if (Epochs is < 1) errors.Add($"Epochs must be >= 1 (got {Epochs}).");
+        if (!(Epsilon > 0) || double.IsInfinity(Epsilon)) errors.Add($"Epsilon must be positive and finite (got {Epsilon}).");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) errors.Add($"LearningRate must be positive and finite (got {LearningRate}).");
+        if (BatchSize < 1) errors.Add($"BatchSize must be >= 1 (got {BatchSize}).");
+        if (LoraRank < 1) errors.Add($"LoraRank must be >= 1 (got {LoraRank}).");
+        if (!(LoraAlpha > 0)) errors.Add($"LoraAlpha must be positive (got {LoraAlpha}).");
+        if (LoraDropout is < 0 or >= 1) errors.Add($"LoraDropout must be in [0, 1) (got {LoraDropout}).");
+        if (ValidationPasses < 1) errors.Add($"ValidationPasses must be >= 1 (got {ValidationPasses}).");
+        if (MaxLength < 8) errors.Add($"MaxLength must be >= 8 (got {MaxLength}).");
+        if (errors.Count > 0) throw new ArgumentException("Invalid ToV options: " + string.Join(" ", errors));
+        return this;
+    }
+
+    public int ResolveBaseSize(int poolSize) => Math.Clamp(BaseSize ?? Math.Min(4096, poolSize / 4), 1, Math.Max(1, poolSize));
+
+    public int ResolveEpochs(int baseSize) => Epochs ?? Math.Max(1, 16 * 1024 / Math.Max(1, baseSize));
+}

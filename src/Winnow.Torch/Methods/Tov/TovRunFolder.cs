@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Winnow.Core.IO;
+
+namespace Winnow.Torch.Methods.Tov;
+
+/// <summary>One epoch of a fit as the manifest records it.</summary>
+/// <param name="Epoch">k, from 0.</param>
+/// <param name="LearningRate">η_k: the scheduled rate at the start of the base epoch.</param>
+/// <param name="ValidationLearningRate">ε·η_k, the fixed rate of the validation pass.</param>
+public sealed record TovEpochRecord(
+    [property: JsonPropertyName("epoch")] int Epoch,
+    [property: JsonPropertyName("learning_rate")] double LearningRate,
+    [property: JsonPropertyName("validation_learning_rate")] double ValidationLearningRate,
+    [property: JsonPropertyName("base_loss")] double BaseLoss,
+    [property: JsonPropertyName("validation_loss")] double ValidationLoss,
+    [property: JsonPropertyName("seconds")] double Seconds);
+
+/// <summary>
+/// RUN/manifest.json: what the run was made from (content hashes of model, target and pool, the full options, U)
+/// and how far it got. <see cref="Fingerprint"/> covers the inputs only, so a re-run with the same inputs resumes
+/// and one with other inputs is refused.
+/// </summary>
+public sealed record TovManifest
+{
+    public const string SchemaName = "winnow.tov-run.v1";
+
+    [JsonPropertyName("schema")] public string Schema { get; init; } = SchemaName;
+    [JsonPropertyName("fingerprint")] public string Fingerprint { get; init; } = "";
+    [JsonPropertyName("model")] public string Model { get; init; } = "";
+    [JsonPropertyName("model_hash")] public string ModelHash { get; init; } = "";
+    [JsonPropertyName("target")] public IReadOnlyList<string> Target { get; init; } = [];
+    [JsonPropertyName("target_hash")] public string TargetHash { get; init; } = "";
+    [JsonPropertyName("pool")] public IReadOnlyList<string> Pool { get; init; } = [];
+    [JsonPropertyName("pool_hash")] public string PoolHash { get; init; } = "";
+    [JsonPropertyName("label_map")] public string? LabelMap { get; init; }
+    [JsonPropertyName("label_map_hash")] public string? LabelMapHash { get; init; }
+    [JsonPropertyName("options")] public TovFitOptions Options { get; init; } = new();
+    [JsonPropertyName("pool_size")] public int PoolSize { get; init; }
+    [JsonPropertyName("target_size")] public int TargetSize { get; init; }
+    [JsonPropertyName("base_size")] public int BaseSize { get; init; }
+    [JsonPropertyName("base_set_hash")] public string BaseSetHash { get; init; } = "";
+    [JsonPropertyName("epochs")] public int Epochs { get; init; }
+    [JsonPropertyName("completed_epochs")] public IReadOnlyList<TovEpochRecord> CompletedEpochs { get; init; } = [];
+    [JsonPropertyName("complete")] public bool Complete { get; init; }
+
+    // Enums as names so the manifest reads well; NaN losses (an epoch with no usable batch) stay representable.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public void Save(string path) => AtomicFile.WriteText(path, w => w.Write(JsonSerializer.Serialize(this, Json) + "\n"));
+
+    public static TovManifest Load(string path)
+    {
+        try
+        {
+            var manifest = JsonSerializer.Deserialize<TovManifest>(File.ReadAllText(path), Json)
+                           ?? throw new InvalidDataException("empty manifest");
+            if (manifest.Schema != SchemaName) throw new InvalidDataException($"schema '{manifest.Schema}', expected '{SchemaName}'");
+            return manifest;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a readable ToV manifest: {e.Message}", e);
+        }
+    }
+
+    public static string OptionsJson(TovFitOptions options) => JsonSerializer.Serialize(options, Json);
+}
+
+/// <summary>
+/// The layout of a ToV run folder:
+/// <code>
+/// RUN/manifest.json           inputs' hashes, options, per-epoch learning rates, progress
+/// RUN/base-set.txt            U's keys, one "source TAB id" per line
+/// RUN/labels.json             NER only: the label set the head was trained on
+/// RUN/epochs/K/base/          θ_bas^k adapter (adapter_model.safetensors + adapter_config.json)
+/// RUN/epochs/K/val/           θ_val^k adapter
+/// RUN/epochs/K/trainer/       optimizer + schedule state after epoch k, for resuming
+/// </code>
+/// </summary>
+public sealed record TovRunFolder(string Root)
+{
+    public string Manifest => Path.Combine(Root, "manifest.json");
+    public string BaseSetFile => Path.Combine(Root, "base-set.txt");
+    public string LabelsFile => Path.Combine(Root, "labels.json");
+    public string EpochsDirectory => Path.Combine(Root, "epochs");
+    public string EpochDirectory(int k) => Path.Combine(EpochsDirectory, k.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public string BaseAdapter(int k) => Path.Combine(EpochDirectory(k), "base");
+    public string ValAdapter(int k) => Path.Combine(EpochDirectory(k), "val");
+    public string TrainerState(int k) => Path.Combine(EpochDirectory(k), "trainer");
+
+    public bool HasManifest => File.Exists(Manifest);
+
+    /// <summary>Removes what a run writes (never the whole folder: --out may name a folder that holds other things too).</summary>
+    public void Clear()
+    {
+        if (Directory.Exists(EpochsDirectory)) Directory.Delete(EpochsDirectory, recursive: true);
+        foreach (var file in new[] { Manifest, BaseSetFile, LabelsFile, Path.Combine(Root, TovPipeline.ScoresFileName) })
+            File.Delete(file);
+    }
+
+    public bool EpochComplete(int k) =>
+        File.Exists(Path.Combine(BaseAdapter(k), Modeling.Lora.AdapterWeightsFile))
+        && File.Exists(Path.Combine(ValAdapter(k), Modeling.Lora.AdapterWeightsFile))
+        && File.Exists(Path.Combine(TrainerState(k), Training.Trainer.StateFileName));
+
+    /// <summary>Base-set keys as <see cref="Key"/> gives them.</summary>
+    public HashSet<string> ReadBaseSet() =>
+        File.ReadLines(BaseSetFile).Where(l => l.Length > 0).Select(l =>
+        {
+            int tab = l.IndexOf('\t');
+            return tab < 0 ? throw new InvalidDataException($"{BaseSetFile}: line without a tab") : Key(l[..tab], l[(tab + 1)..]);
+        }).ToHashSet(StringComparer.Ordinal);
+
+    public void WriteBaseSet(IEnumerable<string> keys) =>
+        AtomicFile.WriteText(BaseSetFile, w =>
+        {
+            foreach (var key in keys.Order(StringComparer.Ordinal)) w.Write(key.Replace('\0', '\t') + "\n");
+        });
+
+    /// <summary>An example's key in a pool: ids are unique per source only.</summary>
+    public static string Key(string source, string id) => source + "\0" + id;
+}

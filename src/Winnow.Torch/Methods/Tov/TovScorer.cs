@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Globalization;
+using Winnow.Core.Data;
+using Winnow.Core.Runs;
+using Winnow.Core.Scoring;
+using Winnow.Torch.Evaluation;
+using Winnow.Torch.Modeling;
+using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
+
+namespace Winnow.Torch.Methods.Tov;
+
+/// <summary>What to score with a finished ToV run.</summary>
+public sealed record TovScoreRequest(string RunDirectory, IReadOnlyList<string> Pool, string OutputPath)
+{
+    /// <summary>Pool examples encoded and scored at a time: memory stays flat whatever the pool size.</summary>
+    public int ChunkSize { get; init; } = 2048;
+
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Scores a pool other than the fitted one (a warning instead of a refusal); U is still taken from the run.</summary>
+    public bool AllowOtherPool { get; init; }
+
+    /// <summary>Overrides the run's transform for the <c>score</c> column.</summary>
+    public ScoreTransform? Transform { get; init; }
+}
+
+/// <summary>A written score file.</summary>
+public sealed record TovScoreResult(string OutputPath, int Rows, int Scored, int InBase, int NotEncodable, double Seconds)
+{
+    public double ExamplesPerSecond => Seconds > 0 ? Rows / Seconds : 0;
+}
+
+/// <summary>Progress of scoring: pool rows done so far and the rate.</summary>
+public sealed record TovScoreProgress(int Rows, int Scored, double ExamplesPerSecond);
+
+/// <summary>
+/// ToV's scoring stage: forward passes only. Each batch of pool examples runs under 2L adapter states (θ_bas^k then
+/// θ_val^k for each epoch); per example Δ_t = log p_val − log p_bas on the loss's predicted tokens gives φ_k for every
+/// transform, averaged over epochs. The pool is streamed in chunks and rows are written as they are produced.
+/// </summary>
+public static class TovScorer
+{
+    public const string FingerprintKey = "winnow.tov.fingerprint";
+    public const string PoolHashKey = "winnow.tov.pool_hash";
+
+    public static TovScoreResult Score(
+        TovScoreRequest request, IProgress<string>? messages = null, IProgress<TovScoreProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.ChunkSize, 1, nameof(request.ChunkSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.BatchSize, 1, nameof(request.BatchSize));
+        var clock = Stopwatch.StartNew();
+        var folder = new TovRunFolder(request.RunDirectory);
+        var manifest = LoadComplete(folder);
+        string poolHash = CheckPool(manifest, request, messages);
+        var transform = request.Transform ?? manifest.Options.Transform;
+        var baseSet = folder.ReadBaseSet();
+        var labels = manifest.Options.Kind == TaskKind.Ner ? LabelSet.Load(folder.LabelsFile) : null;
+
+        using var task = TaskModel.Load(manifest.Model, manifest.Options.Kind, labels,
+            new TaskModelOptions { MaxLength = manifest.Options.MaxLength, Seed = manifest.Options.Seed });
+        var states = LoadStates(task.Model, folder, manifest.Epochs);
+        try
+        {
+            var activations = states.Select(s => (Action)(() => Lora.SetAdapter(task.Model, s))).ToArray();
+            var scorer = new MultiStateTokenScorer(task.Model.Module, task.Model, activations);
+            var counts = new Counts();
+            var readOptions = TovFitter.ReadOptionsFor(manifest.Options.Kind, manifest.LabelMap);
+            var rows = Rows(task, scorer, DatasetReader.Read(request.Pool, readOptions), baseSet, manifest.Epochs, transform, request, counts, clock, progress, cancellationToken);
+            var metadata = new Dictionary<string, string>
+            {
+                [FingerprintKey] = manifest.Fingerprint,
+                [PoolHashKey] = poolHash,
+                ["winnow.method"] = "tov",
+                ["winnow.tov.transform"] = transform.ToString().ToLowerInvariant(),
+                ["winnow.tov.epochs"] = manifest.Epochs.ToString(CultureInfo.InvariantCulture),
+            };
+            int written = checked((int)ScoreFile.Write(request.OutputPath, rows, metadata, cancellationToken));
+            messages?.Report($"scored {counts.Scored} of {written} pool examples ({counts.InBase} in U, {counts.NotEncodable} not encodable) in {clock.Elapsed.TotalSeconds:F1}s");
+            return new TovScoreResult(request.OutputPath, written, counts.Scored, counts.InBase, counts.NotEncodable, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            foreach (var s in states) s.Dispose();
+        }
+    }
+
+    /// <summary>Whether <paramref name="scoresPath"/> was written by this run for this pool (so a pipeline can reuse it).</summary>
+    public static bool IsCurrent(string scoresPath, TovManifest manifest, string poolHash)
+    {
+        if (!File.Exists(scoresPath)) return false;
+        try
+        {
+            var metadata = ScoreFile.ReadMetadata(scoresPath);
+            return metadata.TryGetValue(FingerprintKey, out var f) && f == manifest.Fingerprint
+                   && metadata.TryGetValue(PoolHashKey, out var p) && p == poolHash;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or Parquet.ParquetException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class Counts
+    {
+        public int Rows, Scored, InBase, NotEncodable;
+    }
+
+    private static TovManifest LoadComplete(TovRunFolder folder)
+    {
+        if (!folder.HasManifest) throw new FileNotFoundException($"{folder.Root} is not a ToV run (no manifest.json); run `winnow fit --method tov` first.");
+        var manifest = TovManifest.Load(folder.Manifest);
+        if (!manifest.Complete || !Enumerable.Range(0, manifest.Epochs).All(folder.EpochComplete))
+            throw new InvalidDataException($"The ToV run in {folder.Root} is not finished ({manifest.CompletedEpochs.Count}/{manifest.Epochs} epochs); run fit again to resume it.");
+        return manifest;
+    }
+
+    private static string CheckPool(TovManifest manifest, TovScoreRequest request, IProgress<string>? messages)
+    {
+        string hash = ContentHash.OfPaths(request.Pool);
+        if (hash == manifest.PoolHash) return hash;
+        string message = $"the pool differs from the one the run was fitted on ({string.Join(", ", manifest.Pool)})";
+        if (!request.AllowOtherPool) throw new InvalidDataException(message + "; pass the same pool, or allow another pool explicitly.");
+        messages?.Report("warning: " + message + "; U is the fitted pool's base set.");
+        return hash;
+    }
+
+    /// <summary>θ_bas^0, θ_val^0, θ_bas^1, … as in-memory adapter copies: switching is a tensor copy, not a file read.</summary>
+    private static List<AdapterState> LoadStates(IPretrainedModel model, TovRunFolder folder, int epochs)
+    {
+        var states = new List<AdapterState>(2 * epochs);
+        try
+        {
+            for (int k = 0; k < epochs; k++)
+            {
+                Lora.LoadAdapter(model, folder.BaseAdapter(k));
+                states.Add(Lora.Snapshot(model));
+                Lora.LoadAdapter(model, folder.ValAdapter(k));
+                states.Add(Lora.Snapshot(model));
+            }
+            return states;
+        }
+        catch
+        {
+            foreach (var s in states) s.Dispose();
+            throw;
+        }
+    }
+
+    private static IEnumerable<ScoreRow> Rows(
+        TaskModel task, MultiStateTokenScorer scorer, IEnumerable<Example> pool, HashSet<string> baseSet, int epochs, ScoreTransform transform,
+        TovScoreRequest request, Counts counts, Stopwatch clock, IProgress<TovScoreProgress>? progress, CancellationToken cancellationToken)
+    {
+        var bucketer = new LengthBucketer(new BucketingOptions { BatchSize = request.BatchSize, Shuffle = false });
+        foreach (var chunk in pool.Chunk(request.ChunkSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var rows = new ScoreRow[chunk.Length];
+            var toScore = new List<(int Local, EncodedExample Encoded)>();
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                var example = chunk[i];
+                var encoded = task.Encode(example).Example;
+                bool inBase = baseSet.Contains(TovRunFolder.Key(example.Source, example.Id));
+                rows[i] = new ScoreRow
+                {
+                    Row = counts.Rows + i, Id = example.Id, Source = example.Source, InBase = inBase,
+                    Length = encoded?.Length ?? 0, Predicted = encoded?.PredictedCount ?? 0,
+                };
+                if (encoded is null) counts.NotEncodable++;
+                else if (inBase) counts.InBase++;
+                else if (encoded.PredictedCount > 0) toScore.Add((i, encoded));
+            }
+            ScoreChunk(task, scorer, bucketer, toScore, rows, epochs, transform, cancellationToken);
+            counts.Rows += chunk.Length;
+            counts.Scored += toScore.Count;
+            progress?.Report(new TovScoreProgress(counts.Rows, counts.Scored, counts.Rows / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
+            foreach (var row in rows) yield return row;
+        }
+    }
+
+    private static void ScoreChunk(
+        TaskModel task, MultiStateTokenScorer scorer, LengthBucketer bucketer, List<(int Local, EncodedExample Encoded)> toScore,
+        ScoreRow[] rows, int epochs, ScoreTransform transform, CancellationToken cancellationToken)
+    {
+        if (toScore.Count == 0) return;
+        var batches = bucketer.Batches(toScore.Select(s => s.Encoded.Length).ToArray());
+        // Collated lazily, so each batch's tensors are made and freed inside the scorer's per-batch scope.
+        var indexed = batches.Select(b => new IndexedBatch(task.Collator.Collate(b.Select(i => toScore[i].Encoded).ToArray()), b));
+        foreach (var batch in scorer.Score(indexed, cancellationToken: cancellationToken))
+        {
+            foreach (var result in batch)
+                Fill(rows[toScore[result.Index].Local], result.PerState, epochs, transform);
+        }
+    }
+
+    /// <summary>φ per transform, mean over epochs of φ_k from (θ_bas^k, θ_val^k) = states (2k, 2k+1).</summary>
+    internal static void Fill(ScoreRow row, IReadOnlyList<float[]> perState, int epochs, ScoreTransform transform)
+    {
+        var sums = new double[ScoreTransforms.All.Length];
+        var perEpoch = new List<double>(epochs);
+        for (int k = 0; k < epochs; k++)
+        {
+            var phi = ScoreTransforms.Phi(perState[2 * k], perState[2 * k + 1]);
+            for (int t = 0; t < sums.Length; t++) sums[t] += phi[t];
+            perEpoch.Add(phi[0]);
+        }
+        row.PhiIdentity = sums[0] / epochs;
+        row.PhiAbs = sums[1] / epochs;
+        row.PhiPositive = sums[2] / epochs;
+        row.PhiIdentityEpochs = perEpoch;
+        row.Score = transform switch
+        {
+            ScoreTransform.Identity => row.PhiIdentity,
+            ScoreTransform.Abs => row.PhiAbs,
+            _ => row.PhiPositive,
+        };
+    }
+}

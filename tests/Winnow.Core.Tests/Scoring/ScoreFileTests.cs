@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Winnow.Core.Data;
+using Winnow.Core.IO;
+using Winnow.Core.Scoring;
+using Winnow.Core.Selection;
+
+namespace Winnow.Core.Tests.Scoring;
+
+public sealed class ScoreFileTests
+{
+    private static ScoreRow Row(long i, bool inBase = false) => new()
+    {
+        Row = i, Id = $"ex{i}", Source = i % 2 == 0 ? "pool/a" : "pool/b", Length = 10 + (int)i, Predicted = 3 + (int)(i % 4), InBase = inBase,
+        Score = inBase ? double.NaN : i * 0.5, PhiIdentity = inBase ? double.NaN : i * 0.5, PhiAbs = inBase ? double.NaN : i * 0.75,
+        PhiPositive = inBase ? double.NaN : i * 0.6, PhiIdentityEpochs = inBase ? [] : [i * 0.25, i * 0.75],
+    };
+
+    [Fact]
+    public void Rows_round_trip_with_every_column_and_the_schema_in_the_footer()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "scores.parquet");
+        var rows = Enumerable.Range(0, 9).Select(i => Row(i, inBase: i % 3 == 0)).ToList();
+        Assert.Equal(9, ScoreFile.Write(path, rows, new Dictionary<string, string> { ["winnow.method"] = "tov" }));
+
+        var back = ScoreFile.Read(path);
+        Assert.Equal(JsonSerializer.Serialize(rows, Options), JsonSerializer.Serialize(back, Options));
+        var metadata = ScoreFile.ReadMetadata(path);
+        Assert.Equal(ScoreRow.Schema, metadata[ScoreFile.SchemaKey]);
+        Assert.Equal("tov", metadata["winnow.method"]);
+    }
+
+    private static readonly JsonSerializerOptions Options = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    [Fact]
+    public async Task Column_names_are_the_documented_schema()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "scores.parquet");
+        ScoreFile.Write(path, [Row(1)]);
+        await using var reader = await Parquet.ParquetReader.CreateAsync(path);
+        var names = reader.Schema.Fields.Select(f => f.Name).ToArray();
+        Assert.Equal(["row", "id", "source", "length", "predicted", "in_base", "score", "phi_identity", "phi_abs", "phi_positive", "phi_identity_epochs"], names);
+    }
+
+    [Fact]
+    public void An_empty_score_file_reads_as_no_rows()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "scores.parquet");
+        ScoreFile.Write(path, []);
+        Assert.Empty(ScoreFile.Read(path));
+    }
+
+    [Fact]
+    public async Task A_parquet_file_that_is_not_a_score_file_is_refused()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "examples.parquet");
+        await ExampleParquet.WriteAsync(path, [new InstructionExample("a", "s", "p", "c")]);
+        var error = Assert.Throws<InvalidDataException>(() => ScoreFile.Read(path));
+        Assert.Contains("not a Winnow score file", error.Message);
+    }
+
+    [Fact]
+    public void Selection_writes_the_chosen_examples_a_side_file_and_a_summary()
+    {
+        using var dir = new TempDir();
+        var pool = Path.Combine(dir.Path, "pool.jsonl");
+        var examples = Enumerable.Range(0, 12).Select(i => new InstructionExample($"ex{i}", "pool", $"prompt {i}", $"answer {i}")).ToList();
+        ExampleJsonl.Write(pool, examples);
+        var source = DatasetReader.Read([pool]).First().Source;
+        var scores = Path.Combine(dir.Path, "scores.parquet");
+        ScoreFile.Write(scores, Enumerable.Range(0, 12).Select(i => new ScoreRow
+        {
+            Row = i, Id = $"ex{i}", Source = source, Length = 5, Predicted = 2, InBase = i < 4, Score = i < 4 ? double.NaN : i,
+        }));
+
+        var result = SubsetSelector.Select(new SubsetRequest(scores, [pool], 6, Path.Combine(dir.Path, "subset.parquet")) { Strategy = SelectionStrategy.ScoreRandom, Bins = 1, Seed = 1 });
+
+        Assert.Equal(6, result.Selected);
+        var subset = ExampleParquet.Read(result.OutputPath).Select(e => e.Id).ToHashSet();
+        Assert.Equal(6, subset.Count);
+        Assert.Superset(new HashSet<string> { "ex9", "ex10", "ex11" }, subset);
+        Assert.Equal(3, subset.Count(id => int.Parse(id[2..]) < 4));
+        Assert.Equal(6, File.ReadAllLines(result.ScoresSidePath).Length);
+        Assert.EndsWith("subset.scores.jsonl", result.ScoresSidePath);
+        using var summary = JsonDocument.Parse(File.ReadAllText(result.SummaryPath));
+        Assert.Equal(6, summary.RootElement.GetProperty("by_source").GetProperty(source).GetInt32());
+    }
+
+    [Fact]
+    public void Selection_refuses_a_pool_that_is_not_the_scored_one()
+    {
+        using var dir = new TempDir();
+        var pool = Path.Combine(dir.Path, "pool.jsonl");
+        ExampleJsonl.Write(pool, Enumerable.Range(0, 4).Select(i => new InstructionExample($"other{i}", "pool", "p", "c")));
+        var scores = Path.Combine(dir.Path, "scores.parquet");
+        ScoreFile.Write(scores, Enumerable.Range(0, 4).Select(i => new ScoreRow { Row = i, Id = $"ex{i}", Source = "pool", Length = 3, Score = i }));
+        var error = Assert.Throws<InvalidDataException>(() =>
+            SubsetSelector.Select(new SubsetRequest(scores, [pool], 2, Path.Combine(dir.Path, "subset.jsonl")) { Strategy = SelectionStrategy.ScoreOnly }));
+        Assert.Contains("not the one that was scored", error.Message);
+    }
+}
