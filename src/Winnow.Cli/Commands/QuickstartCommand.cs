@@ -51,9 +51,9 @@ internal static class QuickstartCommand
         var baseModel = Pretrainer.Run(corpusPaths, Path.Combine(WinnowPaths.Cache(), "models"), new PretrainOptions { Family = PretrainFamily.Ner, Preset = "tiny" }, log, log);
         Console.WriteLine($"  {baseModel.Directory}{(baseModel.FromCache ? " (cached)" : "")}: held-out MLM loss {baseModel.HeldOutLossUntrained:F2} untrained → {baseModel.HeldOutLossTrained:F2}");
 
-        Step(2, "ToV: train on the target (CrossNER music dev slice) along a base trajectory, score the pool by how its predictions moved");
+        Step(2, "ToV: train on the target (CrossNER music dev slice, labels mapped to PER/ORG/LOC/MISC) along a base trajectory, score the pool by how its predictions moved");
         var tovSubset = Path.Combine(outDir, "subset-tov.jsonl");
-        var fitOptions = new TovFitOptions { Kind = TaskKind.Ner, Epochs = 6, LearningRate = 5e-4, LoraRank = 0, Seed = 0 };
+        var fitOptions = new TovFitOptions { Kind = TaskKind.Ner, Epochs = 6, LearningRate = 1e-3, LoraRank = 8, Seed = 0 };
         var tov = TovPipeline.Run(new TovPipelineRequest(baseModel.Directory, target, pool, budget, tovSubset)
         {
             Options = fitOptions,
@@ -72,8 +72,8 @@ internal static class QuickstartCommand
         }, log);
 
         Step(4, $"Fine-tune the base model on each subset ({seeds} seeds each, same recipe) and evaluate on the music test slice");
-        var testExamples = TaskData.Read(test, TaskKind.Ner, null, false, "test data");
-        var labels = TaskData.LabelsOf(TaskData.Read(target, TaskKind.Ner, null, false, "target").Concat(testExamples));
+        var testExamples = TaskData.Read(test, TaskKind.Ner, labelMap, false, "test data");
+        var labels = TaskData.LabelsOf(TaskData.Read(target, TaskKind.Ner, labelMap, false, "target").Concat(testExamples));
         var recipe = new FineTuneOptions { LoraRank = 0, LearningRate = 5e-4, Epochs = 5, BatchSize = 16 };
         var tovLoss = FineTuneAndEvaluate(baseModel.Directory, tovSubset, testExamples, labels, recipe, seeds);
         var randomLoss = FineTuneAndEvaluate(baseModel.Directory, randomSubset, testExamples, labels, recipe, seeds);

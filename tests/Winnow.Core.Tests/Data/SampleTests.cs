@@ -6,10 +6,10 @@ namespace Winnow.Core.Tests.Data;
 public class SampleTests
 {
     [Fact]
-    public void NerSamplesReadAndMapOntoTheMusicTagSet()
+    public void NerSamplesReadAndMapOntoTheTargetsCoarseTagSet()
     {
         var map = LabelMap.Load(TestData.Sample("ner/label-map.txt"));
-        var target = DatasetReader.ReadNer([TestData.Sample("ner/target")]).ToList();
+        var target = DatasetReader.ReadNer([TestData.Sample("ner/target")], ReadOptions.Default with { LabelMap = map }).ToList();
         var report = new ReadReport();
 
         var pool = DatasetReader.ReadNer([TestData.Sample("ner/pool")], ReadOptions.Default with { LabelMap = map }, report).ToList();
@@ -17,6 +17,7 @@ public class SampleTests
         var targetTypes = target.SelectMany(s => s.Tags).Select(BioTags.TypeOf).OfType<string>().ToHashSet();
         Assert.Equal(100, target.Count);
         Assert.Equal(4, report.ReadBySource.Count);
+        Assert.Equal(new HashSet<string> { "PER", "ORG", "LOC", "MISC" }, targetTypes);
         Assert.All(pool.SelectMany(s => s.Tags).Select(BioTags.TypeOf).OfType<string>(), t => Assert.Contains(t, targetTypes));
     }
 
