@@ -44,7 +44,7 @@ internal static class QuickstartCommand
         Directory.CreateDirectory(outDir);
         var log = new ConsoleProgress("quickstart");
 
-        Step(1, "Base model: a tiny BERT-style encoder, masked-LM pre-trained on the shared NER training text (cached)");
+        Step(1, "Base model: a tiny BERT-style encoder, masked-LM pre-trained on the shared NER training text (cached after the first run)");
         var corpus = Pretrainer.DefaultCorpus(PretrainFamily.Ner, WinnowPaths.SharedData());
         // Without ../shared/data the bundled pool is the pre-training text: smaller, but the quickstart still runs.
         var corpusPaths = corpus.Count > 0 ? corpus : pool;

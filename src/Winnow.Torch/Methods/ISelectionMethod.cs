@@ -1,0 +1,57 @@
+using Winnow.Core.Data;
+using Winnow.Core.Selection;
+
+namespace Winnow.Torch.Methods;
+
+/// <summary>
+/// The contract ToV and every baseline implement, so <c>winnow fit/score/select --method M</c> work the same way:
+/// <b>fit</b> does the method's training (ToV's trajectory, LESS's warm-up, uncertainty's warm-up, TSDS's target
+/// embeddings, DSIR's n-gram models, nothing for random) into a run folder with a manifest; <b>score</b> streams the
+/// pool and writes a score file (<see cref="Winnow.Core.Scoring.ScoreRow"/> columns plus method-specific ones);
+/// selection is shared (<see cref="Winnow.Core.Scoring.SubsetSelector"/>). Methods never print; they report through
+/// <see cref="IProgress{T}"/>.
+/// </summary>
+public interface ISelectionMethod
+{
+    /// <summary>The name used on the command line and in score files: tov, random, uncertainty, less, tsds, dsir.</summary>
+    string Name { get; }
+
+    /// <summary>Whether fit needs a base model (DSIR and random do not).</summary>
+    bool NeedsModel { get; }
+
+    /// <summary>How this method's scores are turned into a subset unless the user says otherwise.</summary>
+    SelectionStrategy DefaultStrategy { get; }
+
+    MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default);
+
+    MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What fit needs. <see cref="Settings"/> carries method-specific options as text (CLI <c>--set key=value</c>, study configs).</summary>
+public sealed record MethodFitRequest(IReadOnlyList<string> Target, IReadOnlyList<string> Pool, string RunDirectory)
+{
+    public string? Model { get; init; }
+    public TaskKind Kind { get; init; } = TaskKind.Instruction;
+    public string? LabelMap { get; init; }
+    public int Seed { get; init; }
+
+    /// <summary>Replace a run folder made from other inputs instead of refusing.</summary>
+    public bool Force { get; init; }
+
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>A finished (or reused) fit.</summary>
+public sealed record MethodRun(string RunDirectory, string Method, bool Reused, double Seconds, long BytesWritten);
+
+/// <summary>What score needs: the run folder fit wrote, the pool, and where the score file goes.</summary>
+public sealed record MethodScoreRequest(string RunDirectory, IReadOnlyList<string> Pool, string OutputPath)
+{
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Pool examples held in memory at a time.</summary>
+    public int ChunkSize { get; init; } = 2048;
+}
+
+/// <summary>A written score file.</summary>
+public sealed record MethodScoreResult(string OutputPath, int Rows, int Scored, double Seconds, long BytesWritten);

@@ -1,0 +1,56 @@
+namespace Winnow.Cli.Tests;
+
+/// <summary>Runs the CLI in-process with captured output. Console redirection is process-wide, so CLI tests run serially.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CliCollection
+{
+    public const string Name = "CLI";
+}
+
+public sealed record CliResult(int ExitCode, string Out, string Error);
+
+public static class CliRunner
+{
+    public static CliResult Run(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try
+        {
+            int code = WinnowCli.Run(args);
+            return new CliResult(code, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    public static string RepoRoot { get; } = FindRoot();
+
+    public static string Samples(params string[] parts) => Path.Combine([RepoRoot, "samples", .. parts]);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Winnow.slnx"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Winnow.slnx not found above the test binaries.");
+    }
+}
+
+public sealed class TempDir : IDisposable
+{
+    public TempDir() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "winnow-cli-" + Guid.NewGuid().ToString("N"));
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace Winnow.Cli.Tests;
+
+/// <summary>
+/// The commands chained as a user would run them, on the bundled NER samples with a deliberately tiny model:
+/// pretrain → fit → score → select → finetune → eval. Checks artifacts and their consistency, not quality.
+/// </summary>
+[Collection(CliCollection.Name)]
+public class EndToEndTests
+{
+    [Fact]
+    public void PretrainFitScoreSelectFinetuneEvalOnNerSamples()
+    {
+        using var dir = new TempDir();
+        Environment.SetEnvironmentVariable("WINNOW_CACHE", dir.File("cache"));
+        try
+        {
+            var model = dir.File("base");
+            Ok(CliRunner.Run("pretrain", "--family", "ner", "--corpus", CliRunner.Samples("ner", "pool"),
+                "--steps", "5", "--vocab-size", "400", "--out", model));
+            Assert.True(File.Exists(Path.Combine(model, "model.safetensors")));
+
+            string labelMap = CliRunner.Samples("ner", "label-map.txt"), pool = CliRunner.Samples("ner", "pool"), target = CliRunner.Samples("ner", "target");
+            var run = dir.File("run");
+            Ok(CliRunner.Run("fit", "--method", "tov", "--model", model, "--target", target, "--pool", pool, "--label-map", labelMap,
+                "--task", "ner", "--base-size", "60", "--epochs", "2", "--out", run));
+            Assert.True(File.Exists(Path.Combine(run, "manifest.json")));
+
+            var scores = dir.File("scores.parquet");
+            Ok(CliRunner.Run("score", "--run", run, "--pool", pool, "--out", scores));
+            var subset = dir.File("subset.jsonl");
+            Ok(CliRunner.Run("select", "--scores", scores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
+                "--budget", "40", "--out", subset, "--strategy", "score+random"));
+            var lines = File.ReadAllLines(subset);
+            Assert.Equal(40, lines.Length);
+            Assert.Equal(40, lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).Distinct().Count());
+
+            var tuned = dir.File("tuned");
+            Ok(CliRunner.Run("finetune", "--model", model, "--train", subset, "--out", tuned, "--epochs", "1"));
+            var perExample = dir.File("per-example.jsonl");
+            var eval = Ok(CliRunner.Run("eval", "--model", tuned, "--data", CliRunner.Samples("ner", "test"), "--label-map", labelMap, "--per-example", perExample));
+            Assert.Contains("Mean test log-loss", eval.Out);
+            Assert.Equal(200, File.ReadAllLines(perExample).Length);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("WINNOW_CACHE", null);
+        }
+    }
+
+    private static CliResult Ok(CliResult result)
+    {
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\nstdout: {result.Out}\nstderr: {result.Error}");
+        return result;
+    }
+}
