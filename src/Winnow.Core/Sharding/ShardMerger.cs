@@ -116,5 +116,26 @@ public static class ShardMerger
     private static IReadOnlyDictionary<string, string> FooterMetadata(string file) =>
         ParquetRows.ReadMetadataAsync(file).GetAwaiter().GetResult();
 
+    /// <summary>Each shard is in pool-row order, so a k-way merge yields the whole pool in order, one row group per shard in memory.</summary>
+    private static IEnumerable<ScoreRow> MergeByRow(IReadOnlyList<string> files)
+    {
+        var cursors = files.Select(f => ParquetRows.ReadAsync<ScoreRow>(f).ToBlockingEnumerable().GetEnumerator()).ToList();
+        try
+        {
+            var heap = new PriorityQueue<int, long>();
+            for (int i = 0; i < cursors.Count; i++)
+                if (cursors[i].MoveNext()) heap.Enqueue(i, cursors[i].Current.Row);
+            while (heap.TryDequeue(out int i, out _))
+            {
+                yield return cursors[i].Current;
+                if (cursors[i].MoveNext()) heap.Enqueue(i, cursors[i].Current.Row);
+            }
+        }
+        finally
+        {
+            foreach (var cursor in cursors) cursor.Dispose();
+        }
+    }
+
     private static string Quote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
