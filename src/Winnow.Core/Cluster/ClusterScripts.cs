@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text;
+using YamlDotNet.Serialization;
+
+namespace Winnow.Core.Cluster;
+
+/// <summary>
+/// What a sharded scoring job runs: <see cref="ScoreArguments"/> are the <c>winnow score</c> arguments without the
+/// shard, which the generated job adds as <c>--shard auto/N</c> (the index comes from the scheduler).
+/// </summary>
+public sealed record ShardedScoring
+{
+    public ShardedScoring(string runDirectory, IReadOnlyList<string> scoreArguments, int shards)
+    {
+        if (string.IsNullOrWhiteSpace(runDirectory)) throw new ArgumentException("A run folder is required.", nameof(runDirectory));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1, nameof(shards));
+        RunDirectory = runDirectory;
+        ScoreArguments = scoreArguments;
+        Shards = shards;
+    }
+
+    public string RunDirectory { get; }
+    public IReadOnlyList<string> ScoreArguments { get; }
+    public int Shards { get; }
+
+    /// <summary>The executable inside the job's environment (a container image or a cluster node).</summary>
+    public string Winnow { get; init; } = "winnow";
+
+    public IReadOnlyList<string> ShardCommand() =>
+        [Winnow, "score", "--run", RunDirectory, .. ScoreArguments, "--shard", $"auto/{Shards.ToString(CultureInfo.InvariantCulture)}"];
+
+    public IReadOnlyList<string> MergeCommand() => [Winnow, "merge", RunDirectory];
+}
+
+/// <summary>Kubernetes settings for <see cref="ClusterScripts.KubernetesJobs"/>.</summary>
+public sealed record KubernetesOptions(string Name, string Image)
+{
+    public int? Parallelism { get; init; }
+
+    /// <summary>Retries of one failed index before that index is given up (backoffLimitPerIndex).</summary>
+    public int RetriesPerIndex { get; init; } = 3;
+
+    /// <summary>A PersistentVolumeClaim holding the run folder and the data, mounted at <see cref="MountPath"/>.</summary>
+    public string VolumeClaim { get; init; } = "winnow-data";
+
+    public string MountPath { get; init; } = "/data";
+    public string Cpu { get; init; } = "2";
+    public string Memory { get; init; } = "8Gi";
+}
+
+/// <summary>Slurm settings for <see cref="ClusterScripts.SlurmArray"/>.</summary>
+public sealed record SlurmOptions(string Name)
+{
+    public string? Partition { get; init; }
+    public string Time { get; init; } = "04:00:00";
+    public int CpusPerTask { get; init; } = 4;
+    public string Memory { get; init; } = "8G";
+
+    /// <summary>Array tasks running at once (the %N throttle); null = no limit.</summary>
+    public int? Parallelism { get; init; }
+}
+
+/// <summary>
+/// Writes ready-to-submit job definitions for sharded scoring: a Kubernetes Indexed Job (one pod per shard, index in
+/// JOB_COMPLETION_INDEX) followed by a merge Job, or a Slurm array script (index in SLURM_ARRAY_TASK_ID) that
+/// submits the merge as a dependent job. Winnow brings no cluster of its own.
+/// </summary>
+public static class ClusterScripts
+{
+    /// <summary>Two YAML documents: the Indexed Job that scores the shards, then the Job that merges them (apply it once the first completes).</summary>
+    public static string KubernetesJobs(ShardedScoring scoring, KubernetesOptions options)
+    {
+        var serializer = new SerializerBuilder().DisableAliases().Build();
+        var score = Job(options, $"{options.Name}-score", scoring.ShardCommand(), indexed: scoring.Shards);
+        var merge = Job(options, $"{options.Name}-merge", scoring.MergeCommand(), indexed: null);
+        return serializer.Serialize(score) + "---\n" + serializer.Serialize(merge);
+    }
+
+    private static Dictionary<string, object> Job(KubernetesOptions options, string name, IReadOnlyList<string> command, int? indexed)
+    {
+        var spec = new Dictionary<string, object>
+        {
+            ["backoffLimit"] = indexed is null ? options.RetriesPerIndex : options.RetriesPerIndex * indexed.Value,
+            ["template"] = new Dictionary<string, object>
+            {
+                ["metadata"] = new Dictionary<string, object> { ["labels"] = new Dictionary<string, object> { ["app"] = options.Name } },
+                ["spec"] = new Dictionary<string, object>
+                {
+                    ["restartPolicy"] = "Never",
+                    ["containers"] = new List<object>
+                    {
+                        new Dictionary<string, object>
+                        {
+                            ["name"] = "winnow",
+                            ["image"] = options.Image,
+                            ["command"] = command.ToList(),
+                            ["workingDir"] = options.MountPath,
+                            ["resources"] = new Dictionary<string, object>
+                            {
+                                ["requests"] = new Dictionary<string, object> { ["cpu"] = options.Cpu, ["memory"] = options.Memory },
+                                ["limits"] = new Dictionary<string, object> { ["memory"] = options.Memory },
+                            },
+                            ["volumeMounts"] = new List<object> { new Dictionary<string, object> { ["name"] = "data", ["mountPath"] = options.MountPath } },
+                        },
+                    },
+                    ["volumes"] = new List<object>
+                    {
+                        new Dictionary<string, object>
+                        {
+                            ["name"] = "data",
+                            ["persistentVolumeClaim"] = new Dictionary<string, object> { ["claimName"] = options.VolumeClaim },
+                        },
+                    },
+                },
+            },
+        };
+        if (indexed is int shards)
+        {
+            spec["completionMode"] = "Indexed";
+            spec["completions"] = shards;
+            spec["parallelism"] = Math.Min(options.Parallelism ?? shards, shards);
+            spec["backoffLimitPerIndex"] = options.RetriesPerIndex;
+        }
+        return new Dictionary<string, object>
+        {
+            ["apiVersion"] = "batch/v1",
+            ["kind"] = "Job",
+            ["metadata"] = new Dictionary<string, object> { ["name"] = name, ["labels"] = new Dictionary<string, object> { ["app"] = options.Name } },
+            ["spec"] = spec,
+        };
+    }
+
+    /// <summary>A bash script for <c>sbatch</c>: the array scores one shard per task; run with no array index, it submits itself and the merge.</summary>
+    public static string SlurmArray(ShardedScoring scoring, SlurmOptions options)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("#!/usr/bin/env bash");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --job-name={options.Name}");
+        var throttle = options.Parallelism is int p ? $"%{p}" : "";
+        sb.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --array=0-{scoring.Shards - 1}{throttle}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --cpus-per-task={options.CpusPerTask}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --mem={options.Memory}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --time={options.Time}");
+        if (options.Partition is { } partition) sb.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --partition={partition}");
+        sb.AppendLine("#SBATCH --requeue");
+        sb.AppendLine("# Submit with:   sbatch THIS_SCRIPT            (scores shard $SLURM_ARRAY_TASK_ID of each array task)");
+        sb.AppendLine("# then merge:    sbatch --dependency=afterok:<array job id> --wrap \"" + ShellJoin(scoring.MergeCommand()).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"");
+        sb.AppendLine("set -euo pipefail");
+        sb.AppendLine("# A re-run shard resumes from its last flushed batch; a finished one returns at once.");
+        sb.AppendLine(ShellJoin(scoring.ShardCommand()));
+        return sb.ToString();
+    }
+
+    public static string ShellJoin(IEnumerable<string> words) => string.Join(' ', words.Select(ShellQuote));
+
+    private static string ShellQuote(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@%+,".Contains(c))
+            ? word
+            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
