@@ -30,6 +30,8 @@ public static class WinnowCli
         yield return FitCommand.Create();
         yield return ScoreCommand.Create();
         yield return SelectCommand.Create();
+        yield return MergeCommand.Create();
+        yield return ClusterCommand.Create();
         yield return QuickstartCommand.Create();
     }
 
