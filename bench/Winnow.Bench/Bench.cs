@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using TorchSharp;
+using Winnow.Core.Data;
+using Winnow.Torch.Evaluation;
+using Winnow.Torch.Modeling;
+using Winnow.Torch.Tasks;
+using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tokenization;
+using static TorchSharp.torch;
+
+namespace Winnow.Bench;
+
+public sealed record MatmulShape(string Name, long M, long K, long N)
+{
+    public double Flops => 2.0 * M * K * N;
+}
+
+public sealed record MatmulResult(string Shape, long M, long K, long N, int Threads, double GflopsPerSecond);
+
+public sealed record ThroughputResult(
+    string Family, string Mode, int Threads, int Examples, long RealTokens, long PaddedTokens, double Seconds,
+    double TokensPerSecond, double GflopsPerSecond, double PaddingFraction, int ForwardsPerBatch);
+
+public sealed record BenchReport(string Machine, string Date, string Commit, IReadOnlyList<MatmulResult> Matmul, IReadOnlyList<ThroughputResult> Throughput)
+{
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"# Forward throughput — {Date}, commit {Commit}");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine}. Peak = the best fp32 matmul rate through libtorch measured in this run at the model's own shapes (same thread count).");
+        sb.AppendLine();
+        sb.AppendLine("| shape (M×K×N) | threads | GFLOP/s |");
+        sb.AppendLine("|---|---|---|");
+        foreach (var m in Matmul) sb.AppendLine(CultureInfo.InvariantCulture, $"| {m.Shape} ({m.M}×{m.K}×{m.N}) | {m.Threads} | {m.GflopsPerSecond:F1} |");
+        sb.AppendLine();
+        sb.AppendLine("| model | mode | threads | real tokens/s | achieved GFLOP/s | peak at model shapes | achieved/peak | padding |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var t in Throughput)
+        {
+            double peak = Matmul.Where(m => m.Threads == t.Threads && m.Shape.StartsWith(t.Family, StringComparison.Ordinal)).Max(m => m.GflopsPerSecond);
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {t.Family} | {t.Mode} | {t.Threads} | {t.TokensPerSecond:N0} | {t.GflopsPerSecond:F1} | {peak:F1} | {t.GflopsPerSecond / peak:F2} | {t.PaddingFraction:P1} |");
+        }
+        sb.AppendLine();
+        foreach (var group in Throughput.GroupBy(t => (t.Family, t.Threads)))
+        {
+            var eval = group.Single(t => t.Mode == "eval");
+            var tov = group.Single(t => t.Mode == "tov-score");
+            // ToV runs every batch under two adapter states; per forward pass it should be as fast as evaluation.
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"- {group.Key.Family}, {group.Key.Threads} thread(s): ToV scoring per forward pass = {tov.TokensPerSecond * tov.ForwardsPerBatch / eval.TokensPerSecond:F2} × evaluation throughput.");
+        }
+        return sb.ToString();
+    }
+}
+
+public static class Matmul
+{
+    public static MatmulResult Measure(MatmulShape shape, int threads, double seconds)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var a = randn(shape.M, shape.K);
+        var b = randn(shape.K, shape.N);
+        for (int i = 0; i < 3; i++) matmul(a, b).Dispose();
+        var clock = Stopwatch.StartNew();
+        long runs = 0;
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            matmul(a, b).Dispose();
+            runs++;
+        }
+        double gflops = runs * shape.Flops / clock.Elapsed.TotalSeconds / 1e9;
+        Console.Error.WriteLine($"  matmul {shape.Name} {shape.M}×{shape.K}×{shape.N}: {gflops:F1} GFLOP/s");
+        return new MatmulResult(shape.Name, shape.M, shape.K, shape.N, threads, gflops);
+    }
+}
+
+/// <summary>One benchmarked model: the tiny preset of a family, its data, and FLOP counting from its shapes.</summary>
+public sealed class BenchFamily(string name, TaskModel model, EncodedSet data, int batchSize) : IDisposable
+{
+    public string Name { get; } = name;
+    public TaskModel Model { get; } = model;
+    public EncodedSet Data { get; } = data;
+    public int BatchSize { get; } = batchSize;
+
+    private (int Hidden, int Intermediate, int Layers, int KvDim, int OutputSize, int Mlps) Dims => Model.Model.Config switch
+    {
+        LlamaConfig l => (l.HiddenSize, l.IntermediateSize, l.NumHiddenLayers, l.NumKeyValueHeads * l.HeadDim, l.VocabSize, 3),
+        BertConfig b => (b.HiddenSize, b.IntermediateSize, b.NumHiddenLayers, b.HiddenSize, b.Labels.Count, 2),
+        _ => throw new NotSupportedException(),
+    };
+
+    /// <summary>The matmuls a batch of the typical padded size runs: projections, MLP, output head.</summary>
+    public IReadOnlyList<MatmulShape> MatmulShapes()
+    {
+        var (h, i, _, kv, output, _) = Dims;
+        long rows = (long)BatchSize * (long)Data.Encoded.Average(e => e.Length);
+        return
+        [
+            new($"{Name}-attn-proj", rows, h, h),
+            new($"{Name}-kv-proj", rows, h, kv),
+            new($"{Name}-mlp-up", rows, h, i),
+            new($"{Name}-mlp-down", rows, i, h),
+            new($"{Name}-head", rows / 4, h, output),
+        ];
+    }
+
+    /// <summary>Forward FLOPs of one padded batch: 2·(weights touched) per token, attention 4·T·h per token and layer, head at predicted positions only.</summary>
+    public double ForwardFlops(long batch, long length, long predicted, int loraRank = 0)
+    {
+        var (h, i, layers, kv, output, mlps) = Dims;
+        double perTokenLayer = 2.0 * (2L * h * h + 2L * h * kv + (long)mlps * h * i) + 4.0 * length * h;
+        if (loraRank > 0) perTokenLayer += 2.0 * loraRank * (4L * h + 2L * h + 2L * kv);
+        return batch * length * layers * perTokenLayer + 2.0 * predicted * h * output;
+    }
+
+    public void Dispose() => Model.Dispose();
+}
+
+/// <summary>Builds the tiny presets with a tokenizer trained on the bundled samples (random weights: speed does not depend on them).</summary>
+public sealed class BenchModels : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "winnow-bench-" + Guid.NewGuid().ToString("N"));
+
+    public BenchModels()
+    {
+        var ner = DatasetReader.Read([Path.Combine(Repo.Root, "samples", "ner")], new ReadOptions { Kind = TaskKind.Ner }).ToList();
+        var ins = DatasetReader.Read([Path.Combine(Repo.Root, "samples", "instruct")], new ReadOptions { Kind = TaskKind.Instruction }).ToList();
+        Families =
+        [
+            Build("ner-tiny", TaskKind.Ner, ner, ner.OfType<NerExample>().Select(e => string.Join(' ', e.Tokens)), SpecialTokens.Roberta, 32),
+            Build("lm-tiny", TaskKind.Instruction, ins, ins.OfType<InstructionExample>().Select(e => e.Prompt + "\n" + e.Completion), SpecialTokens.Gpt2, 16),
+        ];
+    }
+
+    public IReadOnlyList<BenchFamily> Families { get; }
+
+    private BenchFamily Build(string name, TaskKind kind, List<Example> examples, IEnumerable<string> texts, SpecialTokens specials, int batchSize)
+    {
+        var dir = Path.Combine(_dir, name);
+        var tokenizer = TokenizerTrainer.TrainAndSave(texts, dir, new TokenizerTrainerOptions { VocabSize = 4096, Specials = specials });
+        LabelSet? labels = kind == TaskKind.Ner ? LabelSet.FromExamples(examples.OfType<NerExample>()) : null;
+        IModelConfig config = kind == TaskKind.Ner
+            ? ModelPresets.Bert("tiny", tokenizer.VocabSize, labels!.Labels, tokenizer.Pad ?? 0)
+            : ModelPresets.Llama("tiny", tokenizer.VocabSize);
+        using (var fresh = ModelFactory.Create(config, seed: 1)) ModelCheckpoint.Save(fresh, dir);
+        var model = TaskModel.Load(dir, kind, labels, new TaskModelOptions { MaxLength = 256 });
+        return new BenchFamily(name, model, model.EncodeAll(examples), batchSize);
+    }
+
+    public void Dispose()
+    {
+        foreach (var f in Families) f.Dispose();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
+
+public static class Throughput
+{
+    public static ThroughputResult Evaluation(BenchFamily family, int threads, double seconds)
+    {
+        var evaluator = new Evaluator(family.Model.Model.Module, family.Model.Model);
+        return Run(family, "eval", threads, seconds, 1, 0, batches => evaluator.StreamTokenLogProbs(batches).Sum(b => b.Count));
+    }
+
+    /// <summary>ToV scoring as the scorer runs it: every batch under θ_bas then θ_val (two LoRA adapter states, no base copy).</summary>
+    public static ThroughputResult TovScoring(BenchFamily family, int threads, double seconds)
+    {
+        var model = family.Model.Model;
+        if (!Lora.IsApplied(model)) Lora.Apply(model, new LoraOptions { Rank = 8, Dropout = 0 });
+        using var first = Lora.Snapshot(model);
+        using var second = Lora.Snapshot(model);
+        var scorer = new MultiStateTokenScorer(model.Module, model, [() => Lora.SetAdapter(model, first), () => Lora.SetAdapter(model, second)]);
+        var result = Run(family, "tov-score", threads, seconds, 2, 8, batches => scorer.Score(batches).Sum(b => b.Count));
+        Lora.SetEnabled(model, false);
+        return result;
+    }
+
+    private static ThroughputResult Run(BenchFamily family, string mode, int threads, double seconds, int forwards, int loraRank, Func<IEnumerable<IndexedBatch>, int> pass)
+    {
+        var data = family.Data.Encoded;
+        var batches = Batching.ForEvaluation(data, family.Model.Collator, family.BatchSize).Select(b => b.Indices).ToList();
+        long real = 0, padded = 0;
+        double flops = 0;
+        foreach (var b in batches)
+        {
+            long length = b.Max(i => data[i].Length);
+            long predicted = b.Sum(i => (long)data[i].PredictedCount);
+            real += b.Sum(i => (long)data[i].Length);
+            padded += b.Length * length;
+            flops += forwards * family.ForwardFlops(b.Length, length, predicted, loraRank);
+        }
+        pass(Batching.ForEvaluation(data, family.Model.Collator, family.BatchSize)); // warm-up
+        var clock = Stopwatch.StartNew();
+        int passes = 0, examples = 0;
+        while (clock.Elapsed.TotalSeconds < seconds || passes == 0)
+        {
+            examples += pass(Batching.ForEvaluation(data, family.Model.Collator, family.BatchSize));
+            passes++;
+        }
+        double elapsed = clock.Elapsed.TotalSeconds;
+        var result = new ThroughputResult(family.Name, mode, threads, examples, real * passes, padded * passes, elapsed,
+            real * passes / elapsed, flops * passes / elapsed / 1e9, 1 - (double)real / padded, forwards);
+        Console.Error.WriteLine($"  {family.Name} {mode}: {result.TokensPerSecond:N0} real tokens/s, {result.GflopsPerSecond:F1} GFLOP/s");
+        return result;
+    }
+}
+
+public static class Repo
+{
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Winnow.slnx"))) return dir.FullName;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Winnow.slnx"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Run the benchmark from inside the Winnow clone.");
+    }
+
+    public static string Commit()
+    {
+        try
+        {
+            var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD") { WorkingDirectory = Root, RedirectStandardOutput = true })!;
+            var commit = git.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return commit;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    }
+}
+
+public static class Machine
+{
+    public static string Describe()
+    {
+        string cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+            : "unknown CPU";
+        return $"{cpu}, {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, libtorch {torch.__version__}";
+    }
+
+    public static string ShortName() => $"{Environment.ProcessorCount}core";
+}
