@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using Winnow.Core.Data;
+using Winnow.Core.Data.Ner;
+using Winnow.Core.Runs;
+using Winnow.Core.Scoring;
+using Winnow.Core.Selection;
+
+namespace Winnow.Torch.Methods.Tsds;
+
+/// <summary>
+/// TSDS (Liu et al. 2024) as a selection method. <b>Fit</b> embeds the target (the base model's mean-pooled last
+/// hidden state, or hashed n-grams with <c>embedder=hashed</c>) into RUN/target.emb. <b>Score</b> embeds the pool in
+/// chunks into RUN/pool.emb, then computes p over the pool (exact blocked kNN, kernel densities, the α/C neighbourhood
+/// rule; see <see cref="TsdsAllocator"/>) and writes score = p(x) (0 for rows receiving no mass). The scores are a
+/// distribution to sample from, hence <see cref="SelectionStrategy.Sample"/>.
+/// Memory at score time: the pool's embeddings as N × d fp32 (twice, briefly, while handed to TorchSharp), the ids of
+/// every pool row, and m × min(max_neighbours, N) neighbour entries.
+/// </summary>
+public sealed class TsdsMethod : ISelectionMethod
+{
+    public const string FingerprintKey = "winnow.tsds.fingerprint";
+    public const string PoolHashKey = "winnow.tsds.pool_hash";
+    private const int EmbedChunk = 2048;
+
+    public string Name => "tsds";
+
+    public bool NeedsModel => true;
+
+    public SelectionStrategy DefaultStrategy => SelectionStrategy.Sample;
+
+    public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clock = Stopwatch.StartNew();
+        var options = TsdsOptions.FromSettings(request.Settings, request.Seed);
+        if (options.Embedder == TsdsEmbedderKind.Model && request.Model is null)
+            throw new ArgumentException("TSDS embeds with the base model by default: pass a model, or set embedder=hashed.");
+        var folder = new TsdsRunFolder(request.RunDirectory);
+        var manifest = NewManifest(request, options);
+        if (Reusable(folder, manifest, request.Force))
+        {
+            progress?.Report($"tsds: reusing the target embeddings in {folder.Root}");
+            return new MethodRun(folder.Root, Name, true, clock.Elapsed.TotalSeconds, 0);
+        }
+
+        Directory.CreateDirectory(folder.Root);
+        folder.Clear();
+        var readOptions = ReadOptionsFor(manifest.Kind, manifest.LabelMap);
+        using var embedder = CreateEmbedder(manifest.Model, options);
+        progress?.Report($"tsds: embedding the target with {embedder.Description}");
+        using var writer = new EmbeddingFileWriter(folder.TargetEmbeddings, embedder.Dimension, options.Half);
+        foreach (var chunk in DatasetReader.Read(request.Target, readOptions).Chunk(EmbedChunk))
+            writer.Append(embedder.Embed(chunk, cancellationToken).Vectors);
+        int targetSize = checked((int)writer.Rows);
+        if (targetSize == 0) throw new ArgumentException("The target has no examples.");
+        long bytes = writer.Complete();
+        manifest = manifest with
+        {
+            Embedder = embedder.Description, Dimension = embedder.Dimension, TargetSize = targetSize, TargetEmbeddingBytes = bytes, Complete = true,
+        };
+        manifest.Save(folder.Manifest);
+        progress?.Report($"tsds: {targetSize} target embeddings ({bytes:N0} bytes, {(options.Half ? "fp16" : "fp32")}) in {clock.Elapsed.TotalSeconds:F1}s");
+        return new MethodRun(folder.Root, Name, false, clock.Elapsed.TotalSeconds, bytes + new FileInfo(folder.Manifest).Length);
+    }
+
+    public MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.ChunkSize, 1, nameof(request.ChunkSize));
+        var clock = Stopwatch.StartNew();
+        var folder = new TsdsRunFolder(request.RunDirectory);
+        var manifest = LoadComplete(folder);
+        string poolHash = ContentHash.OfPaths(request.Pool);
+        if (poolHash != manifest.PoolHash)
+            throw new InvalidDataException($"The pool differs from the one the TSDS run was fitted on ({string.Join(", ", manifest.Pool)}); fit again for this pool.");
+        var options = manifest.Options with { BatchSize = request.BatchSize };
+
+        var (keys, poolBytes) = EmbedPool(folder, manifest, options, request, progress, cancellationToken);
+        var (target, _, targetDim) = EmbeddingFileWriter.ReadAll(folder.TargetEmbeddings);
+        var result = ComputeFromFile(folder, target, targetDim, options, progress, cancellationToken);
+
+        var rows = keys.Select((key, i) => new ScoreRow
+        {
+            Row = i, Id = key.Id, Source = key.Source, Length = key.Length, Score = result.Probabilities[i],
+        });
+        int written = checked((int)ScoreFile.Write(request.OutputPath, rows, Metadata(manifest, poolHash, result, poolBytes), cancellationToken));
+        long scoreBytes = new FileInfo(request.OutputPath).Length;
+        progress?.Report($"tsds: scored {written} pool rows, {result.Allocation.Support} with mass, pool embeddings {poolBytes:N0} bytes, {clock.Elapsed.TotalSeconds:F1}s");
+        return new MethodScoreResult(request.OutputPath, written, written, clock.Elapsed.TotalSeconds, scoreBytes + poolBytes);
+    }
+
+    private sealed record PoolKey(string Id, string Source, int Length);
+
+    /// <summary>Streams the pool through the embedder chunk by chunk into RUN/pool.emb; keeps only each row's key.</summary>
+    private static (List<PoolKey> Keys, long Bytes) EmbedPool(
+        TsdsRunFolder folder, TsdsManifest manifest, TsdsOptions options, MethodScoreRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        using var embedder = CreateEmbedder(manifest.Model, options);
+        if (embedder.Dimension != manifest.Dimension)
+            throw new InvalidDataException($"The embedder gives {embedder.Dimension} dims but the target was embedded with {manifest.Dimension}.");
+        var keys = new List<PoolKey>();
+        using var writer = new EmbeddingFileWriter(folder.PoolEmbeddings, embedder.Dimension, options.Half);
+        foreach (var chunk in DatasetReader.Read(request.Pool, ReadOptionsFor(manifest.Kind, manifest.LabelMap)).Chunk(request.ChunkSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var embedded = embedder.Embed(chunk, cancellationToken);
+            writer.Append(embedded.Vectors);
+            for (int i = 0; i < chunk.Length; i++) keys.Add(new PoolKey(chunk[i].Id, chunk[i].Source, embedded.Lengths[i]));
+            progress?.Report($"tsds: embedded {keys.Count} pool rows");
+        }
+        if (keys.Count == 0) throw new ArgumentException("The pool has no examples.");
+        return (keys, writer.Complete());
+    }
+
+    private static TsdsResult ComputeFromFile(TsdsRunFolder folder, float[] target, int dimension, TsdsOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var (pool, _, poolDim) = EmbeddingFileWriter.ReadAll(folder.PoolEmbeddings);
+        if (poolDim != dimension) throw new InvalidDataException($"{folder.PoolEmbeddings} has {poolDim} dims, the target {dimension}.");
+        return TsdsComputation.Compute(target, pool, dimension, options, progress, cancellationToken);
+    }
+
+    private static Dictionary<string, string> Metadata(TsdsManifest manifest, string poolHash, TsdsResult result, long poolBytes)
+    {
+        string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var o = manifest.Options;
+        return new Dictionary<string, string>
+        {
+            ["winnow.method"] = "tsds",
+            [FingerprintKey] = manifest.Fingerprint,
+            [PoolHashKey] = poolHash,
+            ["winnow.tsds.embedder"] = manifest.Embedder,
+            ["winnow.tsds.alpha"] = F(o.Alpha),
+            ["winnow.tsds.c"] = F(o.CostScale),
+            ["winnow.tsds.sigma"] = F(o.Sigma),
+            ["winnow.tsds.neighbours"] = result.Neighbours.ToString(CultureInfo.InvariantCulture),
+            ["winnow.tsds.kde_neighbours"] = result.KdeNeighbours.ToString(CultureInfo.InvariantCulture),
+            ["winnow.tsds.support"] = result.Allocation.Support.ToString(CultureInfo.InvariantCulture),
+            ["winnow.tsds.level"] = F(result.Allocation.Level),
+            ["winnow.tsds.mean_neighbourhood"] = F(result.Allocation.NeighbourhoodSizes.Average()),
+            ["winnow.tsds.stopped_by_cost"] = result.Allocation.StoppedByCost ? "true" : "false",
+            ["winnow.tsds.pool_embedding_bytes"] = poolBytes.ToString(CultureInfo.InvariantCulture),
+        };
+    }
+
+    private static IEmbedder CreateEmbedder(string? model, TsdsOptions options) => options.Embedder switch
+    {
+        TsdsEmbedderKind.Hashed => new HashedNgramEmbedder(options.HashedDimensions, options.HashedMaxN),
+        _ => new ModelEmbedder(model ?? throw new InvalidDataException("The TSDS run names no model to embed with."), options.MaxLength, options.BatchSize),
+    };
+
+    private static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap) =>
+        new() { Kind = kind, LabelMap = labelMap is null ? null : LabelMap.Load(labelMap) };
+
+    private static TsdsManifest NewManifest(MethodFitRequest request, TsdsOptions options)
+    {
+        // The model only matters when it embeds: a hashed run is the same run whatever model is passed.
+        string? model = options.Embedder == TsdsEmbedderKind.Model ? Path.GetFullPath(request.Model!) : null;
+        string? modelHash = model is null ? null : ContentHash.OfPaths([model]);
+        string targetHash = ContentHash.OfPaths(request.Target);
+        string poolHash = ContentHash.OfPaths(request.Pool);
+        string? labelMapHash = request.LabelMap is null ? null : ContentHash.OfPaths([request.LabelMap]);
+        string fingerprint = ContentHash.OfText(string.Join("\n",
+            modelHash ?? "-", request.Kind.ToString(), targetHash, poolHash, labelMapHash ?? "-", TsdsManifest.OptionsJson(options)));
+        return new TsdsManifest
+        {
+            Fingerprint = fingerprint, Model = model, ModelHash = modelHash, Kind = request.Kind,
+            Target = request.Target.Select(Path.GetFullPath).ToList(), TargetHash = targetHash,
+            Pool = request.Pool.Select(Path.GetFullPath).ToList(), PoolHash = poolHash,
+            LabelMap = request.LabelMap is null ? null : Path.GetFullPath(request.LabelMap), LabelMapHash = labelMapHash, Options = options,
+        };
+    }
+
+    /// <summary>True when a finished run of the same inputs is there; refuses a run of other inputs unless forced.</summary>
+    private static bool Reusable(TsdsRunFolder folder, TsdsManifest wanted, bool force)
+    {
+        if (!folder.HasManifest) return false;
+        var existing = TsdsManifest.Load(folder.Manifest);
+        if (existing.Fingerprint == wanted.Fingerprint) return existing.Complete && File.Exists(folder.TargetEmbeddings);
+        if (force) return false;
+        throw new InvalidDataException(
+            $"{folder.Root} holds a TSDS run of other inputs ({Differences(existing, wanted)} differ); use another folder or force a refit.");
+    }
+
+    private static string Differences(TsdsManifest a, TsdsManifest b)
+    {
+        var parts = new List<string>();
+        if (a.ModelHash != b.ModelHash) parts.Add("model");
+        if (a.Kind != b.Kind) parts.Add("task kind");
+        if (a.TargetHash != b.TargetHash) parts.Add("target");
+        if (a.PoolHash != b.PoolHash) parts.Add("pool");
+        if (a.LabelMapHash != b.LabelMapHash) parts.Add("label map");
+        if (parts.Count == 0) parts.Add("options");
+        return string.Join(", ", parts);
+    }
+
+    private static TsdsManifest LoadComplete(TsdsRunFolder folder)
+    {
+        if (!folder.HasManifest) throw new FileNotFoundException($"{folder.Root} is not a TSDS run (no manifest.json); run `winnow fit --method tsds` first.");
+        var manifest = TsdsManifest.Load(folder.Manifest);
+        if (!manifest.Complete || !File.Exists(folder.TargetEmbeddings))
+            throw new InvalidDataException($"The TSDS run in {folder.Root} is not finished; run fit again.");
+        return manifest;
+    }
+}
