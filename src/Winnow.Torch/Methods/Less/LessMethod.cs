@@ -35,6 +35,7 @@ public sealed class LessMethod : ISelectionMethod
 
     public string Name => MethodName;
     public bool NeedsModel => true;
+    /// <summary>ScoreOnly; LESS takes the global top n, so run the selector with one length bin (bins = 1).</summary>
     public SelectionStrategy DefaultStrategy => SelectionStrategy.ScoreOnly;
 
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -263,11 +264,8 @@ public sealed class LessMethod : ISelectionMethod
         }
     }
 
-    private static TaskModel LoadTask(string model, LessOptions options, LabelSet? labels)
-    {
-        var task = TaskModel.Load(model, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
-        return task;
-    }
+    private static TaskModel LoadTask(string model, LessOptions options, LabelSet? labels) =>
+        TaskModel.Load(model, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
 
     internal static RademacherProjector ProjectorFor(LessOptions options, long parameterCount) =>
         new(parameterCount, options.ProjectionDim, options.ProjectionSeed, options.ProjectionBlockRows);

@@ -26,7 +26,7 @@ public sealed class LessMethodTests(TovFixture fixture, ITestOutputHelper output
         };
 
     [Fact]
-    public void Fit_and_score_write_one_row_per_pool_example_and_fp16_features_of_the_stated_size()
+    public void Fit_and_score_write_one_row_per_pool_example_fp16_features_of_the_stated_size_and_are_deterministic()
     {
         using var dir = new TempDirectory();
         var method = new LessMethod();
@@ -85,35 +85,54 @@ public sealed class LessMethodTests(TovFixture fixture, ITestOutputHelper output
         output.WriteLine($"mean influence: repeat {repeat:F4}, others {others:F4}");
         Assert.True(repeat > others, $"repeat {repeat:F4} vs others {others:F4}");
 
-        // Same inputs again: reused. Another chunk size regroups the projection batches, which changes float rounding
-        // only (identical bytes for identical settings are checked in the next test).
+        // Same inputs again: reused; a changed option is refused; another pool is refused at scoring.
         Assert.True(method.Fit(FitRequest(run.RunDirectory)).Reused);
+        var changed = FitRequest(run.RunDirectory) with { Settings = new Dictionary<string, string>(Settings) { ["epochs"] = "3" } };
+        Assert.Throws<LessRunMismatchException>(() => method.Fit(changed));
+        Assert.Throws<InvalidDataException>(() =>
+            method.Score(new MethodScoreRequest(run.RunDirectory, [fixture.InstructionTarget], Path.Combine(dir.Path, "x.parquet"))));
+
+        // The same seed in a fresh folder: a byte-identical score file (warm-up, projection and scores deterministic).
+        var second = method.Fit(FitRequest(Path.Combine(dir.Path, "run2")));
         var again = Path.Combine(dir.Path, "again.parquet");
-        method.Score(new MethodScoreRequest(run.RunDirectory, [fixture.InstructionPool], again) { ChunkSize = 7 });
-        Assert.All(rows.Zip(ScoreFile.Read(again)), p => Assert.Equal(p.First.Score, p.Second.Score, 1e-5));
+        method.Score(new MethodScoreRequest(second.RunDirectory, [fixture.InstructionPool], again) { ChunkSize = 50 });
+        Assert.Equal(File.ReadAllBytes(scores), File.ReadAllBytes(again));
     }
 
     [Fact]
-    public void Same_seed_twice_gives_an_identical_score_file_and_changed_inputs_are_refused()
+    public void Ner_target_in_two_files_is_two_subtasks_and_the_score_is_the_max_over_them()
     {
         using var dir = new TempDirectory();
+        var lines = File.ReadAllLines(Directory.GetFiles(fixture.NerTarget).Single());
+        var target = Path.Combine(dir.Path, "target");
+        Directory.CreateDirectory(target);
+        File.WriteAllLines(Path.Combine(target, "first.jsonl"), lines[..6]);
+        File.WriteAllLines(Path.Combine(target, "second.jsonl"), lines[6..]);
         var method = new LessMethod();
-        var files = new List<string>();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        foreach (var name in new[] { "a", "b" })
+        var run = method.Fit(new MethodFitRequest([target], [fixture.NerPool], Path.Combine(dir.Path, "run"))
         {
-            output.WriteLine($"{name} at {clock.Elapsed.TotalSeconds:F1}s");
-            var run = method.Fit(FitRequest(Path.Combine(dir.Path, name)) with { Settings = new Dictionary<string, string>(Settings) { ["epochs"] = "1" } });
-            var path = Path.Combine(dir.Path, name + ".parquet");
-            method.Score(new MethodScoreRequest(run.RunDirectory, [fixture.InstructionPool], path));
-            files.Add(path);
-        }
-        Assert.Equal(File.ReadAllBytes(files[0]), File.ReadAllBytes(files[1]));
+            Model = fixture.BertModel, Kind = TaskKind.Ner, Seed = 5,
+            Settings = new Dictionary<string, string>(Settings) { ["epochs"] = "1", ["warmup_fraction"] = "0.25", ["max_length"] = "48" },
+        });
+        var scores = Path.Combine(dir.Path, "scores.parquet");
+        var result = method.Score(new MethodScoreRequest(run.RunDirectory, [fixture.NerPool], scores));
+        Assert.Equal(48, result.Rows);
+        Assert.Equal(48, result.Scored);
 
-        var changed = FitRequest(Path.Combine(dir.Path, "a")) with { Settings = new Dictionary<string, string>(Settings) { ["epochs"] = "3" } };
-        Assert.Throws<LessRunMismatchException>(() => method.Fit(changed));
-        Assert.Throws<InvalidDataException>(() =>
-            method.Score(new MethodScoreRequest(Path.Combine(dir.Path, "a"), [fixture.InstructionTarget], Path.Combine(dir.Path, "x.parquet"))));
+        var folder = new LessRunFolder(run.RunDirectory);
+        var manifest = LessManifest.Load(folder.Manifest);
+        var centroids = LessMethod.SubtaskCentroids(folder, manifest);
+        Assert.Equal(2, centroids.Subtasks.Length);
+        Assert.Equal(2, ScoreFile.ReadMetadata(scores)["winnow.less.subtasks"].Split(',').Length);
+        var rows = ScoreFile.Read(scores);
+        foreach (int r in new[] { 0, 30 })
+        {
+            var x = FeatureFile.Read(folder.PoolFeatures(0), Dim, r, 1);
+            double Dot(int s) => x.Select((v, k) => (double)v * centroids.PerCheckpoint[0][s * Dim + k]).Sum();
+            Assert.Equal(Math.Max(Dot(0), Dot(1)), rows[r].Score, 9);
+        }
+        // The NER head is trainable alongside the LoRA matrices, so its gradient is part of every feature.
+        Assert.Contains(Winnow.Torch.Training.OptimizerStateFile.Read(folder.OptimizerState(0)).Parameters, p => !p.Name.Contains("lora"));
     }
 
     [Fact]
