@@ -1,0 +1,373 @@
+using System.Diagnostics;
+using System.Globalization;
+using Winnow.Core.Data;
+using Winnow.Core.Data.Ner;
+using Winnow.Core.Runs;
+using Winnow.Core.Scoring;
+using Winnow.Core.Selection;
+using Winnow.Torch.Methods.Tov;
+using Winnow.Torch.Modeling;
+using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
+using Winnow.Torch.Training;
+using static TorchSharp.torch;
+
+namespace Winnow.Torch.Methods.Less;
+
+/// <summary>Raised when a run folder holds a LESS run made from other inputs or options.</summary>
+public sealed class LessRunMismatchException(string message) : Exception(message);
+
+/// <summary>
+/// LESS (Xia et al. 2024, princeton-nlp/LESS; methods.md §2). <b>Fit</b>: LoRA warm-up on a random 5% of the pool for
+/// 4 epochs, a checkpoint (adapter + Adam moments) and η̄_i per epoch, then the target's plain per-example gradients
+/// per checkpoint, projected and normalised, stored as fp16. <b>Score</b>: the pool's Adam-preconditioned per-example
+/// gradients per checkpoint, projected, normalised, appended to the fp16 store chunk by chunk, and the influence
+/// Inf(x) = max over subtasks of the mean over the subtask's targets z of Σ_i η̄_i·cos(Γ_i(x), g_i(z)).
+/// A target's subtask is its <see cref="Example.Source"/>: a target given as several files is several subtasks.
+/// LESS selects the global top n: run selection with ScoreOnly and one length bin. Warm-up examples are scored too
+/// (LESS does); their rows are marked in_base.
+/// </summary>
+public sealed class LessMethod : ISelectionMethod
+{
+    public const string MethodName = "less";
+    public const string FingerprintKey = "winnow.less.fingerprint";
+    public const string PoolHashKey = "winnow.less.pool_hash";
+
+    public string Name => MethodName;
+    public bool NeedsModel => true;
+    /// <summary>ScoreOnly; LESS takes the global top n, so run the selector with one length bin (bins = 1).</summary>
+    public SelectionStrategy DefaultStrategy => SelectionStrategy.ScoreOnly;
+
+    public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = LessOptions.FromSettings(request.Settings, new LessOptions { Kind = request.Kind, Seed = request.Seed });
+        RequirePaths(request);
+        var clock = Stopwatch.StartNew();
+        var folder = new LessRunFolder(request.RunDirectory);
+        progress?.Report("hashing model, target and pool");
+        var inputs = Fingerprint(request, options);
+        if (CheckExisting(folder, inputs, request.Force) is { Complete: true })
+        {
+            progress?.Report($"LESS run {folder.Root} is complete; reusing it");
+            return new MethodRun(folder.Root, MethodName, Reused: true, clock.Elapsed.TotalSeconds, 0);
+        }
+        // An unfinished run restarts: the warm-up is short (5% of the pool) and a partial feature store is not worth trusting.
+        folder.Clear();
+        Directory.CreateDirectory(folder.Root);
+
+        var readOptions = ReadOptionsFor(options.Kind, request.LabelMap);
+        var target = DatasetReader.Read(request.Target, readOptions).ToList();
+        if (target.Count == 0) throw new ArgumentException("The target has no examples.");
+        var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => LessRunFolder.Key(e.Source, e.Id)).ToList();
+        if (keys.Count == 0) throw new ArgumentException("The pool has no examples.");
+        int poolSize = keys.Count;
+        int warmupSize = options.ResolveWarmupSize(poolSize);
+        var warmupSet = BaseSetSampler.Sample(keys, warmupSize, options.Seed);
+        keys.Clear();
+        var warmup = DatasetReader.Read(request.Pool, readOptions).Where(e => warmupSet.Contains(LessRunFolder.Key(e.Source, e.Id))).ToList();
+        folder.WriteKeys(folder.WarmupSetFile, warmup.Select(e => (e.Source, e.Id)).OrderBy(k => k.Source, StringComparer.Ordinal).ThenBy(k => k.Id, StringComparer.Ordinal));
+        progress?.Report($"LESS warm-up on {warmup.Count} of {poolSize} pool examples for {options.Epochs} epochs; target {target.Count}");
+
+        var labels = options.Kind == TaskKind.Ner ? LabelSet.FromExamples(target.Cast<NerExample>()) : null;
+        labels?.Save(folder.LabelsFile);
+        using var task = LoadTask(request.Model!, options, labels);
+        var encodedWarmup = Usable(task.EncodeAll(warmup), "warm-up set", progress).Encoded;
+        var targetSet = Usable(task.EncodeAll(target), "target", progress);
+
+        var checkpoints = WarmUp(task, folder, options, encodedWarmup, progress, cancellationToken);
+        var manifest = NewManifest(request, options, inputs) with { PoolSize = poolSize, WarmupSize = warmup.Count, Checkpoints = checkpoints };
+        manifest.Save(folder.Manifest);
+
+        folder.WriteKeys(folder.TargetRowsFile, targetSet.Examples.Select(e => (e.Source, e.Id)));
+        var gradients = new LessGradients(task.Model.Module, task.Model, task.Collator);
+        var projector = ProjectorFor(options, gradients.ParameterCount);
+        for (int i = 0; i < checkpoints.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Lora.LoadAdapter(task.Model, folder.Adapter(i));
+            var features = Features(gradients, projector, targetSet.Encoded, moments: null, options, cancellationToken);
+            File.Delete(folder.TargetFeatures(i));
+            FeatureFile.Append(folder.TargetFeatures(i), features, options.ProjectionDim);
+            progress?.Report($"checkpoint {i + 1}/{checkpoints.Count}: target gradient features {targetSet.Count}×{options.ProjectionDim}");
+        }
+        manifest = manifest with { TargetRows = targetSet.Count, GradientSize = gradients.ParameterCount, Complete = true };
+        manifest.Save(folder.Manifest);
+        long bytes = FolderBytes(folder.Root);
+        progress?.Report($"LESS fit done in {clock.Elapsed.TotalSeconds:F1}s; P = {gradients.ParameterCount}, {bytes} bytes in {folder.Root}");
+        return new MethodRun(folder.Root, MethodName, Reused: false, clock.Elapsed.TotalSeconds, bytes);
+    }
+
+    public MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.ChunkSize, 1, nameof(request.ChunkSize));
+        var clock = Stopwatch.StartNew();
+        var folder = new LessRunFolder(request.RunDirectory);
+        var manifest = LoadComplete(folder);
+        var options = manifest.Options;
+        string poolHash = ContentHash.OfPaths(request.Pool);
+        if (poolHash != manifest.PoolHash)
+            throw new InvalidDataException($"The pool differs from the one the LESS run was fitted on ({string.Join(", ", manifest.Pool)}); pass the same pool.");
+        var warmupSet = LessRunFolder.ReadKeys(folder.WarmupSetFile).Select(k => LessRunFolder.Key(k.Source, k.Id)).ToHashSet(StringComparer.Ordinal);
+        var labels = options.Kind == TaskKind.Ner ? LabelSet.Load(folder.LabelsFile) : null;
+        var centroids = SubtaskCentroids(folder, manifest);
+        progress?.Report($"LESS scoring against {centroids.Subtasks.Length} target subtask(s) over {manifest.Checkpoints.Count} checkpoints");
+
+        using var task = LoadTask(manifest.Model, options, labels);
+        // The same LoRA layout as the warm-up, so parameter names and order match the stored moments.
+        Lora.Apply(task.Model, LoraOptionsOf(options));
+        var gradients = new LessGradients(task.Model.Module, task.Model, task.Collator);
+        if (gradients.ParameterCount != manifest.GradientSize)
+            throw new InvalidDataException($"The model's trainable size is {gradients.ParameterCount}, the run's {manifest.GradientSize}: the model folder changed.");
+        var checkpoints = LoadCheckpoints(task, gradients, folder, manifest.Checkpoints.Count);
+        try
+        {
+            for (int i = 0; i < checkpoints.Count; i++) File.Delete(folder.PoolFeatures(i));
+            var scoring = new PoolScoring(task, gradients, ProjectorFor(options, gradients.ParameterCount), checkpoints, manifest.CheckpointWeights(),
+                centroids, folder, options, warmupSet);
+            var readOptions = ReadOptionsFor(options.Kind, manifest.LabelMap);
+            var rows = scoring.Rows(DatasetReader.Read(request.Pool, readOptions), request.ChunkSize, progress, cancellationToken);
+            var metadata = new Dictionary<string, string>
+            {
+                [FingerprintKey] = manifest.Fingerprint,
+                [PoolHashKey] = poolHash,
+                ["winnow.method"] = MethodName,
+                ["winnow.less.checkpoints"] = manifest.Checkpoints.Count.ToString(CultureInfo.InvariantCulture),
+                ["winnow.less.projection_dim"] = options.ProjectionDim.ToString(CultureInfo.InvariantCulture),
+                ["winnow.less.subtasks"] = string.Join(",", centroids.Subtasks),
+            };
+            int written = checked((int)ScoreFile.Write(request.OutputPath, rows, metadata, cancellationToken));
+            long bytes = scoring.FeatureBytes + new FileInfo(request.OutputPath).Length;
+            progress?.Report($"LESS scored {scoring.Scored} of {written} pool examples ({scoring.InWarmup} in the warm-up set, scored too) in {clock.Elapsed.TotalSeconds:F1}s; {scoring.FeatureBytes} bytes of pool features");
+            return new MethodScoreResult(request.OutputPath, written, scoring.Scored, clock.Elapsed.TotalSeconds, bytes);
+        }
+        finally
+        {
+            foreach (var c in checkpoints) c.Dispose();
+        }
+    }
+
+    /// <summary>LoRA warm-up with a checkpoint (adapter + optimizer state) and η̄_i at each epoch end.</summary>
+    private static List<LessCheckpointRecord> WarmUp(
+        TaskModel task, LessRunFolder folder, LessOptions options, IReadOnlyList<EncodedExample> examples,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        Lora.Apply(task.Model, LoraOptionsOf(options));
+        var training = new TrainingOptions
+        {
+            LearningRate = options.LearningRate, BatchSize = options.BatchSize, Epochs = options.Epochs, Seed = options.Seed,
+            WarmupFraction = options.WarmupStepsFraction, Beta1 = options.Beta1, Beta2 = options.Beta2, Epsilon = options.AdamEpsilon,
+        };
+        var source = Batching.ForTraining(examples, task.Collator, options.BatchSize, options.Seed);
+        using var trainer = new Trainer(task.Model.Module, task.Model, training, training.TotalSteps(source.BatchesPerEpoch));
+        var records = new List<LessCheckpointRecord>();
+        int firstStep = 0;
+        trainer.Fit(source, cancellationToken: cancellationToken, onEpochEnd: end =>
+        {
+            int lastStep = end.Trainer.State.GlobalStep;
+            double eta = MeanRate(end.Trainer.Schedule, firstStep, lastStep);
+            Lora.SaveAdapter(task.Model, folder.Adapter(end.Epoch));
+            end.Trainer.SaveState(folder.TrainerState(end.Epoch));
+            records.Add(new LessCheckpointRecord(end.Epoch, eta, end.Result.MeanLoss, lastStep - firstStep));
+            progress?.Report($"warm-up epoch {end.Epoch + 1}/{options.Epochs}: loss {end.Result.MeanLoss:F4}, η̄ {eta:G3}");
+            firstStep = lastStep;
+        });
+        return records;
+    }
+
+    /// <summary>η̄: the mean scheduled rate over an epoch's steps (the rate of the step the epoch would have taken if it took none).</summary>
+    internal static double MeanRate(LinearWarmupSchedule schedule, int from, int to)
+    {
+        if (to <= from) return schedule.LearningRate(Math.Max(0, Math.Min(from, schedule.TotalSteps - 1)));
+        double sum = 0;
+        for (int s = from; s < to; s++) sum += schedule.LearningRate(s);
+        return sum / (to - from);
+    }
+
+    /// <summary>
+    /// Normalised projected gradient features, row-major [n × d]: plain gradients when <paramref name="moments"/> is null
+    /// (target), Adam-preconditioned with the checkpoint's moments otherwise (pool). Gradients are projected
+    /// <see cref="LessOptions.ProjectionBatch"/> at a time, so the projection blocks are generated once per batch.
+    /// </summary>
+    internal static float[] Features(
+        LessGradients gradients, RademacherProjector projector, IReadOnlyList<EncodedExample> examples, (Tensor M, Tensor V)? moments,
+        LessOptions options, CancellationToken cancellationToken)
+    {
+        int d = projector.Dimension;
+        var result = new float[checked(examples.Count * d)];
+        for (int start = 0; start < examples.Count; start += options.ProjectionBatch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(options.ProjectionBatch, examples.Count - start);
+            using (NewDisposeScope())
+            {
+                var flat = new Tensor[count];
+                for (int j = 0; j < count; j++) flat[j] = Gradient(gradients, examples[start + j], moments, options);
+                var projected = projector.ProjectNormalized(stack(flat, 0)).contiguous();
+                projected.data<float>().CopyTo(result, start * d);
+            }
+        }
+        return result;
+    }
+
+    private static Tensor Gradient(LessGradients gradients, EncodedExample example, (Tensor M, Tensor V)? moments, LessOptions options)
+    {
+        using var scope = NewDisposeScope();
+        var g = gradients.Flat(example);
+        if (moments is { } mv) g = LessGradients.AdamPrecondition(g, mv.M, mv.V, options.Beta1, options.Beta2, options.AdamEpsilon, options.EpsilonInsideSqrt);
+        return g.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per checkpoint and subtask, the mean of the stored target features: mean_z cos(x, z) = ⟨x, mean_z z⟩ for unit rows.</summary>
+    internal static SubtaskCentroids SubtaskCentroids(LessRunFolder folder, LessManifest manifest)
+    {
+        int d = manifest.Options.ProjectionDim;
+        var rows = LessRunFolder.ReadKeys(folder.TargetRowsFile);
+        var subtasks = rows.Select(r => r.Source).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var index = subtasks.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i, StringComparer.Ordinal);
+        var counts = new int[subtasks.Length];
+        foreach (var r in rows) counts[index[r.Source]]++;
+        var perCheckpoint = new float[manifest.Checkpoints.Count][];
+        for (int i = 0; i < perCheckpoint.Length; i++)
+        {
+            var features = FeatureFile.Read(folder.TargetFeatures(i), d, 0, rows.Count);
+            var sums = new double[subtasks.Length * d];
+            for (int r = 0; r < rows.Count; r++)
+            {
+                int s = index[rows[r].Source];
+                for (int k = 0; k < d; k++) sums[s * d + k] += features[(long)r * d + k];
+            }
+            perCheckpoint[i] = sums.Select((v, j) => (float)(v / counts[j / d])).ToArray();
+        }
+        return new SubtaskCentroids(subtasks, perCheckpoint, d);
+    }
+
+    private static List<CheckpointState> LoadCheckpoints(TaskModel task, LessGradients gradients, LessRunFolder folder, int count)
+    {
+        var states = new List<CheckpointState>(count);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                Lora.LoadAdapter(task.Model, folder.Adapter(i));
+                var adapter = Lora.Snapshot(task.Model);
+                var (m, v) = gradients.FlatMoments(OptimizerStateFile.Read(folder.OptimizerState(i)));
+                states.Add(new CheckpointState(adapter, m, v));
+            }
+            return states;
+        }
+        catch
+        {
+            foreach (var s in states) s.Dispose();
+            throw;
+        }
+    }
+
+    private static TaskModel LoadTask(string model, LessOptions options, LabelSet? labels) =>
+        TaskModel.Load(model, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
+
+    internal static RademacherProjector ProjectorFor(LessOptions options, long parameterCount) =>
+        new(parameterCount, options.ProjectionDim, options.ProjectionSeed, options.ProjectionBlockRows);
+
+    public static LoraOptions LoraOptionsOf(LessOptions options) =>
+        new() { Rank = options.LoraRank, Alpha = options.LoraAlpha, Dropout = options.LoraDropout, Seed = options.Seed };
+
+    public static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap) => TovFitter.ReadOptionsFor(kind, labelMap);
+
+    private static EncodedSet Usable(EncodedSet set, string what, IProgress<string>? progress)
+    {
+        if (set.Skipped.Count > 0)
+            progress?.Report($"{what}: {set.Skipped.Count} examples cannot be encoded and are left out (first: {set.Skipped[0].Id}: {set.Skipped[0].Reason})");
+        var keep = Enumerable.Range(0, set.Count).Where(i => set.Encoded[i].PredictedCount > 0).ToArray();
+        if (keep.Length == 0) throw new ArgumentException($"No {what} example has a token to predict after encoding.");
+        return set with { Encoded = keep.Select(i => set.Encoded[i]).ToArray(), Examples = keep.Select(i => set.Examples[i]).ToArray() };
+    }
+
+    private static LessManifest LoadComplete(LessRunFolder folder)
+    {
+        if (!folder.HasManifest) throw new FileNotFoundException($"{folder.Root} is not a LESS run (no manifest.json); run `winnow fit --method less` first.");
+        var manifest = LessManifest.Load(folder.Manifest);
+        if (!manifest.Complete) throw new InvalidDataException($"The LESS run in {folder.Root} is not finished; run fit again.");
+        return manifest;
+    }
+
+    private static LessManifest? CheckExisting(LessRunFolder folder, InputHashes inputs, bool force)
+    {
+        if (!folder.HasManifest) return null;
+        var existing = LessManifest.Load(folder.Manifest);
+        if (existing.Fingerprint == inputs.Fingerprint) return existing;
+        if (!force)
+            throw new LessRunMismatchException(
+                $"{folder.Root} holds a LESS run made from other inputs or options ({Differences(existing, inputs)}); use another run folder or --force to replace it.");
+        folder.Clear();
+        return null;
+    }
+
+    private static string Differences(LessManifest existing, InputHashes inputs)
+    {
+        var parts = new List<string>();
+        if (existing.ModelHash != inputs.Model) parts.Add("model");
+        if (existing.TargetHash != inputs.Target) parts.Add("target");
+        if (existing.PoolHash != inputs.Pool) parts.Add("pool");
+        if (existing.LabelMapHash != inputs.LabelMap) parts.Add("label map");
+        if (LessManifest.OptionsJson(existing.Options) != inputs.OptionsJson) parts.Add("options");
+        return parts.Count == 0 ? "schema" : "differs in " + string.Join(", ", parts);
+    }
+
+    private sealed record InputHashes(string Model, string Target, string Pool, string? LabelMap, string OptionsJson, string Fingerprint);
+
+    private static InputHashes Fingerprint(MethodFitRequest request, LessOptions options)
+    {
+        string model = ContentHash.OfPaths([request.Model!]);
+        string target = ContentHash.OfPaths(request.Target);
+        string pool = ContentHash.OfPaths(request.Pool);
+        string? map = request.LabelMap is null ? null : ContentHash.OfFile(request.LabelMap);
+        string json = LessManifest.OptionsJson(options);
+        string fingerprint = ContentHash.OfText(string.Join("\n", LessManifest.SchemaName, model, target, pool, map ?? "", json));
+        return new InputHashes(model, target, pool, map, json, fingerprint);
+    }
+
+    private static LessManifest NewManifest(MethodFitRequest request, LessOptions options, InputHashes inputs) => new()
+    {
+        Fingerprint = inputs.Fingerprint,
+        Model = Path.GetFullPath(request.Model!),
+        ModelHash = inputs.Model,
+        Target = request.Target.Select(Path.GetFullPath).ToArray(),
+        TargetHash = inputs.Target,
+        Pool = request.Pool.Select(Path.GetFullPath).ToArray(),
+        PoolHash = inputs.Pool,
+        LabelMap = request.LabelMap is null ? null : Path.GetFullPath(request.LabelMap),
+        LabelMapHash = inputs.LabelMap,
+        Options = options,
+    };
+
+    private static long FolderBytes(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+    private static void RequirePaths(MethodFitRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Model)) throw new ArgumentException("LESS needs a model: give the model folder.");
+        if (request.Target.Count == 0) throw new ArgumentException("Give at least one target file or folder.");
+        if (request.Pool.Count == 0) throw new ArgumentException("Give at least one pool file or folder.");
+        if (string.IsNullOrWhiteSpace(request.RunDirectory)) throw new ArgumentException("Give the run folder.");
+    }
+}
+
+/// <summary>Per checkpoint i, the mean target feature of each subtask, [subtask × d] row-major.</summary>
+internal sealed record SubtaskCentroids(string[] Subtasks, float[][] PerCheckpoint, int Dimension);
+
+/// <summary>A checkpoint held in memory for scoring: its adapter and its flattened Adam moments.</summary>
+internal sealed class CheckpointState(AdapterState adapter, Tensor m, Tensor v) : IDisposable
+{
+    public AdapterState Adapter { get; } = adapter;
+    public Tensor M { get; } = m;
+    public Tensor V { get; } = v;
+
+    public void Dispose()
+    {
+        Adapter.Dispose();
+        M.Dispose();
+        V.Dispose();
+    }
+}

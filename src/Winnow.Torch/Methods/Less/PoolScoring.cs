@@ -1,0 +1,95 @@
+using Winnow.Core.Data;
+using Winnow.Core.Scoring;
+using Winnow.Torch.Modeling;
+using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
+
+namespace Winnow.Torch.Methods.Less;
+
+/// <summary>
+/// Streams the pool in chunks: per chunk and checkpoint, the Adam-preconditioned gradient features are computed,
+/// rounded to fp16 and appended to that checkpoint's pool.f16; the influence is computed from the rounded values, so
+/// it equals what the stored features give. Rows whose example cannot be encoded or predicts nothing get a zero
+/// feature row (keeping file row = pool row) and a NaN score.
+/// </summary>
+internal sealed class PoolScoring(
+    TaskModel task, LessGradients gradients, RademacherProjector projector, IReadOnlyList<CheckpointState> checkpoints, double[] weights,
+    SubtaskCentroids centroids, LessRunFolder folder, LessOptions options, HashSet<string> warmupSet)
+{
+    public int RowCount { get; private set; }
+    public int Scored { get; private set; }
+    public int InWarmup { get; private set; }
+    public long FeatureBytes { get; private set; }
+
+    public IEnumerable<ScoreRow> Rows(IEnumerable<Example> pool, int chunkSize, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in pool.Chunk(chunkSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var rows = new ScoreRow[chunk.Length];
+            var usable = new List<(int Local, EncodedExample Encoded)>();
+            for (int r = 0; r < chunk.Length; r++)
+            {
+                var example = chunk[r];
+                var encoded = task.Encode(example).Example;
+                bool inWarmup = warmupSet.Contains(LessRunFolder.Key(example.Source, example.Id));
+                rows[r] = new ScoreRow
+                {
+                    Row = RowCount + r, Id = example.Id, Source = example.Source, InBase = inWarmup,
+                    Length = encoded?.Length ?? 0, Predicted = encoded?.PredictedCount ?? 0,
+                };
+                if (inWarmup) InWarmup++;
+                if (encoded is { PredictedCount: > 0 }) usable.Add((r, encoded));
+            }
+            ScoreChunk(rows, usable, cancellationToken);
+            RowCount += chunk.Length;
+            Scored += usable.Count;
+            progress?.Report($"LESS: {RowCount} pool examples done");
+            foreach (var row in rows) yield return row;
+        }
+    }
+
+    private void ScoreChunk(ScoreRow[] rows, List<(int Local, EncodedExample Encoded)> usable, CancellationToken cancellationToken)
+    {
+        int d = projector.Dimension;
+        int subtasks = centroids.Subtasks.Length;
+        var influence = new double[rows.Length * subtasks];
+        var encoded = usable.Select(u => u.Encoded).ToArray();
+        for (int i = 0; i < checkpoints.Count; i++)
+        {
+            Lora.SetAdapter(task.Model, checkpoints[i].Adapter);
+            var features = LessMethod.Features(gradients, projector, encoded, (checkpoints[i].M, checkpoints[i].V), options, cancellationToken);
+            var matrix = new float[(long)rows.Length * d];
+            for (int j = 0; j < usable.Count; j++)
+            {
+                long to = (long)usable[j].Local * d;
+                for (int k = 0; k < d; k++) matrix[to + k] = FeatureFile.Round(features[(long)j * d + k]);
+            }
+            FeatureBytes += FeatureFile.Append(folder.PoolFeatures(i), matrix, d);
+            Accumulate(influence, matrix, centroids.PerCheckpoint[i], weights[i], d, subtasks, usable);
+        }
+        foreach (var (local, _) in usable)
+        {
+            double best = double.NegativeInfinity;
+            for (int s = 0; s < subtasks; s++) best = Math.Max(best, influence[local * subtasks + s]);
+            rows[local].Score = best;
+        }
+    }
+
+    /// <summary>influence[row, s] += w_i · ⟨Γ_i(x), c_{i,s}⟩, which is w_i × the mean cosine to subtask s's targets.</summary>
+    private static void Accumulate(double[] influence, float[] matrix, float[] centroids, double weight, int d, int subtasks,
+        List<(int Local, EncodedExample Encoded)> usable)
+    {
+        foreach (var (local, _) in usable)
+        {
+            var x = new ReadOnlySpan<float>(matrix, local * d, d);
+            for (int s = 0; s < subtasks; s++)
+            {
+                var c = new ReadOnlySpan<float>(centroids, s * d, d);
+                double dot = 0;
+                for (int k = 0; k < d; k++) dot += (double)x[k] * c[k];
+                influence[local * subtasks + s] += weight * dot;
+            }
+        }
+    }
+}
