@@ -1,113 +1,118 @@
 using System.CommandLine;
+using System.Globalization;
 using Winnow.Core.Data;
-using Winnow.Torch.Methods.Tov;
+using Winnow.Torch.Methods;
+using Winnow.Torch.Methods.Common;
 
 namespace Winnow.Cli.Commands;
 
-/// <summary><c>winnow fit --method tov …</c>: ToV's training stage into a run folder (resumable, refuses other inputs).</summary>
+/// <summary><c>winnow fit --method M …</c>: a method's training stage into a run folder (reused when current, refuses other inputs).</summary>
 internal static class FitCommand
 {
     public static Command Create()
     {
-        var method = new Option<string>("--method") { Description = "Selection method to fit (tov).", DefaultValueFactory = _ => "tov" };
-        var tov = new TovFitCliOptions(outRequired: true, outDescription: "Run folder (manifest, base set, per-epoch adapters).");
-        var command = new Command("fit", "Fit a selection method: ToV trains LoRA epochs on a random base set U with a validation step on the target after each.");
-        command.Options.Add(method);
-        tov.AddTo(command);
+        var fit = new MethodFitCliOptions(outRequired: true, outDescription: "Run folder (manifest plus the method's files).");
+        var command = new Command("fit", $"Fit a selection method ({string.Join(", ", SelectionMethods.Names)}) into a run folder; ToV trains LoRA epochs on a random base set U with a validation step on the target after each.");
+        fit.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(CliErrors.Guard(() =>
         {
-            RequireTov(parseResult.GetValue(method));
-            tov.ApplyRuntime(parseResult);
-            var run = TovPipeline.Fit(tov.FitRequest(parseResult, parseResult.GetValue(tov.Out)!), ConsoleProgress.Instance, cancellationToken);
+            fit.ApplyRuntime(parseResult);
+            var method = fit.Method(parseResult);
+            var run = method.Fit(fit.FitRequest(parseResult, method, parseResult.GetValue(fit.Out)!), ConsoleProgress.Instance, cancellationToken);
             Console.WriteLine(run.Reused
-                ? $"run {run.RunDirectory} was already complete ({run.Manifest.Epochs} epochs); nothing to do."
-                : $"fitted {run.Manifest.Epochs} epochs on |U| = {run.Manifest.BaseSize} in {run.Seconds:F1}s → {run.RunDirectory}");
+                ? $"{run.Method} run {run.RunDirectory} was already complete; nothing to do."
+                : $"fitted {run.Method} in {run.Seconds:F1}s ({run.BytesWritten / 1e6:F2} MB) → {run.RunDirectory}");
             return 0;
         })));
         return command;
     }
-
-    public static void RequireTov(string? method)
-    {
-        if (!string.Equals(method, "tov", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"Unknown method '{method}': this command supports --method tov.");
-    }
 }
 
-/// <summary>The options of a ToV fit, shared by <c>fit</c> and <c>select --method tov</c>.</summary>
-internal sealed class TovFitCliOptions
+/// <summary>
+/// The options of a fit, shared by <c>fit</c> and <c>select --method M</c>: common inputs, method settings as repeatable
+/// <c>--set key=value</c>, and ToV's historical flags, which become settings (<c>--base-size 60</c> = <c>--set base_size=60</c>)
+/// when given, so a method that does not take one refuses it by name.
+/// </summary>
+internal sealed class MethodFitCliOptions
 {
-    public TovFitCliOptions(bool outRequired, string outDescription)
+    public MethodFitCliOptions(bool outRequired, string outDescription)
     {
         Out = new Option<string>("--out") { Description = outDescription, Required = outRequired };
     }
 
-    public Option<string> Model { get; } = new("--model") { Description = "Base model folder θ0 (Hugging Face layout)." };
+    public Option<string> MethodName { get; } = new("--method") { Description = $"Selection method: {string.Join(", ", SelectionMethods.Names)}.", DefaultValueFactory = _ => "tov" };
+    public Option<string> Model { get; } = new("--model") { Description = "Base model folder θ0 (Hugging Face layout); not needed by random and dsir." };
     public Option<string[]> Target { get; } = new("--target") { Description = "Target (validation) files or folders.", AllowMultipleArgumentsPerToken = true };
     public Option<string[]> Pool { get; } = new("--pool") { Description = "Pool files or folders to select from.", AllowMultipleArgumentsPerToken = true };
     public Option<string> Out { get; }
     public Option<string> Task { get; } = new("--task") { Description = "instruction or ner.", DefaultValueFactory = _ => "instruction" };
     public Option<string?> LabelMap { get; } = new("--label-map") { Description = "NER label-map file applied to target and pool." };
-    public Option<int?> BaseSize { get; } = new("--base-size") { Description = "|U| (default min(4096, |pool|/4))." };
-    public Option<int?> Epochs { get; } = new("--epochs") { Description = "L (default max(1, 16384/|U|))." };
-    public Option<double> Epsilon { get; } = new("--epsilon") { Description = "Validation-step rate as a fraction of the epoch's rate.", DefaultValueFactory = _ => 0.1 };
-    public Option<double> LearningRate { get; } = new("--lr") { Description = "Peak learning rate of the base epochs.", DefaultValueFactory = _ => new TovFitOptions().LearningRate };
-    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 16 };
-    public Option<int> LoraRank { get; } = new("--lora-rank") { Description = "LoRA rank (paper: 256 for instruction tuning, 1 for NER).", DefaultValueFactory = _ => 8 };
-    public Option<string> Variant { get; } = new("--variant") { Description = "interleaved (Method A) or parallel (Method B).", DefaultValueFactory = _ => "interleaved" };
-    public Option<string> FitTransform { get; } = new("--score-transform") { Description = "Transform of the score column: identity, abs or positive.", DefaultValueFactory = _ => "identity" };
-    public Option<int> MaxLength { get; } = new("--max-length") { Description = "Longest encoded example in tokens.", DefaultValueFactory = _ => 256 };
+    public Option<string[]> Set { get; } = new("--set") { Description = "Method setting key=value (repeatable), e.g. --set hash_bits=18." };
+    public Option<int?> BaseSize { get; } = new("--base-size") { Description = "|U| (default min(4096, |pool|/4)); = --set base_size." };
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "ToV's L (default max(1, 16384/|U|)); = --set epochs." };
+    public Option<double?> Epsilon { get; } = new("--epsilon") { Description = "ToV validation-step rate as a fraction of the epoch's rate (0.1); = --set epsilon." };
+    public Option<double?> LearningRate { get; } = new("--lr") { Description = "Peak learning rate of the base epochs (2e-4); = --set lr." };
+    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Training batch size (16); = --set batch_size." };
+    public Option<int?> LoraRank { get; } = new("--lora-rank") { Description = "LoRA rank (8; paper: 256 for instruction tuning, 1 for NER); = --set lora_rank." };
+    public Option<string?> Variant { get; } = new("--variant") { Description = "ToV: interleaved (Method A, default) or parallel (Method B); = --set variant." };
+    public Option<string?> FitTransform { get; } = new("--score-transform") { Description = "ToV: transform of the score column: identity (default), abs or positive; = --set transform." };
+    public Option<int?> MaxLength { get; } = new("--max-length") { Description = "Longest encoded example in tokens (256); = --set max_length." };
     public Option<bool> Force { get; } = new("--force") { Description = "Replace a run folder made from other inputs." };
     public Option<int> Seed { get; } = CommonOptions.Seed();
     public Option<int> Threads { get; } = CommonOptions.Threads();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Target, Pool, Out, Task, LabelMap, BaseSize, Epochs, Epsilon, LearningRate, BatchSize, LoraRank, Variant, FitTransform, MaxLength, Force, Seed, Threads })
+        foreach (var option in new Option[] { MethodName, Model, Target, Pool, Out, Task, LabelMap, Set, BaseSize, Epochs, Epsilon, LearningRate, BatchSize, LoraRank, Variant, FitTransform, MaxLength, Force, Seed, Threads })
             command.Options.Add(option);
     }
 
     public void ApplyRuntime(ParseResult result) => CommonOptions.ApplyRuntime(result, Threads);
 
-    public TovFitRequest FitRequest(ParseResult result, string runDirectory)
+    public ISelectionMethod Method(ParseResult result) => SelectionMethods.Get(result.GetValue(MethodName));
+
+    public MethodFitRequest FitRequest(ParseResult result, ISelectionMethod method, string runDirectory)
     {
-        string model = result.GetValue(Model) ?? throw new ArgumentException("Give --model.");
-        var target = result.GetValue(Target) is { Length: > 0 } t ? t : throw new ArgumentException("Give --target.");
         var pool = result.GetValue(Pool) is { Length: > 0 } p ? p : throw new ArgumentException("Give --pool.");
-        return new TovFitRequest(model, target, pool, runDirectory)
+        string? model = result.GetValue(Model);
+        if (method.NeedsModel && model is null) throw new ArgumentException($"Give --model: method {method.Name} needs a base model.");
+        return new MethodFitRequest(result.GetValue(Target) ?? [], pool, runDirectory)
         {
-            Options = FitOptions(result),
+            Model = model,
+            Kind = ParseTask(result.GetValue(Task)),
             LabelMap = result.GetValue(LabelMap),
+            Seed = result.GetValue(Seed),
             Force = result.GetValue(Force),
+            Settings = Settings(result),
         };
     }
 
-    public TovFitOptions FitOptions(ParseResult result) => new TovFitOptions
+    /// <summary><c>--set</c> pairs plus the ToV flags that were given; the same key both ways is an error.</summary>
+    private Dictionary<string, string> Settings(ParseResult result)
     {
-        Kind = ParseTask(result.GetValue(Task)),
-        BaseSize = result.GetValue(BaseSize),
-        Epochs = result.GetValue(Epochs),
-        Epsilon = result.GetValue(Epsilon),
-        LearningRate = result.GetValue(LearningRate),
-        BatchSize = result.GetValue(BatchSize),
-        LoraRank = result.GetValue(LoraRank),
-        Variant = ParseVariant(result.GetValue(Variant)),
-        Transform = ScoreTransforms.Parse(result.GetValue(FitTransform) ?? "identity"),
-        MaxLength = result.GetValue(MaxLength),
-        Seed = result.GetValue(Seed),
-    }.Validate();
+        var settings = MethodSettings.ParsePairs(result.GetValue(Set) ?? []);
+        void Flag(string key, string? value)
+        {
+            if (value is null) return;
+            if (!settings.TryAdd(key, value)) throw new ArgumentException($"Setting {key} is given both as a flag and with --set.");
+        }
+        var c = CultureInfo.InvariantCulture;
+        Flag("base_size", result.GetValue(BaseSize)?.ToString(c));
+        Flag("epochs", result.GetValue(Epochs)?.ToString(c));
+        Flag("epsilon", result.GetValue(Epsilon)?.ToString("R", c));
+        Flag("lr", result.GetValue(LearningRate)?.ToString("R", c));
+        Flag("batch_size", result.GetValue(BatchSize)?.ToString(c));
+        Flag("lora_rank", result.GetValue(LoraRank)?.ToString(c));
+        Flag("variant", result.GetValue(Variant));
+        Flag("transform", result.GetValue(FitTransform));
+        Flag("max_length", result.GetValue(MaxLength)?.ToString(c));
+        return settings;
+    }
 
     public static TaskKind ParseTask(string? name) => name?.Trim().ToLowerInvariant() switch
     {
         "instruction" or "instruct" => TaskKind.Instruction,
         "ner" => TaskKind.Ner,
         _ => throw new ArgumentException($"Unknown --task '{name}': expected instruction or ner."),
-    };
-
-    public static TovVariant ParseVariant(string? name) => name?.Trim().ToLowerInvariant() switch
-    {
-        "interleaved" or "a" => TovVariant.Interleaved,
-        "parallel" or "b" => TovVariant.Parallel,
-        _ => throw new ArgumentException($"Unknown --variant '{name}': expected interleaved or parallel."),
     };
 }

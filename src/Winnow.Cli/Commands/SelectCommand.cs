@@ -2,82 +2,98 @@ using System.CommandLine;
 using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
 using Winnow.Core.Scoring;
+using Winnow.Core.Selection;
+using Winnow.Torch.Methods;
+using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Methods.Tov;
 
 namespace Winnow.Cli.Commands;
 
 /// <summary>
 /// <c>winnow select --scores S --pool P… --budget n --out subset.jsonl</c> selects from a score file;
-/// <c>winnow select --method tov --model … --target … --pool … --budget n --out …</c> runs fit → score → select.
+/// <c>winnow select --method M --model … --target … --pool … --budget n --out …</c> runs fit → score → select, each stage
+/// reused when its artifact is current. The strategy defaults to the scoring method's own.
 /// </summary>
 internal static class SelectCommand
 {
+    public const string ScoresFileName = "scores.parquet";
+
     public static Command Create()
     {
         var scores = new Option<string?>("--scores") { Description = "Score file to select from (from `winnow score`)." };
-        var method = new Option<string?>("--method") { Description = "tov: fit, score and select in one go (into --run, default <out>.run/)." };
-        var runDir = new Option<string?>("--run") { Description = "Run folder for --method tov (default <out>.run/)." };
+        var runDir = new Option<string?>("--run") { Description = "Run folder for --method (default <out>.run/)." };
         var budget = new Option<int>("--budget") { Description = "Examples to select (n).", Required = true };
-        var strategy = new Option<string>("--strategy") { Description = "score+random, score-only, random or sample.", DefaultValueFactory = _ => "score+random" };
-        var transform = new Option<string?>("--transform") { Description = "φ column to rank by: identity, abs or positive (default: the file's score column, i.e. the run's transform)." };
+        var strategy = new Option<string?>("--strategy") { Description = "score+random, score-only, random, sample or sample-log (default: the method's own)." };
+        var transform = new Option<string?>("--transform") { Description = "ToV φ column to rank by: identity, abs or positive (default: the file's score column, i.e. the run's transform)." };
         var bins = new Option<int>("--bins") { Description = "Equal-count length bins for the top scores (1 = off).", DefaultValueFactory = _ => 10 };
-        var tov = new TovFitCliOptions(outRequired: true, outDescription: "Subset to write: .jsonl or .parquet (plus <out>.scores.jsonl and <out>.summary.json).");
-        var command = new Command("select", "Select a subset of the pool from scores (Score+Random by default), and write the examples themselves.");
-        foreach (var option in new Option[] { scores, method, runDir, budget, strategy, transform, bins }) command.Options.Add(option);
-        tov.AddTo(command);
+        var fit = new MethodFitCliOptions(outRequired: true, outDescription: "Subset to write: .jsonl or .parquet (plus <out>.scores.jsonl and <out>.summary.json).");
+        var command = new Command("select", "Select a subset of the pool from scores (the method's default strategy unless --strategy), and write the examples themselves.");
+        foreach (var option in new Option[] { scores, runDir, budget, strategy, transform, bins }) command.Options.Add(option);
+        fit.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(CliErrors.Guard(() =>
         {
-            tov.ApplyRuntime(parseResult);
-            string output = parseResult.GetValue(tov.Out)!;
-            var pool = parseResult.GetValue(tov.Pool) is { Length: > 0 } p ? p : throw new ArgumentException("Give --pool.");
-            var chosen = SubsetSelector.ParseStrategy(parseResult.GetValue(strategy)!);
-            string transformName = parseResult.GetValue(transform) ?? "score";
-            int seed = parseResult.GetValue(tov.Seed);
-            SubsetResult subset;
-            if (parseResult.GetValue(method) is { } m)
+            fit.ApplyRuntime(parseResult);
+            string output = parseResult.GetValue(fit.Out)!;
+            var pool = parseResult.GetValue(fit.Pool) is { Length: > 0 } p ? p : throw new ArgumentException("Give --pool.");
+            var explicitStrategy = parseResult.GetValue(strategy) is { } s ? SubsetSelector.ParseStrategy(s) : (SelectionStrategy?)null;
+            string column = ColumnOf(parseResult.GetValue(transform));
+            bool oneShot = parseResult.GetResult(fit.MethodName) is { Implicit: false };
+            string scorePath;
+            ReadOptions readOptions;
+            if (oneShot)
             {
-                FitCommand.RequireTov(m);
-                if (parseResult.GetValue(scores) is not null) throw new ArgumentException("Give either --scores or --method tov, not both.");
-                var fit = tov.FitRequest(parseResult, parseResult.GetValue(runDir) ?? output + ".run");
-                var result = TovPipeline.Run(new TovPipelineRequest(fit.Model, fit.Target, fit.Pool, parseResult.GetValue(budget), output)
-                {
-                    Options = fit.Options,
-                    LabelMap = fit.LabelMap,
-                    RunDirectory = fit.RunDirectory,
-                    Force = fit.Force,
-                    Strategy = chosen,
-                    Transform = ParseTransform(transformName),
-                    Bins = parseResult.GetValue(bins),
-                    SelectionSeed = seed,
-                }, ConsoleProgress.Instance, cancellationToken);
-                subset = result.Subset;
+                if (parseResult.GetValue(scores) is not null) throw new ArgumentException("Give either --scores or --method, not both.");
+                var method = fit.Method(parseResult);
+                string run = parseResult.GetValue(runDir) ?? output + ".run";
+                (scorePath, readOptions) = FitAndScore(method, fit.FitRequest(parseResult, method, run), cancellationToken);
             }
             else
             {
-                string scorePath = parseResult.GetValue(scores) ?? throw new ArgumentException("Give --scores (a score file), or --method tov to fit and score first.");
-                var readOptions = new ReadOptions
+                scorePath = parseResult.GetValue(scores) ?? throw new ArgumentException("Give --scores (a score file), or --method M to fit and score first.");
+                readOptions = new ReadOptions
                 {
-                    Kind = parseResult.GetResult(tov.Task) is { Implicit: false } ? TovFitCliOptions.ParseTask(parseResult.GetValue(tov.Task)) : null,
-                    LabelMap = parseResult.GetValue(tov.LabelMap) is { } map ? LabelMap.Load(map) : null,
+                    Kind = parseResult.GetResult(fit.Task) is { Implicit: false } ? MethodFitCliOptions.ParseTask(parseResult.GetValue(fit.Task)) : null,
+                    LabelMap = parseResult.GetValue(fit.LabelMap) is { } map ? LabelMap.Load(map) : null,
                 };
-                subset = SubsetSelector.Select(new SubsetRequest(scorePath, pool, parseResult.GetValue(budget), output)
-                {
-                    Strategy = chosen,
-                    Column = ColumnOf(transformName),
-                    Bins = parseResult.GetValue(bins),
-                    Seed = seed,
-                    ReadOptions = readOptions,
-                }, ConsoleProgress.Instance, cancellationToken);
             }
+            var subset = SubsetSelector.Select(new SubsetRequest(scorePath, pool, parseResult.GetValue(budget), output)
+            {
+                Strategy = explicitStrategy ?? DefaultStrategyOf(scorePath),
+                Column = column,
+                Bins = parseResult.GetValue(bins),
+                Seed = parseResult.GetValue(fit.Seed),
+                ReadOptions = readOptions,
+            }, ConsoleProgress.Instance, cancellationToken);
             Print(subset);
             return 0;
         })));
         return command;
     }
 
-    private static ScoreTransform? ParseTransform(string name) => name.Trim().ToLowerInvariant() == "score" ? null : ScoreTransforms.Parse(name);
+    /// <summary>Fit (or reuse) the run, then score into RUN/scores.parquet unless that file is current for this run and pool.</summary>
+    private static (string ScorePath, ReadOptions ReadOptions) FitAndScore(ISelectionMethod method, MethodFitRequest request, CancellationToken cancellationToken)
+    {
+        method.Fit(request, ConsoleProgress.Instance, cancellationToken);
+        var info = MethodRuns.Describe(request.RunDirectory);
+        string scorePath = Path.Combine(request.RunDirectory, ScoresFileName);
+        if (MethodRuns.IsCurrent(scorePath, info))
+            ConsoleProgress.Instance.Report($"{scorePath} is current; reusing it");
+        else
+            method.Score(new MethodScoreRequest(request.RunDirectory, request.Pool, scorePath), ConsoleProgress.Instance, cancellationToken);
+        return (scorePath, info.ReadOptions);
+    }
 
-    private static string ColumnOf(string name) => ParseTransform(name)?.ColumnName() ?? "score";
+    /// <summary>The strategy of the method named in the score file's footer; Score+Random for a file that names none.</summary>
+    private static SelectionStrategy DefaultStrategyOf(string scorePath)
+    {
+        if (!File.Exists(scorePath)) throw new FileNotFoundException($"Score file not found: {scorePath}", scorePath);
+        return ScoreFile.ReadMetadata(scorePath).TryGetValue(ScoreFile.MethodKey, out var name) && SelectionMethods.TryGet(name, out var method)
+            ? method.DefaultStrategy
+            : SelectionStrategy.ScoreRandom;
+    }
+
+    private static string ColumnOf(string? transform) =>
+        transform is null || transform.Trim().Equals("score", StringComparison.OrdinalIgnoreCase) ? "score" : ScoreTransforms.Parse(transform).ColumnName();
 
     private static void Print(SubsetResult subset)
     {

@@ -7,24 +7,39 @@ public static class ScoreFile
 {
     public const string SchemaKey = "winnow.schema";
 
+    /// <summary>Footer key naming the method that wrote the file (so <c>winnow select</c> knows its default strategy).</summary>
+    public const string MethodKey = "winnow.method";
+
+    /// <summary>Footer keys of non-ToV methods: the run's fingerprint and the scored pool's hash (for reuse checks).</summary>
+    public const string FingerprintKey = "winnow.fingerprint";
+    public const string PoolHashKey = "winnow.pool_hash";
+
     /// <summary>The score columns a selection can rank by.</summary>
     public static readonly string[] Columns = ["score", "phi_identity", "phi_abs", "phi_positive"];
 
     /// <summary>Writes <paramref name="rows"/> as they come (lazily: one row group in memory at a time).</summary>
-    public static long Write(string path, IEnumerable<ScoreRow> rows, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    public static long Write(string path, IEnumerable<ScoreRow> rows, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
+        Write<ScoreRow>(path, rows, metadata, cancellationToken);
+
+    /// <summary>Writes a method's own row type: the base columns plus its extra ones (see <see cref="ScoreRow"/>).</summary>
+    public static long Write<TRow>(string path, IEnumerable<TRow> rows, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+        where TRow : ScoreRow, new()
     {
         var footer = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { [SchemaKey] = ScoreRow.Schema };
         return ParquetRows.WriteAsync(path, rows, rowGroupSize: 4096, metadata: footer, cancellationToken: cancellationToken).GetAwaiter().GetResult();
     }
 
     /// <summary>Every row, in file order; refuses a Parquet file that is not a score file.</summary>
-    public static List<ScoreRow> Read(string path)
+    public static List<ScoreRow> Read(string path) => Read<ScoreRow>(path);
+
+    /// <summary>Every row as <typeparamref name="TRow"/>: a method reads its own extra columns back this way.</summary>
+    public static List<TRow> Read<TRow>(string path) where TRow : ScoreRow, new()
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Score file not found: {path}", path);
         var metadata = ReadMetadata(path);
         if (!metadata.TryGetValue(SchemaKey, out var schema) || schema != ScoreRow.Schema)
             throw new InvalidDataException($"{path} is not a Winnow score file (schema '{schema ?? "none"}', expected '{ScoreRow.Schema}').");
-        return ParquetRows.ReadAsync<ScoreRow>(path).ToBlockingEnumerable().ToList();
+        return ParquetRows.ReadAsync<TRow>(path).ToBlockingEnumerable().ToList();
     }
 
     public static IReadOnlyDictionary<string, string> ReadMetadata(string path) =>

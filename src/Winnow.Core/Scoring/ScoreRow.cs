@@ -6,8 +6,16 @@ namespace Winnow.Core.Scoring;
 /// One row of a score file (Parquet, schema <see cref="Schema"/>): which pool example, how long, and its scores. Every
 /// method writes <see cref="Score"/> (higher = more useful, NaN = not scored); ToV also writes φ per transform and per
 /// epoch. Rows are keyed by (<see cref="Source"/>, <see cref="Id"/>): ids are unique within a source.
+/// <para>
+/// Method-specific columns: a method that needs more than these derives its own row type from this class and writes
+/// it with <see cref="ScoreFile.Write{TRow}"/>. Parquet.Net serialises the derived type's extra properties as extra
+/// columns and reads a base <see cref="ScoreRow"/> back from such a file by column name, so
+/// <see cref="SubsetSelector"/> selects from any method's file (tested in ScoreFileTests). The base columns stay the
+/// shared schema; methods that write only a score (random, uncertainty, DSIR) use this class as it is. Without a
+/// model (random, DSIR) <see cref="Length"/> counts words, not tokens, and <see cref="Predicted"/> is 0.
+/// </para>
 /// </summary>
-public sealed class ScoreRow
+public class ScoreRow
 {
     public const string Schema = "winnow.scores.v1";
 

@@ -77,7 +77,8 @@ public static class SubsetSelector
         "score-only" or "score" or "scoreonly" => SelectionStrategy.ScoreOnly,
         "random" => SelectionStrategy.Random,
         "sample" => SelectionStrategy.Sample,
-        _ => throw new ArgumentException($"Unknown strategy '{name}': expected score+random, score-only, random or sample."),
+        "sample-log" or "samplelog" or "importance" => SelectionStrategy.SampleLog,
+        _ => throw new ArgumentException($"Unknown strategy '{name}': expected score+random, score-only, random, sample or sample-log."),
     };
 
     /// <summary><c>subset.jsonl</c> → <c>subset.scores.jsonl</c>: the extension of the subset is replaced.</summary>

@@ -14,6 +14,12 @@ public enum SelectionStrategy
 
     /// <summary>Draws without replacement with probability proportional to the score (scores must be non-negative), e.g. TSDS's probabilities.</summary>
     Sample,
+
+    /// <summary>
+    /// Like <see cref="Sample"/> but the scores are log-weights (any real; NaN and −∞ never drawn): Gumbel top-k, i.e.
+    /// importance resampling without replacement, as DSIR does with its log importance weights.
+    /// </summary>
+    SampleLog,
 }
 
 /// <summary>Options for <see cref="Selector"/>.</summary>

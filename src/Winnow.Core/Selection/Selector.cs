@@ -20,6 +20,7 @@ public static class Selector
             SelectionStrategy.ScoreOnly => ScoreOnly(candidates, options),
             SelectionStrategy.ScoreRandom => ScoreRandom(candidates, options, rng),
             SelectionStrategy.Sample => Sample(candidates, options.Budget, rng),
+            SelectionStrategy.SampleLog => SampleLog(candidates, options.Budget, rng),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Strategy, "Unknown strategy."),
         };
     }
@@ -140,6 +141,25 @@ public static class Selector
         }
         if (keyed.Count < budget)
             throw new ArgumentException($"Only {keyed.Count} candidates have a positive weight; the budget is {budget}.", nameof(candidates));
+        var picked = keyed.OrderByDescending(k => k.Key).ThenBy(k => k.Index).Take(budget).Select(k => k.Index).ToList();
+        return new SelectionResult(picked, picked.Count, 0);
+    }
+
+    /// <summary>
+    /// Gumbel-top-k on log-weights: key = log w + Gumbel noise; the top k keys are a draw without replacement with
+    /// probabilities ∝ w, and log space never overflows however extreme the weights (DSIR's are sums over n-grams).
+    /// </summary>
+    private static SelectionResult SampleLog(IReadOnlyList<Candidate> candidates, int budget, Random rng)
+    {
+        var keyed = new List<(double Key, int Index)>(candidates.Count);
+        foreach (var c in candidates)
+        {
+            double u = 1.0 - rng.NextDouble(); // drawn for every candidate so a row's noise does not depend on others' scores
+            if (double.IsNaN(c.Score) || double.IsNegativeInfinity(c.Score)) continue;
+            keyed.Add((c.Score - Math.Log(-Math.Log(u)), c.Index));
+        }
+        if (keyed.Count < budget)
+            throw new ArgumentException($"Only {keyed.Count} candidates have a finite log-weight; the budget is {budget}.", nameof(candidates));
         var picked = keyed.OrderByDescending(k => k.Key).ThenBy(k => k.Index).Take(budget).Select(k => k.Index).ToList();
         return new SelectionResult(picked, picked.Count, 0);
     }

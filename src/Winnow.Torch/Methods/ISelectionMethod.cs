@@ -51,6 +51,9 @@ public sealed record MethodScoreRequest(string RunDirectory, IReadOnlyList<strin
 
     /// <summary>Pool examples held in memory at a time.</summary>
     public int ChunkSize { get; init; } = 2048;
+
+    /// <summary>Score-time options as text (ToV: transform, allow_other_pool); a method refuses keys it does not know.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>A written score file.</summary>

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Winnow.Core.Data;
+using Winnow.Core.Scoring;
+using Winnow.Core.Selection;
+using Winnow.Torch.Methods.Common;
+
+namespace Winnow.Torch.Methods.Baselines;
+
+/// <summary>
+/// The reference baseline (methods.md §2): fit records only the manifest; score gives every row a seeded uniform value
+/// in [0, 1) drawn from a hash of (seed, source, id), so the top n by score are a uniform sample and the value of an
+/// example does not depend on the pool's order. Its default strategy draws uniformly at selection time instead.
+/// </summary>
+public sealed class RandomMethod : ISelectionMethod
+{
+    public string Name => "random";
+    public bool NeedsModel => false;
+    public SelectionStrategy DefaultStrategy => SelectionStrategy.Random;
+
+    public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        MethodRequests.RequirePool(request);
+        new MethodSettings(Name, request.Settings).RejectUnknown();
+        var planned = MethodManifest.ForFit(Name, request, new Dictionary<string, string>());
+        return new MethodRunFolder(request.RunDirectory).FitOnce(planned, request.Force, [], () => 0, progress);
+    }
+
+    public MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        new MethodSettings(Name, request.Settings).RejectUnknown();
+        var clock = Stopwatch.StartNew();
+        var manifest = new MethodRunFolder(request.RunDirectory).LoadComplete(Name);
+        string poolHash = MethodRunFolder.CheckPool(manifest, request.Pool);
+        var rows = DatasetReader.Read(request.Pool, MethodRunFolder.ReadOptionsFor(manifest)).Select((e, i) =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return new ScoreRow { Row = i, Id = e.Id, Source = e.Source, Length = ExampleText.Length(e), Score = Uniform(manifest.Seed, e.Source, e.Id) };
+        });
+        int written = checked((int)ScoreFile.Write(request.OutputPath, rows, MethodRunFolder.ScoreMetadata(manifest, poolHash), cancellationToken));
+        progress?.Report($"random: scored {written} pool examples in {clock.Elapsed.TotalSeconds:F1}s");
+        return new MethodScoreResult(request.OutputPath, written, written, clock.Elapsed.TotalSeconds, new FileInfo(request.OutputPath).Length);
+    }
+
+    /// <summary>A uniform value in [0, 1) from the top 53 bits of a seeded SHA-256 of the example's key.</summary>
+    public static double Uniform(int seed, string source, string id) =>
+        (BaseSetSampler.Key(source + "\0" + id, seed) >> 11) * (1.0 / (1UL << 53));
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Winnow.Core.Data;
+using Winnow.Core.Data.Ner;
+using Winnow.Core.Scoring;
+using Winnow.Torch.Methods.Tov;
+
+namespace Winnow.Torch.Methods.Common;
+
+/// <summary>What the shared stages need to know about any run folder, ToV's or another method's.</summary>
+/// <param name="Method">The registered method name.</param>
+/// <param name="Fingerprint">The run's input fingerprint (written into its score files).</param>
+/// <param name="PoolHash">Hash of the pool the run was fitted on.</param>
+public sealed record RunInfo(string Method, TaskKind Kind, string? LabelMap, string Fingerprint, string PoolHash)
+{
+    /// <summary>How the pool must be read for selection so rows line up with the score file.</summary>
+    public ReadOptions ReadOptions => new() { Kind = Kind, LabelMap = LabelMap is null ? null : Core.Data.Ner.LabelMap.Load(LabelMap) };
+}
+
+/// <summary>Reads run folders without knowing in advance which method wrote them.</summary>
+public static class MethodRuns
+{
+    public static bool IsTovManifest(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.TryGetProperty("schema", out var schema) && schema.GetString() == TovManifest.SchemaName;
+    }
+
+    /// <summary>The method and inputs of the run in <paramref name="runDirectory"/> (ToV's manifest has no method field: its schema says it).</summary>
+    public static RunInfo Describe(string runDirectory)
+    {
+        string path = Path.Combine(runDirectory, MethodManifest.FileName);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{runDirectory} is not a run folder (no manifest.json); run `winnow fit` first.", path);
+        if (IsTovManifest(path))
+        {
+            var tov = TovManifest.Load(path);
+            return new RunInfo("tov", tov.Options.Kind, tov.LabelMap, tov.Fingerprint, tov.PoolHash);
+        }
+        var manifest = MethodManifest.Load(path);
+        return new RunInfo(manifest.Method, manifest.Kind, manifest.LabelMap, manifest.Fingerprint, manifest.PoolHash);
+    }
+
+    /// <summary>Whether <paramref name="scoresPath"/> was written by this run for its fitted pool, so a pipeline can reuse it.</summary>
+    public static bool IsCurrent(string scoresPath, RunInfo run)
+    {
+        if (!File.Exists(scoresPath)) return false;
+        try
+        {
+            var metadata = ScoreFile.ReadMetadata(scoresPath);
+            var (fingerprintKey, poolKey) = run.Method == "tov" ? (TovScorer.FingerprintKey, TovScorer.PoolHashKey) : (ScoreFile.FingerprintKey, ScoreFile.PoolHashKey);
+            return metadata.TryGetValue(fingerprintKey, out var f) && f == run.Fingerprint
+                   && metadata.TryGetValue(poolKey, out var p) && p == run.PoolHash;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or Parquet.ParquetException)
+        {
+            return false;
+        }
+    }
+}

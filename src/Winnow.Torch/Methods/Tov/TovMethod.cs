@@ -1,0 +1,80 @@
+using Winnow.Core.Selection;
+using Winnow.Torch.Methods.Common;
+
+namespace Winnow.Torch.Methods.Tov;
+
+/// <summary>
+/// ToV behind the common contract: a thin adapter over <see cref="TovPipeline.Fit"/> and <see cref="TovPipeline.Score"/>.
+/// Fit settings (<c>--set</c> keys): base_size, epochs, epsilon, lr, batch_size, lora_rank, lora_alpha, lora_dropout,
+/// variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length.
+/// Score settings: transform, allow_other_pool. The run keeps ToV's own manifest (<see cref="TovManifest"/>).
+/// </summary>
+public sealed class TovMethod : ISelectionMethod
+{
+    public string Name => "tov";
+    public bool NeedsModel => true;
+    public SelectionStrategy DefaultStrategy => SelectionStrategy.ScoreRandom;
+
+    public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string model = MethodRequests.RequireModel(request, Name);
+        var run = TovPipeline.Fit(new TovFitRequest(model, request.Target, request.Pool, request.RunDirectory)
+        {
+            Options = ParseFitOptions(request),
+            LabelMap = request.LabelMap,
+            Force = request.Force,
+        }, progress, cancellationToken);
+        return new MethodRun(run.RunDirectory, Name, run.Reused, run.Seconds, run.Reused ? 0 : MethodRunFolder.SizeOf(run.RunDirectory));
+    }
+
+    /// <summary>The settings as <see cref="TovFitOptions"/>, kind and seed from the request; unknown keys and bad values are refused.</summary>
+    public static TovFitOptions ParseFitOptions(MethodFitRequest request)
+    {
+        var settings = new MethodSettings("tov", request.Settings);
+        var d = new TovFitOptions();
+        var options = new TovFitOptions
+        {
+            Kind = request.Kind,
+            Seed = request.Seed,
+            BaseSize = settings.Int("base_size"),
+            Epochs = settings.Int("epochs"),
+            Epsilon = settings.Double("epsilon", d.Epsilon)!.Value,
+            LearningRate = settings.Double("lr", d.LearningRate)!.Value,
+            BatchSize = settings.Int("batch_size", d.BatchSize)!.Value,
+            LoraRank = settings.Int("lora_rank", d.LoraRank)!.Value,
+            LoraAlpha = settings.Double("lora_alpha", d.LoraAlpha)!.Value,
+            LoraDropout = settings.Double("lora_dropout", d.LoraDropout)!.Value,
+            Variant = settings.Text("variant", ParseVariant, d.Variant),
+            ValidationPasses = settings.Int("validation_passes", d.ValidationPasses)!.Value,
+            Transform = settings.Text("transform", ScoreTransforms.Parse, d.Transform),
+            MaxLength = settings.Int("max_length", d.MaxLength)!.Value,
+        };
+        settings.RejectUnknown();
+        return options.Validate();
+    }
+
+    public static TovVariant ParseVariant(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "interleaved" or "a" => TovVariant.Interleaved,
+        "parallel" or "b" => TovVariant.Parallel,
+        _ => throw new ArgumentException($"Unknown variant '{name}': expected interleaved or parallel."),
+    };
+
+    public MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var settings = new MethodSettings(Name, request.Settings);
+        var transform = settings.Text<ScoreTransform?>("transform", s => ScoreTransforms.Parse(s));
+        bool otherPool = settings.Bool("allow_other_pool");
+        settings.RejectUnknown();
+        var result = TovPipeline.Score(new TovScoreRequest(request.RunDirectory, request.Pool, request.OutputPath)
+        {
+            BatchSize = request.BatchSize,
+            ChunkSize = request.ChunkSize,
+            AllowOtherPool = otherPool,
+            Transform = transform,
+        }, progress, cancellationToken);
+        return new MethodScoreResult(result.OutputPath, result.Rows, result.Scored, result.Seconds, new FileInfo(result.OutputPath).Length);
+    }
+}
