@@ -25,7 +25,7 @@ internal static class SelectCommand
         var budget = new Option<int>("--budget") { Description = "Examples to select (n).", Required = true };
         var strategy = new Option<string?>("--strategy") { Description = "score+random, score-only, random, sample or sample-log (default: the method's own)." };
         var transform = new Option<string?>("--transform") { Description = "ToV φ column to rank by: identity, abs or positive (default: the file's score column, i.e. the run's transform)." };
-        var bins = new Option<int>("--bins") { Description = "Equal-count length bins for the top scores (1 = off).", DefaultValueFactory = _ => 10 };
+        var bins = new Option<int>("--bins") { Description = "Equal-count length bins for the top scores (1 = off; default 10, LESS 1: it takes the global top n).", DefaultValueFactory = _ => 10 };
         var fit = new MethodFitCliOptions(outRequired: true, outDescription: "Subset to write: .jsonl or .parquet (plus <out>.scores.jsonl and <out>.summary.json).");
         var command = new Command("select", "Select a subset of the pool from scores (the method's default strategy unless --strategy), and write the examples themselves.");
         foreach (var option in new Option[] { scores, runDir, budget, strategy, transform, bins }) command.Options.Add(option);
@@ -60,7 +60,7 @@ internal static class SelectCommand
             {
                 Strategy = explicitStrategy ?? DefaultStrategyOf(scorePath),
                 Column = column,
-                Bins = parseResult.GetValue(bins),
+                Bins = parseResult.GetResult(bins) is { Implicit: false } ? parseResult.GetValue(bins) : MethodOf(scorePath)?.DefaultBins ?? 10,
                 Seed = parseResult.GetValue(fit.Seed),
                 ReadOptions = readOptions,
             }, ConsoleProgress.Instance, cancellationToken);
@@ -84,12 +84,14 @@ internal static class SelectCommand
     }
 
     /// <summary>The strategy of the method named in the score file's footer; Score+Random for a file that names none.</summary>
-    private static SelectionStrategy DefaultStrategyOf(string scorePath)
+    private static SelectionStrategy DefaultStrategyOf(string scorePath) => MethodOf(scorePath)?.DefaultStrategy ?? SelectionStrategy.ScoreRandom;
+
+    private static ISelectionMethod? MethodOf(string scorePath)
     {
         if (!File.Exists(scorePath)) throw new FileNotFoundException($"Score file not found: {scorePath}", scorePath);
         return ScoreFile.ReadMetadata(scorePath).TryGetValue(ScoreFile.MethodKey, out var name) && SelectionMethods.TryGet(name, out var method)
-            ? method.DefaultStrategy
-            : SelectionStrategy.ScoreRandom;
+            ? method
+            : null;
     }
 
     private static string ColumnOf(string? transform) =>

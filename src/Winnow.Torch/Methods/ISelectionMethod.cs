@@ -22,6 +22,9 @@ public interface ISelectionMethod
     /// <summary>How this method's scores are turned into a subset unless the user says otherwise.</summary>
     SelectionStrategy DefaultStrategy { get; }
 
+    /// <summary>Equal-count length bins the top scores are taken from unless the user says otherwise (1 = global top).</summary>
+    int DefaultBins => 10;
+
     MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default);
 
     MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default);

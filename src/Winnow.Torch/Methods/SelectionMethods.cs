@@ -16,8 +16,8 @@ public static class SelectionMethods
         new RandomMethod(),
         new UncertaintyMethod(),
         new DsirMethod(),
-        // new Tsds.TsdsMethod(),   // slot: registered by the lead when TSDS is merged
-        // new Less.LessMethod(),   // slot: registered by the lead when LESS is merged
+        new Tsds.TsdsMethod(),
+        new Less.LessMethod(),
     ];
 
     /// <summary>Registered names, in registration order.</summary>

@@ -19,10 +19,13 @@ public sealed record RunInfo(string Method, TaskKind Kind, string? LabelMap, str
 /// <summary>Reads run folders without knowing in advance which method wrote them.</summary>
 public static class MethodRuns
 {
-    public static bool IsTovManifest(string path)
+    public static bool IsTovManifest(string path) => SchemaOf(path) == TovManifest.SchemaName;
+
+    /// <summary>The manifest's "schema" field: ToV, TSDS and LESS keep manifests of their own, the other methods share <see cref="MethodManifest"/>.</summary>
+    private static string? SchemaOf(string path)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.TryGetProperty("schema", out var schema) && schema.GetString() == TovManifest.SchemaName;
+        return doc.RootElement.TryGetProperty("schema", out var schema) ? schema.GetString() : null;
     }
 
     /// <summary>The method and inputs of the run in <paramref name="runDirectory"/> (ToV's manifest has no method field: its schema says it).</summary>
@@ -35,6 +38,16 @@ public static class MethodRuns
             var tov = TovManifest.Load(path);
             return new RunInfo("tov", tov.Options.Kind, tov.LabelMap, tov.Fingerprint, tov.PoolHash);
         }
+        if (SchemaOf(path) is Tsds.TsdsManifest.SchemaName)
+        {
+            var tsds = Tsds.TsdsManifest.Load(path);
+            return new RunInfo("tsds", tsds.Kind, tsds.LabelMap, tsds.Fingerprint, tsds.PoolHash);
+        }
+        if (SchemaOf(path) is Less.LessManifest.SchemaName)
+        {
+            var less = Less.LessManifest.Load(path);
+            return new RunInfo("less", less.Options.Kind, less.LabelMap, less.Fingerprint, less.PoolHash);
+        }
         var manifest = MethodManifest.Load(path);
         return new RunInfo(manifest.Method, manifest.Kind, manifest.LabelMap, manifest.Fingerprint, manifest.PoolHash);
     }
@@ -46,7 +59,13 @@ public static class MethodRuns
         try
         {
             var metadata = ScoreFile.ReadMetadata(scoresPath);
-            var (fingerprintKey, poolKey) = run.Method == "tov" ? (TovScorer.FingerprintKey, TovScorer.PoolHashKey) : (ScoreFile.FingerprintKey, ScoreFile.PoolHashKey);
+            var (fingerprintKey, poolKey) = run.Method switch
+            {
+                "tov" => (TovScorer.FingerprintKey, TovScorer.PoolHashKey),
+                "tsds" => (Tsds.TsdsMethod.FingerprintKey, Tsds.TsdsMethod.PoolHashKey),
+                "less" => (Less.LessMethod.FingerprintKey, Less.LessMethod.PoolHashKey),
+                _ => (ScoreFile.FingerprintKey, ScoreFile.PoolHashKey),
+            };
             return metadata.TryGetValue(fingerprintKey, out var f) && f == run.Fingerprint
                    && metadata.TryGetValue(poolKey, out var p) && p == run.PoolHash;
         }

@@ -38,6 +38,9 @@ public sealed class LessMethod : ISelectionMethod
     /// <summary>ScoreOnly; LESS takes the global top n, so run the selector with one length bin (bins = 1).</summary>
     public SelectionStrategy DefaultStrategy => SelectionStrategy.ScoreOnly;
 
+    /// <summary>LESS selects the global top n by influence (no length binning).</summary>
+    public int DefaultBins => 1;
+
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
