@@ -128,8 +128,8 @@ public sealed class BenchModels : IDisposable
 
     public BenchModels()
     {
-        var ner = DatasetReader.Read([Path.Combine(Repo.Root, "samples", "ner")], new ReadOptions { Kind = TaskKind.Ner }).ToList();
-        var ins = DatasetReader.Read([Path.Combine(Repo.Root, "samples", "instruct")], new ReadOptions { Kind = TaskKind.Instruction }).ToList();
+        var ner = DatasetReader.Read([Path.Combine(Repo.Root, "samples", "ner", "pool")], new ReadOptions { Kind = TaskKind.Ner }).ToList();
+        var ins = DatasetReader.Read([Path.Combine(Repo.Root, "samples", "instruct", "pool")], new ReadOptions { Kind = TaskKind.Instruction }).ToList();
         Families =
         [
             Build("ner-tiny", TaskKind.Ner, ner, ner.OfType<NerExample>().Select(e => string.Join(' ', e.Tokens)), SpecialTokens.Roberta, 32),
