@@ -45,7 +45,7 @@ internal sealed class MethodFitCliOptions
     public Option<string[]> Target { get; } = new("--target") { Description = "Target (validation) files or folders.", AllowMultipleArgumentsPerToken = true };
     public Option<string[]> Pool { get; } = new("--pool") { Description = "Pool files or folders to select from.", AllowMultipleArgumentsPerToken = true };
     public Option<string> Out { get; }
-    public Option<string> Task { get; } = new("--task") { Description = "instruction or ner.", DefaultValueFactory = _ => "instruction" };
+    public Option<string?> Task { get; } = new("--task") { Description = "instruction or ner (default: from --model — a causal LM means instruction, an encoder NER; instruction without a model)." };
     public Option<string?> LabelMap { get; } = new("--label-map") { Description = "NER label-map file applied to target and pool." };
     public Option<string[]> Set { get; } = new("--set") { Description = "Method setting key=value (repeatable), e.g. --set hash_bits=18." };
     public Option<int?> BaseSize { get; } = new("--base-size") { Description = "|U| (default min(4096, |pool|/4)); = --set base_size." };
@@ -79,7 +79,7 @@ internal sealed class MethodFitCliOptions
         return new MethodFitRequest(result.GetValue(Target) ?? [], pool, runDirectory)
         {
             Model = model,
-            Kind = ParseTask(result.GetValue(Task)),
+            Kind = result.GetValue(Task) is { } task ? ParseTask(task) : model is not null ? TaskData.KindOf(model) : TaskKind.Instruction,
             LabelMap = result.GetValue(LabelMap),
             Seed = result.GetValue(Seed),
             Force = result.GetValue(Force),
