@@ -33,12 +33,15 @@ public sealed class RandomMethod : ISelectionMethod
         var clock = Stopwatch.StartNew();
         var manifest = new MethodRunFolder(request.RunDirectory).LoadComplete(Name);
         string poolHash = MethodRunFolder.CheckPool(manifest, request.Pool);
-        var rows = DatasetReader.Read(request.Pool, MethodRunFolder.ReadOptionsFor(manifest)).Select((e, i) =>
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return new ScoreRow { Row = i, Id = e.Id, Source = e.Source, Length = ExampleText.Length(e), Score = Uniform(manifest.Seed, e.Source, e.Id) };
-        });
-        int written = checked((int)ScoreFile.Write(request.OutputPath, rows, MethodRunFolder.ScoreMetadata(manifest, poolHash), cancellationToken));
+        var pool = DatasetReader.Read(request.Pool, MethodRunFolder.ReadOptionsFor(manifest));
+        var result = ChunkedScoreWriter.Write(MethodScoring.Job(request, Name, manifest.Fingerprint, poolHash), pool,
+            chunk => chunk.Select(item => new ScoreRow
+            {
+                Row = item.Row, Id = item.Example.Id, Source = item.Example.Source, Length = ExampleText.Length(item.Example),
+                Score = Uniform(manifest.Seed, item.Example.Source, item.Example.Id),
+            }).ToArray(),
+            MethodRunFolder.ScoreMetadata(manifest, poolHash), cancellationToken: cancellationToken);
+        int written = checked((int)result.Rows);
         progress?.Report($"random: scored {written} pool examples in {clock.Elapsed.TotalSeconds:F1}s");
         return new MethodScoreResult(request.OutputPath, written, written, clock.Elapsed.TotalSeconds, new FileInfo(request.OutputPath).Length);
     }

@@ -134,39 +134,35 @@ public sealed class UncertaintyMethod : ISelectionMethod
         using var task = TaskModel.Load(manifest.Model!, manifest.Kind, labels, new TaskModelOptions { MaxLength = maxLength, Seed = manifest.Seed });
         Lora.LoadAdapter(task.Model, folder.File(AdapterDirectory));
         var evaluator = new Evaluator(task.Model.Module, task.Model);
-        var counts = new int[1];
-        var rows = Rows(task, evaluator, DatasetReader.Read(request.Pool, MethodRunFolder.ReadOptionsFor(manifest)), baseSet, request, counts, cancellationToken);
-        int written = checked((int)ScoreFile.Write(request.OutputPath, rows, MethodRunFolder.ScoreMetadata(manifest, poolHash), cancellationToken));
-        progress?.Report($"uncertainty: scored {counts[0]} of {written} pool examples in {clock.Elapsed.TotalSeconds:F1}s");
-        return new MethodScoreResult(request.OutputPath, written, counts[0], clock.Elapsed.TotalSeconds, new FileInfo(request.OutputPath).Length);
+        var bucketer = new LengthBucketer(new BucketingOptions { BatchSize = request.BatchSize, Shuffle = false });
+        var pool = DatasetReader.Read(request.Pool, MethodRunFolder.ReadOptionsFor(manifest));
+        var result = ChunkedScoreWriter.Write(MethodScoring.Job(request, Name, manifest.Fingerprint, poolHash), pool,
+            chunk => Chunk(task, evaluator, bucketer, chunk, baseSet, cancellationToken),
+            MethodRunFolder.ScoreMetadata(manifest, poolHash), cancellationToken: cancellationToken);
+        int written = checked((int)result.Rows);
+        progress?.Report($"uncertainty: scored {result.Scored} of {written} pool examples in {clock.Elapsed.TotalSeconds:F1}s");
+        return new MethodScoreResult(request.OutputPath, written, checked((int)result.Scored), clock.Elapsed.TotalSeconds, new FileInfo(request.OutputPath).Length);
     }
 
-    private static IEnumerable<ScoreRow> Rows(
-        TaskModel task, Evaluator evaluator, IEnumerable<Example> pool, HashSet<string> baseSet, MethodScoreRequest request, int[] scored, CancellationToken cancellationToken)
+    private static ScoreRow[] Chunk(
+        TaskModel task, Evaluator evaluator, LengthBucketer bucketer, IReadOnlyList<PoolItem> chunk, HashSet<string> baseSet, CancellationToken cancellationToken)
     {
-        var bucketer = new LengthBucketer(new BucketingOptions { BatchSize = request.BatchSize, Shuffle = false });
-        long position = 0;
-        foreach (var chunk in pool.Chunk(request.ChunkSize))
+        var rows = new ScoreRow[chunk.Count];
+        var toScore = new List<(int Local, EncodedExample Encoded)>();
+        for (int i = 0; i < chunk.Count; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rows = new ScoreRow[chunk.Length];
-            var toScore = new List<(int Local, EncodedExample Encoded)>();
-            for (int i = 0; i < chunk.Length; i++)
+            var example = chunk[i].Example;
+            var encoded = task.Encode(example).Example;
+            bool inBase = baseSet.Contains(TovRunFolder.Key(example.Source, example.Id));
+            rows[i] = new ScoreRow
             {
-                var encoded = task.Encode(chunk[i]).Example;
-                bool inBase = baseSet.Contains(TovRunFolder.Key(chunk[i].Source, chunk[i].Id));
-                rows[i] = new ScoreRow
-                {
-                    Row = position + i, Id = chunk[i].Id, Source = chunk[i].Source, InBase = inBase,
-                    Length = encoded?.Length ?? 0, Predicted = encoded?.PredictedCount ?? 0,
-                };
-                if (encoded is { PredictedCount: > 0 } && !inBase) toScore.Add((i, encoded));
-            }
-            ScoreChunk(task, evaluator, bucketer, toScore, rows, cancellationToken);
-            scored[0] += toScore.Count;
-            position += chunk.Length;
-            foreach (var row in rows) yield return row;
+                Row = chunk[i].Row, Id = example.Id, Source = example.Source, InBase = inBase,
+                Length = encoded?.Length ?? 0, Predicted = encoded?.PredictedCount ?? 0,
+            };
+            if (encoded is { PredictedCount: > 0 } && !inBase) toScore.Add((i, encoded));
         }
+        ScoreChunk(task, evaluator, bucketer, toScore, rows, cancellationToken);
+        return rows;
     }
 
     private static void ScoreChunk(

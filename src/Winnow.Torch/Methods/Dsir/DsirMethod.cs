@@ -72,13 +72,19 @@ public sealed class DsirMethod : ISelectionMethod
         var features = new HashedNgrams(int.Parse(manifest.Settings["hash_bits"], CultureInfo.InvariantCulture));
         var ratio = ReadRatio(folder.File(RatioFile), features.Buckets);
         bool perNgram = ParseNormalize(manifest.Settings["normalize"]);
-        var rows = DatasetReader.Read(request.Pool, MethodRunFolder.ReadOptionsFor(manifest)).Select((e, i) =>
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            string text = ExampleText.Of(e);
-            return new ScoreRow { Row = i, Id = e.Id, Source = e.Source, Length = ExampleText.Words(text).Count, Score = LogWeight(features, ratio, text, perNgram) };
-        });
-        int written = checked((int)ScoreFile.Write(request.OutputPath, rows, MethodRunFolder.ScoreMetadata(manifest, poolHash), cancellationToken));
+        var pool = DatasetReader.Read(request.Pool, MethodRunFolder.ReadOptionsFor(manifest));
+        var result = ChunkedScoreWriter.Write(MethodScoring.Job(request, Name, manifest.Fingerprint, poolHash), pool,
+            chunk => chunk.Select(item =>
+            {
+                string text = ExampleText.Of(item.Example);
+                return new ScoreRow
+                {
+                    Row = item.Row, Id = item.Example.Id, Source = item.Example.Source, Length = ExampleText.Words(text).Count,
+                    Score = LogWeight(features, ratio, text, perNgram),
+                };
+            }).ToArray(),
+            MethodRunFolder.ScoreMetadata(manifest, poolHash), cancellationToken: cancellationToken);
+        int written = checked((int)result.Rows);
         progress?.Report($"dsir: scored {written} pool examples in {clock.Elapsed.TotalSeconds:F1}s");
         return new MethodScoreResult(request.OutputPath, written, written, clock.Elapsed.TotalSeconds, new FileInfo(request.OutputPath).Length);
     }

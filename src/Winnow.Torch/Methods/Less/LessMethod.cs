@@ -5,6 +5,7 @@ using Winnow.Core.Data.Ner;
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
+using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.TaskEncoding;
@@ -126,11 +127,9 @@ public sealed class LessMethod : ISelectionMethod
         var checkpoints = LoadCheckpoints(task, gradients, folder, manifest.Checkpoints.Count);
         try
         {
-            for (int i = 0; i < checkpoints.Count; i++) File.Delete(folder.PoolFeatures(i));
             var scoring = new PoolScoring(task, gradients, ProjectorFor(options, gradients.ParameterCount), checkpoints, manifest.CheckpointWeights(),
-                centroids, folder, options, warmupSet);
+                centroids, folder, options, warmupSet, request.Shard);
             var readOptions = ReadOptionsFor(options.Kind, manifest.LabelMap);
-            var rows = scoring.Rows(DatasetReader.Read(request.Pool, readOptions), request.ChunkSize, progress, cancellationToken);
             var metadata = new Dictionary<string, string>
             {
                 [FingerprintKey] = manifest.Fingerprint,
@@ -140,7 +139,10 @@ public sealed class LessMethod : ISelectionMethod
                 ["winnow.less.projection_dim"] = options.ProjectionDim.ToString(CultureInfo.InvariantCulture),
                 ["winnow.less.subtasks"] = string.Join(",", centroids.Subtasks),
             };
-            int written = checked((int)ScoreFile.Write(request.OutputPath, rows, metadata, cancellationToken));
+            var result = ChunkedScoreWriter.Write(MethodScoring.Job(request, MethodName, manifest.Fingerprint, poolHash),
+                DatasetReader.Read(request.Pool, readOptions), chunk => scoring.Chunk(chunk, progress, cancellationToken), metadata,
+                scoring.Start, cancellationToken);
+            int written = checked((int)result.Rows);
             long bytes = scoring.FeatureBytes + new FileInfo(request.OutputPath).Length;
             progress?.Report($"LESS scored {scoring.Scored} of {written} pool examples ({scoring.InWarmup} in the warm-up set, scored too) in {clock.Elapsed.TotalSeconds:F1}s; {scoring.FeatureBytes} bytes of pool features");
             return new MethodScoreResult(request.OutputPath, written, scoring.Scored, clock.Elapsed.TotalSeconds, bytes);

@@ -103,6 +103,10 @@ public sealed record LessRunFolder(string Root)
     public string TargetFeatures(int i) => Path.Combine(Checkpoint(i), "target.f16");
     public string PoolFeatures(int i) => Path.Combine(Checkpoint(i), "pool.f16");
 
+    /// <summary>A shard's own feature file, so shards sharing the run folder never append to one file.</summary>
+    public string PoolFeatures(int i, Core.Sharding.Shard shard) =>
+        shard.IsWhole ? PoolFeatures(i) : Path.Combine(Checkpoint(i), $"pool-{shard.Index:D4}-of-{shard.Count:D4}.f16");
+
     public bool HasManifest => File.Exists(Manifest);
 
     /// <summary>Removes what a run writes (never the whole folder: it may hold other things).</summary>

@@ -1,5 +1,6 @@
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
+using Winnow.Core.Sharding;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
@@ -8,45 +9,62 @@ namespace Winnow.Torch.Methods.Less;
 
 /// <summary>
 /// Streams the pool in chunks: per chunk and checkpoint, the Adam-preconditioned gradient features are computed,
-/// rounded to fp16 and appended to that checkpoint's pool.f16; the influence is computed from the rounded values, so
+/// rounded to fp16 and appended to that checkpoint's pool.f16 (one file per shard, rows in the shard's order); the influence is computed from the rounded values, so
 /// it equals what the stored features give. Rows whose example cannot be encoded or predicts nothing get a zero
 /// feature row (keeping file row = pool row) and a NaN score.
 /// </summary>
 internal sealed class PoolScoring(
     TaskModel task, LessGradients gradients, RademacherProjector projector, IReadOnlyList<CheckpointState> checkpoints, double[] weights,
-    SubtaskCentroids centroids, LessRunFolder folder, LessOptions options, HashSet<string> warmupSet)
+    SubtaskCentroids centroids, LessRunFolder folder, LessOptions options, HashSet<string> warmupSet, Shard shard)
 {
     public int RowCount { get; private set; }
     public int Scored { get; private set; }
     public int InWarmup { get; private set; }
     public long FeatureBytes { get; private set; }
 
-    public IEnumerable<ScoreRow> Rows(IEnumerable<Example> pool, int chunkSize, IProgress<string>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Before the first computed chunk: the feature files keep exactly the rows of the chunks an interrupted run
+    /// finished (a kill between appending features and renaming the part leaves extra rows, cut here).
+    /// </summary>
+    public void Start(long finishedRows)
     {
-        foreach (var chunk in pool.Chunk(chunkSize))
+        int d = projector.Dimension;
+        for (int i = 0; i < checkpoints.Count; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rows = new ScoreRow[chunk.Length];
-            var usable = new List<(int Local, EncodedExample Encoded)>();
-            for (int r = 0; r < chunk.Length; r++)
+            string path = folder.PoolFeatures(i, shard);
+            long keep = finishedRows * d * FeatureFile.BytesPerValue;
+            if (keep == 0) File.Delete(path);
+            else
             {
-                var example = chunk[r];
-                var encoded = task.Encode(example).Example;
-                bool inWarmup = warmupSet.Contains(LessRunFolder.Key(example.Source, example.Id));
-                rows[r] = new ScoreRow
-                {
-                    Row = RowCount + r, Id = example.Id, Source = example.Source, InBase = inWarmup,
-                    Length = encoded?.Length ?? 0, Predicted = encoded?.PredictedCount ?? 0,
-                };
-                if (inWarmup) InWarmup++;
-                if (encoded is { PredictedCount: > 0 }) usable.Add((r, encoded));
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+                if (stream.Length < keep) throw new InvalidDataException($"{path} holds fewer feature rows than the finished score parts; delete the parts folder to start over.");
+                stream.SetLength(keep);
             }
-            ScoreChunk(rows, usable, cancellationToken);
-            RowCount += chunk.Length;
-            Scored += usable.Count;
-            progress?.Report($"LESS: {RowCount} pool examples done");
-            foreach (var row in rows) yield return row;
         }
+    }
+
+    public ScoreRow[] Chunk(IReadOnlyList<PoolItem> chunk, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var rows = new ScoreRow[chunk.Count];
+        var usable = new List<(int Local, EncodedExample Encoded)>();
+        for (int r = 0; r < chunk.Count; r++)
+        {
+            var example = chunk[r].Example;
+            var encoded = task.Encode(example).Example;
+            bool inWarmup = warmupSet.Contains(LessRunFolder.Key(example.Source, example.Id));
+            rows[r] = new ScoreRow
+            {
+                Row = chunk[r].Row, Id = example.Id, Source = example.Source, InBase = inWarmup,
+                Length = encoded?.Length ?? 0, Predicted = encoded?.PredictedCount ?? 0,
+            };
+            if (inWarmup) InWarmup++;
+            if (encoded is { PredictedCount: > 0 }) usable.Add((r, encoded));
+        }
+        ScoreChunk(rows, usable, cancellationToken);
+        RowCount += chunk.Count;
+        Scored += usable.Count;
+        progress?.Report($"LESS: {RowCount} pool examples done");
+        return rows;
     }
 
     private void ScoreChunk(ScoreRow[] rows, List<(int Local, EncodedExample Encoded)> usable, CancellationToken cancellationToken)
@@ -65,7 +83,7 @@ internal sealed class PoolScoring(
                 long to = (long)usable[j].Local * d;
                 for (int k = 0; k < d; k++) matrix[to + k] = FeatureFile.Round(features[(long)j * d + k]);
             }
-            FeatureBytes += FeatureFile.Append(folder.PoolFeatures(i), matrix, d);
+            FeatureBytes += FeatureFile.Append(folder.PoolFeatures(i, shard), matrix, d);
             Accumulate(influence, matrix, centroids.PerCheckpoint[i], weights[i], d, subtasks, usable);
         }
         foreach (var (local, _) in usable)

@@ -74,6 +74,7 @@ public sealed class TovMethod : ISelectionMethod
             ChunkSize = request.ChunkSize,
             AllowOtherPool = otherPool,
             Transform = transform,
+            Shard = request.Shard,
         }, progress, cancellationToken);
         return new MethodScoreResult(result.OutputPath, result.Rows, result.Scored, result.Seconds, new FileInfo(result.OutputPath).Length);
     }

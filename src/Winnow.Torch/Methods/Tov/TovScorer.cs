@@ -3,6 +3,7 @@ using System.Globalization;
 using Winnow.Core.Data;
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
+using Winnow.Core.Sharding;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.TaskEncoding;
@@ -23,6 +24,9 @@ public sealed record TovScoreRequest(string RunDirectory, IReadOnlyList<string> 
 
     /// <summary>Overrides the run's transform for the <c>score</c> column.</summary>
     public ScoreTransform? Transform { get; init; }
+
+    /// <summary>Score only this shard of the pool (see <see cref="MethodScoreRequest.Shard"/>).</summary>
+    public Shard Shard { get; init; } = Shard.Whole;
 }
 
 /// <summary>A written score file.</summary>
@@ -37,7 +41,7 @@ public sealed record TovScoreProgress(int Rows, int Scored, double ExamplesPerSe
 /// <summary>
 /// ToV's scoring stage: forward passes only. Each batch of pool examples runs under 2L adapter states (θ_bas^k then
 /// θ_val^k for each epoch); per example Δ_t = log p_val − log p_bas on the loss's predicted tokens gives φ_k for every
-/// transform, averaged over epochs. The pool is streamed in chunks and rows are written as they are produced.
+/// transform, averaged over epochs. The pool is streamed in chunks through <see cref="ChunkedScoreWriter"/> (shards, resumable part files).
 /// </summary>
 public static class TovScorer
 {
@@ -67,7 +71,7 @@ public static class TovScorer
             var scorer = new MultiStateTokenScorer(task.Model.Module, task.Model, activations);
             var counts = new Counts();
             var readOptions = TovFitter.ReadOptionsFor(manifest.Options.Kind, manifest.LabelMap);
-            var rows = Rows(task, scorer, DatasetReader.Read(request.Pool, readOptions), baseSet, manifest.Epochs, transform, request, counts, clock, progress, cancellationToken);
+            var bucketer = new LengthBucketer(new BucketingOptions { BatchSize = request.BatchSize, Shuffle = false });
             var metadata = new Dictionary<string, string>
             {
                 [FingerprintKey] = manifest.Fingerprint,
@@ -76,9 +80,18 @@ public static class TovScorer
                 ["winnow.tov.transform"] = transform.ToString().ToLowerInvariant(),
                 ["winnow.tov.epochs"] = manifest.Epochs.ToString(CultureInfo.InvariantCulture),
             };
-            int written = checked((int)ScoreFile.Write(request.OutputPath, rows, metadata, cancellationToken));
-            messages?.Report($"scored {counts.Scored} of {written} pool examples ({counts.InBase} in U, {counts.NotEncodable} not encodable) in {clock.Elapsed.TotalSeconds:F1}s");
-            return new TovScoreResult(request.OutputPath, written, counts.Scored, counts.InBase, counts.NotEncodable, clock.Elapsed.TotalSeconds);
+            var job = ScoreJob.Of(request.OutputPath, "tov", manifest.Fingerprint, poolHash, request.Shard, request.ChunkSize,
+                string.Create(CultureInfo.InvariantCulture, $"batch_size={request.BatchSize};transform={metadata["winnow.tov.transform"]}"));
+            var result = ChunkedScoreWriter.Write(job, DatasetReader.Read(request.Pool, readOptions), chunk =>
+            {
+                var rows = Chunk(task, scorer, bucketer, chunk, baseSet, manifest.Epochs, transform, counts, cancellationToken);
+                progress?.Report(new TovScoreProgress(counts.Rows, counts.Scored, counts.Rows / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
+                return rows;
+            }, metadata, cancellationToken: cancellationToken);
+            int written = checked((int)result.Rows);
+            string resumed = result.ResumedChunks > 0 ? $"; {result.ResumedChunks} of {result.Chunks} chunks resumed from an interrupted run" : "";
+            messages?.Report($"scored {result.Scored} of {written} pool examples ({counts.InBase} in U, {counts.NotEncodable} not encodable{resumed}) in {clock.Elapsed.TotalSeconds:F1}s");
+            return new TovScoreResult(request.OutputPath, written, checked((int)result.Scored), counts.InBase, counts.NotEncodable, clock.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -148,36 +161,30 @@ public static class TovScorer
         }
     }
 
-    private static IEnumerable<ScoreRow> Rows(
-        TaskModel task, MultiStateTokenScorer scorer, IEnumerable<Example> pool, HashSet<string> baseSet, int epochs, ScoreTransform transform,
-        TovScoreRequest request, Counts counts, Stopwatch clock, IProgress<TovScoreProgress>? progress, CancellationToken cancellationToken)
+    private static ScoreRow[] Chunk(
+        TaskModel task, MultiStateTokenScorer scorer, LengthBucketer bucketer, IReadOnlyList<PoolItem> chunk, HashSet<string> baseSet, int epochs,
+        ScoreTransform transform, Counts counts, CancellationToken cancellationToken)
     {
-        var bucketer = new LengthBucketer(new BucketingOptions { BatchSize = request.BatchSize, Shuffle = false });
-        foreach (var chunk in pool.Chunk(request.ChunkSize))
+        var rows = new ScoreRow[chunk.Count];
+        var toScore = new List<(int Local, EncodedExample Encoded)>();
+        for (int i = 0; i < chunk.Count; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rows = new ScoreRow[chunk.Length];
-            var toScore = new List<(int Local, EncodedExample Encoded)>();
-            for (int i = 0; i < chunk.Length; i++)
+            var example = chunk[i].Example;
+            var encoded = task.Encode(example).Example;
+            bool inBase = baseSet.Contains(TovRunFolder.Key(example.Source, example.Id));
+            rows[i] = new ScoreRow
             {
-                var example = chunk[i];
-                var encoded = task.Encode(example).Example;
-                bool inBase = baseSet.Contains(TovRunFolder.Key(example.Source, example.Id));
-                rows[i] = new ScoreRow
-                {
-                    Row = counts.Rows + i, Id = example.Id, Source = example.Source, InBase = inBase,
-                    Length = encoded?.Length ?? 0, Predicted = encoded?.PredictedCount ?? 0,
-                };
-                if (encoded is null) counts.NotEncodable++;
-                else if (inBase) counts.InBase++;
-                else if (encoded.PredictedCount > 0) toScore.Add((i, encoded));
-            }
-            ScoreChunk(task, scorer, bucketer, toScore, rows, epochs, transform, cancellationToken);
-            counts.Rows += chunk.Length;
-            counts.Scored += toScore.Count;
-            progress?.Report(new TovScoreProgress(counts.Rows, counts.Scored, counts.Rows / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
-            foreach (var row in rows) yield return row;
+                Row = chunk[i].Row, Id = example.Id, Source = example.Source, InBase = inBase,
+                Length = encoded?.Length ?? 0, Predicted = encoded?.PredictedCount ?? 0,
+            };
+            if (encoded is null) counts.NotEncodable++;
+            else if (inBase) counts.InBase++;
+            else if (encoded.PredictedCount > 0) toScore.Add((i, encoded));
         }
+        ScoreChunk(task, scorer, bucketer, toScore, rows, epochs, transform, cancellationToken);
+        counts.Rows += chunk.Count;
+        counts.Scored += toScore.Count;
+        return rows;
     }
 
     private static void ScoreChunk(

@@ -68,6 +68,9 @@ public sealed class TsdsMethod : ISelectionMethod
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.ChunkSize, 1, nameof(request.ChunkSize));
+        // Each probability depends on every pool row (KDE density and the transport), so a shard's scores would differ
+        // from the whole pool's; sharding only the embedding stage would still leave one whole-pool job.
+        Common.MethodScoring.RefuseShard(request, Name, "its probabilities depend on the whole pool (KDE and optimal transport)");
         var clock = Stopwatch.StartNew();
         var folder = new TsdsRunFolder(request.RunDirectory);
         var manifest = LoadComplete(folder);
