@@ -28,6 +28,9 @@ public sealed record CostSettings
 
     /// <summary>Whether to run the before/after ablations (score batch 64, 1 thread, projection batch) at the smallest size.</summary>
     public bool Ablations { get; init; } = true;
+
+    /// <summary>Also re-score on 1 thread (meaningless while other processes load the machine, so off unless asked).</summary>
+    public bool ThreadAblation { get; init; }
     public int PretrainSteps { get; init; } = 200;
     public int Seed { get; init; }
 }
@@ -52,6 +55,20 @@ public sealed record CostReport(
     string Machine, string Date, string Commit, string BaseModel, long BaseParameters, CostSettings Settings,
     IReadOnlyList<CostResult> Results, IReadOnlyList<PaddingResult> Padding, IReadOnlyList<Ablation> Ablations)
 {
+    /// <summary>An earlier report plus a later run's sizes (its machine line and date are kept, the later commit noted).</summary>
+    public static CostReport Merge(CostReport earlier, CostReport later) => earlier with
+    {
+        Commit = earlier.Commit == later.Commit ? earlier.Commit : $"{earlier.Commit} + {later.Commit}",
+        Settings = earlier.Settings with
+        {
+            Sizes = earlier.Settings.Sizes.Union(later.Settings.Sizes).ToArray(),
+            LessSizes = earlier.Settings.LessSizes.Union(later.Settings.LessSizes).ToArray(),
+        },
+        Results = [.. earlier.Results, .. later.Results],
+        Padding = [.. earlier.Padding, .. later.Padding],
+        Ablations = [.. earlier.Ablations, .. later.Ablations],
+    };
+
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
@@ -211,7 +228,7 @@ public sealed class CostBench(CostSettings settings, string workRoot)
         yield return new Ablation("ToV score batch size", settings.ScoreBatch.ToString(CultureInfo.InvariantCulture), other.ToString(CultureInfo.InvariantCulture),
             warm, batchSeconds, $"{settings.Threads} thread(s); the run's first (cold) score took {baselineSeconds:F1}s");
         double baseline = warm;
-        if (settings.Threads > 1)
+        if (settings.ThreadAblation && settings.Threads > 1)
         {
             Log("ablation: ToV score on 1 thread");
             torch.set_num_threads(1);

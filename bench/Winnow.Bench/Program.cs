@@ -9,7 +9,7 @@ using Winnow.Bench;
 // Usage: dotnet run -c Release --project bench/Winnow.Bench -- [--threads 1,2] [--seconds 5] [--out bench/results]
 // Second mode (issue #8, part 3), ToV vs LESS wall time and disk per pool size:
 //   dotnet run -c Release --project bench/Winnow.Bench -- cost [--sizes 1000,10000] [--less-sizes 1000,10000]
-//     [--threads N] [--score-batch 32] [--tov key=value,...] [--less key=value,...] [--no-ablations] [--out bench/results]
+//     [--threads N] [--score-batch 32] [--tov key=value,...] [--less key=value,...] [--no-ablations] [--thread-ablation] [--keep] [--append] [--out bench/results]
 var threads = Arg("--threads", $"1,{Environment.ProcessorCount}").Split(',').Select(int.Parse).Distinct().ToArray();
 double seconds = double.Parse(Arg("--seconds", "5"), CultureInfo.InvariantCulture);
 var outDir = Arg("--out", Path.Combine(Repo.Root, "bench", "results"));
@@ -54,6 +54,7 @@ int RunCost()
         TovSettings = Pairs(Arg("--tov", "")),
         LessSettings = Pairs(Arg("--less", "")),
         Ablations = !args.Contains("--no-ablations"),
+        ThreadAblation = args.Contains("--thread-ablation"),
     };
     var work = Path.Combine(Path.GetTempPath(), "winnow-cost-" + Guid.NewGuid().ToString("N")[..8]);
     Directory.CreateDirectory(work);
@@ -61,8 +62,13 @@ int RunCost()
     {
         Directory.CreateDirectory(outDir);
         var stem = Path.Combine(outDir, $"cost-{DateTime.UtcNow:yyyy-MM-dd}-{Machine.ShortName()}");
+        // --append: add this run's sizes to the report already at the path (a larger size run later, same settings).
+        var earlier = args.Contains("--append") && File.Exists(stem + ".json")
+            ? JsonSerializer.Deserialize<CostReport>(File.ReadAllText(stem + ".json"))
+            : null;
         void Save(CostReport r)
         {
+            if (earlier is not null) r = CostReport.Merge(earlier, r);
             File.WriteAllText(stem + ".json", JsonSerializer.Serialize(r, new JsonSerializerOptions { WriteIndented = true }));
             File.WriteAllText(stem + ".md", r.ToMarkdown());
         }
