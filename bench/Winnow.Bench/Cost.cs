@@ -21,6 +21,9 @@ public sealed record CostSettings
 
     /// <summary>Pool sizes LESS runs at (a subset of <see cref="Sizes"/>; LESS at its defaults is slow on 2 cores).</summary>
     public IReadOnlyList<int> LessSizes { get; init; } = [1000, 10000];
+
+    /// <summary>Pool sizes ToV runs at (all of <see cref="Sizes"/> unless narrowed, e.g. to add one method's run with --append).</summary>
+    public IReadOnlyList<int>? TovSizes { get; init; }
     public int Threads { get; init; } = Environment.ProcessorCount;
     public int ScoreBatch { get; init; } = 32;
     public IReadOnlyDictionary<string, string> TovSettings { get; init; } = new Dictionary<string, string>();
@@ -154,11 +157,14 @@ public sealed class CostBench(CostSettings settings, string workRoot)
         foreach (int size in settings.Sizes)
         {
             var pool = PoolBuilder.Build(size, Path.Combine(workRoot, $"pool-{size}"), SourcePool);
-            var tov = FitAndScore("tov", size, model.Directory, pool, settings.TovSettings, out var tovRun);
-            results.Add(tov);
-            partial?.Invoke(Report());
-            padding.AddRange(Padding(model.Directory, pool, tovRun, size));
-            if (settings.Ablations && size == settings.Sizes.Min()) ablations.AddRange(TovAblations(tovRun, pool, tov.ScoreSeconds));
+            if (settings.TovSizes is null || settings.TovSizes.Contains(size))
+            {
+                var tov = FitAndScore("tov", size, model.Directory, pool, settings.TovSettings, out var tovRun);
+                results.Add(tov);
+                partial?.Invoke(Report());
+                padding.AddRange(Padding(model.Directory, pool, tovRun, size));
+                if (settings.Ablations && size == settings.Sizes.Min()) ablations.AddRange(TovAblations(tovRun, pool, tov.ScoreSeconds));
+            }
             if (settings.LessSizes.Contains(size))
             {
                 results.Add(FitAndScore("less", size, model.Directory, pool, settings.LessSettings, out var lessRun));

@@ -8,7 +8,7 @@ using Winnow.Bench;
 // model's shapes, and Winnow's forward throughput in evaluation and in ToV scoring, measured in the same run.
 // Usage: dotnet run -c Release --project bench/Winnow.Bench -- [--threads 1,2] [--seconds 5] [--out bench/results]
 // Second mode (issue #8, part 3), ToV vs LESS wall time and disk per pool size:
-//   dotnet run -c Release --project bench/Winnow.Bench -- cost [--sizes 1000,10000] [--less-sizes 1000,10000]
+//   dotnet run -c Release --project bench/Winnow.Bench -- cost [--sizes 1000,10000] [--less-sizes 1000,10000] [--tov-sizes ...]
 //     [--threads N] [--score-batch 32] [--tov key=value,...] [--less key=value,...] [--no-ablations] [--thread-ablation] [--keep] [--append] [--out bench/results]
 var threads = Arg("--threads", $"1,{Environment.ProcessorCount}").Split(',').Select(int.Parse).Distinct().ToArray();
 double seconds = double.Parse(Arg("--seconds", "5"), CultureInfo.InvariantCulture);
@@ -49,6 +49,7 @@ int RunCost()
     {
         Sizes = sizes,
         LessSizes = Ints(Arg("--less-sizes", string.Join(',', sizes))),
+        TovSizes = Arg("--tov-sizes", "") is { Length: > 0 } t ? Ints(t) : null,
         Threads = int.Parse(Arg("--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
         ScoreBatch = int.Parse(Arg("--score-batch", "32"), CultureInfo.InvariantCulture),
         TovSettings = Pairs(Arg("--tov", "")),
