@@ -7,9 +7,14 @@ using Winnow.Bench;
 // Winnow's performance benchmark (issue #8, parts 1–2): the machine's fp32 matmul peak through libtorch at the
 // model's shapes, and Winnow's forward throughput in evaluation and in ToV scoring, measured in the same run.
 // Usage: dotnet run -c Release --project bench/Winnow.Bench -- [--threads 1,2] [--seconds 5] [--out bench/results]
+// Second mode (issue #8, part 3), ToV vs LESS wall time and disk per pool size:
+//   dotnet run -c Release --project bench/Winnow.Bench -- cost [--sizes 1000,10000] [--less-sizes 1000,10000] [--tov-sizes ...]
+//     [--threads N] [--score-batch 32] [--tov key=value,...] [--less key=value,...] [--no-ablations] [--thread-ablation] [--keep] [--append] [--out bench/results]
 var threads = Arg("--threads", $"1,{Environment.ProcessorCount}").Split(',').Select(int.Parse).Distinct().ToArray();
 double seconds = double.Parse(Arg("--seconds", "5"), CultureInfo.InvariantCulture);
 var outDir = Arg("--out", Path.Combine(Repo.Root, "bench", "results"));
+if (args.Length > 0 && args[0] == "cost") return RunCost();
+
 
 var results = new List<ThroughputResult>();
 var peaks = new List<MatmulResult>();
@@ -36,6 +41,54 @@ File.WriteAllText(stem + ".md", report.ToMarkdown());
 Console.WriteLine(report.ToMarkdown());
 Console.Error.WriteLine($"Wrote {stem}.json and .md");
 return 0;
+
+int RunCost()
+{
+    var sizes = Ints(Arg("--sizes", "1000,10000"));
+    var settings = new CostSettings
+    {
+        Sizes = sizes,
+        LessSizes = Ints(Arg("--less-sizes", string.Join(',', sizes))),
+        TovSizes = Arg("--tov-sizes", "") is { Length: > 0 } t ? Ints(t) : null,
+        Threads = int.Parse(Arg("--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
+        ScoreBatch = int.Parse(Arg("--score-batch", "32"), CultureInfo.InvariantCulture),
+        TovSettings = Pairs(Arg("--tov", "")),
+        LessSettings = Pairs(Arg("--less", "")),
+        Ablations = !args.Contains("--no-ablations"),
+        ThreadAblation = args.Contains("--thread-ablation"),
+    };
+    var work = Path.Combine(Path.GetTempPath(), "winnow-cost-" + Guid.NewGuid().ToString("N")[..8]);
+    Directory.CreateDirectory(work);
+    try
+    {
+        Directory.CreateDirectory(outDir);
+        var stem = Path.Combine(outDir, $"cost-{DateTime.UtcNow:yyyy-MM-dd}-{Machine.ShortName()}");
+        // --append: add this run's sizes to the report already at the path (a larger size run later, same settings).
+        var earlier = args.Contains("--append") && File.Exists(stem + ".json")
+            ? JsonSerializer.Deserialize<CostReport>(File.ReadAllText(stem + ".json"))
+            : null;
+        void Save(CostReport r)
+        {
+            if (earlier is not null) r = CostReport.Merge(earlier, r);
+            File.WriteAllText(stem + ".json", JsonSerializer.Serialize(r, new JsonSerializerOptions { WriteIndented = true }));
+            File.WriteAllText(stem + ".md", r.ToMarkdown());
+        }
+        var report = new CostBench(settings, work).Run(Save);
+        Save(report);
+        Console.WriteLine(report.ToMarkdown());
+        Console.Error.WriteLine($"Wrote {stem}.json and .md");
+    }
+    finally
+    {
+        if (!args.Contains("--keep")) Directory.Delete(work, recursive: true);
+    }
+    return 0;
+}
+
+static int[] Ints(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+
+static Dictionary<string, string> Pairs(string text) =>
+    text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0].Trim(), p => p[1].Trim());
 
 string Arg(string name, string fallback)
 {
