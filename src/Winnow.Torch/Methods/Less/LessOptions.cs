@@ -45,8 +45,11 @@ public sealed record LessOptions
     /// <summary>Gradient rows per generated block of the projection: a property of the matrix, so it is in the manifest.</summary>
     public int ProjectionBlockRows { get; init; } = 1024;
 
-    /// <summary>Gradients projected together (amortises generating the matrix; LESS: 16).</summary>
-    public int ProjectionBatch { get; init; } = 16;
+    /// <summary>
+    /// Gradients projected together: the P×d Rademacher matrix is regenerated block by block for every batch, so a
+    /// batch of 16 (LESS's) cost 50 ms per gradient against 4.4 ms at 512 (P = 17,545, d = 8192, one core).
+    /// </summary>
+    public int ProjectionBatch { get; init; } = 512;
 
     public double Beta1 { get; init; } = 0.9;
 

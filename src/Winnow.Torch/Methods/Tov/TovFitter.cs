@@ -121,6 +121,8 @@ public static class TovFitter
             records.Add(record);
             manifest = manifest with { CompletedEpochs = records.ToArray() };
             manifest.Save(folder.Manifest);
+            // Resuming needs only the newest trainer state; older ones were half of a small run's disk.
+            if (k > 0 && Directory.Exists(folder.TrainerState(k - 1))) Directory.Delete(folder.TrainerState(k - 1), recursive: true);
             progress?.Report($"epoch {k + 1}/{manifest.Epochs}: η={record.LearningRate:G3} base loss {record.BaseLoss:F4}, target loss {record.ValidationLoss:F4} ({record.Seconds:F1}s)");
         }
         manifest = manifest with { Complete = true };
@@ -177,6 +179,8 @@ public static class TovFitter
             if (record.Epoch != done.Count || !folder.EpochComplete(record.Epoch)) break;
             done.Add(record);
         }
+        // Only the last finished epoch keeps its trainer state; without it, that epoch is run again.
+        if (done.Count > 0 && !folder.HasTrainerState(done[^1].Epoch)) done.RemoveAt(done.Count - 1);
         return done;
     }
 

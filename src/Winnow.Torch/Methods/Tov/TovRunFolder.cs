@@ -105,10 +105,12 @@ public sealed record TovRunFolder(string Root)
             File.Delete(file);
     }
 
+    /// <summary>Both adapters of epoch k are written (the trainer state is kept for the newest epoch only).</summary>
     public bool EpochComplete(int k) =>
         File.Exists(Path.Combine(BaseAdapter(k), Modeling.Lora.AdapterWeightsFile))
-        && File.Exists(Path.Combine(ValAdapter(k), Modeling.Lora.AdapterWeightsFile))
-        && File.Exists(Path.Combine(TrainerState(k), Training.Trainer.StateFileName));
+        && File.Exists(Path.Combine(ValAdapter(k), Modeling.Lora.AdapterWeightsFile));
+
+    public bool HasTrainerState(int k) => File.Exists(Path.Combine(TrainerState(k), Training.Trainer.StateFileName));
 
     /// <summary>Base-set keys as <see cref="Key"/> gives them.</summary>
     public HashSet<string> ReadBaseSet() =>

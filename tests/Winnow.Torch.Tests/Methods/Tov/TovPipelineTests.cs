@@ -55,11 +55,13 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
         {
             Options = TovFixture.InstructionOptions with { BaseSize = 16 },
         };
-        var full = TovFitter.Fit(request);
-        var folder = full.Folder;
-        // Pretend the run stopped during epoch 2: its files and the completion mark are gone.
-        Directory.Delete(folder.EpochDirectory(1), recursive: true);
-        (full.Manifest with { Complete = false, CompletedEpochs = full.Manifest.CompletedEpochs.Take(1).ToArray() }).Save(folder.Manifest);
+        // Stop the run as soon as epoch 1 is reported finished, as a kill during epoch 2 would.
+        using var stop = new CancellationTokenSource();
+        var stopAfterFirst = new SyncProgress(line => { if (line.StartsWith("epoch 1/", StringComparison.Ordinal)) stop.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => TovFitter.Fit(request, stopAfterFirst, stop.Token));
+        var folder = new TovRunFolder(dir);
+        Assert.True(folder.EpochComplete(0));
+        Assert.False(folder.EpochComplete(1));
 
         var resumed = TovFitter.Fit(request);
         Assert.False(resumed.Reused);
@@ -249,4 +251,10 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
         var result = new Evaluator(task.Model.Module, task.Model).Evaluate(batches, encoded.Count, includeTokenLogProbs: true);
         return result.TokenLogProbs!.Select(t => t.LogProbs).ToArray();
     }
+}
+
+/// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+internal sealed class SyncProgress(Action<string> report) : IProgress<string>
+{
+    public void Report(string value) => report(value);
 }
