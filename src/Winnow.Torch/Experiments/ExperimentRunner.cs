@@ -108,19 +108,24 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
 
     private sealed record DataSizes(int Target, int Test, Dictionary<string, int> Pool);
 
-    /// <summary>Materializes target, test and pool (label-mapped, capped) once, so every method reads the same files.</summary>
+    /// <summary>
+    /// Materializes target, test and pool (label-mapped, capped) once, so every method reads the same files. An example
+    /// already taken for the target never enters test or pool, and a test example never enters the pool, so a config
+    /// may draw all three from one file without leaking.
+    /// </summary>
     private DataSizes EnsureData()
     {
         var marker = Path.Combine(Results, "data", "sizes.json");
         if (File.Exists(marker)) return ExperimentResults.Read<DataSizes>(marker);
         var read = new ReadOptions { Kind = config.Kind, LabelMap = config.LabelMap is null ? null : LabelMap.Load(config.Resolve(config.LabelMap)) };
-        int target = Materialize(config.Target.Paths, config.Target.Max, read, Path.Combine(TargetDirectory, "target.jsonl"), 1);
-        int test = Materialize(config.Test.Paths, config.Test.Max, read, Path.Combine(TestDirectory, "test.jsonl"), 2);
+        var taken = new HashSet<(string, string)>();
+        int target = Materialize(config.Target.Paths, config.Target.Max, read, Path.Combine(TargetDirectory, "target.jsonl"), 1, taken);
+        int test = Materialize(config.Test.Paths, config.Test.Max, read, Path.Combine(TestDirectory, "test.jsonl"), 2, taken);
         var pool = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < config.Pool.Count; i++)
         {
             var source = config.Pool[i];
-            pool[source.Name] = Materialize(source.Paths, source.Max, read, Path.Combine(PoolDirectory, source.Name + ".jsonl"), 10 + i);
+            pool[source.Name] = Materialize(source.Paths, source.Max, read, Path.Combine(PoolDirectory, source.Name + ".jsonl"), 10 + i, taken);
         }
         var sizes = new DataSizes(target, test, pool);
         ExperimentResults.Write(marker, sizes);
@@ -128,11 +133,12 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         return sizes;
     }
 
-    private int Materialize(IEnumerable<string> paths, int max, ReadOptions read, string output, int stream)
+    private int Materialize(IEnumerable<string> paths, int max, ReadOptions read, string output, int stream, HashSet<(string, string)> taken)
     {
-        var examples = DatasetReader.Read(paths.Select(config.Resolve).ToArray(), read).ToList();
+        var examples = DatasetReader.Read(paths.Select(config.Resolve).ToArray(), read).Where(e => !taken.Contains((e.Source, e.Id))).ToList();
         if (examples.Count == 0) throw new ArgumentException($"No examples were read for {Path.GetFileName(output)}.");
         var kept = max > 0 && examples.Count > max ? Sample(examples, max, config.SampleSeed * 1000 + stream) : examples;
+        foreach (var e in kept) taken.Add((e.Source, e.Id));
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         ExampleJsonl.Write(output, kept);
         return kept.Count;
