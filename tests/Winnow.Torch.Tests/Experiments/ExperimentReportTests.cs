@@ -59,6 +59,10 @@ public sealed class ExperimentReportTests
         Assert.Contains("<td>tov</td><td><svg class=\"chart stack\"", html);
         Assert.Contains("<td>97%</td><td>3%</td>", html); // tov picked 58 of 60 from music
         Assert.DoesNotContain("<script", html);
+        // Without a browser here, at least every chart must be well-formed SVG (an XML parser is stricter than a browser).
+        var charts = System.Text.RegularExpressions.Regex.Matches(html, "<svg .*?</svg>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.Equal(2 + 3, charts.Count); // bars, curves, one stacked bar per method
+        foreach (System.Text.RegularExpressions.Match chart in charts) System.Xml.Linq.XDocument.Parse(chart.Value);
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
 
         var md = File.ReadAllText(written.MarkdownPath);
