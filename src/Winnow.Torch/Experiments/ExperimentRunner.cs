@@ -56,8 +56,9 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             : null;
 
         int total = 0, computed = 0, reused = 0;
-        foreach (var method in config.Methods)
-            foreach (var seed in config.Seeds)
+        // Seed-major: a run stopped early has every method at every budget for its first seeds, a fair comparison.
+        foreach (var seed in config.Seeds)
+            foreach (var method in config.Methods)
                 foreach (var budget in config.Budgets)
                 {
                     total++;
