@@ -10,6 +10,7 @@ using Winnow.Torch.Methods;
 using Winnow.Torch.Pretraining;
 using Winnow.Torch.Tasks;
 using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Training;
 
 namespace Winnow.Torch.Experiments;
 
@@ -102,9 +103,20 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             {
                 Family = family, Preset = config.BaseModel.Preset!, Steps = config.BaseModel.PretrainSteps,
                 BatchSize = config.BaseModel.PretrainBatchSize, VocabSize = config.BaseModel.VocabSize,
-            }, log, null, cancellationToken);
+            }, log, PretrainProgress(), cancellationToken);
         log?.Report($"base model {report.Directory}{(report.FromCache ? " (cached)" : "")}");
         return report.Directory;
+    }
+
+    /// <summary>A line every 50 pre-training steps, so a long pre-training shows it is moving.</summary>
+    private IProgress<TrainingProgress>? PretrainProgress() => log is null ? null : new SynchronousProgress<TrainingProgress>(p =>
+    {
+        if (p.Step % 50 == 0 || p.Step == p.TotalSteps) log.Report($"pre-training step {p.Step}/{p.TotalSteps}: loss {p.Loss:F3}");
+    });
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     private sealed record DataSizes(int Target, int Test, Dictionary<string, int> Pool);
