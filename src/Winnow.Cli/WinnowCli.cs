@@ -33,6 +33,7 @@ public static class WinnowCli
         yield return MergeCommand.Create();
         yield return ClusterCommand.Create();
         yield return QuickstartCommand.Create();
+        yield return ExperimentCommand.Create();
     }
 
     private static Command VersionCommand()

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Winnow.Torch.Experiments;
+
+namespace Winnow.Cli.Commands;
+
+/// <summary>
+/// <c>winnow experiment run CONFIG.yaml [--out DIR]</c> runs (or resumes) a whole study;
+/// <c>winnow experiment report DIR…</c> renders one or more results folders as HTML and Markdown.
+/// </summary>
+internal static class ExperimentCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("experiment", "Run a selection study from a YAML config (resumable) and report it.");
+        command.Subcommands.Add(RunCommand());
+        command.Subcommands.Add(ReportCommand());
+        return command;
+    }
+
+    private static Command RunCommand()
+    {
+        var config = new Argument<string>("config") { Description = "The study's YAML file (experiments/*.yaml)." };
+        var out_ = new Option<string?>("--out") { Description = "Results folder (default runs/experiments/<name>); a rerun resumes it." };
+        var noReport = new Option<bool>("--no-report") { Description = "Do not render the report at the end." };
+        var threads = CommonOptions.Threads();
+        var command = new Command("run", "Run every method × budget × seed of a study, skipping finished cells.");
+        command.Arguments.Add(config);
+        foreach (var o in new Option[] { out_, noReport, threads }) command.Options.Add(o);
+        command.SetAction((r, cancellationToken) => Task.FromResult(CliErrors.Guard(() =>
+        {
+            CommonOptions.ApplyRuntime(r, threads);
+            var study = ExperimentConfig.Load(r.GetValue(config)!);
+            var results = Path.GetFullPath(r.GetValue(out_) ?? Path.Combine("runs", "experiments", study.Name));
+            var log = new ConsoleProgress("experiment");
+            var summary = new ExperimentRunner(study, new ExperimentRunOptions(results, WinnowPaths.Cache(), WinnowPaths.SharedData()), log).Run(cancellationToken);
+            Console.WriteLine($"{summary.CellsComputed} cells computed, {summary.CellsReused} already finished, of {summary.CellsTotal}: {results}");
+            if (!r.GetValue(noReport)) WriteReport([results], results);
+            return 0;
+        })));
+        return command;
+    }
+
+    private static Command ReportCommand()
+    {
+        var dirs = new Argument<string[]>("results") { Description = "One or more results folders.", Arity = ArgumentArity.OneOrMore };
+        var out_ = new Option<string?>("--out") { Description = "Folder for report.html and report.md (default: the first results folder)." };
+        var command = new Command("report", "Render results folders as one offline HTML report and a Markdown summary.");
+        command.Arguments.Add(dirs);
+        command.Options.Add(out_);
+        command.SetAction(r => CliErrors.Guard(() =>
+        {
+            var folders = r.GetValue(dirs)!;
+            WriteReport(folders, r.GetValue(out_) ?? folders[0]);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void WriteReport(IReadOnlyList<string> folders, string outDir)
+    {
+        var report = ExperimentReport.Write(folders.Select(ExperimentResults.Load).ToList(), outDir);
+        Console.WriteLine($"report: {report.HtmlPath}");
+        Console.WriteLine($"summary: {report.MarkdownPath}");
+    }
+}

@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using System.Text;
+using Winnow.Core.Data;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Winnow.Torch.Experiments;
+
+/// <summary>
+/// One study, as written in <c>experiments/*.yaml</c>: a base model, target/test/pool built from data files (with an
+/// optional label map and per-source sampling caps), the methods, a budget ladder, seeds and the fine-tuning recipe
+/// every subset is judged by. Relative paths are resolved against the config file's folder.
+/// </summary>
+public sealed record ExperimentConfig
+{
+    /// <summary>Study names for the selections compared; <c>tov</c> is ToV with Score+Random.</summary>
+    public static readonly IReadOnlyList<string> KnownMethods =
+        ["random", "uncertainty", "less", "tsds", "dsir", "tov", "tov-score-only", "source-filter"];
+
+    public string Name { get; init; } = "";
+    public string Task { get; init; } = "";
+    public BaseModelConfig BaseModel { get; init; } = new();
+    public string? LabelMap { get; init; }
+    public DataConfig Target { get; init; } = new();
+    public DataConfig Test { get; init; } = new();
+    public List<PoolSourceConfig> Pool { get; init; } = [];
+
+    /// <summary>Seed of the per-source sampling caps (fixed, so every method sees the same pool).</summary>
+    public int SampleSeed { get; init; }
+    public List<string> Methods { get; init; } = [];
+    public Dictionary<string, Dictionary<string, string>> MethodSettings { get; init; } = [];
+
+    /// <summary>Pool source names the <c>source-filter</c> control draws from at random.</summary>
+    public List<string> SourceFilter { get; init; } = [];
+    public List<int> Budgets { get; init; } = [];
+    public List<int> Seeds { get; init; } = [];
+    public FinetuneConfig Finetune { get; init; } = new();
+
+    /// <summary>Folder relative paths are resolved against (set by <see cref="Load"/>).</summary>
+    [YamlIgnore] public string BaseDirectory { get; init; } = ".";
+
+    /// <summary>Hash of the config file's bytes, recorded with results.</summary>
+    [YamlIgnore] public string Hash { get; init; } = "";
+
+    /// <summary>The config file this was loaded from.</summary>
+    [YamlIgnore] public string SourcePath { get; init; } = "";
+
+    public TaskKind Kind => Task == "ner" ? TaskKind.Ner : TaskKind.Instruction;
+
+    public string Resolve(string path) => Path.GetFullPath(Path.Combine(BaseDirectory, path));
+
+    public static ExperimentConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"No experiment config at {path}.");
+        var text = File.ReadAllText(path);
+        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        ExperimentConfig config;
+        try
+        {
+            config = deserializer.Deserialize<ExperimentConfig>(text) ?? throw new ArgumentException($"{path}: the config is empty.");
+        }
+        catch (YamlException e)
+        {
+            // YamlDotNet wraps the cause; the innermost message names the unknown key or bad value.
+            var cause = e;
+            while (cause.InnerException is YamlException inner) cause = inner;
+            var message = cause.InnerException?.Message ?? cause.Message;
+            throw new ArgumentException($"{path}:{e.Start.Line}: {Describe(message)}");
+        }
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+        return (config with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!, Hash = hash, SourcePath = path }).Validate(path);
+    }
+
+    private static string Describe(string message) =>
+        message.StartsWith("Property '", StringComparison.Ordinal) && message.Contains("not found", StringComparison.Ordinal)
+            ? "unknown key " + message[(message.IndexOf('\'') )..(message.IndexOf('\'', message.IndexOf('\'') + 1) + 1)]
+            : message;
+
+    public ExperimentConfig Validate(string file)
+    {
+        void Fail(string what) => throw new ArgumentException($"{file}: {what}");
+        if (string.IsNullOrWhiteSpace(Name)) Fail("name is required.");
+        if (Task is not ("ner" or "instruction")) Fail($"task must be ner or instruction (got '{Task}').");
+        if ((BaseModel.Preset is null) == (BaseModel.Model is null)) Fail("base_model needs exactly one of preset or model.");
+        if (Target.Paths.Count == 0) Fail("target.paths is required.");
+        if (Test.Paths.Count == 0) Fail("test.paths is required.");
+        if (Pool.Count == 0) Fail("pool needs at least one source.");
+        foreach (var source in Pool)
+        {
+            if (string.IsNullOrWhiteSpace(source.Name) || source.Name.IndexOfAny(['/', '\\', ' ']) >= 0) Fail($"pool source name '{source.Name}' must be a plain word.");
+            if (source.Paths.Count == 0) Fail($"pool source {source.Name} has no paths.");
+        }
+        if (Pool.Select(s => s.Name).Distinct().Count() != Pool.Count) Fail("pool source names must be unique.");
+        if (Methods.Count == 0) Fail("methods is required.");
+        foreach (var m in Methods.Where(m => !KnownMethods.Contains(m)))
+            Fail($"unknown method '{m}': expected {string.Join(", ", KnownMethods)}.");
+        if (Methods.Distinct().Count() != Methods.Count) Fail("methods are listed twice.");
+        if (Methods.Contains("source-filter") && SourceFilter.Count == 0) Fail("source-filter needs source_filter: the pool source names it draws from.");
+        foreach (var s in SourceFilter.Where(s => Pool.All(p => p.Name != s))) Fail($"source_filter names '{s}', which is no pool source.");
+        foreach (var m in MethodSettings.Keys.Where(k => !KnownMethods.Contains(k) || k is "tov-score-only" or "source-filter"))
+            Fail($"method_settings for '{m}': settings go under the method's own name ({string.Join(", ", MethodNamesWithSettings)}).");
+        if (Budgets.Count == 0 || Budgets.Any(b => b <= 0)) Fail("budgets must be positive numbers.");
+        if (Seeds.Count == 0 || Seeds.Distinct().Count() != Seeds.Count) Fail("seeds must be a non-empty list of distinct numbers.");
+        if (Task == "instruction" && LabelMap is not null) Fail("label_map is for NER only.");
+        Finetune.Validate(file);
+        return this;
+    }
+
+    private static IEnumerable<string> MethodNamesWithSettings => KnownMethods.Where(m => m is not ("tov-score-only" or "source-filter"));
+}
+
+public sealed record BaseModelConfig
+{
+    /// <summary>Pre-train (or reuse from the cache) a base model of this preset: tiny or small.</summary>
+    public string? Preset { get; init; }
+
+    /// <summary>Or use this model folder as it is.</summary>
+    public string? Model { get; init; }
+    public int PretrainSteps { get; init; } = 600;
+    public int PretrainBatchSize { get; init; } = 32;
+    public int VocabSize { get; init; } = 4096;
+
+    /// <summary>Pre-training text; empty = the shared data's default corpus for the task, or the pool when that is missing.</summary>
+    public List<string> Corpus { get; init; } = [];
+}
+
+public sealed record DataConfig
+{
+    public List<string> Paths { get; init; } = [];
+
+    /// <summary>At most this many examples, sampled with the study's sample seed; 0 = all.</summary>
+    public int Max { get; init; }
+}
+
+public sealed record PoolSourceConfig
+{
+    public string Name { get; init; } = "";
+    public List<string> Paths { get; init; } = [];
+    public int Max { get; init; }
+}
+
+public sealed record FinetuneConfig
+{
+    public int LoraRank { get; init; }
+    public double Lr { get; init; } = 5e-4;
+    public int Epochs { get; init; } = 3;
+    public int BatchSize { get; init; } = 16;
+    public int MaxLength { get; init; } = 128;
+
+    public void Validate(string file)
+    {
+        if (LoraRank < 0 || Lr <= 0 || Epochs <= 0 || BatchSize <= 0 || MaxLength < 8)
+            throw new ArgumentException($"{file}: finetune needs lora_rank ≥ 0, lr > 0, epochs > 0, batch_size > 0, max_length ≥ 8.");
+    }
+}

@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Winnow.Core.IO;
+
+namespace Winnow.Torch.Experiments;
+
+/// <summary>One method at one budget of one study: mean over seeds.</summary>
+public sealed record CellSummary(string Method, int Budget, int Seeds, double MeanLoss, double StdErr, double? ImprovementOverRandom, double? MeanF1);
+
+/// <summary>
+/// Renders results folders as one self-contained HTML file (inline SVG charts, no scripts, opens offline) and a
+/// Markdown summary: % improvement over random per method, log-loss against budget with error bars over seeds, the
+/// cost table (ratio to LESS), and each method's selection by pool source.
+/// </summary>
+public static class ExperimentReport
+{
+    public sealed record Written(string HtmlPath, string MarkdownPath);
+
+    private static readonly string[] Palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+
+    private static string F(double v, string format = "F4") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
+
+    public static Written Write(IReadOnlyList<ExperimentResults> studies, string outDir)
+    {
+        Directory.CreateDirectory(outDir);
+        var html = Path.Combine(outDir, "report.html");
+        var md = Path.Combine(outDir, "report.md");
+        AtomicFile.WriteText(html, w => w.Write(Html(studies)));
+        AtomicFile.WriteText(md, w => w.Write(Markdown(studies)));
+        return new Written(Path.GetFullPath(html), Path.GetFullPath(md));
+    }
+
+    /// <summary>Mean ± standard error over seeds per method and budget, with % improvement over random's mean loss at that budget.</summary>
+    public static List<CellSummary> Summarize(ExperimentResults results)
+    {
+        var groups = results.Cells.GroupBy(c => (c.Method, c.Budget)).ToDictionary(g => g.Key, g => g.ToList());
+        var summaries = new List<CellSummary>();
+        foreach (var method in results.Study.Methods)
+            foreach (var budget in results.Study.Budgets)
+            {
+                if (!groups.TryGetValue((method, budget), out var cells)) continue;
+                var losses = cells.Select(c => c.TestLoss).ToArray();
+                double mean = losses.Average();
+                double se = losses.Length > 1 ? Math.Sqrt(losses.Sum(l => (l - mean) * (l - mean)) / (losses.Length - 1) / losses.Length) : double.NaN;
+                double? improvement = groups.TryGetValue(("random", budget), out var random)
+                    ? (random.Average(c => c.TestLoss) - mean) / random.Average(c => c.TestLoss) * 100 : null;
+                var f1 = cells.Where(c => c.F1 is not null).Select(c => c.F1!.Value).ToArray();
+                summaries.Add(new CellSummary(method, budget, cells.Count, mean, se, improvement, f1.Length > 0 ? f1.Average() : null));
+            }
+        return summaries;
+    }
+
+    /// <summary>Mean fit+score seconds and bytes per artifact of each method (tov-score-only shares tov's).</summary>
+    public static Dictionary<string, (double Seconds, double Bytes)> Costs(ExperimentResults results) =>
+        results.Costs.GroupBy(c => c.Method).ToDictionary(g => g.Key, g => (g.Average(c => c.Seconds), g.Average(c => (double)c.BytesOnDisk)));
+
+    private static string CostMethod(string studyMethod) => studyMethod == "tov-score-only" ? "tov" : studyMethod;
+
+    public static string Markdown(IReadOnlyList<ExperimentResults> studies)
+    {
+        var s = new StringBuilder();
+        s.AppendLine("# Experiment results").AppendLine();
+        foreach (var r in studies)
+        {
+            bool ner = r.Study.Task == "ner";
+            s.AppendLine(CultureInfo.InvariantCulture, $"## {r.Study.Name} ({r.Study.Task})").AppendLine();
+            s.AppendLine(CultureInfo.InvariantCulture, $"Config hash {r.Study.ConfigHash}; target {r.Study.TargetSize}, test {r.Study.TestSize}, pool {r.Study.PoolSizes.Values.Sum()} " +
+                $"({string.Join(", ", r.Study.PoolSizes.Select(kv => $"{kv.Key} {kv.Value}"))}); seeds {string.Join(", ", r.Study.Seeds)}; {r.Study.Machine}.").AppendLine();
+            s.AppendLine("Mean test log-loss ± standard error over seeds (lower is better); % improvement over random at the same budget." + (ner ? " F1: entity-level micro F1 over exact spans." : "")).AppendLine();
+            s.AppendLine(ner ? "| method | budget | seeds | test log-loss | vs random | F1 |" : "| method | budget | seeds | test log-loss | vs random |");
+            s.AppendLine(ner ? "|---|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|");
+            foreach (var c in Summarize(r))
+            {
+                s.Append(CultureInfo.InvariantCulture, $"| {c.Method} | {c.Budget} | {c.Seeds} | {F(c.MeanLoss)} ± {F(c.StdErr)} | {Percent(c.ImprovementOverRandom)} |");
+                if (ner) s.Append(CultureInfo.InvariantCulture, $" {(c.MeanF1 is { } f ? F(f, "F3") : "–")} |");
+                s.AppendLine();
+            }
+            s.AppendLine().AppendLine("| method | fit+score s | disk MB | time vs LESS | disk vs LESS |").AppendLine("|---|---:|---:|---:|---:|");
+            foreach (var row in CostRows(r))
+                s.AppendLine(CultureInfo.InvariantCulture, $"| {row.Method} | {F(row.Seconds, "F1")} | {F(row.Bytes / 1e6, "F2")} | {Ratio(row.TimeRatio)} | {Ratio(row.DiskRatio)} |");
+            s.AppendLine();
+        }
+        return s.ToString();
+    }
+
+    private static string Percent(double? v) => v is { } x ? x.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%" : "–";
+
+    private static string Ratio(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–";
+
+    private sealed record CostRow(string Method, double Seconds, double Bytes, double? TimeRatio, double? DiskRatio);
+
+    private static List<CostRow> CostRows(ExperimentResults r)
+    {
+        var costs = Costs(r);
+        var less = costs.TryGetValue("less", out var l) ? l : ((double, double)?)null;
+        return r.Study.Methods.Select(m =>
+        {
+            var (seconds, bytes) = costs.TryGetValue(CostMethod(m), out var c) ? c : (0.0, 0.0);
+            return new CostRow(m, seconds, bytes, less is { } x && x.Item1 > 0 ? seconds / x.Item1 : null, less is { } y && y.Item2 > 0 ? bytes / y.Item2 : null);
+        }).ToList();
+    }
+
+    public static string Html(IReadOnlyList<ExperimentResults> studies)
+    {
+        var h = new StringBuilder();
+        h.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Winnow experiment report</title><style>")
+            .AppendLine("body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
+            .AppendLine("td:first-child,th:first-child{text-align:left}svg{background:#fafafa;border:1px solid #eee;margin:0.5em 0}.legend span{display:inline-block;margin-right:1em}")
+            .AppendLine("</style></head><body><h1>Winnow experiment report</h1>");
+        h.AppendLine("<h2>Improvement over random</h2><p>Mean over budgets of the % reduction in mean test log-loss against random selection of the same size (higher is better).</p>");
+        h.AppendLine(ImprovementBars(studies));
+        foreach (var r in studies)
+        {
+            h.AppendLine(CultureInfo.InvariantCulture, $"<h2>{E(r.Study.Name)} ({E(r.Study.Task)})</h2>");
+            h.AppendLine(CultureInfo.InvariantCulture, $"<p>target {r.Study.TargetSize}, test {r.Study.TestSize}, pool {r.Study.PoolSizes.Values.Sum()}; seeds {string.Join(", ", r.Study.Seeds)}; config hash {E(r.Study.ConfigHash)}; {E(r.Study.Machine)}</p>");
+            h.AppendLine("<h3>Test log-loss against budget</h3><p>Mean over seeds; bars are ± one standard error.</p>");
+            h.AppendLine(LossCurves(r));
+            h.AppendLine("<h3>Results per cell</h3>").AppendLine(CellTable(r));
+            h.AppendLine("<h3>Cost of fit+score</h3>").AppendLine(CostTable(r));
+            h.AppendLine("<h3>Composition of each selection by pool source</h3><p>Share of selected examples per source, over all budgets and seeds.</p>");
+            h.AppendLine(Composition(r));
+        }
+        h.AppendLine("</body></html>");
+        return h.ToString();
+    }
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+
+    private static string N(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static string ImprovementBars(IReadOnlyList<ExperimentResults> studies)
+    {
+        var rows = studies.SelectMany(r => Summarize(r).Where(c => c.Method != "random" && c.ImprovementOverRandom is not null)
+            .GroupBy(c => c.Method).Select(g => (Study: r.Study.Name, Method: g.Key, Value: g.Average(c => c.ImprovementOverRandom!.Value)))).ToList();
+        if (rows.Count == 0) return "<p>No method has a random baseline to compare with yet.</p>";
+        double extent = Math.Max(1, rows.Max(x => Math.Abs(x.Value)));
+        int rowHeight = 22, labelWidth = 260, half = 250, width = labelWidth + 2 * half + 60;
+        var s = new StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture, $"<svg class=\"chart bars\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{rows.Count * rowHeight + 30}\">");
+        double zero = labelWidth + half;
+        s.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{N(zero)}\" y1=\"5\" x2=\"{N(zero)}\" y2=\"{rows.Count * rowHeight + 10}\" stroke=\"#333\"/>");
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var (study, method, value) = rows[i];
+            double y = 10 + i * rowHeight, length = Math.Abs(value) / extent * half;
+            double x = value >= 0 ? zero : zero - length;
+            s.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth - 6}\" y=\"{N(y + 14)}\" text-anchor=\"end\" font-size=\"12\">{E(study)} · {E(method)}</text>");
+            s.AppendLine(CultureInfo.InvariantCulture, $"<rect class=\"bar\" x=\"{N(x)}\" y=\"{N(y + 3)}\" width=\"{N(Math.Max(1, length))}\" height=\"{rowHeight - 6}\" fill=\"{(value >= 0 ? "#59a14f" : "#e15759")}\"><title>{E(method)}: {Percent(value)}</title></rect>");
+            s.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{N(value >= 0 ? x + length + 4 : x - 4)}\" y=\"{N(y + 14)}\" text-anchor=\"{(value >= 0 ? "start" : "end")}\" font-size=\"11\">{Percent(value)}</text>");
+        }
+        s.AppendLine("</svg>");
+        return s.ToString();
+    }
+
+    private static string LossCurves(ExperimentResults r)
+    {
+        var summaries = Summarize(r);
+        if (summaries.Count == 0) return "<p>No finished cells yet.</p>";
+        var budgets = r.Study.Budgets.Order().ToList();
+        double lo = summaries.Min(c => c.MeanLoss - (double.IsFinite(c.StdErr) ? c.StdErr : 0));
+        double hi = summaries.Max(c => c.MeanLoss + (double.IsFinite(c.StdErr) ? c.StdErr : 0));
+        if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+        int width = 640, height = 320, left = 60, right = 20, top = 15, bottom = 40;
+        double X(int budget) => budgets.Count == 1 ? left + (width - left - right) / 2.0 : left + (width - left - right) * budgets.IndexOf(budget) / (double)(budgets.Count - 1);
+        double Y(double v) => top + (height - top - bottom) * (1 - (v - lo) / (hi - lo));
+        var s = new StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture, $"<svg class=\"chart lines\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\">");
+        s.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - right}\" y2=\"{height - bottom}\" stroke=\"#333\"/><line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{height - bottom}\" stroke=\"#333\"/>");
+        foreach (var b in budgets)
+            s.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{N(X(b))}\" y=\"{height - bottom + 16}\" text-anchor=\"middle\" font-size=\"11\">{b}</text>");
+        s.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{N((left + width) / 2.0)}\" y=\"{height - 5}\" text-anchor=\"middle\" font-size=\"11\">budget (examples)</text>");
+        foreach (var v in new[] { lo, (lo + hi) / 2, hi })
+            s.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{left - 4}\" y=\"{N(Y(v) + 4)}\" text-anchor=\"end\" font-size=\"10\">{F(v, "F3")}</text>");
+        var methods = r.Study.Methods.Where(m => summaries.Any(c => c.Method == m)).ToList();
+        var legend = new StringBuilder("<div class=\"legend\">");
+        for (int i = 0; i < methods.Count; i++)
+        {
+            var color = Palette[i % Palette.Length];
+            var points = summaries.Where(c => c.Method == methods[i]).OrderBy(c => c.Budget).ToList();
+            s.AppendLine(CultureInfo.InvariantCulture, $"<polyline class=\"series\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{string.Join(' ', points.Select(p => $"{N(X(p.Budget))},{N(Y(p.MeanLoss))}"))}\"/>");
+            foreach (var p in points)
+            {
+                double x = X(p.Budget) + (i - methods.Count / 2.0) * 3;
+                if (double.IsFinite(p.StdErr))
+                    s.AppendLine(CultureInfo.InvariantCulture, $"<line class=\"errorbar\" x1=\"{N(x)}\" y1=\"{N(Y(p.MeanLoss - p.StdErr))}\" x2=\"{N(x)}\" y2=\"{N(Y(p.MeanLoss + p.StdErr))}\" stroke=\"{color}\"/>");
+                s.AppendLine(CultureInfo.InvariantCulture, $"<circle cx=\"{N(x)}\" cy=\"{N(Y(p.MeanLoss))}\" r=\"3\" fill=\"{color}\"><title>{E(p.Method)} @ {p.Budget}: {F(p.MeanLoss)} ± {F(p.StdErr)}</title></circle>");
+            }
+            legend.Append("<span style=\"color:" + color + "\">■ " + E(methods[i]) + "</span>");
+        }
+        s.AppendLine("</svg>").AppendLine(legend.Append("</div>").ToString());
+        return s.ToString();
+    }
+
+    private static string CellTable(ExperimentResults r)
+    {
+        bool ner = r.Study.Task == "ner";
+        var s = new StringBuilder("<table><tr><th>method</th><th>budget</th><th>seeds</th><th>test log-loss</th><th>vs random</th>" + (ner ? "<th>F1</th>" : "") + "</tr>\n");
+        foreach (var c in Summarize(r))
+        {
+            string f1 = ner ? $"<td>{(c.MeanF1 is { } f ? F(f, "F3") : "–")}</td>" : "";
+            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Method)}</td><td>{c.Budget}</td><td>{c.Seeds}</td><td>{F(c.MeanLoss)} ± {F(c.StdErr)}</td><td>{Percent(c.ImprovementOverRandom)}</td>{f1}</tr>\n");
+        }
+        return s.Append("</table>").ToString();
+    }
+
+    private static string CostTable(ExperimentResults r)
+    {
+        var s = new StringBuilder("<table class=\"cost\"><tr><th>method</th><th>fit+score s</th><th>disk MB</th><th>time vs LESS</th><th>disk vs LESS</th></tr>\n");
+        foreach (var row in CostRows(r))
+            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(row.Method)}</td><td>{F(row.Seconds, "F1")}</td><td>{F(row.Bytes / 1e6, "F2")}</td><td>{Ratio(row.TimeRatio)}</td><td>{Ratio(row.DiskRatio)}</td></tr>\n");
+        return s.Append("</table><p>Per fit+score (mean over the method's artifacts: one per seed, one in all for DSIR); tov-score-only shares ToV's.</p>").ToString();
+    }
+
+    private static string Composition(ExperimentResults r)
+    {
+        var sources = r.Study.PoolSizes.Keys.Order(StringComparer.Ordinal).ToList();
+        var s = new StringBuilder("<table class=\"composition\"><tr><th>method</th><th>share by source</th>");
+        foreach (var source in sources) s.Append(CultureInfo.InvariantCulture, $"<th>{E(source)}</th>");
+        s.Append("</tr>\n");
+        foreach (var method in r.Study.Methods)
+        {
+            var cells = r.Cells.Where(c => c.Method == method).ToList();
+            if (cells.Count == 0) continue;
+            double total = Math.Max(1, cells.Sum(c => c.BySource.Values.Sum()));
+            var shares = sources.Select(src => cells.Sum(c => c.BySource.GetValueOrDefault(src)) / total).ToList();
+            var bar = new StringBuilder("<svg class=\"chart stack\" xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"14\">");
+            double x = 0;
+            for (int i = 0; i < sources.Count; i++)
+            {
+                bar.Append(CultureInfo.InvariantCulture, $"<rect x=\"{N(x)}\" y=\"0\" width=\"{N(shares[i] * 200)}\" height=\"14\" fill=\"{Palette[i % Palette.Length]}\"><title>{E(sources[i])}</title></rect>");
+                x += shares[i] * 200;
+            }
+            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(method)}</td><td>{bar}</svg></td>");
+            foreach (var share in shares) s.Append(CultureInfo.InvariantCulture, $"<td>{share * 100:F0}%</td>");
+            s.Append("</tr>\n");
+        }
+        s.Append("</table><div class=\"legend\">");
+        for (int i = 0; i < sources.Count; i++) s.Append(CultureInfo.InvariantCulture, $"<span style=\"color:{Palette[i % Palette.Length]}\">■ {E(sources[i])}</span>");
+        return s.Append("</div>").ToString();
+    }
+}

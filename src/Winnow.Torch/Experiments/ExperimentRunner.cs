@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using System.Globalization;
+using Winnow.Core.Data;
+using Winnow.Core.Data.Ner;
+using Winnow.Core.IO;
+using Winnow.Core.Scoring;
+using Winnow.Core.Selection;
+using Winnow.Torch.FineTuning;
+using Winnow.Torch.Methods;
+using Winnow.Torch.Pretraining;
+using Winnow.Torch.Tasks;
+using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Training;
+
+namespace Winnow.Torch.Experiments;
+
+/// <summary>Where a study runs: its results folder, the model cache and the shared data (for the default pre-training corpus).</summary>
+public sealed record ExperimentRunOptions(string ResultsDirectory, string CacheDirectory, string SharedData)
+{
+    public int ScoreBatchSize { get; init; } = 32;
+}
+
+/// <summary>How many cells a run computed and how many it found finished.</summary>
+public sealed record ExperimentRunSummary(string ResultsDirectory, int CellsTotal, int CellsComputed, int CellsReused);
+
+/// <summary>
+/// Runs a study cell by cell (method × budget × seed). Each finished cell is written atomically to
+/// <c>cells/&lt;key&gt;.json</c> and never recomputed; each method's fit+score is an artifact in <c>artifacts/</c>,
+/// done once per seed (the seed is the fit seed) and reused across budgets — once in all for DSIR, whose fit and
+/// score do not depend on a seed. An artifact without its <c>cost.json</c> was interrupted and is redone from
+/// scratch, so the recorded time and disk are those of one uninterrupted fit+score.
+/// </summary>
+public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptions options, IProgress<string>? log = null)
+{
+    /// <summary>Methods whose fit+score ignore the seed, so one artifact serves every seed.</summary>
+    public static readonly IReadOnlySet<string> SeedFree = new HashSet<string> { "dsir" };
+
+    /// <summary>Raised after each cell is recorded (tests cancel from here).</summary>
+    public event Action<CellResult>? CellFinished;
+
+    private string Results => options.ResultsDirectory;
+    private string PoolDirectory => Path.Combine(Results, "data", "pool");
+    private string TargetDirectory => Path.Combine(Results, "data", "target");
+    private string TestDirectory => Path.Combine(Results, "data", "test");
+
+    public ExperimentRunSummary Run(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(Results);
+        CheckSameStudy();
+        var baseModel = EnsureBaseModel(cancellationToken);
+        var data = EnsureData();
+        WriteStudy(baseModel, data);
+
+        var test = DatasetReader.Read([TestDirectory], new ReadOptions { Kind = config.Kind }).ToList();
+        var labels = config.Kind == TaskKind.Ner
+            ? LabelSet.FromExamples(DatasetReader.Read([TargetDirectory], new ReadOptions { Kind = config.Kind }).Concat(test).OfType<NerExample>())
+            : null;
+
+        int total = 0, computed = 0, reused = 0;
+        // Seed-major: a run stopped early has every method at every budget for its first seeds, a fair comparison.
+        foreach (var seed in config.Seeds)
+            foreach (var method in config.Methods)
+                foreach (var budget in config.Budgets)
+                {
+                    total++;
+                    var key = CellResult.CellKey(method, budget, seed);
+                    var cellPath = Path.Combine(Results, "cells", key + ".json");
+                    if (File.Exists(cellPath))
+                    {
+                        reused++;
+                        continue;
+                    }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    log?.Report($"cell {key}");
+                    var cell = RunCell(method, budget, seed, baseModel, test, labels, cancellationToken);
+                    ExperimentResults.Write(cellPath, cell);
+                    computed++;
+                    log?.Report($"cell {key}: test log-loss {cell.TestLoss:F4}{(cell.F1 is { } f ? $", F1 {f:F3}" : "")}");
+                    CellFinished?.Invoke(cell);
+                }
+        return new ExperimentRunSummary(Results, total, computed, reused);
+    }
+
+    private void CheckSameStudy()
+    {
+        var path = Path.Combine(Results, ExperimentResults.StudyFile);
+        if (!File.Exists(path)) return;
+        var study = ExperimentResults.Read<StudyInfo>(path);
+        if (study.ConfigHash != config.Hash)
+            throw new ArgumentException($"{Results} holds results of another config (hash {study.ConfigHash}, this one {config.Hash}): give another --out.");
+    }
+
+    private string EnsureBaseModel(CancellationToken cancellationToken)
+    {
+        if (config.BaseModel.Model is { } model) return config.Resolve(model);
+        var family = config.Kind == TaskKind.Ner ? PretrainFamily.Ner : PretrainFamily.Lm;
+        IReadOnlyList<string> corpus = config.BaseModel.Corpus.Count > 0
+            ? config.BaseModel.Corpus.Select(config.Resolve).ToArray()
+            : Pretrainer.DefaultCorpus(family, options.SharedData);
+        if (corpus.Count == 0) corpus = config.Pool.SelectMany(p => p.Paths).Select(config.Resolve).ToArray();
+        var report = Pretrainer.Run(corpus, Path.Combine(options.CacheDirectory, "models"),
+            new PretrainOptions
+            {
+                Family = family, Preset = config.BaseModel.Preset!, Steps = config.BaseModel.PretrainSteps,
+                BatchSize = config.BaseModel.PretrainBatchSize, VocabSize = config.BaseModel.VocabSize,
+            }, log, PretrainProgress(), cancellationToken);
+        log?.Report($"base model {report.Directory}{(report.FromCache ? " (cached)" : "")}");
+        return report.Directory;
+    }
+
+    /// <summary>A line every 50 pre-training steps, so a long pre-training shows it is moving.</summary>
+    private IProgress<TrainingProgress>? PretrainProgress() => log is null ? null : new SynchronousProgress<TrainingProgress>(p =>
+    {
+        if (p.Step % 50 == 0 || p.Step == p.TotalSteps) log.Report($"pre-training step {p.Step}/{p.TotalSteps}: loss {p.Loss:F3}");
+    });
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    private sealed record DataSizes(int Target, int Test, Dictionary<string, int> Pool);
+
+    /// <summary>
+    /// Materializes target, test and pool (label-mapped, capped) once, so every method reads the same files. An example
+    /// already taken for the target never enters test or pool, and a test example never enters the pool, so a config
+    /// may draw all three from one file without leaking.
+    /// </summary>
+    private DataSizes EnsureData()
+    {
+        var marker = Path.Combine(Results, "data", "sizes.json");
+        if (File.Exists(marker)) return ExperimentResults.Read<DataSizes>(marker);
+        var read = new ReadOptions { Kind = config.Kind, LabelMap = config.LabelMap is null ? null : LabelMap.Load(config.Resolve(config.LabelMap)) };
+        var taken = new HashSet<(string, string)>();
+        int target = Materialize(config.Target.Paths, config.Target.Max, read, Path.Combine(TargetDirectory, "target.jsonl"), 1, taken);
+        int test = Materialize(config.Test.Paths, config.Test.Max, read, Path.Combine(TestDirectory, "test.jsonl"), 2, taken);
+        var pool = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < config.Pool.Count; i++)
+        {
+            var source = config.Pool[i];
+            pool[source.Name] = Materialize(source.Paths, source.Max, read, Path.Combine(PoolDirectory, source.Name + ".jsonl"), 10 + i, taken);
+        }
+        var sizes = new DataSizes(target, test, pool);
+        ExperimentResults.Write(marker, sizes);
+        log?.Report($"data: target {target}, test {test}, pool {pool.Values.Sum()} ({string.Join(", ", pool.Select(kv => $"{kv.Key} {kv.Value}"))})");
+        return sizes;
+    }
+
+    private int Materialize(IEnumerable<string> paths, int max, ReadOptions read, string output, int stream, HashSet<(string, string)> taken)
+    {
+        var examples = DatasetReader.Read(paths.Select(config.Resolve).ToArray(), read).Where(e => !taken.Contains((e.Source, e.Id))).ToList();
+        if (examples.Count == 0) throw new ArgumentException($"No examples were read for {Path.GetFileName(output)}.");
+        var kept = max > 0 && examples.Count > max ? Sample(examples, max, config.SampleSeed * 1000 + stream) : examples;
+        foreach (var e in kept) taken.Add((e.Source, e.Id));
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        ExampleJsonl.Write(output, kept);
+        return kept.Count;
+    }
+
+    /// <summary>A uniform sample of <paramref name="count"/> items, in their original order.</summary>
+    public static List<T> Sample<T>(IReadOnlyList<T> items, int count, int seed)
+    {
+        var random = new Random(seed);
+        var indices = Enumerable.Range(0, items.Count).ToArray();
+        random.Shuffle(indices);
+        return indices.Take(count).Order().Select(i => items[i]).ToList();
+    }
+
+    private void WriteStudy(string baseModel, DataSizes data) =>
+        ExperimentResults.Write(Path.Combine(Results, ExperimentResults.StudyFile), new StudyInfo(
+            config.Name, config.Task, config.Hash, config.SourcePath, config.Methods, config.Budgets, config.Seeds, data.Pool, data.Target, data.Test,
+            baseModel, $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+            DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture)));
+
+    private CellResult RunCell(string method, int budget, int seed, string baseModel, List<Example> test, LabelSet? labels, CancellationToken cancellationToken)
+    {
+        var subsetPath = Path.Combine(Results, "subsets", CellResult.CellKey(method, budget, seed) + ".jsonl");
+        var clock = Stopwatch.StartNew();
+        var (bySource, artifact) = method == "source-filter"
+            ? (SourceFilter(budget, seed, subsetPath), "")
+            : SelectFromScores(method, budget, seed, baseModel, subsetPath, cancellationToken);
+        double selectSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var train = DatasetReader.Read([subsetPath], new ReadOptions { Kind = config.Kind }).ToList();
+        var recipe = new FineTuneOptions
+        {
+            LoraRank = config.Finetune.LoraRank, LearningRate = config.Finetune.Lr, Epochs = config.Finetune.Epochs,
+            BatchSize = config.Finetune.BatchSize, Seed = seed,
+        };
+        using var model = TaskModel.Load(baseModel, config.Kind, labels, new TaskModelOptions { Seed = seed, MaxLength = config.Finetune.MaxLength });
+        FineTuner.Run(model, model.EncodeAll(train), recipe, cancellationToken: cancellationToken);
+        var encodedTest = model.EncodeAll(test);
+        var evaluation = FineTuner.Evaluate(model, encodedTest, cancellationToken: cancellationToken);
+        var losses = evaluation.Examples.Select(e => e.Loss).Where(double.IsFinite).ToArray();
+        NerF1.Score? f1 = config.Kind == TaskKind.Ner ? NerF1.Micro(NerPredictor.Predict(model, encodedTest)) : null;
+        return new CellResult(method, budget, seed, train.Count, bySource, evaluation.MeanLoss, StdErr(losses),
+            f1?.F1, f1?.Precision, f1?.Recall, selectSeconds, clock.Elapsed.TotalSeconds, artifact);
+    }
+
+    private static double StdErr(double[] values)
+    {
+        if (values.Length < 2) return double.NaN;
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1) / values.Length);
+    }
+
+    /// <summary>The control: random examples from the named pool sources only.</summary>
+    private Dictionary<string, int> SourceFilter(int budget, int seed, string subsetPath)
+    {
+        var allowed = config.SourceFilter.ToHashSet(StringComparer.Ordinal);
+        var candidates = DatasetReader.Read([PoolDirectory], new ReadOptions { Kind = config.Kind })
+            .Where(e => allowed.Contains(PoolSourceName(e.Source))).ToList();
+        var picked = Sample(candidates, Math.Min(budget, candidates.Count), seed);
+        Directory.CreateDirectory(Path.GetDirectoryName(subsetPath)!);
+        ExampleJsonl.Write(subsetPath, picked);
+        return BySource(picked.Select(e => e.Source));
+    }
+
+    /// <summary>The config's pool source name of an example read from the materialized pool (<c>pool/NAME.jsonl</c>).</summary>
+    public static string PoolSourceName(string source) => Path.GetFileNameWithoutExtension(source);
+
+    private static Dictionary<string, int> BySource(IEnumerable<string> sources) =>
+        sources.GroupBy(PoolSourceName).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+    private (Dictionary<string, int> BySource, string Artifact) SelectFromScores(string study, int budget, int seed, string baseModel, string subsetPath, CancellationToken cancellationToken)
+    {
+        var methodName = study == "tov-score-only" ? "tov" : study;
+        var method = SelectionMethods.Get(methodName);
+        var cost = EnsureArtifact(method, seed, baseModel, cancellationToken);
+        var strategy = study == "tov-score-only" ? SelectionStrategy.ScoreOnly : method.DefaultStrategy;
+        var subset = SubsetSelector.Select(new SubsetRequest(cost.ScoresPath, [PoolDirectory], budget, subsetPath)
+        {
+            Strategy = strategy, Bins = method.DefaultBins, Seed = seed, ReadOptions = new ReadOptions { Kind = config.Kind },
+        }, null, cancellationToken);
+        return (BySource(subset.BySource.SelectMany(kv => Enumerable.Repeat(kv.Key, kv.Value))), cost.Key);
+    }
+
+    private ArtifactCost EnsureArtifact(ISelectionMethod method, int seed, string baseModel, CancellationToken cancellationToken)
+    {
+        var key = SeedFree.Contains(method.Name) ? method.Name : $"{method.Name}-s{seed}";
+        var dir = Path.Combine(Results, "artifacts", key);
+        var costPath = Path.Combine(dir, "cost.json");
+        if (File.Exists(costPath)) return ExperimentResults.Read<ArtifactCost>(costPath);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        Directory.CreateDirectory(dir);
+
+        log?.Report($"fit+score {key}");
+        var fit = method.Fit(new MethodFitRequest([TargetDirectory], [PoolDirectory], Path.Combine(dir, "run"))
+        {
+            Model = method.NeedsModel ? baseModel : null, Kind = config.Kind, Seed = seed,
+            Settings = config.MethodSettings.GetValueOrDefault(method.Name) ?? new Dictionary<string, string>(),
+        }, log, cancellationToken);
+        var scoresPath = Path.Combine(dir, "scores.parquet");
+        var score = method.Score(new MethodScoreRequest(fit.RunDirectory, [PoolDirectory], scoresPath) { BatchSize = options.ScoreBatchSize }, log, cancellationToken);
+        long bytes = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        var cost = new ArtifactCost(method.Name, key, fit.Seconds, score.Seconds, bytes, scoresPath);
+        ExperimentResults.Write(costPath, cost);
+        log?.Report($"fit+score {key}: {cost.Seconds:F1} s, {bytes / 1e6:F1} MB");
+        return cost;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Winnow.Torch.Experiments;
+using Winnow.Torch.Tests.TestSupport;
+
+namespace Winnow.Torch.Tests.Experiments;
+
+/// <summary>The report on a small hand-made results folder, so every number in it is known.</summary>
+public sealed class ExperimentReportTests
+{
+    public static StudyInfo Study(string name, string task) => new(name, task, "abc123", "x.yaml", ["random", "tov", "less"], [10, 20], [0, 1],
+        new Dictionary<string, int> { ["music"] = 50, ["news"] = 50 }, 20, 30, "model", "test machine", "2026-01-01");
+
+    private static CellResult Cell(string method, int budget, int seed, double loss, int music) =>
+        new(method, budget, seed, budget, new Dictionary<string, int> { ["music"] = music, ["news"] = budget - music }, loss, 0.01, 0.5, 0.5, 0.5, 0.1, 1, method + "-s" + seed);
+
+    /// <summary>random 2.0/2.2 (mean 2.1) and 1.8/2.0 (1.9); tov 10% and 5% better; less at budget 10 only.</summary>
+    public static string MakeResults(string dir)
+    {
+        ExperimentResults.Write(Path.Combine(dir, ExperimentResults.StudyFile), Study("ner-music", "ner"));
+        var cells = new[]
+        {
+            Cell("random", 10, 0, 2.0, 5), Cell("random", 10, 1, 2.2, 5), Cell("random", 20, 0, 1.8, 10), Cell("random", 20, 1, 2.0, 10),
+            Cell("tov", 10, 0, 1.89, 8), Cell("tov", 10, 1, 1.89, 10), Cell("tov", 20, 0, 1.805, 20), Cell("tov", 20, 1, 1.805, 20),
+            Cell("less", 10, 0, 2.1, 10),
+        };
+        foreach (var c in cells) ExperimentResults.Write(Path.Combine(dir, "cells", c.Key + ".json"), c);
+        foreach (var (method, seconds, bytes) in new[] { ("random", 0.5, 1000L), ("tov", 10.0, 2_000_000L), ("less", 40.0, 8_000_000L) })
+            ExperimentResults.Write(Path.Combine(dir, "artifacts", method + "-s0", "cost.json"), new ArtifactCost(method, method + "-s0", seconds * 0.8, seconds * 0.2, bytes, "s"));
+        return dir;
+    }
+
+    [Fact]
+    public void Summaries_are_means_over_seeds_with_improvement_over_random()
+    {
+        using var dir = new TempDirectory();
+        var results = ExperimentResults.Load(MakeResults(dir.Path));
+        var summary = ExperimentReport.Summarize(results).ToDictionary(s => (s.Method, s.Budget));
+        Assert.Equal(2.1, summary[("random", 10)].MeanLoss, 9);
+        Assert.Equal(0.1, summary[("random", 10)].StdErr, 9); // sd 0.1414 / sqrt 2
+        Assert.Equal(10, summary[("tov", 10)].ImprovementOverRandom!.Value, 9);
+        Assert.Equal(5, summary[("tov", 20)].ImprovementOverRandom!.Value, 9);
+        Assert.Equal(1, summary[("less", 10)].Seeds);
+        Assert.False(summary.ContainsKey(("less", 20)));
+        Assert.Equal(0.5, summary[("tov", 10)].MeanF1);
+    }
+
+    [Fact]
+    public void Html_and_markdown_hold_the_charts_tables_costs_and_composition()
+    {
+        using var dir = new TempDirectory();
+        var written = ExperimentReport.Write([ExperimentResults.Load(MakeResults(dir.Path))], dir.Path);
+        var html = File.ReadAllText(written.HtmlPath);
+        Assert.Contains("<svg class=\"chart bars\"", html);
+        Assert.Contains("<svg class=\"chart lines\"", html);
+        Assert.Equal(3, html.Split("class=\"series\"").Length - 1); // one curve per method
+        Assert.Contains("class=\"errorbar\"", html);
+        Assert.Contains("+7.5%", html); // tov's mean improvement over both budgets
+        Assert.Contains("<td>tov</td><td>10.0</td><td>2.00</td><td>0.25×</td><td>0.25×</td>", html);
+        Assert.Contains("<td>tov</td><td><svg class=\"chart stack\"", html);
+        Assert.Contains("<td>97%</td><td>3%</td>", html); // tov picked 58 of 60 from music
+        Assert.DoesNotContain("<script", html);
+        // Without a browser here, at least every chart must be well-formed SVG (an XML parser is stricter than a browser).
+        var charts = System.Text.RegularExpressions.Regex.Matches(html, "<svg .*?</svg>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.Equal(2 + 3, charts.Count); // bars, curves, one stacked bar per method
+        foreach (System.Text.RegularExpressions.Match chart in charts) System.Xml.Linq.XDocument.Parse(chart.Value);
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
+
+        var md = File.ReadAllText(written.MarkdownPath);
+        Assert.Contains("| tov | 10 | 2 | 1.8900 ± 0.0000 | +10.0% | 0.500 |", md);
+        Assert.Contains("| random | 10 | 2 | 2.1000 ± 0.1000 | 0.0% | 0.500 |", md);
+        Assert.Contains("| less | 40.0 | 8.00 | 1.00× | 1.00× |", md);
+    }
+
+    [ChromiumFact]
+    public void Report_renders_in_headless_chromium_without_errors()
+    {
+        using var dir = new TempDirectory();
+        var written = ExperimentReport.Write([ExperimentResults.Load(MakeResults(dir.Path))], dir.Path);
+        var start = new ProcessStartInfo(ChromiumFactAttribute.Chromium!)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0", "--dump-dom", "file://" + written.HtmlPath })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var dom = process.StandardOutput.ReadToEndAsync();
+        var log = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000), "chromium did not finish in 60 s");
+        Assert.Contains("class=\"chart bars\"", dom.Result);
+        Assert.Contains("class=\"chart lines\"", dom.Result);
+        Assert.DoesNotContain("Uncaught", log.Result);
+        Assert.DoesNotContain("CONSOLE", log.Result);
+    }
+}
+
+/// <summary>A fact that needs Debian's chromium; skipped, with the reason, where it is not installed.</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public static readonly string? Chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
+
+    public ChromiumFactAttribute()
+    {
+        if (Chromium is null)
+            Skip = "chromium is not installed (apt-get install chromium found no package on this machine); the report is checked structurally by the other tests.";
+    }
+}
