@@ -101,6 +101,6 @@ public sealed class ChromiumFactAttribute : FactAttribute
     public ChromiumFactAttribute()
     {
         if (Chromium is null)
-            Skip = "chromium is not installed (apt-get install chromium found no package on this machine); the report is checked structurally by the other tests.";
+            Skip = "chromium is not installed (test.sh installs Debian's chromium when run as root with apt); the report is checked structurally by the other tests.";
     }
 }
