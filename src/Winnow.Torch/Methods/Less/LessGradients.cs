@@ -84,10 +84,14 @@ public sealed class LessGradients
     public static Tensor AdamPrecondition(Tensor g, Tensor m, Tensor v, double beta1, double beta2, double epsilon, bool epsilonInsideSqrt)
     {
         using var scope = NewDisposeScope();
-        var m1 = m.mul(beta1).add(g, alpha: 1 - beta1);
-        var v1 = v.mul(beta2).add(g.square(), alpha: 1 - beta2);
-        var denominator = epsilonInsideSqrt ? v1.add(epsilon).sqrt() : v1.sqrt().add(epsilon);
-        return m1.div(denominator).MoveToOuterDisposeScope();
+        // Scalars held in locals until the end: an implicitly converted temporary can be finalised by the GC while
+        // libtorch still reads it (seen as "Unknown scalar type" under memory pressure on a 10k-example pool).
+        using Scalar b1 = beta1, b2 = beta2, a1 = 1 - beta1, a2 = 1 - beta2, eps = epsilon;
+        var m1 = m.mul(b1).add(g, alpha: a1);
+        var v1 = v.mul(b2).add(g.square(), alpha: a2);
+        var denominator = epsilonInsideSqrt ? v1.add(eps).sqrt() : v1.sqrt().add(eps);
+        var result = m1.div(denominator).MoveToOuterDisposeScope();
+        return result;
     }
 
     private void ClearGradients()
