@@ -50,7 +50,7 @@ public sealed class LessMethod : ISelectionMethod
         var clock = Stopwatch.StartNew();
         var folder = new LessRunFolder(request.RunDirectory);
         progress?.Report("hashing model, target and pool");
-        var inputs = Fingerprint(request, options);
+        var inputs = RunInputs.Hash(LessManifest.SchemaName, request.Model!, request.Target, request.Pool, request.LabelMap, LessManifest.OptionsJson(options));
         if (CheckExisting(folder, inputs, request.Force) is { Complete: true })
         {
             progress?.Report($"LESS run {folder.Root} is complete; reusing it");
@@ -297,43 +297,22 @@ public sealed class LessMethod : ISelectionMethod
         return manifest;
     }
 
-    private static LessManifest? CheckExisting(LessRunFolder folder, InputHashes inputs, bool force)
+    private static LessManifest? CheckExisting(LessRunFolder folder, RunInputs inputs, bool force)
     {
         if (!folder.HasManifest) return null;
         var existing = LessManifest.Load(folder.Manifest);
         if (existing.Fingerprint == inputs.Fingerprint) return existing;
         if (!force)
             throw new LessRunMismatchException(
-                $"{folder.Root} holds a LESS run made from other inputs or options ({Differences(existing, inputs)}); use another run folder or --force to replace it.");
+                $"{folder.Root} holds a LESS run made from other inputs or options ({inputs.DifferencesFrom(existing.ModelHash, existing.TargetHash, existing.PoolHash, existing.LabelMapHash, LessManifest.OptionsJson(existing.Options))}); use another run folder or --force to replace it.");
         folder.Clear();
         return null;
     }
 
-    private static string Differences(LessManifest existing, InputHashes inputs)
-    {
-        var parts = new List<string>();
-        if (existing.ModelHash != inputs.Model) parts.Add("model");
-        if (existing.TargetHash != inputs.Target) parts.Add("target");
-        if (existing.PoolHash != inputs.Pool) parts.Add("pool");
-        if (existing.LabelMapHash != inputs.LabelMap) parts.Add("label map");
-        if (LessManifest.OptionsJson(existing.Options) != inputs.OptionsJson) parts.Add("options");
-        return parts.Count == 0 ? "schema" : "differs in " + string.Join(", ", parts);
-    }
 
-    private sealed record InputHashes(string Model, string Target, string Pool, string? LabelMap, string OptionsJson, string Fingerprint);
 
-    private static InputHashes Fingerprint(MethodFitRequest request, LessOptions options)
-    {
-        string model = ContentHash.OfPaths([request.Model!]);
-        string target = ContentHash.OfPaths(request.Target);
-        string pool = ContentHash.OfPaths(request.Pool);
-        string? map = request.LabelMap is null ? null : ContentHash.OfFile(request.LabelMap);
-        string json = LessManifest.OptionsJson(options);
-        string fingerprint = ContentHash.OfText(string.Join("\n", LessManifest.SchemaName, model, target, pool, map ?? "", json));
-        return new InputHashes(model, target, pool, map, json, fingerprint);
-    }
 
-    private static LessManifest NewManifest(MethodFitRequest request, LessOptions options, InputHashes inputs) => new()
+    private static LessManifest NewManifest(MethodFitRequest request, LessOptions options, RunInputs inputs) => new()
     {
         Fingerprint = inputs.Fingerprint,
         Model = Path.GetFullPath(request.Model!),

@@ -3,6 +3,7 @@ using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
 using Winnow.Core.Runs;
 using Winnow.Core.Selection;
+using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
@@ -46,7 +47,7 @@ public static class TovFitter
         var clock = Stopwatch.StartNew();
         var folder = new TovRunFolder(request.RunDirectory);
         progress?.Report("hashing model, target and pool");
-        var inputs = Fingerprint(request, options);
+        var inputs = RunInputs.Hash(TovManifest.SchemaName, request.Model, request.Target, request.Pool, request.LabelMap, TovManifest.OptionsJson(options));
 
         var existing = CheckExisting(folder, inputs, request.Force);
         if (existing is { Complete: true } && Enumerable.Range(0, existing.Epochs).All(folder.EpochComplete))
@@ -184,43 +185,22 @@ public static class TovFitter
         return done;
     }
 
-    private static TovManifest? CheckExisting(TovRunFolder folder, InputHashes inputs, bool force)
+    private static TovManifest? CheckExisting(TovRunFolder folder, RunInputs inputs, bool force)
     {
         if (!folder.HasManifest) return null;
         var existing = TovManifest.Load(folder.Manifest);
         if (existing.Fingerprint == inputs.Fingerprint) return existing;
         if (!force)
             throw new TovRunMismatchException(
-                $"{folder.Root} holds a ToV run made from other inputs or options ({Differences(existing, inputs)}); use another --out or --force to replace it.");
+                $"{folder.Root} holds a ToV run made from other inputs or options ({inputs.DifferencesFrom(existing.ModelHash, existing.TargetHash, existing.PoolHash, existing.LabelMapHash, TovManifest.OptionsJson(existing.Options))}); use another --out or --force to replace it.");
         folder.Clear();
         return null;
     }
 
-    private static string Differences(TovManifest existing, InputHashes inputs)
-    {
-        var parts = new List<string>();
-        if (existing.ModelHash != inputs.Model) parts.Add("model");
-        if (existing.TargetHash != inputs.Target) parts.Add("target");
-        if (existing.PoolHash != inputs.Pool) parts.Add("pool");
-        if (existing.LabelMapHash != inputs.LabelMap) parts.Add("label map");
-        if (TovManifest.OptionsJson(existing.Options) != inputs.OptionsJson) parts.Add("options");
-        return parts.Count == 0 ? "schema" : "differs in " + string.Join(", ", parts);
-    }
 
-    private sealed record InputHashes(string Model, string Target, string Pool, string? LabelMap, string OptionsJson, string Fingerprint);
 
-    private static InputHashes Fingerprint(TovFitRequest request, TovFitOptions options)
-    {
-        string model = ContentHash.OfPaths([request.Model]);
-        string target = ContentHash.OfPaths(request.Target);
-        string pool = ContentHash.OfPaths(request.Pool);
-        string? map = request.LabelMap is null ? null : ContentHash.OfFile(request.LabelMap);
-        string json = TovManifest.OptionsJson(options);
-        string fingerprint = ContentHash.OfText(string.Join("\n", TovManifest.SchemaName, model, target, pool, map ?? "", json));
-        return new InputHashes(model, target, pool, map, json, fingerprint);
-    }
 
-    private static TovManifest NewManifest(TovFitRequest request, TovFitOptions options, InputHashes inputs) => new()
+    private static TovManifest NewManifest(TovFitRequest request, TovFitOptions options, RunInputs inputs) => new()
     {
         Fingerprint = inputs.Fingerprint,
         Model = Path.GetFullPath(request.Model),

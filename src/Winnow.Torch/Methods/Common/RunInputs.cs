@@ -1,0 +1,33 @@
+using Winnow.Core.Runs;
+
+namespace Winnow.Torch.Methods.Common;
+
+/// <summary>
+/// Content hashes of a fit's inputs and options, and the fingerprint over them that decides whether a run folder is
+/// reused or refused. Shared by the methods that keep a manifest type of their own (ToV, LESS).
+/// </summary>
+public sealed record RunInputs(string Model, string Target, string Pool, string? LabelMap, string OptionsJson, string Fingerprint)
+{
+    /// <summary>Hashes the inputs; <paramref name="schema"/> goes into the fingerprint so runs of different methods never match.</summary>
+    public static RunInputs Hash(string schema, string model, IReadOnlyList<string> target, IReadOnlyList<string> pool, string? labelMap, string optionsJson)
+    {
+        string modelHash = ContentHash.OfPaths([model]);
+        string targetHash = ContentHash.OfPaths(target);
+        string poolHash = ContentHash.OfPaths(pool);
+        string? mapHash = labelMap is null ? null : ContentHash.OfFile(labelMap);
+        string fingerprint = ContentHash.OfText(string.Join("\n", schema, modelHash, targetHash, poolHash, mapHash ?? "", optionsJson));
+        return new RunInputs(modelHash, targetHash, poolHash, mapHash, optionsJson, fingerprint);
+    }
+
+    /// <summary>Which inputs differ from a stored run's, for the refusal message.</summary>
+    public string DifferencesFrom(string? modelHash, string targetHash, string poolHash, string? labelMapHash, string optionsJson)
+    {
+        var parts = new List<string>();
+        if (modelHash != Model) parts.Add("model");
+        if (targetHash != Target) parts.Add("target");
+        if (poolHash != Pool) parts.Add("pool");
+        if (labelMapHash != LabelMap) parts.Add("label map");
+        if (optionsJson != OptionsJson) parts.Add("options");
+        return parts.Count == 0 ? "schema" : "differs in " + string.Join(", ", parts);
+    }
+}
