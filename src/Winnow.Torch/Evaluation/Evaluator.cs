@@ -66,22 +66,11 @@ public sealed class Evaluator
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batches);
-        using var enumerator = batches.GetEnumerator();
-        while (true)
+        return TokenLogProbReader.PerBatch(batches, batch =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            ExampleTokenLogProbs[] results;
-            // Advanced inside a scope so a lazily collated batch is freed once read.
-            using (NewDisposeScope())
-            {
-                if (!enumerator.MoveNext()) yield break;
-                var batch = enumerator.Current;
-                TokenLogProbReader.CheckRows(batch);
-                var rows = TokenLogProbReader.Read(_module, _model, batch.Batch);
-                results = rows.Select((r, i) => new ExampleTokenLogProbs(batch.Indices[i], IdOf(ids, batch.Indices[i]), r)).ToArray();
-            }
-            yield return results;
-        }
+            var rows = TokenLogProbReader.Read(_module, _model, batch.Batch);
+            return rows.Select((r, i) => new ExampleTokenLogProbs(batch.Indices[i], IdOf(ids, batch.Indices[i]), r)).ToArray();
+        }, cancellationToken);
     }
 
     internal static string? IdOf(IReadOnlyList<string>? ids, int index)

@@ -35,20 +35,7 @@ public sealed class MultiStateTokenScorer
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batches);
-        using var enumerator = batches.GetEnumerator();
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            MultiStateTokenLogProbs[] results;
-            using (NewDisposeScope())
-            {
-                if (!enumerator.MoveNext()) yield break;
-                var batch = enumerator.Current;
-                TokenLogProbReader.CheckRows(batch);
-                results = ScoreBatch(batch, ids);
-            }
-            yield return results;
-        }
+        return TokenLogProbReader.PerBatch(batches, batch => ScoreBatch(batch, ids), cancellationToken);
     }
 
     private MultiStateTokenLogProbs[] ScoreBatch(IndexedBatch batch, IReadOnlyList<string>? ids)

@@ -12,6 +12,27 @@ namespace Winnow.Torch.Evaluation;
 /// </summary>
 internal static class TokenLogProbReader
 {
+    /// <summary>
+    /// Turns each batch into results, one batch at a time, in batch order. The enumerator is advanced inside the
+    /// batch's dispose scope so a lazily collated batch is freed once read; nothing is held between batches.
+    /// </summary>
+    public static IEnumerable<T[]> PerBatch<T>(IEnumerable<IndexedBatch> batches, Func<IndexedBatch, T[]> read, CancellationToken cancellationToken)
+    {
+        using var enumerator = batches.GetEnumerator();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            T[] results;
+            using (NewDisposeScope())
+            {
+                if (!enumerator.MoveNext()) yield break;
+                CheckRows(enumerator.Current);
+                results = read(enumerator.Current);
+            }
+            yield return results;
+        }
+    }
+
     public static float[][] Read(nn.Module module, ITokenModel model, Batch batch)
     {
         bool wasTraining = module.training;

@@ -309,9 +309,6 @@ public sealed class LessMethod : ISelectionMethod
         return null;
     }
 
-
-
-
     private static LessManifest NewManifest(MethodFitRequest request, LessOptions options, RunInputs inputs) => new()
     {
         Fingerprint = inputs.Fingerprint,

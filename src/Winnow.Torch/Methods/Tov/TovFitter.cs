@@ -197,9 +197,6 @@ public static class TovFitter
         return null;
     }
 
-
-
-
     private static TovManifest NewManifest(TovFitRequest request, TovFitOptions options, RunInputs inputs) => new()
     {
         Fingerprint = inputs.Fingerprint,
