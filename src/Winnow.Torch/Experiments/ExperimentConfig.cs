@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Winnow.Core.Data;
+using Winnow.Core.Scoring;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -36,6 +37,18 @@ public sealed record ExperimentConfig
     public List<int> Budgets { get; init; } = [];
     public List<int> Seeds { get; init; } = [];
     public FinetuneConfig Finetune { get; init; } = new();
+
+    /// <summary>
+    /// Named variants of a scored method (ToV by default) that differ from it in a few settings, the selection strategy
+    /// or the number of length bins: the ablation. Each runs like a method, at <see cref="AblationBudgets"/>.
+    /// </summary>
+    public Dictionary<string, AblationConfig> Ablation { get; init; } = [];
+
+    /// <summary>Budgets the ablation variants run at; empty = every budget.</summary>
+    public List<int> AblationBudgets { get; init; } = [];
+
+    /// <summary>The budgets the ablation runs at.</summary>
+    public IReadOnlyList<int> EffectiveAblationBudgets => AblationBudgets.Count > 0 ? AblationBudgets : Budgets;
 
     /// <summary>Folder relative paths are resolved against (set by <see cref="Load"/>).</summary>
     [YamlIgnore] public string BaseDirectory { get; init; } = ".";
@@ -104,10 +117,61 @@ public sealed record ExperimentConfig
         if (Seeds.Count == 0 || Seeds.Distinct().Count() != Seeds.Count) Fail("seeds must be a non-empty list of distinct numbers.");
         if (Task == "instruction" && LabelMap is not null) Fail("label_map is for NER only.");
         Finetune.Validate(file);
+        ValidateAblation(Fail);
         return this;
     }
 
+    private void ValidateAblation(Action<string> fail)
+    {
+        foreach (var (name, variant) in Ablation)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(['/', '\\', ' ']) >= 0 || name.Contains("__", StringComparison.Ordinal))
+                fail($"ablation variant name '{name}' must be a plain word (no '/', spaces or '__').");
+            if (KnownMethods.Contains(name) || Methods.Contains(name)) fail($"ablation variant '{name}' has the name of a method: give it its own name.");
+            if (!KnownMethods.Contains(variant.Method) || variant.Method is "tov-score-only" or "source-filter" or "random")
+                fail($"ablation variant '{name}': method '{variant.Method}' is no scored method ({string.Join(", ", MethodNamesWithSettings.Where(m => m != "random"))}).");
+            if (variant.Strategy is { } strategy)
+            {
+                try { SubsetSelector.ParseStrategy(strategy); }
+                catch (ArgumentException e) { fail($"ablation variant '{name}': {e.Message}"); }
+            }
+            if (variant.Bins is < 1) fail($"ablation variant '{name}': bins must be at least 1.");
+            if (variant.Settings.Count == 0 && variant.Strategy is null && variant.Bins is null)
+                fail($"ablation variant '{name}' changes nothing: give settings, strategy or bins.");
+        }
+        if (AblationBudgets.Any(b => b <= 0)) fail("ablation_budgets must be positive numbers.");
+        if (AblationBudgets.Count > 0 && Ablation.Count == 0) fail("ablation_budgets is set but there is no ablation.");
+    }
+
+    /// <summary>The settings a method runs with: the study's method_settings, overridden by a variant's own settings.</summary>
+    public IReadOnlyDictionary<string, string> SettingsFor(string method, AblationConfig? variant = null)
+    {
+        var settings = new Dictionary<string, string>(MethodSettings.GetValueOrDefault(method) ?? [], StringComparer.Ordinal);
+        if (variant is not null)
+            foreach (var (key, value) in variant.Settings) settings[key] = value;
+        return settings;
+    }
+
     private static IEnumerable<string> MethodNamesWithSettings => KnownMethods.Where(m => m is not ("tov-score-only" or "source-filter"));
+}
+
+/// <summary>One ablation variant: a scored method with some settings changed, another strategy or another number of bins.</summary>
+public sealed record AblationConfig
+{
+    public string Method { get; init; } = "tov";
+    public Dictionary<string, string> Settings { get; init; } = [];
+
+    /// <summary>score-random, score-only or random; null = the method's default.</summary>
+    public string? Strategy { get; init; }
+
+    /// <summary>Length bins of the selection; null = the method's default (1 turns ToV's length binning off).</summary>
+    public int? Bins { get; init; }
+
+    /// <summary>What differs from the base method, for reports.</summary>
+    public string Describe() => string.Join(", ",
+        Settings.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")
+            .Concat(Strategy is null ? [] : [$"strategy={Strategy}"])
+            .Concat(Bins is null ? [] : [$"bins={Bins}"]));
 }
 
 public sealed record BaseModelConfig

@@ -32,12 +32,24 @@ public static class ExperimentReport
     }
 
     /// <summary>Mean ± standard error over seeds per method and budget, with % improvement over random's mean loss at that budget.</summary>
-    public static List<CellSummary> Summarize(ExperimentResults results)
+    public static List<CellSummary> Summarize(ExperimentResults results) => Summarize(results, results.Study.Methods, results.Study.Budgets);
+
+    /// <summary>The ablation: each variant's base method, then every variant, at the ablation's budgets.</summary>
+    public static List<CellSummary> SummarizeAblation(ExperimentResults results)
+    {
+        var variants = results.Study.Ablation;
+        if (variants.Count == 0) return [];
+        var bases = variants.Select(v => v.Method).Distinct().Where(results.Study.Methods.Contains);
+        var budgets = results.Study.AblationBudgets.Count > 0 ? results.Study.AblationBudgets : results.Study.Budgets;
+        return Summarize(results, bases.Concat(variants.Select(v => v.Name)).ToList(), budgets);
+    }
+
+    private static List<CellSummary> Summarize(ExperimentResults results, IReadOnlyList<string> methods, IReadOnlyList<int> budgets)
     {
         var groups = results.Cells.GroupBy(c => (c.Method, c.Budget)).ToDictionary(g => g.Key, g => g.ToList());
         var summaries = new List<CellSummary>();
-        foreach (var method in results.Study.Methods)
-            foreach (var budget in results.Study.Budgets)
+        foreach (var method in methods)
+            foreach (var budget in budgets)
             {
                 if (!groups.TryGetValue((method, budget), out var cells)) continue;
                 var losses = cells.Select(c => c.TestLoss).ToArray();
@@ -80,9 +92,26 @@ public static class ExperimentReport
             foreach (var row in CostRows(r))
                 s.AppendLine(CultureInfo.InvariantCulture, $"| {row.Method} | {F(row.Seconds, "F1")} | {F(row.Bytes / 1e6, "F2")} | {Ratio(row.TimeRatio)} | {Ratio(row.DiskRatio)} |");
             s.AppendLine();
+            var ablation = SummarizeAblation(r);
+            if (ablation.Count > 0)
+            {
+                s.AppendLine("Ablation (each variant changes only what is listed; same seeds, same budgets):").AppendLine();
+                s.AppendLine(ner ? "| variant | changes | budget | seeds | test log-loss | vs random | F1 |" : "| variant | changes | budget | seeds | test log-loss | vs random |");
+                s.AppendLine(ner ? "|---|---|---:|---:|---:|---:|---:|" : "|---|---|---:|---:|---:|---:|");
+                foreach (var c in ablation)
+                {
+                    s.Append(CultureInfo.InvariantCulture, $"| {c.Method} | {Changes(r, c.Method)} | {c.Budget} | {c.Seeds} | {F(c.MeanLoss)} ± {F(c.StdErr)} | {Percent(c.ImprovementOverRandom)} |");
+                    if (ner) s.Append(CultureInfo.InvariantCulture, $" {(c.MeanF1 is { } f ? F(f, "F3") : "–")} |");
+                    s.AppendLine();
+                }
+                s.AppendLine();
+            }
         }
         return s.ToString();
     }
+
+    private static string Changes(ExperimentResults r, string method) =>
+        r.Study.Ablation.FirstOrDefault(a => a.Name == method) is { } a ? a.Changes : "(the method as in the study)";
 
     private static string Percent(double? v) => v is { } x ? x.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%" : "–";
 
@@ -94,7 +123,8 @@ public static class ExperimentReport
     {
         var costs = Costs(r);
         var less = costs.TryGetValue("less", out var l) ? l : ((double, double)?)null;
-        return r.Study.Methods.Select(m =>
+        // Ablation variants with settings of their own have their own fit+score, so their own cost row.
+        return r.Study.Methods.Concat(r.Study.Ablation.Select(a => a.Name).Where(costs.ContainsKey)).Select(m =>
         {
             var (seconds, bytes) = costs.TryGetValue(CostMethod(m), out var c) ? c : (0.0, 0.0);
             return new CostRow(m, seconds, bytes, less is { } x && x.Item1 > 0 ? seconds / x.Item1 : null, less is { } y && y.Item2 > 0 ? bytes / y.Item2 : null);
@@ -119,7 +149,13 @@ public static class ExperimentReport
             h.AppendLine("<h3>Results per cell</h3>").AppendLine(CellTable(r));
             h.AppendLine("<h3>Cost of fit+score</h3>").AppendLine(CostTable(r));
             h.AppendLine("<h3>Composition of each selection by pool source</h3><p>Share of selected examples per source, over all budgets and seeds.</p>");
-            h.AppendLine(Composition(r));
+            h.AppendLine(Composition(r, r.Study.Methods));
+            if (r.Study.Ablation.Count > 0)
+            {
+                h.AppendLine("<h3>Ablation</h3><p>Each variant changes only what is listed; same seeds and budgets as its base method. Bars: % improvement over random, mean over the ablation's budgets.</p>");
+                h.AppendLine(AblationBars(r)).AppendLine(AblationTable(r));
+                h.AppendLine(Composition(r, r.Study.Ablation.Select(a => a.Name).ToList()));
+            }
         }
         h.AppendLine("</body></html>");
         return h.ToString();
@@ -129,10 +165,28 @@ public static class ExperimentReport
 
     private static string N(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 
-    private static string ImprovementBars(IReadOnlyList<ExperimentResults> studies)
+    private static string ImprovementBars(IReadOnlyList<ExperimentResults> studies) =>
+        Bars(studies.SelectMany(r => Summarize(r).Where(c => c.Method != "random" && c.ImprovementOverRandom is not null)
+            .GroupBy(c => c.Method).Select(g => (Study: r.Study.Name, Method: g.Key, Value: g.Average(c => c.ImprovementOverRandom!.Value)))).ToList());
+
+    private static string AblationBars(ExperimentResults r) =>
+        Bars(SummarizeAblation(r).Where(c => c.ImprovementOverRandom is not null)
+            .GroupBy(c => c.Method).Select(g => (Study: r.Study.Name, Method: g.Key, Value: g.Average(c => c.ImprovementOverRandom!.Value))).ToList());
+
+    private static string AblationTable(ExperimentResults r)
     {
-        var rows = studies.SelectMany(r => Summarize(r).Where(c => c.Method != "random" && c.ImprovementOverRandom is not null)
-            .GroupBy(c => c.Method).Select(g => (Study: r.Study.Name, Method: g.Key, Value: g.Average(c => c.ImprovementOverRandom!.Value)))).ToList();
+        bool ner = r.Study.Task == "ner";
+        var s = new StringBuilder("<table class=\"ablation\"><tr><th>variant</th><th>changes</th><th>budget</th><th>seeds</th><th>test log-loss</th><th>vs random</th>" + (ner ? "<th>F1</th>" : "") + "</tr>\n");
+        foreach (var c in SummarizeAblation(r))
+        {
+            string f1 = ner ? $"<td>{(c.MeanF1 is { } f ? F(f, "F3") : "–")}</td>" : "";
+            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Method)}</td><td>{E(Changes(r, c.Method))}</td><td>{c.Budget}</td><td>{c.Seeds}</td><td>{F(c.MeanLoss)} ± {F(c.StdErr)}</td><td>{Percent(c.ImprovementOverRandom)}</td>{f1}</tr>\n");
+        }
+        return s.Append("</table>").ToString();
+    }
+
+    private static string Bars(List<(string Study, string Method, double Value)> rows)
+    {
         if (rows.Count == 0) return "<p>No method has a random baseline to compare with yet.</p>";
         double extent = Math.Max(1, rows.Max(x => Math.Abs(x.Value)));
         int rowHeight = 22, labelWidth = 260, half = 250, width = labelWidth + 2 * half + 60;
@@ -212,13 +266,13 @@ public static class ExperimentReport
         return s.Append("</table><p>Per fit+score (mean over the method's artifacts: one per seed, one in all for DSIR); tov-score-only shares ToV's.</p>").ToString();
     }
 
-    private static string Composition(ExperimentResults r)
+    private static string Composition(ExperimentResults r, IReadOnlyList<string> methods)
     {
         var sources = r.Study.PoolSizes.Keys.Order(StringComparer.Ordinal).ToList();
         var s = new StringBuilder("<table class=\"composition\"><tr><th>method</th><th>share by source</th>");
         foreach (var source in sources) s.Append(CultureInfo.InvariantCulture, $"<th>{E(source)}</th>");
         s.Append("</tr>\n");
-        foreach (var method in r.Study.Methods)
+        foreach (var method in methods)
         {
             var cells = r.Cells.Where(c => c.Method == method).ToList();
             if (cells.Count == 0) continue;

@@ -18,7 +18,16 @@ public sealed record StudyInfo(
     int TestSize,
     string BaseModel,
     string Machine,
-    string Started);
+    string Started)
+{
+    /// <summary>The ablation variants (empty for studies without one, and for results written before ablations existed).</summary>
+    public IReadOnlyList<AblationInfo> Ablation { get; init; } = [];
+
+    public IReadOnlyList<int> AblationBudgets { get; init; } = [];
+}
+
+/// <summary>An ablation variant as recorded with results: its name, base method and what it changes.</summary>
+public sealed record AblationInfo(string Name, string Method, string Changes);
 
 /// <summary>One finished cell (method × budget × seed): <c>cells/&lt;key&gt;.json</c>.</summary>
 public sealed record CellResult(

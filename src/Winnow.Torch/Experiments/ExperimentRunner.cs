@@ -59,27 +59,31 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         int total = 0, computed = 0, reused = 0;
         // Seed-major: a run stopped early has every method at every budget for its first seeds, a fair comparison.
         foreach (var seed in config.Seeds)
-            foreach (var method in config.Methods)
-                foreach (var budget in config.Budgets)
+            foreach (var (method, budget) in CellsOfOneSeed())
+            {
+                total++;
+                var key = CellResult.CellKey(method, budget, seed);
+                var cellPath = Path.Combine(Results, "cells", key + ".json");
+                if (File.Exists(cellPath))
                 {
-                    total++;
-                    var key = CellResult.CellKey(method, budget, seed);
-                    var cellPath = Path.Combine(Results, "cells", key + ".json");
-                    if (File.Exists(cellPath))
-                    {
-                        reused++;
-                        continue;
-                    }
-                    cancellationToken.ThrowIfCancellationRequested();
-                    log?.Report($"cell {key}");
-                    var cell = RunCell(method, budget, seed, baseModel, test, labels, cancellationToken);
-                    ExperimentResults.Write(cellPath, cell);
-                    computed++;
-                    log?.Report($"cell {key}: test log-loss {cell.TestLoss:F4}{(cell.F1 is { } f ? $", F1 {f:F3}" : "")}");
-                    CellFinished?.Invoke(cell);
+                    reused++;
+                    continue;
                 }
+                cancellationToken.ThrowIfCancellationRequested();
+                log?.Report($"cell {key}");
+                var cell = RunCell(method, budget, seed, baseModel, test, labels, cancellationToken);
+                ExperimentResults.Write(cellPath, cell);
+                computed++;
+                log?.Report($"cell {key}: test log-loss {cell.TestLoss:F4}{(cell.F1 is { } f ? $", F1 {f:F3}" : "")}");
+                CellFinished?.Invoke(cell);
+            }
         return new ExperimentRunSummary(Results, total, computed, reused);
     }
+
+    /// <summary>Every method at every budget, then every ablation variant at the ablation's budgets.</summary>
+    private IEnumerable<(string Method, int Budget)> CellsOfOneSeed() =>
+        config.Methods.SelectMany(m => config.Budgets.Select(b => (m, b)))
+            .Concat(config.Ablation.Keys.SelectMany(v => config.EffectiveAblationBudgets.Select(b => (v, b))));
 
     private void CheckSameStudy()
     {
@@ -170,7 +174,11 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         ExperimentResults.Write(Path.Combine(Results, ExperimentResults.StudyFile), new StudyInfo(
             config.Name, config.Task, config.Hash, config.SourcePath, config.Methods, config.Budgets, config.Seeds, data.Pool, data.Target, data.Test,
             baseModel, $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
-            DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture)));
+            DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture))
+        {
+            Ablation = config.Ablation.Select(kv => new AblationInfo(kv.Key, kv.Value.Method, kv.Value.Describe())).ToList(),
+            AblationBudgets = config.EffectiveAblationBudgets,
+        });
 
     private CellResult RunCell(string method, int budget, int seed, string baseModel, List<Example> test, LabelSet? labels, CancellationToken cancellationToken)
     {
@@ -225,20 +233,24 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
 
     private (Dictionary<string, int> BySource, string Artifact) SelectFromScores(string study, int budget, int seed, string baseModel, string subsetPath, CancellationToken cancellationToken)
     {
-        var methodName = study == "tov-score-only" ? "tov" : study;
+        var variant = config.Ablation.GetValueOrDefault(study);
+        var methodName = variant?.Method ?? (study == "tov-score-only" ? "tov" : study);
         var method = SelectionMethods.Get(methodName);
-        var cost = EnsureArtifact(method, seed, baseModel, cancellationToken);
-        var strategy = study == "tov-score-only" ? SelectionStrategy.ScoreOnly : method.DefaultStrategy;
+        // A variant that only changes the selection reuses its method's fit+score; one with other settings has its own.
+        var artifactName = variant is { Settings.Count: > 0 } ? study : method.Name;
+        var cost = EnsureArtifact(method, artifactName, config.SettingsFor(method.Name, variant), seed, baseModel, cancellationToken);
+        var strategy = variant?.Strategy is { } s ? SubsetSelector.ParseStrategy(s)
+            : study == "tov-score-only" ? SelectionStrategy.ScoreOnly : method.DefaultStrategy;
         var subset = SubsetSelector.Select(new SubsetRequest(cost.ScoresPath, [PoolDirectory], budget, subsetPath)
         {
-            Strategy = strategy, Bins = method.DefaultBins, Seed = seed, ReadOptions = new ReadOptions { Kind = config.Kind },
+            Strategy = strategy, Bins = variant?.Bins ?? method.DefaultBins, Seed = seed, ReadOptions = new ReadOptions { Kind = config.Kind },
         }, null, cancellationToken);
         return (BySource(subset.BySource.SelectMany(kv => Enumerable.Repeat(kv.Key, kv.Value))), cost.Key);
     }
 
-    private ArtifactCost EnsureArtifact(ISelectionMethod method, int seed, string baseModel, CancellationToken cancellationToken)
+    private ArtifactCost EnsureArtifact(ISelectionMethod method, string name, IReadOnlyDictionary<string, string> settings, int seed, string baseModel, CancellationToken cancellationToken)
     {
-        var key = SeedFree.Contains(method.Name) ? method.Name : $"{method.Name}-s{seed}";
+        var key = SeedFree.Contains(method.Name) && name == method.Name ? name : $"{name}-s{seed}";
         var dir = Path.Combine(Results, "artifacts", key);
         var costPath = Path.Combine(dir, "cost.json");
         if (File.Exists(costPath)) return ExperimentResults.Read<ArtifactCost>(costPath);
@@ -249,12 +261,12 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var fit = method.Fit(new MethodFitRequest([TargetDirectory], [PoolDirectory], Path.Combine(dir, "run"))
         {
             Model = method.NeedsModel ? baseModel : null, Kind = config.Kind, Seed = seed,
-            Settings = config.MethodSettings.GetValueOrDefault(method.Name) ?? new Dictionary<string, string>(),
+            Settings = settings.ToDictionary(),
         }, log, cancellationToken);
         var scoresPath = Path.Combine(dir, "scores.parquet");
         var score = method.Score(new MethodScoreRequest(fit.RunDirectory, [PoolDirectory], scoresPath) { BatchSize = options.ScoreBatchSize }, log, cancellationToken);
         long bytes = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-        var cost = new ArtifactCost(method.Name, key, fit.Seconds, score.Seconds, bytes, scoresPath);
+        var cost = new ArtifactCost(name, key, fit.Seconds, score.Seconds, bytes, scoresPath);
         ExperimentResults.Write(costPath, cost);
         log?.Report($"fit+score {key}: {cost.Seconds:F1} s, {bytes / 1e6:F1} MB");
         return cost;

@@ -72,4 +72,40 @@ public sealed class ExperimentConfigTests
         var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(Write(dir, yaml)));
         Assert.Contains(expected, error.Message);
     }
+
+    [Theory]
+    [InlineData("ablation:\n  tov: { settings: { epsilon: \"0.01\" } }\n", "has the name of a method")]
+    [InlineData("ablation:\n  tov-x: { method: source-filter, bins: 1 }\n", "is no scored method")]
+    [InlineData("ablation:\n  tov-x: { }\n", "changes nothing")]
+    [InlineData("ablation:\n  tov-x: { strategy: best }\n", "Unknown")]
+    [InlineData("ablation:\n  tov-x: { bins: 0 }\n", "bins must be at least 1")]
+    [InlineData("ablation_budgets: [10]\n", "there is no ablation")]
+    public void A_bad_ablation_is_refused_naming_the_variant(string yaml, string expected)
+    {
+        using var dir = new TempDirectory();
+        var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(Write(dir, Minimal + "\n" + yaml)));
+        Assert.Contains(expected, error.Message);
+        Assert.StartsWith(Path.Combine(dir.Path, "study.yaml"), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_ablation_variant_overrides_only_its_own_settings()
+    {
+        using var dir = new TempDirectory();
+        var config = ExperimentConfig.Load(Write(dir, Minimal.Replace("methods: [random, source-filter]", "methods: [random, tov]", StringComparison.Ordinal) + """
+
+            method_settings:
+              tov: { epochs: "4", epsilon: "0.1" }
+            ablation:
+              tov-eps: { settings: { epsilon: "0.01" } }
+              tov-no-bins: { bins: 1 }
+            ablation_budgets: [20]
+            """));
+        Assert.Equal([20], config.EffectiveAblationBudgets);
+        var variant = config.Ablation["tov-eps"];
+        Assert.Equal("tov", variant.Method);
+        Assert.Equal(new Dictionary<string, string> { ["epochs"] = "4", ["epsilon"] = "0.01" }, config.SettingsFor("tov", variant));
+        Assert.Equal(new Dictionary<string, string> { ["epochs"] = "4", ["epsilon"] = "0.1" }, config.SettingsFor("tov"));
+        Assert.Equal("bins=1", config.Ablation["tov-no-bins"].Describe());
+    }
 }

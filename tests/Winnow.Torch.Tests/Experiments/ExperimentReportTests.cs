@@ -29,6 +29,24 @@ public sealed class ExperimentReportTests
         return dir;
     }
 
+    /// <summary>
+    /// <see cref="MakeResults"/> plus a ToV ablation at budget 10: tov-abs (its own fit, 1.995 = +5% over random's 2.1)
+    /// and tov-no-bins (selection only, 2.31 = −10%).
+    /// </summary>
+    public static string MakeResultsWithAblation(string dir)
+    {
+        MakeResults(dir);
+        ExperimentResults.Write(Path.Combine(dir, ExperimentResults.StudyFile), Study("ner-music", "ner") with
+        {
+            Ablation = [new AblationInfo("tov-abs", "tov", "transform=abs"), new AblationInfo("tov-no-bins", "tov", "bins=1")],
+            AblationBudgets = [10],
+        });
+        foreach (var c in new[] { Cell("tov-abs", 10, 0, 1.995, 9), Cell("tov-abs", 10, 1, 1.995, 9), Cell("tov-no-bins", 10, 0, 2.31, 1), Cell("tov-no-bins", 10, 1, 2.31, 1) })
+            ExperimentResults.Write(Path.Combine(dir, "cells", c.Key + ".json"), c);
+        ExperimentResults.Write(Path.Combine(dir, "artifacts", "tov-abs-s0", "cost.json"), new ArtifactCost("tov-abs", "tov-abs-s0", 8, 2, 2_000_000L, "s"));
+        return dir;
+    }
+
     [Fact]
     public void Summaries_are_means_over_seeds_with_improvement_over_random()
     {
@@ -71,11 +89,37 @@ public sealed class ExperimentReportTests
         Assert.Contains("| less | 40.0 | 8.00 | 1.00× | 1.00× |", md);
     }
 
+    [Fact]
+    public void The_ablation_has_its_own_table_bars_and_composition_and_stays_out_of_the_main_comparison()
+    {
+        using var dir = new TempDirectory();
+        var results = ExperimentResults.Load(MakeResultsWithAblation(dir.Path));
+        var ablation = ExperimentReport.SummarizeAblation(results).ToDictionary(s => (s.Method, s.Budget));
+        Assert.Equal([("tov", 10), ("tov-abs", 10), ("tov-no-bins", 10)], ablation.Keys);
+        Assert.Equal(5, ablation[("tov-abs", 10)].ImprovementOverRandom!.Value, 9);
+        Assert.Equal(-10, ablation[("tov-no-bins", 10)].ImprovementOverRandom!.Value, 9);
+        Assert.DoesNotContain(ExperimentReport.Summarize(results), c => c.Method.StartsWith("tov-", StringComparison.Ordinal));
+
+        var written = ExperimentReport.Write([results], dir.Path);
+        var html = File.ReadAllText(written.HtmlPath);
+        Assert.Contains("<h3>Ablation</h3>", html);
+        Assert.Contains("<tr><td>tov-no-bins</td><td>bins=1</td><td>10</td><td>2</td><td>2.3100 ± 0.0000</td><td>-10.0%</td><td>0.500</td></tr>", html);
+        Assert.Contains("<td>tov-abs</td><td>10.0</td><td>2.00</td><td>0.25×</td><td>0.25×</td>", html); // its own fit, its own cost row
+        Assert.Equal(3, html.Split("class=\"series\"").Length - 1); // the loss curves show the main methods only
+        var charts = System.Text.RegularExpressions.Regex.Matches(html, "<svg .*?</svg>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.Equal(2 + 3 + 1 + 2, charts.Count); // + ablation bars + one stacked bar per variant
+        foreach (System.Text.RegularExpressions.Match chart in charts) System.Xml.Linq.XDocument.Parse(chart.Value);
+
+        var md = File.ReadAllText(written.MarkdownPath);
+        Assert.Contains("| tov-abs | transform=abs | 10 | 2 | 1.9950 ± 0.0000 | +5.0% | 0.500 |", md);
+        Assert.Contains("| tov | (the method as in the study) | 10 | 2 | 1.8900 ± 0.0000 | +10.0% | 0.500 |", md);
+    }
+
     [ChromiumFact]
     public void Report_renders_in_headless_chromium_without_errors()
     {
         using var dir = new TempDirectory();
-        var written = ExperimentReport.Write([ExperimentResults.Load(MakeResults(dir.Path))], dir.Path);
+        var written = ExperimentReport.Write([ExperimentResults.Load(MakeResultsWithAblation(dir.Path))], dir.Path);
         var start = new ProcessStartInfo(ChromiumFactAttribute.Chromium!)
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
@@ -88,6 +132,7 @@ public sealed class ExperimentReportTests
         Assert.True(process.WaitForExit(60_000), "chromium did not finish in 60 s");
         Assert.Contains("class=\"chart bars\"", dom.Result);
         Assert.Contains("class=\"chart lines\"", dom.Result);
+        Assert.Contains("class=\"ablation\"", dom.Result);
         Assert.DoesNotContain("Uncaught", log.Result);
         Assert.DoesNotContain("CONSOLE", log.Result);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Winnow.Torch.Experiments;
+using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -50,6 +51,44 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         // A third run finds everything finished.
         Assert.Equal(0, new ExperimentRunner(config, options, log).Run().CellsComputed);
         output.WriteLine($"micro study with resume: {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    [Fact]
+    public void Ablation_variants_run_at_their_budgets_and_reuse_the_base_fit_when_only_the_selection_changes()
+    {
+        using var dir = new TempDirectory();
+        var samples = Path.Combine(RepoPaths.Root, "samples");
+        var yaml = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"))
+            .Replace("../samples", samples, StringComparison.Ordinal)
+            .Replace("seeds: [0, 1]", "seeds: [0]", StringComparison.Ordinal)
+            .Replace("budgets: [30]", "budgets: [20, 30]", StringComparison.Ordinal) + """
+
+            ablation:
+              tov-abs: { settings: { transform: abs } }
+              tov-no-bins: { bins: 1 }
+            ablation_budgets: [30]
+            """;
+        var path = Path.Combine(dir.Path, "micro-ablation.yaml");
+        File.WriteAllText(path, yaml);
+        var config = ExperimentConfig.Load(path);
+        var options = new ExperimentRunOptions(Path.Combine(dir.Path, "results"), Path.Combine(dir.Path, "cache"), Path.Combine(dir.Path, "no-shared-data"));
+
+        var summary = new ExperimentRunner(config, options, new Progress<string>(output.WriteLine)).Run();
+        Assert.Equal(2 * 2 + 2, summary.CellsTotal);
+
+        var results = ExperimentResults.Load(options.ResultsDirectory);
+        var cells = results.Cells.ToDictionary(c => c.Key);
+        Assert.Equal("tov-s0", cells["tov-no-bins__b30__s0"].Artifact);
+        Assert.Equal("tov-abs-s0", cells["tov-abs__b30__s0"].Artifact);
+        Assert.False(cells.ContainsKey("tov-abs__b20__s0"));
+        Assert.Equal(["random-s0", "tov-abs-s0", "tov-s0"], results.Costs.Select(c => c.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["tov-abs", "tov-no-bins"], results.Study.Ablation.Select(a => a.Name));
+        Assert.Equal("transform=abs", results.Study.Ablation[0].Changes);
+        // The variant's own fit really ran with its setting: ToV's manifest records the transform.
+        string Manifest(string artifact) => Path.Combine(options.ResultsDirectory, "artifacts", artifact, "run", "manifest.json");
+        Assert.Equal(ScoreTransform.Abs, TovManifest.Load(Manifest("tov-abs-s0")).Options.Transform);
+        Assert.NotEqual(ScoreTransform.Abs, TovManifest.Load(Manifest("tov-s0")).Options.Transform);
+        Assert.Contains("tov-no-bins", File.ReadAllText(ExperimentReport.Write([results], dir.Path).MarkdownPath));
     }
 
     [Fact]
