@@ -123,7 +123,11 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         public void Report(T value) => report(value);
     }
 
-    private sealed record DataSizes(int Target, int Test, Dictionary<string, int> Pool);
+    private sealed record DataSizes(int Target, int Test, Dictionary<string, int> Pool)
+    {
+        /// <summary>Examples and empty files skipped per pool source (only for sources with skip_invalid).</summary>
+        public Dictionary<string, long> Skipped { get; init; } = [];
+    }
 
     /// <summary>
     /// Materializes target, test and pool (label-mapped, capped) once, so every method reads the same files. An example
@@ -139,20 +143,28 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         int target = Materialize(config.Target.Paths, config.Target.Max, read, Path.Combine(TargetDirectory, "target.jsonl"), 1, taken);
         int test = Materialize(config.Test.Paths, config.Test.Max, read, Path.Combine(TestDirectory, "test.jsonl"), 2, taken);
         var pool = new Dictionary<string, int>(StringComparer.Ordinal);
+        var skipped = new Dictionary<string, long>(StringComparer.Ordinal);
         for (int i = 0; i < config.Pool.Count; i++)
         {
             var source = config.Pool[i];
-            pool[source.Name] = Materialize(source.Paths, source.Max, read, Path.Combine(PoolDirectory, source.Name + ".jsonl"), 10 + i, taken);
+            var report = new ReadReport();
+            pool[source.Name] = Materialize(source.Paths, source.Max, read with { SkipInvalid = source.SkipInvalid }, Path.Combine(PoolDirectory, source.Name + ".jsonl"), 10 + i, taken, report);
+            if (report.Skipped > 0)
+            {
+                skipped[source.Name] = report.Skipped;
+                log?.Report($"pool source {source.Name}: skipped {report.Skipped} (" +
+                    string.Join(", ", report.SkippedByReason.Select(kv => $"{kv.Value} {kv.Key}")) + $"), e.g. {report.FirstErrors[0].Message}");
+            }
         }
-        var sizes = new DataSizes(target, test, pool);
+        var sizes = new DataSizes(target, test, pool) { Skipped = skipped };
         ExperimentResults.Write(marker, sizes);
         log?.Report($"data: target {target}, test {test}, pool {pool.Values.Sum()} ({string.Join(", ", pool.Select(kv => $"{kv.Key} {kv.Value}"))})");
         return sizes;
     }
 
-    private int Materialize(IEnumerable<string> paths, int max, ReadOptions read, string output, int stream, HashSet<(string, string)> taken)
+    private int Materialize(IEnumerable<string> paths, int max, ReadOptions read, string output, int stream, HashSet<(string, string)> taken, ReadReport? report = null)
     {
-        var examples = DatasetReader.Read(paths.Select(config.Resolve).ToArray(), read).Where(e => !taken.Contains((e.Source, e.Id))).ToList();
+        var examples = DatasetReader.Read(paths.Select(config.Resolve).ToArray(), read, report).Where(e => !taken.Contains((e.Source, e.Id))).ToList();
         if (examples.Count == 0) throw new ArgumentException($"No examples were read for {Path.GetFileName(output)}.");
         var kept = max > 0 && examples.Count > max ? Sample(examples, max, config.SampleSeed * 1000 + stream) : examples;
         foreach (var e in kept) taken.Add((e.Source, e.Id));
