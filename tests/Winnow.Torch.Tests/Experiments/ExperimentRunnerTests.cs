@@ -58,8 +58,13 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     {
         using var dir = new TempDirectory();
         var samples = Path.Combine(RepoPaths.Root, "samples");
+        // A pool source whose folder also holds an empty file: skip_invalid counts it instead of failing the study.
+        var mixed = Directory.CreateDirectory(Path.Combine(dir.Path, "mixed")).FullName;
+        File.Copy(Path.Combine(samples, "ner", "pool", "wikigold.conll"), Path.Combine(mixed, "wikigold.conll"));
+        File.WriteAllText(Path.Combine(mixed, "empty.conll"), "");
         var yaml = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"))
             .Replace("../samples", samples, StringComparison.Ordinal)
+            .Replace($"paths: [{samples}/ner/pool/wikigold.conll], max: 30 }}", $"paths: [{mixed}], max: 30, skip_invalid: true }}", StringComparison.Ordinal)
             .Replace("seeds: [0, 1]", "seeds: [0]", StringComparison.Ordinal)
             .Replace("budgets: [30]", "budgets: [20, 30]", StringComparison.Ordinal) + """
 
@@ -73,8 +78,12 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         var config = ExperimentConfig.Load(path);
         var options = new ExperimentRunOptions(Path.Combine(dir.Path, "results"), Path.Combine(dir.Path, "cache"), Path.Combine(dir.Path, "no-shared-data"));
 
+        Assert.True(config.Pool.Single(p => p.Name == "wikigold").SkipInvalid);
         var summary = new ExperimentRunner(config, options, new Progress<string>(output.WriteLine)).Run();
         Assert.Equal(2 * 2 + 2, summary.CellsTotal);
+        var sizes = File.ReadAllText(Path.Combine(options.ResultsDirectory, "data", "sizes.json"));
+        Assert.Matches("\"skipped\": \\{\\s*\"wikigold\": 1\\s*\\}", sizes);
+        Assert.Contains("\"wikigold\": 30", sizes);
 
         var results = ExperimentResults.Load(options.ResultsDirectory);
         var cells = results.Cells.ToDictionary(c => c.Key);
