@@ -8,6 +8,7 @@ using Winnow.Torch.Modeling;
 using Winnow.Torch.Tasks;
 using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tokenization;
+using Winnow.Torch.Training;
 using static TorchSharp.torch;
 
 namespace Winnow.Bench;
@@ -52,6 +53,10 @@ public sealed record BenchReport(string Machine, string Date, string Commit, IRe
             // ToV runs every batch under two adapter states; per forward pass it should be as fast as evaluation.
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"- {group.Key.Family}, {group.Key.Threads} thread(s): ToV scoring per forward pass = {tov.TokensPerSecond * tov.ForwardsPerBatch / eval.TokensPerSecond:F2} × evaluation throughput.");
+            foreach (var train in group.Where(t => t.Mode.StartsWith("train", StringComparison.Ordinal)))
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"- {group.Key.Family}, {group.Key.Threads} thread(s): a {train.Mode} step (LoRA 8, batch 16, AdamW) costs {eval.TokensPerSecond / train.TokensPerSecond:F2} × an evaluation forward per real token " +
+                    $"({train.PaddingFraction:P0} padding vs {eval.PaddingFraction:P0}; {eval.TokensPerSecond / train.TokensPerSecond * (1 - train.PaddingFraction) / (1 - eval.PaddingFraction):F2} × per padded token).");
         }
         return sb.ToString();
     }
@@ -177,6 +182,54 @@ public static class Throughput
         var scorer = new MultiStateTokenScorer(model.Module, model, [() => Lora.SetAdapter(model, first), () => Lora.SetAdapter(model, second)]);
         var result = Run(family, "tov-score", threads, seconds, 2, 8, batches => scorer.Score(batches).Sum(b => b.Count));
         Lora.SetEnabled(model, false);
+        return result;
+    }
+
+    /// <summary>
+    /// A ToV fit step: LoRA rank 8 (base frozen), batch 16, AdamW, under the trainer — with ToV's random batches
+    /// (<paramref name="bucketed"/> false, as <c>TovFitter</c> forms them) or length-bucketed ones (as fine-tuning forms them).
+    /// FLOPs count the forward only (as for evaluation), so achieved/peak here is forward-equivalent work per second:
+    /// the backward's extra work shows up as a lower rate, not as more FLOPs.
+    /// </summary>
+    public static ThroughputResult Training(BenchFamily family, int threads, double seconds, bool bucketed)
+    {
+        var model = family.Model.Model;
+        if (!Lora.IsApplied(model)) Lora.Apply(model, new LoraOptions { Rank = 8, Dropout = 0 });
+        Lora.SetEnabled(model, true);
+        const int batchSize = 16;
+        var data = family.Data.Encoded;
+        long real = 0, padded = 0;
+        double flops = 0;
+        Batch Collate(IReadOnlyList<EncodedExample> batch)
+        {
+            long length = batch.Max(e => e.Length);
+            real += batch.Sum(e => (long)e.Length);
+            padded += batch.Count * length;
+            flops += family.ForwardFlops(batch.Count, length, batch.Sum(e => (long)e.PredictedCount), 8);
+            return family.Model.Collator.Collate(batch);
+        }
+        var lengths = data.Select(e => e.Length).ToArray();
+        var source = bucketed
+            ? new BatchSource((data.Count + batchSize - 1) / batchSize, epoch =>
+                new LengthBucketer(new BucketingOptions { BatchSize = batchSize, Seed = epoch }).Batches(lengths).Select(b => Collate(b.Select(i => data[i]).ToArray())))
+            : BatchSource.FromExamples(data, batchSize, Collate, seed: 0);
+        var options = new TrainingOptions { LearningRate = 1e-4, BatchSize = batchSize, Epochs = 1_000 };
+        using var trainer = new Trainer(model.Module, model, options, options.TotalSteps(source.BatchesPerEpoch));
+        trainer.TrainEpoch(source.ForEpoch(0)); // warm-up
+        real = padded = 0;
+        flops = 0;
+        var clock = Stopwatch.StartNew();
+        int epochs = 0, examples = 0;
+        while (clock.Elapsed.TotalSeconds < seconds || epochs == 0)
+        {
+            trainer.TrainEpoch(source.ForEpoch(++epochs));
+            examples += data.Count;
+        }
+        double elapsed = clock.Elapsed.TotalSeconds;
+        Lora.SetEnabled(model, false);
+        var result = new ThroughputResult(family.Name, bucketed ? "train-bucketed" : "train-random", threads, examples, real, padded, elapsed,
+            real / elapsed, flops / elapsed / 1e9, 1 - (double)real / padded, 1);
+        Console.Error.WriteLine($"  {family.Name} {result.Mode}: {result.TokensPerSecond:N0} real tokens/s, padding {result.PaddingFraction:P1}");
         return result;
     }
 

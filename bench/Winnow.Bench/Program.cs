@@ -29,6 +29,9 @@ foreach (int t in threads)
         peaks.AddRange(shapes.Select(s => Matmul.Measure(s, t, seconds / 4)));
         results.Add(Throughput.Evaluation(family, t, seconds));
         results.Add(Throughput.TovScoring(family, t, seconds));
+        // Where ToV's fit time goes: a training step against the forward it contains, with ToV's random batches and bucketed.
+        results.Add(Throughput.Training(family, t, seconds, bucketed: false));
+        results.Add(Throughput.Training(family, t, seconds, bucketed: true));
     }
     peaks.Add(Matmul.Measure(new MatmulShape("square-1024", 1024, 1024, 1024), t, seconds / 4));
 }

@@ -69,10 +69,50 @@ public static class ExperimentReport
 
     private static string CostMethod(string studyMethod) => studyMethod == "tov-score-only" ? "tov" : studyMethod;
 
+    /// <summary>One method in one study: mean % improvement over random across budgets, and paired wins over random.</summary>
+    public sealed record HeadlineCell(string Study, string Method, double? MeanImprovement, int Wins, int Pairs);
+
+    /// <summary>
+    /// Per study and method: the mean over budgets of the % improvement over random, and in how many (budget, seed)
+    /// pairs the method's fine-tune beat random's of the same budget and seed (same initialisation and data order seed).
+    /// </summary>
+    public static List<HeadlineCell> Headline(ExperimentResults r)
+    {
+        var random = r.Cells.Where(c => c.Method == "random").ToDictionary(c => (c.Budget, c.Seed), c => c.TestLoss);
+        var summaries = Summarize(r);
+        return r.Study.Methods.Where(m => m != "random").Select(m =>
+        {
+            var improvements = summaries.Where(c => c.Method == m && c.ImprovementOverRandom is not null).Select(c => c.ImprovementOverRandom!.Value).ToList();
+            var pairs = r.Cells.Where(c => c.Method == m && random.ContainsKey((c.Budget, c.Seed))).ToList();
+            return new HeadlineCell(r.Study.Name, m, improvements.Count > 0 ? improvements.Average() : null,
+                pairs.Count(c => c.TestLoss < random[(c.Budget, c.Seed)]), pairs.Count);
+        }).ToList();
+    }
+
+    /// <summary>The headline table: one row per study, one column per method, "mean % (wins/pairs)".</summary>
+    public static string HeadlineMarkdown(IReadOnlyList<ExperimentResults> studies)
+    {
+        var methods = studies.SelectMany(r => r.Study.Methods).Where(m => m != "random").Distinct().ToList();
+        var s = new StringBuilder();
+        s.AppendLine("| study | " + string.Join(" | ", methods) + " |");
+        s.AppendLine("|---|" + string.Concat(methods.Select(_ => "---:|")));
+        foreach (var r in studies)
+        {
+            var cells = Headline(r).ToDictionary(h => h.Method);
+            var values = methods.Select(m => cells.TryGetValue(m, out var h) && h.Pairs > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{Percent(h.MeanImprovement)} ({h.Wins}/{h.Pairs})") : "–");
+            s.AppendLine("| " + r.Study.Name + " | " + string.Join(" | ", values) + " |");
+        }
+        return s.ToString();
+    }
+
     public static string Markdown(IReadOnlyList<ExperimentResults> studies)
     {
         var s = new StringBuilder();
         s.AppendLine("# Experiment results").AppendLine();
+        s.AppendLine("Headline: mean over budgets of the % reduction in test log-loss against random selection of the same size " +
+            "(higher is better); in brackets, the (budget, seed) pairs in which the method's fine-tune beat random's with the same seed.").AppendLine();
+        s.AppendLine(HeadlineMarkdown(studies));
         foreach (var r in studies)
         {
             bool ner = r.Study.Task == "ner";
@@ -140,6 +180,8 @@ public static class ExperimentReport
             .AppendLine("</style></head><body><h1>Winnow experiment report</h1>");
         h.AppendLine("<h2>Improvement over random</h2><p>Mean over budgets of the % reduction in mean test log-loss against random selection of the same size (higher is better).</p>");
         h.AppendLine(ImprovementBars(studies));
+        h.AppendLine("<h2>Headline</h2><p>Mean % improvement over random across budgets; in brackets, the (budget, seed) pairs in which the method beat random with the same seed.</p>");
+        h.AppendLine(HeadlineHtml(studies));
         foreach (var r in studies)
         {
             h.AppendLine(CultureInfo.InvariantCulture, $"<h2>{E(r.Study.Name)} ({E(r.Study.Task)})</h2>");
@@ -168,6 +210,22 @@ public static class ExperimentReport
     private static string ImprovementBars(IReadOnlyList<ExperimentResults> studies) =>
         Bars(studies.SelectMany(r => Summarize(r).Where(c => c.Method != "random" && c.ImprovementOverRandom is not null)
             .GroupBy(c => c.Method).Select(g => (Study: r.Study.Name, Method: g.Key, Value: g.Average(c => c.ImprovementOverRandom!.Value)))).ToList());
+
+    private static string HeadlineHtml(IReadOnlyList<ExperimentResults> studies)
+    {
+        var methods = studies.SelectMany(r => r.Study.Methods).Where(m => m != "random").Distinct().ToList();
+        var s = new StringBuilder("<table class=\"headline\"><tr><th>study</th>" + string.Concat(methods.Select(m => $"<th>{E(m)}</th>")) + "</tr>\n");
+        foreach (var r in studies)
+        {
+            var cells = Headline(r).ToDictionary(h => h.Method);
+            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r.Study.Name)}</td>");
+            foreach (var m in methods)
+                s.Append(cells.TryGetValue(m, out var h) && h.Pairs > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"<td>{Percent(h.MeanImprovement)} ({h.Wins}/{h.Pairs})</td>") : "<td>–</td>");
+            s.Append("</tr>\n");
+        }
+        return s.Append("</table>").ToString();
+    }
 
     private static string AblationBars(ExperimentResults r) =>
         Bars(SummarizeAblation(r).Where(c => c.ImprovementOverRandom is not null)
