@@ -106,6 +106,24 @@ public static class ExperimentReport
         return s.ToString();
     }
 
+    /// <summary>For NER studies: entity micro-F1 per method, mean over budgets and seeds (random included, for reference).</summary>
+    public static string HeadlineF1Markdown(IReadOnlyList<ExperimentResults> studies)
+    {
+        var ner = studies.Where(r => r.Study.Task == "ner").ToList();
+        if (ner.Count == 0) return "";
+        var methods = ner.SelectMany(r => r.Study.Methods).Distinct().ToList();
+        var s = new StringBuilder();
+        s.AppendLine("| study | " + string.Join(" | ", methods) + " |");
+        s.AppendLine("|---|" + string.Concat(methods.Select(_ => "---:|")));
+        foreach (var r in ner)
+        {
+            var values = methods.Select(m => r.Cells.Where(c => c.Method == m && c.F1 is not null).Select(c => c.F1!.Value).ToList() is { Count: > 0 } f1
+                ? F(f1.Average(), "F3") : "–");
+            s.AppendLine("| " + r.Study.Name + " | " + string.Join(" | ", values) + " |");
+        }
+        return s.ToString();
+    }
+
     public static string Markdown(IReadOnlyList<ExperimentResults> studies)
     {
         var s = new StringBuilder();
@@ -113,6 +131,8 @@ public static class ExperimentReport
         s.AppendLine("Headline: mean over budgets of the % reduction in test log-loss against random selection of the same size " +
             "(higher is better); in brackets, the (budget, seed) pairs in which the method's fine-tune beat random's with the same seed.").AppendLine();
         s.AppendLine(HeadlineMarkdown(studies));
+        if (studies.Any(r => r.Study.Task == "ner"))
+            s.AppendLine("NER entity micro-F1 (exact spans), mean over budgets and seeds (higher is better):").AppendLine().AppendLine(HeadlineF1Markdown(studies));
         foreach (var r in studies)
         {
             bool ner = r.Study.Task == "ner";

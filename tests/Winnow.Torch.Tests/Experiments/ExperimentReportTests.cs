@@ -88,6 +88,7 @@ public sealed class ExperimentReportTests
         var md = File.ReadAllText(written.MarkdownPath);
         // Paired wins: tov beats random's same-seed fine-tune at (10, 0), (10, 1) and (20, 1), not at (20, 0): 1.805 > 1.8.
         Assert.Contains("| ner-music | +7.5% (3/4) | 0.0% (0/1) |", md);
+        Assert.Contains("| ner-music | 0.500 | 0.500 | 0.500 |", md); // F1 headline: random, tov, less
         Assert.Contains("| tov | 10 | 2 | 1.8900 ± 0.0000 | +10.0% | 0.500 |", md);
         Assert.Contains("| random | 10 | 2 | 2.1000 ± 0.1000 | 0.0% | 0.500 |", md);
         Assert.Contains("| less | 40.0 | 8.00 | 1.00× | 1.00× |", md);
