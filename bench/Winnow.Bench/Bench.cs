@@ -24,8 +24,22 @@ public sealed record ThroughputResult(
     string Family, string Mode, int Threads, int Examples, long RealTokens, long PaddedTokens, double Seconds,
     double TokensPerSecond, double GflopsPerSecond, double PaddingFraction, int ForwardsPerBatch);
 
+/// <summary>
+/// Where an evaluation pass's time goes: inside the model's linear layers (hooked matmuls) and outside them (attention
+/// scores and softmax, norms, activations, embeddings, a tied LM head, log-softmax and gather). FLOPs per pass.
+/// </summary>
+public sealed record BreakdownResult(string Family, int Threads, double TotalSeconds, double LinearSeconds, double LinearFlops, double AllFlops)
+{
+    public double LinearTimeShare => LinearSeconds / TotalSeconds;
+    public double LinearGflopsPerSecond => LinearFlops / LinearSeconds / 1e9;
+    public double OutsideFlopShare => Math.Max(0, AllFlops - LinearFlops) / AllFlops;
+    public double OutsideGflopsPerSecond => Math.Max(0, AllFlops - LinearFlops) / (TotalSeconds - LinearSeconds) / 1e9;
+}
+
 public sealed record BenchReport(string Machine, string Date, string Commit, IReadOnlyList<MatmulResult> Matmul, IReadOnlyList<ThroughputResult> Throughput)
 {
+    public IReadOnlyList<BreakdownResult> Breakdown { get; init; } = [];
+
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
@@ -58,7 +72,80 @@ public sealed record BenchReport(string Machine, string Date, string Commit, IRe
                     $"- {group.Key.Family}, {group.Key.Threads} thread(s): a {train.Mode} step (LoRA 8, batch 16, AdamW) costs {eval.TokensPerSecond / train.TokensPerSecond:F2} × an evaluation forward per real token " +
                     $"({train.PaddingFraction:P0} padding vs {eval.PaddingFraction:P0}; {eval.TokensPerSecond / train.TokensPerSecond * (1 - train.PaddingFraction) / (1 - eval.PaddingFraction):F2} × per padded token).");
         }
+        if (Breakdown.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Breakdown of an evaluation pass (timed with forward hooks on every linear layer; the hooks' own cost is inside \"other\"):");
+            sb.AppendLine();
+            sb.AppendLine("| model | threads | linear layers: share of time | linear layers: GFLOP/s (/peak) | outside them: share of FLOPs | outside them: share of time | outside them: GFLOP/s |");
+            sb.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (var b in Breakdown)
+            {
+                double peak = Matmul.Where(m => m.Threads == b.Threads && m.Shape.StartsWith(b.Family, StringComparison.Ordinal)).Max(m => m.GflopsPerSecond);
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {b.Family} | {b.Threads} | {b.LinearTimeShare:P0} | {b.LinearGflopsPerSecond:F1} ({b.LinearGflopsPerSecond / peak:F2}) | {b.OutsideFlopShare:P0} | {1 - b.LinearTimeShare:P0} | {b.OutsideGflopsPerSecond:F1} |");
+            }
+        }
         return sb.ToString();
+    }
+}
+
+/// <summary>
+/// Times an evaluation pass with forward hooks on every <see cref="TorchSharp.Modules.Linear"/> (CPU execution is
+/// synchronous, so the time between a layer's pre- and post-hook is its matmul): the linear layers' share of the pass
+/// and their own FLOP rate show whether the rest (attention core, norms, activations, embedding, log-softmax) or the
+/// matmuls themselves keep the pass below the machine's peak.
+/// </summary>
+public static class Breakdown
+{
+    public static BreakdownResult Measure(BenchFamily family, int threads, double seconds)
+    {
+        var module = family.Model.Model.Module;
+        var clock = Stopwatch.StartNew();
+        TimeSpan inside = TimeSpan.Zero, started = TimeSpan.Zero;
+        double linearFlops = 0;
+        var removers = new List<Action>();
+        foreach (var (_, child) in module.named_modules())
+        {
+            if (child is not TorchSharp.Modules.Linear linear) continue;
+            long outFeatures = linear.weight!.shape[0];
+            // A hook returning null leaves the input/output as it is.
+            var pre = linear.register_forward_pre_hook((_, x) => { started = clock.Elapsed; return null!; });
+            var post = linear.register_forward_hook((_, x, _) =>
+            {
+                inside += clock.Elapsed - started;
+                linearFlops += 2.0 * x.numel() * outFeatures;
+                return null!;
+            });
+            removers.Add(() => pre.remove());
+            removers.Add(() => post.remove());
+        }
+        try
+        {
+            var evaluator = new Evaluator(module, family.Model.Model);
+            double flops = 0;
+            var data = family.Data.Encoded;
+            foreach (var b in Batching.ForEvaluation(data, family.Model.Collator, family.BatchSize).Select(b => b.Indices))
+                flops += family.ForwardFlops(b.Length, b.Max(i => data[i].Length), b.Sum(i => (long)data[i].PredictedCount));
+            evaluator.StreamTokenLogProbs(Batching.ForEvaluation(data, family.Model.Collator, family.BatchSize)).Sum(b => b.Count); // warm-up
+            inside = TimeSpan.Zero;
+            linearFlops = 0;
+            clock.Restart();
+            int passes = 0;
+            while (clock.Elapsed.TotalSeconds < seconds || passes == 0)
+            {
+                evaluator.StreamTokenLogProbs(Batching.ForEvaluation(data, family.Model.Collator, family.BatchSize)).Sum(b => b.Count);
+                passes++;
+            }
+            double total = clock.Elapsed.TotalSeconds;
+            var result = new BreakdownResult(family.Name, threads, total / passes, inside.TotalSeconds / passes, linearFlops / passes, flops);
+            Console.Error.WriteLine($"  {family.Name} breakdown: linear layers {result.LinearTimeShare:P0} of the pass at {result.LinearGflopsPerSecond:F1} GFLOP/s");
+            return result;
+        }
+        finally
+        {
+            foreach (var remove in removers) remove();
+        }
     }
 }
 

@@ -18,6 +18,7 @@ if (args.Length > 0 && args[0] == "cost") return RunCost();
 
 var results = new List<ThroughputResult>();
 var peaks = new List<MatmulResult>();
+var breakdowns = new List<BreakdownResult>();
 using var models = new BenchModels();
 foreach (int t in threads)
 {
@@ -28,6 +29,7 @@ foreach (int t in threads)
         var shapes = family.MatmulShapes();
         peaks.AddRange(shapes.Select(s => Matmul.Measure(s, t, seconds / 4)));
         results.Add(Throughput.Evaluation(family, t, seconds));
+        breakdowns.Add(Breakdown.Measure(family, t, seconds));
         results.Add(Throughput.TovScoring(family, t, seconds));
         // Where ToV's fit time goes: a training step against the forward it contains, with ToV's random batches and bucketed.
         results.Add(Throughput.Training(family, t, seconds, bucketed: false));
@@ -36,7 +38,7 @@ foreach (int t in threads)
     peaks.Add(Matmul.Measure(new MatmulShape("square-1024", 1024, 1024, 1024), t, seconds / 4));
 }
 
-var report = new BenchReport(Machine.Describe(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), Repo.Commit(), peaks, results);
+var report = new BenchReport(Machine.Describe(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), Repo.Commit(), peaks, results) { Breakdown = breakdowns };
 Directory.CreateDirectory(outDir);
 var stem = Path.Combine(outDir, $"throughput-{DateTime.UtcNow:yyyy-MM-dd}-{Machine.ShortName()}");
 File.WriteAllText(stem + ".json", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
