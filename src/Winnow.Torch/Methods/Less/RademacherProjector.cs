@@ -44,7 +44,9 @@ public sealed class RademacherProjector
         using var scope = NewDisposeScope();
         using var generator = new Generator(BlockSeed(Seed, b), CPU);
         var bits = randint(0, 2, [rows, Dimension], dtype: ScalarType.Float32, generator: generator);
-        return bits.mul_(2).sub_(1).mul_(1.0 / Math.Sqrt(Dimension)).MoveToOuterDisposeScope();
+        // Scalars held in locals, as in LessGradients: an implicit temporary can be finalised during the native call.
+        using Scalar two = 2, one = 1, scale = 1.0 / Math.Sqrt(Dimension);
+        return bits.mul_(two).sub_(one).mul_(scale).MoveToOuterDisposeScope();
     }
 
     /// <summary>The whole P×d matrix; for tests and small cases only.</summary>
