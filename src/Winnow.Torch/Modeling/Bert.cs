@@ -50,7 +50,8 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         long b = inputIds.shape[0], t = inputIds.shape[1];
         if (!_roberta) return arange(t, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0).expand(b, t).MoveToOuterDisposeScope();
         var real = attentionMask.to_type(ScalarType.Int64);
-        return (real.cumsum(1) * real + (_positionOffset - 1)).MoveToOuterDisposeScope();
+        using Scalar offset = _positionOffset - 1; // a local, not an implicit temporary (see RmsNorm)
+        return (real.cumsum(1) * real).add(offset).MoveToOuterDisposeScope();
     }
 }
 

@@ -32,7 +32,11 @@ public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private Parameter weight;
-    private readonly double _eps;
+
+    // Scalars held by the module, not implicit temporaries: TorchSharp hands a temporary's raw handle to native code
+    // and the GC may free it during the call (see AdamWOptimizer.ParameterState.Update).
+    private readonly Scalar _eps;
+    private static readonly Scalar Two = 2;
 
     public RmsNorm(long dim, double eps) : base(nameof(RmsNorm))
     {
@@ -45,7 +49,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to_type(ScalarType.Float32);
-        var normed = x32 * (x32.pow(2).mean([-1L], keepdim: true) + _eps).rsqrt();
+        var normed = x32 * x32.pow(Two).mean([-1L], keepdim: true).add(_eps).rsqrt();
         return (weight * normed.to_type(x.dtype)).MoveToOuterDisposeScope();
     }
 }

@@ -58,6 +58,9 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     private readonly Linear lora_B;
     private readonly Dropout lora_dropout;
 
+    // Held by the layer, not an implicit temporary per forward (see RmsNorm).
+    private readonly Scalar _scaling;
+
     public LoraLinear(Linear baseLayer, LoraOptions options, Generator? generator = null) : base(nameof(LoraLinear))
     {
         options.Validate();
@@ -83,6 +86,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         lora_dropout = nn.Dropout(options.Dropout);
         Options = options;
         Scaling = options.Scaling;
+        _scaling = Scaling;
         RegisterComponents();
     }
 
@@ -106,7 +110,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var y = F.linear(x, weight, bias);
-        if (Enabled) y = y + lora_B.call(lora_A.call(lora_dropout.call(x))) * Scaling;
+        if (Enabled) y = y + lora_B.call(lora_A.call(lora_dropout.call(x))).mul(_scaling);
         return y.MoveToOuterDisposeScope();
     }
 

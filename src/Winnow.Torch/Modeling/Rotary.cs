@@ -42,6 +42,8 @@ public static class Rotary
     public static Tensor PositionsFromMask(Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        return (attentionMask.to_type(ScalarType.Int64).cumsum(1) - 1).clamp_min(0).MoveToOuterDisposeScope();
+        // Scalars as locals, not implicit temporaries (see RmsNorm).
+        using Scalar one = 1, zero = 0;
+        return attentionMask.to_type(ScalarType.Int64).cumsum(1).sub(one).clamp_min(zero).MoveToOuterDisposeScope();
     }
 }

@@ -130,13 +130,18 @@ public sealed class AdamWOptimizer : IDisposable
         public void Update(Tensor grad, double lr, AdamWOptimizer o)
         {
             Step++;
-            if (o.WeightDecay != 0) Parameter.mul_(1 - lr * o.WeightDecay);
-            ExpAvg.mul_(o.Beta1).add_(grad, alpha: 1 - o.Beta1);
-            ExpAvgSq.mul_(o.Beta2).addcmul_(grad, grad, value: 1 - o.Beta2);
             double biasCorrection1 = 1 - Math.Pow(o.Beta1, Step);
             double biasCorrection2 = 1 - Math.Pow(o.Beta2, Step);
-            var denom = ExpAvgSq.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(o.Epsilon);
-            Parameter.addcdiv_(ExpAvg, denom, value: -lr / biasCorrection1);
+            // Every Scalar is a local disposed at the end: TorchSharp passes an implicitly converted Scalar's raw handle
+            // to native code, and the GC may finalise (free) the temporary during that call — it crashed a study with
+            // "Expected false to be true … toFloat at Scalar.h" (dotnet/TorchSharp#1434 and #1496 track the upstream fix).
+            using Scalar decay = 1 - lr * o.WeightDecay, beta1 = o.Beta1, beta2 = o.Beta2, oneMinusBeta1 = 1 - o.Beta1,
+                oneMinusBeta2 = 1 - o.Beta2, correction2 = Math.Sqrt(biasCorrection2), epsilon = o.Epsilon, step = -lr / biasCorrection1;
+            if (o.WeightDecay != 0) Parameter.mul_(decay);
+            ExpAvg.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
+            ExpAvgSq.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
+            var denom = ExpAvgSq.sqrt().div_(correction2).add_(epsilon);
+            Parameter.addcdiv_(ExpAvg, denom, value: step);
         }
 
         public AdamMoments Export() => new(Name, ExpAvg.shape, Step, ToFloats(ExpAvg), ToFloats(ExpAvgSq));

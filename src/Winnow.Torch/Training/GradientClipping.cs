@@ -32,7 +32,8 @@ public static class GradientClipping
         if (coefficient >= 1.0) return norm;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        foreach (var grad in parameters.Select(p => p.grad).OfType<Tensor>()) grad.mul_(coefficient);
+        using Scalar scale = coefficient; // a local, not an implicit temporary (see AdamWOptimizer.ParameterState.Update)
+        foreach (var grad in parameters.Select(p => p.grad).OfType<Tensor>()) grad.mul_(scale);
         return norm;
     }
 }

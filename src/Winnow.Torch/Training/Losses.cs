@@ -21,9 +21,11 @@ public static class Losses
     {
         CheckShapes(logProbs, mask);
         // masked_fill rather than a product: a model may leave -inf at unpredicted positions and 0·-inf is NaN.
-        var kept = logProbs.masked_fill(mask.logical_not(), 0.0);
+        // Scalars as locals, not implicit temporaries (see AdamWOptimizer.ParameterState.Update).
+        using Scalar zero = 0.0, one = 1.0;
+        var kept = logProbs.masked_fill(mask.logical_not(), zero);
         var counts = mask.to_type(kept.dtype).sum(1);
-        return kept.sum(1).neg().div(counts.clamp_min(1.0));
+        return kept.sum(1).neg().div(counts.clamp_min(one));
     }
 
     /// <summary>Eq. 7 over a batch: the mean of <see cref="PerExampleLoss"/> over examples with at least one predicted position.</summary>
@@ -33,7 +35,8 @@ public static class Losses
         var included = mask.any(1);
         long includedCount = included.sum().item<long>();
         // Rows without predictions are 0 in perExample, so summing all and dividing by the included count is exact.
-        var value = perExample.sum().div(Math.Max(includedCount, 1));
+        using Scalar count = Math.Max(includedCount, 1);
+        var value = perExample.sum().div(count);
         return new MeanLoss(value, includedCount, perExample.shape[0] - includedCount);
     }
 

@@ -227,7 +227,7 @@ public sealed class Trainer : IDisposable
                 if (loss.IncludedExamples == 0) { skipped++; continue; }
                 double value = loss.Value.item<float>();
                 if (!double.IsFinite(value)) throw new TrainingDivergedException(State.GlobalStep, "loss", value);
-                loss.Value.mul(loss.IncludedExamples).backward();
+                using (Scalar included = loss.IncludedExamples) loss.Value.mul(included).backward();
                 examples += loss.IncludedExamples;
                 lossTimesExamples += value * loss.IncludedExamples;
             }
@@ -255,7 +255,8 @@ public sealed class Trainer : IDisposable
         if (factor == 1.0) return;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        foreach (var grad in _trainable.Select(p => p.grad).OfType<Tensor>()) grad.mul_(factor);
+        using Scalar scale = factor; // a local, not an implicit temporary (see AdamWOptimizer.ParameterState.Update)
+        foreach (var grad in _trainable.Select(p => p.grad).OfType<Tensor>()) grad.mul_(scale);
     }
 
     private sealed record StepOutcome(TrainingProgress? Progress, int SkippedBatches, bool Exhausted);
