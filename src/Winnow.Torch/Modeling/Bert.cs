@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Modeling;
 
@@ -36,7 +37,7 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var positions = Positions(inputIds, attentionMask);
         var types = zeros_like(inputIds, dtype: ScalarType.Int64);
-        var sum = word_embeddings.call(inputIds) + position_embeddings.call(positions) + token_type_embeddings.call(types);
+        var sum = word_embeddings.call(inputIds).Plus(position_embeddings.call(positions)).Plus(token_type_embeddings.call(types));
         return dropout.call(LayerNorm.call(sum)).MoveToOuterDisposeScope();
     }
 
@@ -48,10 +49,9 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long b = inputIds.shape[0], t = inputIds.shape[1];
-        if (!_roberta) return arange(t, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0).expand(b, t).MoveToOuterDisposeScope();
+        if (!_roberta) return arange(SafeScalars.Zero, SafeScalars.Of(t), SafeScalars.One, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0).expand(b, t).MoveToOuterDisposeScope();
         var real = attentionMask.to_type(ScalarType.Int64);
-        using Scalar offset = _positionOffset - 1; // a local, not an implicit temporary (see RmsNorm)
-        return (real.cumsum(1) * real).add(offset).MoveToOuterDisposeScope();
+        return (real.cumsum(1) * real).add(SafeScalars.Of((long)_positionOffset - 1)).MoveToOuterDisposeScope();
     }
 }
 
@@ -109,7 +109,7 @@ public sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        return LayerNorm.call(dropout.call(dense.call(x)) + residual).MoveToOuterDisposeScope();
+        return LayerNorm.call(dropout.call(dense.call(x)).Plus(residual)).MoveToOuterDisposeScope();
     }
 }
 

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Modeling;
 
@@ -33,10 +34,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private Parameter weight;
 
-    // Scalars held by the module, not implicit temporaries: TorchSharp hands a temporary's raw handle to native code
-    // and the GC may free it during the call (see AdamWOptimizer.ParameterState.Update).
+    // Held by the module, not an implicit temporary per forward (see SafeScalars).
     private readonly Scalar _eps;
-    private static readonly Scalar Two = 2;
 
     public RmsNorm(long dim, double eps) : base(nameof(RmsNorm))
     {
@@ -49,7 +48,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to_type(ScalarType.Float32);
-        var normed = x32 * x32.pow(Two).mean([-1L], keepdim: true).add(_eps).rsqrt();
+        var normed = x32 * x32.pow(SafeScalars.Of(2L)).mean([-1L], keepdim: true).add(_eps).rsqrt();
         return (weight * normed.to_type(x.dtype)).MoveToOuterDisposeScope();
     }
 }

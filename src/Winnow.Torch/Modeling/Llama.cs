@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Modeling;
 
@@ -105,8 +106,8 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor
     public override Tensor forward(Tensor x, Tensor cos, Tensor sin, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var h = x + self_attn.call(input_layernorm.call(x), cos, sin, mask);
-        var y = h + mlp.call(post_attention_layernorm.call(h));
+        var h = x.Plus(self_attn.call(input_layernorm.call(x), cos, sin, mask));
+        var y = h.Plus(mlp.call(post_attention_layernorm.call(h)));
         return y.MoveToOuterDisposeScope();
     }
 }

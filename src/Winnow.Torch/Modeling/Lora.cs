@@ -4,6 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Modeling;
 
@@ -58,7 +59,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     private readonly Linear lora_B;
     private readonly Dropout lora_dropout;
 
-    // Held by the layer, not an implicit temporary per forward (see RmsNorm).
+    // Held by the layer, not an implicit temporary per forward (see SafeScalars).
     private readonly Scalar _scaling;
 
     public LoraLinear(Linear baseLayer, LoraOptions options, Generator? generator = null) : base(nameof(LoraLinear))
@@ -110,7 +111,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var y = F.linear(x, weight, bias);
-        if (Enabled) y = y + lora_B.call(lora_A.call(lora_dropout.call(x))).mul(_scaling);
+        if (Enabled) y = y.Plus(lora_B.call(lora_A.call(lora_dropout.call(x))).mul(_scaling));
         return y.MoveToOuterDisposeScope();
     }
 
@@ -118,7 +119,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     public Tensor MergedWeight()
     {
         using var scope = NewDisposeScope();
-        return (weight + matmul(B, A) * Scaling).to_type(weight.dtype).MoveToOuterDisposeScope();
+        return weight.Plus(matmul(B, A).mul(_scaling)).to_type(weight.dtype).MoveToOuterDisposeScope();
     }
 }
 

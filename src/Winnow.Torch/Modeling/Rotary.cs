@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Modeling;
 
@@ -13,7 +14,7 @@ public static class Rotary
     public static (Tensor Cos, Tensor Sin) CosSin(Tensor positions, int headDim, double theta, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var exponents = arange(0, headDim, 2, dtype: ScalarType.Int64, device: positions.device).to_type(ScalarType.Float32) / headDim;
+        var exponents = arange(SafeScalars.Zero, SafeScalars.Of(headDim), SafeScalars.Of(2L), dtype: ScalarType.Int64, device: positions.device).to_type(ScalarType.Float32).div(SafeScalars.Of((double)headDim));
         var invFreq = pow(theta, exponents).reciprocal();
         var freqs = positions.to_type(ScalarType.Float32).unsqueeze(-1) * invFreq;
         var angles = cat([freqs, freqs], -1).unsqueeze(1);
@@ -26,7 +27,7 @@ public static class Rotary
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
         using var scope = NewDisposeScope();
-        return (x * cos + RotateHalf(x) * sin).MoveToOuterDisposeScope();
+        return (x * cos).Plus(RotateHalf(x) * sin).MoveToOuterDisposeScope();
     }
 
     public static Tensor RotateHalf(Tensor x)
@@ -42,8 +43,6 @@ public static class Rotary
     public static Tensor PositionsFromMask(Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        // Scalars as locals, not implicit temporaries (see RmsNorm).
-        using Scalar one = 1, zero = 0;
-        return attentionMask.to_type(ScalarType.Int64).cumsum(1).sub(one).clamp_min(zero).MoveToOuterDisposeScope();
+        return attentionMask.to_type(ScalarType.Int64).cumsum(1).sub(SafeScalars.One).clamp_min(SafeScalars.Zero).MoveToOuterDisposeScope();
     }
 }

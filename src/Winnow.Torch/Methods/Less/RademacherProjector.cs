@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Methods.Less;
 
@@ -74,7 +75,7 @@ public sealed class RademacherProjector
                 using var blockScope = NewDisposeScope();
                 long start = (long)b * BlockRows;
                 long rows = Math.Min(BlockRows, ParameterCount - start);
-                result.add_(g.narrow(1, start, rows).matmul(Block(b)));
+                result.PlusInPlace(g.narrow(1, start, rows).matmul(Block(b)));
             }
         }
         return (single ? result.squeeze(0) : result).MoveToOuterDisposeScope();
@@ -86,7 +87,7 @@ public sealed class RademacherProjector
         using var scope = NewDisposeScope();
         var projected = Project(gradients);
         int dim = (int)projected.dim() - 1;
-        var norms = projected.norm(dim, keepdim: true).clamp_min(1e-12);
+        var norms = projected.norm(dim, keepdim: true).clamp_min(SafeScalars.Of(1e-12));
         return projected.div(norms).MoveToOuterDisposeScope();
     }
 

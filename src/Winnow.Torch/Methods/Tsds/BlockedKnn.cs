@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Methods.Tsds;
 
@@ -61,7 +62,7 @@ public static class BlockedKnn
     private static (Tensor Distances, Tensor Indices) TopKOverCandidates(Tensor q, Tensor candidates, int k, int candidateBlock, CancellationToken cancellationToken)
     {
         long n = candidates.shape[0], b = q.shape[0];
-        var qNorm = q.pow(2).sum(1, keepdim: true);
+        var qNorm = q.pow(SafeScalars.Of(2L)).sum(1, keepdim: true);
         Tensor? bestD = null, bestI = null;
         for (long cs = 0; cs < n; cs += candidateBlock)
         {
@@ -71,8 +72,8 @@ public static class BlockedKnn
             {
                 var c = candidates.narrow(0, cs, cn).to(ScalarType.Float32);
                 // Clamped: rounding can make a point's distance to itself slightly negative.
-                var d2 = (qNorm + c.pow(2).sum(1).unsqueeze(0) - 2 * q.mm(c.t())).clamp_min(0);
-                var idx = arange(cs, cs + cn, dtype: ScalarType.Int64).unsqueeze(0).expand(b, cn);
+                var d2 = qNorm.Plus(c.pow(SafeScalars.Of(2L)).sum(1).unsqueeze(0)).sub(q.mm(c.t()).mul(SafeScalars.Of(2.0))).clamp_min(SafeScalars.Zero);
+                var idx = arange(SafeScalars.Of(cs), SafeScalars.Of(cs + cn), SafeScalars.One, dtype: ScalarType.Int64).unsqueeze(0).expand(b, cn);
                 if (bestD is not null)
                 {
                     d2 = cat([bestD, d2], 1);

@@ -3,6 +3,7 @@ using Winnow.Core.Data;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tokenization;
 using static TorchSharp.torch;
+using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Methods.Tsds;
 
@@ -95,7 +96,7 @@ public sealed class ModelEmbedder : IEmbedder
         var maskTensor = tensor(mask, [rows, cols]);
         var hidden = Hidden(tensor(ids, [rows, cols]), maskTensor).to(ScalarType.Float32);
         var weights = maskTensor.to(ScalarType.Float32).unsqueeze(-1);
-        var mean = (hidden * weights).sum(1) / weights.sum(1).clamp_min(1);
+        var mean = (hidden * weights).sum(1) / weights.sum(1).clamp_min(SafeScalars.One);
         return nn.functional.normalize(mean, p: 2, dim: 1).contiguous().MoveToOuterDisposeScope();
     }
 
