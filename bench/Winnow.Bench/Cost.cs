@@ -79,7 +79,7 @@ public sealed record CostReport(
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine}; {Settings.Threads} libtorch thread(s); score batch {Settings.ScoreBatch}.");
         sb.AppendLine(CultureInfo.InvariantCulture, $"Base model: {BaseModel} ({BaseParameters:N0} parameters). Target: samples/ner/target; pools: samples/ner/pool sentences repeated to size (new ids), label map samples/ner/label-map.txt.");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"ToV settings: {Describe(Settings.TovSettings)}. LESS settings: {Describe(Settings.LessSettings)}.");
+        sb.AppendLine("Method settings: per row, in the last column of the per-stage table (runs appended with --append may differ).");
         sb.AppendLine();
         sb.AppendLine("Bytes = everything under the run folder after fit and score (LESS stores pool features there at score time) plus the score file.");
         sb.AppendLine();
@@ -98,11 +98,11 @@ public sealed record CostReport(
         sb.AppendLine();
         sb.AppendLine("Per stage bytes (measured / reported by the method's BytesWritten), process CPU seconds (less sensitive than wall time to other load on the shared machine) and the load average when the stage ended:");
         sb.AppendLine();
-        sb.AppendLine("| method | pool size | fit bytes | score bytes | reported fit | reported score | scored rows | fit CPU s | score CPU s | load avg after |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| method | pool size | fit bytes | score bytes | reported fit | reported score | scored rows | fit CPU s | score CPU s | load avg after | settings |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in Results.OrderBy(r => r.PoolSize).ThenBy(r => r.Method, StringComparer.Ordinal))
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Method} | {r.PoolSize:N0} | {r.FitBytes:N0} | {r.ScoreBytes:N0} | {r.ReportedFitBytes:N0} | {r.ReportedScoreBytes:N0} | {r.Scored:N0} | {r.FitCpuSeconds:F1} | {r.ScoreCpuSeconds:F1} | {r.LoadAverage} |");
+                $"| {r.Method} | {r.PoolSize:N0} | {r.FitBytes:N0} | {r.ScoreBytes:N0} | {r.ReportedFitBytes:N0} | {r.ReportedScoreBytes:N0} | {r.Scored:N0} | {r.FitCpuSeconds:F1} | {r.ScoreCpuSeconds:F1} | {r.LoadAverage} | {Describe(r.Settings)} |");
         sb.AppendLine();
         sb.AppendLine("ToV scoring batches (LengthBucketer, as the scorer forms them):");
         sb.AppendLine();

@@ -9,7 +9,7 @@ using Winnow.Bench;
 // Usage: dotnet run -c Release --project bench/Winnow.Bench -- [--threads 1,2] [--seconds 5] [--out bench/results]
 // Second mode (issue #8, part 3), ToV vs LESS wall time and disk per pool size:
 //   dotnet run -c Release --project bench/Winnow.Bench -- cost [--sizes 1000,10000] [--less-sizes 1000,10000] [--tov-sizes ...]
-//     [--threads N] [--score-batch 32] [--tov key=value,...] [--less key=value,...] [--no-ablations] [--thread-ablation] [--keep] [--append] [--out bench/results]
+//     [--threads N] [--score-batch 32] [--tov key=value,...] [--less key=value,...] [--no-ablations] [--thread-ablation] [--keep] [--append] [--render-only] [--out bench/results]
 var threads = Arg("--threads", $"1,{Environment.ProcessorCount}").Split(',').Select(int.Parse).Distinct().ToArray();
 double seconds = double.Parse(Arg("--seconds", "5"), CultureInfo.InvariantCulture);
 var outDir = Arg("--out", Path.Combine(Repo.Root, "bench", "results"));
@@ -69,6 +69,14 @@ int RunCost()
         Directory.CreateDirectory(outDir);
         var stem = Path.Combine(outDir, $"cost-{DateTime.UtcNow:yyyy-MM-dd}-{Machine.ShortName()}");
         // --append: add this run's sizes to the report already at the path (a larger size run later, same settings).
+        if (args.Contains("--render-only"))
+        {
+            // Rewrites the Markdown from the JSON already there (after a change to the report's layout).
+            var saved = JsonSerializer.Deserialize<CostReport>(File.ReadAllText(stem + ".json"))!;
+            File.WriteAllText(stem + ".md", saved.ToMarkdown());
+            Console.Error.WriteLine($"Wrote {stem}.md from {stem}.json");
+            return 0;
+        }
         var earlier = args.Contains("--append") && File.Exists(stem + ".json")
             ? JsonSerializer.Deserialize<CostReport>(File.ReadAllText(stem + ".json"))
             : null;
