@@ -91,7 +91,7 @@ public sealed record BenchReport(string Machine, string Date, string Commit, IRe
 }
 
 /// <summary>
-/// Times an evaluation pass with forward hooks on every <see cref="TorchSharp.Modules.Linear"/> (CPU execution is
+/// Times an evaluation pass with forward hooks on every linear layer, LoRA-wrapped or not (CPU execution is
 /// synchronous, so the time between a layer's pre- and post-hook is its matmul): the linear layers' share of the pass
 /// and their own FLOP rate show whether the rest (attention core, norms, activations, embedding, log-softmax) or the
 /// matmuls themselves keep the pass below the machine's peak.
@@ -105,16 +105,18 @@ public static class Breakdown
         TimeSpan inside = TimeSpan.Zero, started = TimeSpan.Zero;
         double linearFlops = 0;
         var removers = new List<Action>();
-        foreach (var (_, child) in module.named_modules())
+        foreach (var (name, child) in module.named_modules())
         {
-            if (child is not TorchSharp.Modules.Linear linear) continue;
-            long outFeatures = linear.weight!.shape[0];
+            // A LoRA-wrapped layer counts as one linear layer (its disabled adapter is not called); plain Linear layers
+            // inside a LoraLinear are its adapter, not base matmuls.
+            if (child is not (TorchSharp.Modules.Linear or LoraLinear) || name.Contains(".lora_", StringComparison.Ordinal)) continue;
+            var layer = (nn.Module<Tensor, Tensor>)child;
             // A hook returning null leaves the input/output as it is.
-            var pre = linear.register_forward_pre_hook((_, x) => { started = clock.Elapsed; return null!; });
-            var post = linear.register_forward_hook((_, x, _) =>
+            var pre = layer.register_forward_pre_hook((_, x) => { started = clock.Elapsed; return null!; });
+            var post = layer.register_forward_hook((_, x, y) =>
             {
                 inside += clock.Elapsed - started;
-                linearFlops += 2.0 * x.numel() * outFeatures;
+                linearFlops += 2.0 * x.numel() * y.shape[^1];
                 return null!;
             });
             removers.Add(() => pre.remove());
