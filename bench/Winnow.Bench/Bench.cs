@@ -55,7 +55,7 @@ public sealed record BenchReport(string Machine, string Date, string Commit, IRe
         sb.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var t in Throughput)
         {
-            double peak = Matmul.Where(m => m.Threads == t.Threads && m.Shape.StartsWith(t.Family, StringComparison.Ordinal)).Max(m => m.GflopsPerSecond);
+            double peak = PeakFor(t.Family, t.Threads);
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"| {t.Family} | {t.Mode} | {t.Threads} | {t.TokensPerSecond:N0} | {t.GflopsPerSecond:F1} | {peak:F1} | {t.GflopsPerSecond / peak:F2} | {t.PaddingFraction:P1} |");
         }
@@ -81,13 +81,17 @@ public sealed record BenchReport(string Machine, string Date, string Commit, IRe
             sb.AppendLine("|---|---|---|---|---|---|---|");
             foreach (var b in Breakdown)
             {
-                double peak = Matmul.Where(m => m.Threads == b.Threads && m.Shape.StartsWith(b.Family, StringComparison.Ordinal)).Max(m => m.GflopsPerSecond);
+                double peak = PeakFor(b.Family, b.Threads);
                 sb.AppendLine(CultureInfo.InvariantCulture,
                     $"| {b.Family} | {b.Threads} | {b.LinearTimeShare:P0} | {b.LinearGflopsPerSecond:F1} ({b.LinearGflopsPerSecond / peak:F2}) | {b.OutsideFlopShare:P0} | {1 - b.LinearTimeShare:P0} | {b.OutsideGflopsPerSecond:F1} |");
             }
         }
         return sb.ToString();
     }
+
+    /// <summary>The best matmul rate measured at this model's shapes with this many threads.</summary>
+    private double PeakFor(string family, int threads) =>
+        Matmul.Where(m => m.Threads == threads && m.Shape.StartsWith(family, StringComparison.Ordinal)).Max(m => m.GflopsPerSecond);
 }
 
 /// <summary>

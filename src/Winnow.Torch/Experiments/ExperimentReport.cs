@@ -251,17 +251,7 @@ public static class ExperimentReport
         Bars(SummarizeAblation(r).Where(c => c.ImprovementOverRandom is not null)
             .GroupBy(c => c.Method).Select(g => (Study: r.Study.Name, Method: g.Key, Value: g.Average(c => c.ImprovementOverRandom!.Value))).ToList());
 
-    private static string AblationTable(ExperimentResults r)
-    {
-        bool ner = r.Study.Task == "ner";
-        var s = new StringBuilder("<table class=\"ablation\"><tr><th>variant</th><th>changes</th><th>budget</th><th>seeds</th><th>test log-loss</th><th>vs random</th>" + (ner ? "<th>F1</th>" : "") + "</tr>\n");
-        foreach (var c in SummarizeAblation(r))
-        {
-            string f1 = ner ? $"<td>{(c.MeanF1 is { } f ? F(f, "F3") : "–")}</td>" : "";
-            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Method)}</td><td>{E(Changes(r, c.Method))}</td><td>{c.Budget}</td><td>{c.Seeds}</td><td>{F(c.MeanLoss)} ± {F(c.StdErr)}</td><td>{Percent(c.ImprovementOverRandom)}</td>{f1}</tr>\n");
-        }
-        return s.Append("</table>").ToString();
-    }
+    private static string AblationTable(ExperimentResults r) => SummaryTable(r, SummarizeAblation(r), " class=\"ablation\"", withChanges: true);
 
     private static string Bars(List<(string Study, string Method, double Value)> rows)
     {
@@ -324,14 +314,18 @@ public static class ExperimentReport
         return s.ToString();
     }
 
-    private static string CellTable(ExperimentResults r)
+    private static string CellTable(ExperimentResults r) => SummaryTable(r, Summarize(r), "", withChanges: false);
+
+    /// <summary>Mean ± s.e. and % over random per (method, budget); ablation tables add what each variant changes.</summary>
+    private static string SummaryTable(ExperimentResults r, IEnumerable<CellSummary> rows, string attributes, bool withChanges)
     {
         bool ner = r.Study.Task == "ner";
-        var s = new StringBuilder("<table><tr><th>method</th><th>budget</th><th>seeds</th><th>test log-loss</th><th>vs random</th>" + (ner ? "<th>F1</th>" : "") + "</tr>\n");
-        foreach (var c in Summarize(r))
+        var s = new StringBuilder($"<table{attributes}><tr><th>{(withChanges ? "variant</th><th>changes" : "method")}</th><th>budget</th><th>seeds</th><th>test log-loss</th><th>vs random</th>" + (ner ? "<th>F1</th>" : "") + "</tr>\n");
+        foreach (var c in rows)
         {
+            string changes = withChanges ? $"<td>{E(Changes(r, c.Method))}</td>" : "";
             string f1 = ner ? $"<td>{(c.MeanF1 is { } f ? F(f, "F3") : "–")}</td>" : "";
-            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Method)}</td><td>{c.Budget}</td><td>{c.Seeds}</td><td>{F(c.MeanLoss)} ± {F(c.StdErr)}</td><td>{Percent(c.ImprovementOverRandom)}</td>{f1}</tr>\n");
+            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Method)}</td>{changes}<td>{c.Budget}</td><td>{c.Seeds}</td><td>{F(c.MeanLoss)} ± {F(c.StdErr)}</td><td>{Percent(c.ImprovementOverRandom)}</td>{f1}</tr>\n");
         }
         return s.Append("</table>").ToString();
     }
