@@ -12,6 +12,8 @@ using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 using static TorchSharp.torch;
 
+using Winnow.Torch.Methods.Common;
+
 namespace Winnow.Bench;
 
 /// <summary>Settings of one cost run (issue #8, part 3): which pool sizes, which method settings, where results go.</summary>
@@ -291,7 +293,7 @@ public sealed class CostBench(CostSettings settings, string workRoot)
             var bucketer = new LengthBucketer(new BucketingOptions { BatchSize = batch, Shuffle = false });
             foreach (var chunk in examples.Chunk(2048))
             {
-                var lengths = chunk.Where(e => !baseSet.Contains(TovRunFolder.Key(e.Source, e.Id)))
+                var lengths = chunk.Where(e => !baseSet.Contains(PoolExamples.Key(e.Source, e.Id)))
                     .Select(e => task.Encode(e).Example).Where(e => e is { PredictedCount: > 0 }).Select(e => e!.Length).ToArray();
                 foreach (var b in bucketer.Batches(lengths))
                 {

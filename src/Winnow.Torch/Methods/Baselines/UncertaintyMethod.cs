@@ -89,12 +89,12 @@ public sealed class UncertaintyMethod : ISelectionMethod
     private static long WarmUp(string modelPath, MethodFitRequest request, TovFitOptions options, MethodRunFolder folder, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var read = TovFitter.ReadOptionsFor(options.Kind, request.LabelMap);
-        var keys = DatasetReader.Read(request.Pool, read).Select(e => TovRunFolder.Key(e.Source, e.Id)).ToList();
+        var keys = DatasetReader.Read(request.Pool, read).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
         if (keys.Count < 2) throw new ArgumentException($"The pool has {keys.Count} examples; uncertainty needs at least 2.");
         int baseSize = options.ResolveBaseSize(keys.Count);
         int scheduleEpochs = options.ResolveEpochs(baseSize);
         var baseSet = BaseSetSampler.Sample(keys, baseSize, options.Seed);
-        var baseExamples = DatasetReader.Read(request.Pool, read).Where(e => baseSet.Contains(TovRunFolder.Key(e.Source, e.Id))).ToList();
+        var baseExamples = DatasetReader.Read(request.Pool, read).Where(e => baseSet.Contains(PoolExamples.Key(e.Source, e.Id))).ToList();
         new TovRunFolder(folder.Root).WriteBaseSet(baseSet);
 
         LabelSet? labels = null;
@@ -147,22 +147,9 @@ public sealed class UncertaintyMethod : ISelectionMethod
     private static ScoreRow[] Chunk(
         TaskModel task, Evaluator evaluator, LengthBucketer bucketer, IReadOnlyList<PoolItem> chunk, HashSet<string> baseSet, CancellationToken cancellationToken)
     {
-        var rows = new ScoreRow[chunk.Count];
-        var toScore = new List<(int Local, EncodedExample Encoded)>();
-        for (int i = 0; i < chunk.Count; i++)
-        {
-            var example = chunk[i].Example;
-            var encoded = task.Encode(example).Example;
-            bool inBase = baseSet.Contains(TovRunFolder.Key(example.Source, example.Id));
-            rows[i] = new ScoreRow
-            {
-                Row = chunk[i].Row, Id = example.Id, Source = example.Source, InBase = inBase,
-                Length = encoded?.Length ?? 0, Predicted = encoded?.PredictedCount ?? 0,
-            };
-            if (encoded is { PredictedCount: > 0 } && !inBase) toScore.Add((i, encoded));
-        }
-        ScoreChunk(task, evaluator, bucketer, toScore, rows, cancellationToken);
-        return rows;
+        var encoded = PoolExamples.Encode(task, chunk, baseSet);
+        ScoreChunk(task, evaluator, bucketer, encoded.WithPredictions(skipTrainingSet: true), encoded.Rows, cancellationToken);
+        return encoded.Rows;
     }
 
     private static void ScoreChunk(

@@ -63,13 +63,13 @@ public sealed class LessMethod : ISelectionMethod
         var readOptions = ReadOptionsFor(options.Kind, request.LabelMap);
         var target = DatasetReader.Read(request.Target, readOptions).ToList();
         if (target.Count == 0) throw new ArgumentException("The target has no examples.");
-        var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => LessRunFolder.Key(e.Source, e.Id)).ToList();
+        var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
         if (keys.Count == 0) throw new ArgumentException("The pool has no examples.");
         int poolSize = keys.Count;
         int warmupSize = options.ResolveWarmupSize(poolSize);
         var warmupSet = BaseSetSampler.Sample(keys, warmupSize, options.Seed);
         keys.Clear();
-        var warmup = DatasetReader.Read(request.Pool, readOptions).Where(e => warmupSet.Contains(LessRunFolder.Key(e.Source, e.Id))).ToList();
+        var warmup = DatasetReader.Read(request.Pool, readOptions).Where(e => warmupSet.Contains(PoolExamples.Key(e.Source, e.Id))).ToList();
         folder.WriteKeys(folder.WarmupSetFile, warmup.Select(e => (e.Source, e.Id)).OrderBy(k => k.Source, StringComparer.Ordinal).ThenBy(k => k.Id, StringComparer.Ordinal));
         progress?.Report($"LESS warm-up on {warmup.Count} of {poolSize} pool examples for {options.Epochs} epochs; target {target.Count}");
 
@@ -113,7 +113,7 @@ public sealed class LessMethod : ISelectionMethod
         string poolHash = ContentHash.OfPaths(request.Pool);
         if (poolHash != manifest.PoolHash)
             throw new InvalidDataException($"The pool differs from the one the LESS run was fitted on ({string.Join(", ", manifest.Pool)}); pass the same pool.");
-        var warmupSet = LessRunFolder.ReadKeys(folder.WarmupSetFile).Select(k => LessRunFolder.Key(k.Source, k.Id)).ToHashSet(StringComparer.Ordinal);
+        var warmupSet = LessRunFolder.ReadKeys(folder.WarmupSetFile).Select(k => PoolExamples.Key(k.Source, k.Id)).ToHashSet(StringComparer.Ordinal);
         var labels = options.Kind == TaskKind.Ner ? LabelSet.Load(folder.LabelsFile) : null;
         var centroids = SubtaskCentroids(folder, manifest);
         progress?.Report($"LESS scoring against {centroids.Subtasks.Length} target subtask(s) over {manifest.Checkpoints.Count} checkpoints");

@@ -129,9 +129,6 @@ public sealed record LessRunFolder(string Root)
             int tab = l.IndexOf('\t');
             return tab < 0 ? throw new InvalidDataException($"{path}: line without a tab") : (l[..tab], l[(tab + 1)..]);
         }).ToList();
-
-    /// <summary>An example's key in a pool: ids are unique per source only.</summary>
-    public static string Key(string source, string id) => source + "\0" + id;
 }
 
 /// <summary>

@@ -5,6 +5,8 @@ using Winnow.Torch.Modeling;
 using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 
+using Winnow.Torch.Methods.Common;
+
 namespace Winnow.Torch.Methods.Less;
 
 /// <summary>
@@ -45,21 +47,11 @@ internal sealed class PoolScoring(
 
     public ScoreRow[] Chunk(IReadOnlyList<PoolItem> chunk, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var rows = new ScoreRow[chunk.Count];
-        var usable = new List<(int Local, EncodedExample Encoded)>();
-        for (int r = 0; r < chunk.Count; r++)
-        {
-            var example = chunk[r].Example;
-            var encoded = task.Encode(example).Example;
-            bool inWarmup = warmupSet.Contains(LessRunFolder.Key(example.Source, example.Id));
-            rows[r] = new ScoreRow
-            {
-                Row = chunk[r].Row, Id = example.Id, Source = example.Source, InBase = inWarmup,
-                Length = encoded?.Length ?? 0, Predicted = encoded?.PredictedCount ?? 0,
-            };
-            if (inWarmup) InWarmup++;
-            if (encoded is { PredictedCount: > 0 }) usable.Add((r, encoded));
-        }
+        var encoded = PoolExamples.Encode(task, chunk, warmupSet);
+        var rows = encoded.Rows;
+        InWarmup += rows.Count(r => r.InBase);
+        // LESS scores its warm-up rows too (they are marked, not skipped).
+        var usable = encoded.WithPredictions(skipTrainingSet: false);
         ScoreChunk(rows, usable, cancellationToken);
         RowCount += chunk.Count;
         Scored += usable.Count;

@@ -59,14 +59,14 @@ public static class TovFitter
         var readOptions = ReadOptionsFor(options.Kind, request.LabelMap);
         var target = DatasetReader.Read(request.Target, readOptions).ToList();
         if (target.Count == 0) throw new ArgumentException("The target has no examples.");
-        var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => TovRunFolder.Key(e.Source, e.Id)).ToList();
+        var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
         if (keys.Count < 2) throw new ArgumentException($"The pool has {keys.Count} examples; ToV needs at least 2.");
         int poolSize = keys.Count;
         int baseSize = options.ResolveBaseSize(poolSize);
         int epochs = options.ResolveEpochs(baseSize);
         var baseSet = BaseSetSampler.Sample(keys, baseSize, options.Seed);
         keys.Clear();
-        var baseExamples = DatasetReader.Read(request.Pool, readOptions).Where(e => baseSet.Contains(TovRunFolder.Key(e.Source, e.Id))).ToList();
+        var baseExamples = DatasetReader.Read(request.Pool, readOptions).Where(e => baseSet.Contains(PoolExamples.Key(e.Source, e.Id))).ToList();
         progress?.Report($"pool {baseExamples.Count}/{baseSize} base examples drawn; target {target.Count}; {epochs} epochs ({options.Variant})");
 
         Directory.CreateDirectory(folder.Root);

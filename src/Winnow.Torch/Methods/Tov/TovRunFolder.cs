@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Winnow.Core.IO;
 
+using Winnow.Torch.Methods.Common;
+
 namespace Winnow.Torch.Methods.Tov;
 
 /// <summary>One epoch of a fit as the manifest records it.</summary>
@@ -117,7 +119,7 @@ public sealed record TovRunFolder(string Root)
         File.ReadLines(BaseSetFile).Where(l => l.Length > 0).Select(l =>
         {
             int tab = l.IndexOf('\t');
-            return tab < 0 ? throw new InvalidDataException($"{BaseSetFile}: line without a tab") : Key(l[..tab], l[(tab + 1)..]);
+            return tab < 0 ? throw new InvalidDataException($"{BaseSetFile}: line without a tab") : PoolExamples.Key(l[..tab], l[(tab + 1)..]);
         }).ToHashSet(StringComparer.Ordinal);
 
     public void WriteBaseSet(IEnumerable<string> keys) =>
@@ -125,7 +127,4 @@ public sealed record TovRunFolder(string Root)
         {
             foreach (var key in keys.Order(StringComparer.Ordinal)) w.Write(key.Replace('\0', '\t') + "\n");
         });
-
-    /// <summary>An example's key in a pool: ids are unique per source only.</summary>
-    public static string Key(string source, string id) => source + "\0" + id;
 }

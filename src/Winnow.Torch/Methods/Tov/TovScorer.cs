@@ -9,6 +9,8 @@ using Winnow.Torch.Modeling;
 using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 
+using Winnow.Torch.Methods.Common;
+
 namespace Winnow.Torch.Methods.Tov;
 
 /// <summary>What to score with a finished ToV run.</summary>
@@ -165,22 +167,11 @@ public static class TovScorer
         TaskModel task, MultiStateTokenScorer scorer, LengthBucketer bucketer, IReadOnlyList<PoolItem> chunk, HashSet<string> baseSet, int epochs,
         ScoreTransform transform, Counts counts, CancellationToken cancellationToken)
     {
-        var rows = new ScoreRow[chunk.Count];
-        var toScore = new List<(int Local, EncodedExample Encoded)>();
-        for (int i = 0; i < chunk.Count; i++)
-        {
-            var example = chunk[i].Example;
-            var encoded = task.Encode(example).Example;
-            bool inBase = baseSet.Contains(TovRunFolder.Key(example.Source, example.Id));
-            rows[i] = new ScoreRow
-            {
-                Row = chunk[i].Row, Id = example.Id, Source = example.Source, InBase = inBase,
-                Length = encoded?.Length ?? 0, Predicted = encoded?.PredictedCount ?? 0,
-            };
-            if (encoded is null) counts.NotEncodable++;
-            else if (inBase) counts.InBase++;
-            else if (encoded.PredictedCount > 0) toScore.Add((i, encoded));
-        }
+        var encoded = PoolExamples.Encode(task, chunk, baseSet);
+        var rows = encoded.Rows;
+        counts.NotEncodable += encoded.Encoded.Count(e => e is null);
+        counts.InBase += Enumerable.Range(0, rows.Length).Count(i => encoded.Encoded[i] is not null && rows[i].InBase);
+        var toScore = encoded.WithPredictions(skipTrainingSet: true);
         ScoreChunk(task, scorer, bucketer, toScore, rows, epochs, transform, cancellationToken);
         counts.Rows += chunk.Count;
         counts.Scored += toScore.Count;
