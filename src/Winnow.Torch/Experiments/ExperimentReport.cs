@@ -89,40 +89,48 @@ public static class ExperimentReport
         }).ToList();
     }
 
-    /// <summary>The headline table: one row per study, one column per method, "mean % (wins/pairs)".</summary>
-    public static string HeadlineMarkdown(IReadOnlyList<ExperimentResults> studies)
+    /// <summary>Columns (method names) and rows (study name, one text per column) of a table across studies.</summary>
+    private sealed record Grid(IReadOnlyList<string> Methods, IReadOnlyList<(string Study, IReadOnlyList<string> Values)> Rows);
+
+    /// <summary>The headline: one row per study, one column per method, "mean % (wins/pairs)".</summary>
+    private static Grid HeadlineGrid(IReadOnlyList<ExperimentResults> studies)
     {
         var methods = studies.SelectMany(r => r.Study.Methods).Where(m => m != "random").Distinct().ToList();
-        var s = new StringBuilder();
-        s.AppendLine("| study | " + string.Join(" | ", methods) + " |");
-        s.AppendLine("|---|" + string.Concat(methods.Select(_ => "---:|")));
-        foreach (var r in studies)
+        return new Grid(methods, studies.Select(r =>
         {
             var cells = Headline(r).ToDictionary(h => h.Method);
-            var values = methods.Select(m => cells.TryGetValue(m, out var h) && h.Pairs > 0
-                ? string.Create(CultureInfo.InvariantCulture, $"{Percent(h.MeanImprovement)} ({h.Wins}/{h.Pairs})") : "–");
-            s.AppendLine("| " + r.Study.Name + " | " + string.Join(" | ", values) + " |");
-        }
-        return s.ToString();
+            IReadOnlyList<string> values = methods.Select(m => cells.TryGetValue(m, out var h) && h.Pairs > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{Percent(h.MeanImprovement)} ({h.Wins}/{h.Pairs})") : "–").ToList();
+            return (r.Study.Name, values);
+        }).ToList());
     }
 
     /// <summary>For NER studies: entity micro-F1 per method, mean over budgets and seeds (random included, for reference).</summary>
-    public static string HeadlineF1Markdown(IReadOnlyList<ExperimentResults> studies)
+    private static Grid F1Grid(IReadOnlyList<ExperimentResults> studies)
     {
         var ner = studies.Where(r => r.Study.Task == "ner").ToList();
-        if (ner.Count == 0) return "";
         var methods = ner.SelectMany(r => r.Study.Methods).Distinct().ToList();
-        var s = new StringBuilder();
-        s.AppendLine("| study | " + string.Join(" | ", methods) + " |");
-        s.AppendLine("|---|" + string.Concat(methods.Select(_ => "---:|")));
-        foreach (var r in ner)
+        return new Grid(methods, ner.Select(r =>
         {
-            var values = methods.Select(m => r.Cells.Where(c => c.Method == m && c.F1 is not null).Select(c => c.F1!.Value).ToList() is { Count: > 0 } f1
-                ? F(f1.Average(), "F3") : "–");
-            s.AppendLine("| " + r.Study.Name + " | " + string.Join(" | ", values) + " |");
-        }
+            IReadOnlyList<string> values = methods.Select(m => r.Cells.Where(c => c.Method == m && c.F1 is not null).Select(c => c.F1!.Value).ToList() is { Count: > 0 } f1
+                ? F(f1.Average(), "F3") : "–").ToList();
+            return (r.Study.Name, values);
+        }).ToList());
+    }
+
+    private static string MarkdownGrid(Grid grid)
+    {
+        var s = new StringBuilder();
+        s.AppendLine("| study | " + string.Join(" | ", grid.Methods) + " |");
+        s.AppendLine("|---|" + string.Concat(grid.Methods.Select(_ => "---:|")));
+        foreach (var (study, values) in grid.Rows) s.AppendLine("| " + study + " | " + string.Join(" | ", values) + " |");
         return s.ToString();
     }
+
+    public static string HeadlineMarkdown(IReadOnlyList<ExperimentResults> studies) => MarkdownGrid(HeadlineGrid(studies));
+
+    public static string HeadlineF1Markdown(IReadOnlyList<ExperimentResults> studies) =>
+        studies.Any(r => r.Study.Task == "ner") ? MarkdownGrid(F1Grid(studies)) : "";
 
     public static string Markdown(IReadOnlyList<ExperimentResults> studies)
     {
@@ -140,14 +148,7 @@ public static class ExperimentReport
             s.AppendLine(CultureInfo.InvariantCulture, $"Config hash {r.Study.ConfigHash}; target {r.Study.TargetSize}, test {r.Study.TestSize}, pool {r.Study.PoolSizes.Values.Sum()} " +
                 $"({string.Join(", ", r.Study.PoolSizes.Select(kv => $"{kv.Key} {kv.Value}"))}); seeds {string.Join(", ", r.Study.Seeds)}; {r.Study.Machine}.").AppendLine();
             s.AppendLine("Mean test log-loss ± standard error over seeds (lower is better); % improvement over random at the same budget." + (ner ? " F1: entity-level micro F1 over exact spans." : "")).AppendLine();
-            s.AppendLine(ner ? "| method | budget | seeds | test log-loss | vs random | F1 |" : "| method | budget | seeds | test log-loss | vs random |");
-            s.AppendLine(ner ? "|---|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|");
-            foreach (var c in Summarize(r))
-            {
-                s.Append(CultureInfo.InvariantCulture, $"| {c.Method} | {c.Budget} | {c.Seeds} | {F(c.MeanLoss)} ± {F(c.StdErr)} | {Percent(c.ImprovementOverRandom)} |");
-                if (ner) s.Append(CultureInfo.InvariantCulture, $" {(c.MeanF1 is { } f ? F(f, "F3") : "–")} |");
-                s.AppendLine();
-            }
+            s.Append(MarkdownSummaryTable(r, Summarize(r), withChanges: false));
             s.AppendLine().AppendLine("| method | fit+score s | disk MB | time vs LESS | disk vs LESS |").AppendLine("|---|---:|---:|---:|---:|");
             foreach (var row in CostRows(r))
                 s.AppendLine(CultureInfo.InvariantCulture, $"| {row.Method} | {F(row.Seconds, "F1")} | {F(row.Bytes / 1e6, "F2")} | {Ratio(row.TimeRatio)} | {Ratio(row.DiskRatio)} |");
@@ -156,16 +157,24 @@ public static class ExperimentReport
             if (ablation.Count > 0)
             {
                 s.AppendLine("Ablation (each variant changes only what is listed; same seeds, same budgets):").AppendLine();
-                s.AppendLine(ner ? "| variant | changes | budget | seeds | test log-loss | vs random | F1 |" : "| variant | changes | budget | seeds | test log-loss | vs random |");
-                s.AppendLine(ner ? "|---|---|---:|---:|---:|---:|---:|" : "|---|---|---:|---:|---:|---:|");
-                foreach (var c in ablation)
-                {
-                    s.Append(CultureInfo.InvariantCulture, $"| {c.Method} | {Changes(r, c.Method)} | {c.Budget} | {c.Seeds} | {F(c.MeanLoss)} ± {F(c.StdErr)} | {Percent(c.ImprovementOverRandom)} |");
-                    if (ner) s.Append(CultureInfo.InvariantCulture, $" {(c.MeanF1 is { } f ? F(f, "F3") : "–")} |");
-                    s.AppendLine();
-                }
-                s.AppendLine();
+                s.Append(MarkdownSummaryTable(r, ablation, withChanges: true)).AppendLine();
             }
+        }
+        return s.ToString();
+    }
+
+    /// <summary>The Markdown form of <see cref="SummaryTable"/>.</summary>
+    private static string MarkdownSummaryTable(ExperimentResults r, IEnumerable<CellSummary> rows, bool withChanges)
+    {
+        bool ner = r.Study.Task == "ner";
+        var s = new StringBuilder();
+        s.AppendLine((withChanges ? "| variant | changes" : "| method") + " | budget | seeds | test log-loss | vs random |" + (ner ? " F1 |" : ""));
+        s.AppendLine((withChanges ? "|---|---" : "|---") + "|---:|---:|---:|---:|" + (ner ? "---:|" : ""));
+        foreach (var c in rows)
+        {
+            s.Append(CultureInfo.InvariantCulture, $"| {c.Method} |{(withChanges ? $" {Changes(r, c.Method)} |" : "")} {c.Budget} | {c.Seeds} | {F(c.MeanLoss)} ± {F(c.StdErr)} | {Percent(c.ImprovementOverRandom)} |");
+            if (ner) s.Append(CultureInfo.InvariantCulture, $" {(c.MeanF1 is { } f ? F(f, "F3") : "–")} |");
+            s.AppendLine();
         }
         return s.ToString();
     }
@@ -233,17 +242,10 @@ public static class ExperimentReport
 
     private static string HeadlineHtml(IReadOnlyList<ExperimentResults> studies)
     {
-        var methods = studies.SelectMany(r => r.Study.Methods).Where(m => m != "random").Distinct().ToList();
-        var s = new StringBuilder("<table class=\"headline\"><tr><th>study</th>" + string.Concat(methods.Select(m => $"<th>{E(m)}</th>")) + "</tr>\n");
-        foreach (var r in studies)
-        {
-            var cells = Headline(r).ToDictionary(h => h.Method);
-            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r.Study.Name)}</td>");
-            foreach (var m in methods)
-                s.Append(cells.TryGetValue(m, out var h) && h.Pairs > 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"<td>{Percent(h.MeanImprovement)} ({h.Wins}/{h.Pairs})</td>") : "<td>–</td>");
-            s.Append("</tr>\n");
-        }
+        var grid = HeadlineGrid(studies);
+        var s = new StringBuilder("<table class=\"headline\"><tr><th>study</th>" + string.Concat(grid.Methods.Select(m => $"<th>{E(m)}</th>")) + "</tr>\n");
+        foreach (var (study, values) in grid.Rows)
+            s.Append("<tr><td>" + E(study) + "</td>" + string.Concat(values.Select(v => $"<td>{v}</td>")) + "</tr>\n");
         return s.Append("</table>").ToString();
     }
 
