@@ -132,9 +132,8 @@ public sealed class AdamWOptimizer : IDisposable
             Step++;
             double biasCorrection1 = 1 - Math.Pow(o.Beta1, Step);
             double biasCorrection2 = 1 - Math.Pow(o.Beta2, Step);
-            // Every Scalar is a local disposed at the end: TorchSharp passes an implicitly converted Scalar's raw handle
-            // to native code, and the GC may finalise (free) the temporary during that call — it crashed a study with
-            // "Expected false to be true … toFloat at Scalar.h" (dotnet/TorchSharp#1434 and #1496 track the upstream fix).
+            // Every Scalar is a local disposed at the end, not an implicit temporary the GC may free mid-call (see
+            // Runtime/SafeScalars: it crashed a study with "Expected false to be true … toFloat at Scalar.h").
             using Scalar decay = 1 - lr * o.WeightDecay, beta1 = o.Beta1, beta2 = o.Beta2, oneMinusBeta1 = 1 - o.Beta1,
                 oneMinusBeta2 = 1 - o.Beta2, correction2 = Math.Sqrt(biasCorrection2), epsilon = o.Epsilon, step = -lr / biasCorrection1;
             if (o.WeightDecay != 0) Parameter.mul_(decay);

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Training;
 
@@ -21,11 +22,10 @@ public static class Losses
     {
         CheckShapes(logProbs, mask);
         // masked_fill rather than a product: a model may leave -inf at unpredicted positions and 0·-inf is NaN.
-        // Scalars as locals, not implicit temporaries (see AdamWOptimizer.ParameterState.Update).
-        using Scalar zero = 0.0, one = 1.0;
-        var kept = logProbs.masked_fill(mask.logical_not(), zero);
+        // Held Scalars, not implicit temporaries (see Runtime/SafeScalars).
+        var kept = logProbs.masked_fill(mask.logical_not(), SafeScalars.Of(0.0));
         var counts = mask.to_type(kept.dtype).sum(1);
-        return kept.sum(1).neg().div(counts.clamp_min(one));
+        return kept.sum(1).neg().div(counts.clamp_min(SafeScalars.Of(1.0)));
     }
 
     /// <summary>Eq. 7 over a batch: the mean of <see cref="PerExampleLoss"/> over examples with at least one predicted position.</summary>

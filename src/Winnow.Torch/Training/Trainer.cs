@@ -255,7 +255,7 @@ public sealed class Trainer : IDisposable
         if (factor == 1.0) return;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using Scalar scale = factor; // a local, not an implicit temporary (see AdamWOptimizer.ParameterState.Update)
+        using Scalar scale = factor; // a local, not an implicit temporary (see Runtime/SafeScalars)
         foreach (var grad in _trainable.Select(p => p.grad).OfType<Tensor>()) grad.mul_(scale);
     }
 

@@ -45,9 +45,9 @@ public sealed class RademacherProjector
         using var scope = NewDisposeScope();
         using var generator = new Generator(BlockSeed(Seed, b), CPU);
         var bits = randint(0, 2, [rows, Dimension], dtype: ScalarType.Float32, generator: generator);
-        // Scalars held in locals, as in LessGradients: an implicit temporary can be finalised during the native call.
-        using Scalar two = 2, one = 1, scale = 1.0 / Math.Sqrt(Dimension);
-        return bits.mul_(two).sub_(one).mul_(scale).MoveToOuterDisposeScope();
+        // Held Scalars, not implicit temporaries (see Runtime/SafeScalars).
+        using Scalar scale = 1.0 / Math.Sqrt(Dimension);
+        return bits.mul_(SafeScalars.Of(2L)).sub_(SafeScalars.One).mul_(scale).MoveToOuterDisposeScope();
     }
 
     /// <summary>The whole P×d matrix; for tests and small cases only.</summary>
