@@ -24,6 +24,8 @@ public static class WinnowCli
     {
         yield return VersionCommand();
         yield return InspectCommand.Create();
+        yield return ModelsCommand.Create();
+        yield return ImportCommand.Create();
         yield return PretrainCommand.Create();
         yield return FinetuneCommand.Create();
         yield return EvalCommand.Create();

@@ -10,7 +10,7 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder (Hugging Face layout).", Required = true };
+        var model = new Option<string>("--model") { Description = ModelNames.OptionHelp + ".", Required = true };
         var data = new Option<string[]>("--data") { Description = "Evaluation data files/folders.", Required = true, AllowMultipleArgumentsPerToken = true };
         var perExample = new Option<string?>("--per-example") { Description = "Write per-example losses (JSONL) here." };
         var perToken = new Option<string?>("--per-token") { Description = "Write per-token log-probabilities of the predicted tokens (JSONL) here." };
@@ -23,7 +23,7 @@ internal static class EvalCommand
         command.SetAction(r => CliErrors.Guard(() =>
         {
             CommonOptions.ApplyRuntime(r, threads);
-            var modelDir = r.GetValue(model)!;
+            var modelDir = ModelNames.Resolve(r.GetValue(model)!);
             var kind = TaskData.KindOf(modelDir);
             var examples = TaskData.Read(r.GetValue(data)!, kind, r.GetValue(labelMap), r.GetValue(skipInvalid), "evaluation data");
             using var task = TaskModel.Load(modelDir, kind);

@@ -15,7 +15,7 @@ internal static class FinetuneCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Base model folder (Hugging Face layout).", Required = true };
+        var model = new Option<string>("--model") { Description = ModelNames.OptionHelp + ": the base model.", Required = true };
         var train = new Option<string[]>("--train") { Description = "Training data files/folders.", Required = true, AllowMultipleArgumentsPerToken = true };
         var out_ = new Option<string>("--out") { Description = "Folder for the fine-tuned model.", Required = true };
         var labelMap = TaskData.LabelMapOption();
@@ -32,7 +32,7 @@ internal static class FinetuneCommand
         command.SetAction(r => CliErrors.Guard(() =>
         {
             CommonOptions.ApplyRuntime(r, threads);
-            var modelDir = r.GetValue(model)!;
+            var modelDir = ModelNames.Resolve(r.GetValue(model)!);
             var kind = TaskData.KindOf(modelDir);
             var examples = TaskData.Read(r.GetValue(train)!, kind, r.GetValue(labelMap), r.GetValue(skipInvalid), "training data");
             var options = new FineTuneOptions

@@ -41,7 +41,7 @@ internal sealed class MethodFitCliOptions
     }
 
     public Option<string> MethodName { get; } = new("--method") { Description = $"Selection method: {string.Join(", ", SelectionMethods.Names)}.", DefaultValueFactory = _ => "tov" };
-    public Option<string> Model { get; } = new("--model") { Description = "Base model folder θ0 (Hugging Face layout); not needed by random and dsir." };
+    public Option<string> Model { get; } = new("--model") { Description = ModelNames.OptionHelp + ": the base model θ0; not needed by random and dsir." };
     public Option<string[]> Target { get; } = new("--target") { Description = "Target (validation) files or folders.", AllowMultipleArgumentsPerToken = true };
     public Option<string[]> Pool { get; } = new("--pool") { Description = "Pool files or folders to select from.", AllowMultipleArgumentsPerToken = true };
     public Option<string> Out { get; }
@@ -74,7 +74,7 @@ internal sealed class MethodFitCliOptions
     public MethodFitRequest FitRequest(ParseResult result, ISelectionMethod method, string runDirectory)
     {
         var pool = result.GetValue(Pool) is { Length: > 0 } p ? p : throw new ArgumentException("Give --pool.");
-        string? model = result.GetValue(Model);
+        string? model = result.GetValue(Model) is { } m ? ModelNames.Resolve(m) : null;
         if (method.NeedsModel && model is null) throw new ArgumentException($"Give --model: method {method.Name} needs a base model.");
         return new MethodFitRequest(result.GetValue(Target) ?? [], pool, runDirectory)
         {

@@ -179,7 +179,7 @@ public sealed record BaseModelConfig
     /// <summary>Pre-train (or reuse from the cache) a base model of this preset: tiny or small.</summary>
     public string? Preset { get; init; }
 
-    /// <summary>Or use this model folder as it is.</summary>
+    /// <summary>Or use this model: a folder (relative to the config), or a built-in name (minilm-l6, arctic-xs, …).</summary>
     public string? Model { get; init; }
     public int PretrainSteps { get; init; } = 600;
     public int PretrainBatchSize { get; init; } = 32;

@@ -7,6 +7,7 @@ using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.FineTuning;
 using Winnow.Torch.Methods;
+using Winnow.Torch.Modeling.Catalog;
 using Winnow.Torch.Pretraining;
 using Winnow.Torch.Tasks;
 using Winnow.Torch.TaskEncoding;
@@ -96,7 +97,13 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
 
     private string EnsureBaseModel(CancellationToken cancellationToken)
     {
-        if (config.BaseModel.Model is { } model) return config.Resolve(model);
+        if (config.BaseModel.Model is { } model)
+        {
+            // A folder relative to the config wins; otherwise a built-in name, materialised in the cache.
+            var folder = config.Resolve(model);
+            return Directory.Exists(folder) ? folder : ModelCatalog.Resolve(model,
+                new ModelCatalogContext(Path.Combine(options.CacheDirectory, "models"), options.SharedData) { Log = log }, cancellationToken);
+        }
         var family = config.Kind == TaskKind.Ner ? PretrainFamily.Ner : PretrainFamily.Lm;
         IReadOnlyList<string> corpus = config.BaseModel.Corpus.Count > 0
             ? config.BaseModel.Corpus.Select(config.Resolve).ToArray()

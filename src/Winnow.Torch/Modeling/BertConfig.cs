@@ -15,7 +15,13 @@ public sealed record BertConfig : IModelConfig
     /// <summary>Token classifier or masked LM.</summary>
     public ModelFamily Head { get; init; } = ModelFamily.TokenClassifier;
 
-    public string Architecture => (IsRoberta ? "Roberta" : "Bert") + (Head == ModelFamily.MaskedLm ? "ForMaskedLM" : "ForTokenClassification");
+    /// <summary>
+    /// A bare encoder checkpoint (Hugging Face <c>BertModel</c>/<c>RobertaModel</c>, as <c>winnow import onnx</c> writes):
+    /// its weights have no head and no <c>bert.</c> prefix; loading it builds <see cref="Head"/> freshly initialised.
+    /// </summary>
+    public bool BodyOnly { get; init; }
+
+    public string Architecture => (IsRoberta ? "Roberta" : "Bert") + (BodyOnly ? "Model" : Head == ModelFamily.MaskedLm ? "ForMaskedLM" : "ForTokenClassification");
 
     public ModelFamily Family => Head;
 
@@ -138,6 +144,7 @@ public sealed record BertConfig : IModelConfig
         {
             ModelType = modelType,
             Head = head,
+            BodyOnly = architecture is "BertModel" or "RobertaModel",
             VocabSize = Json.Int(o, "vocab_size", 30522),
             HiddenSize = Json.Int(o, "hidden_size", 768),
             IntermediateSize = Json.Int(o, "intermediate_size", 3072),

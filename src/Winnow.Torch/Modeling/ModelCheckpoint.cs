@@ -72,8 +72,8 @@ public static partial class ModelCheckpoint
         if (config is BertConfig bert)
         {
             var head = options.Head ?? bert.Head;
-            headReplaced = head != bert.Head || (options.Labels is not null && head == ModelFamily.TokenClassifier && !options.Labels.SequenceEqual(bert.Labels));
-            config = bert with { Head = head, Labels = options.Labels ?? bert.Labels };
+            headReplaced = bert.BodyOnly || head != bert.Head || (options.Labels is not null && head == ModelFamily.TokenClassifier && !options.Labels.SequenceEqual(bert.Labels));
+            config = bert with { Head = head, Labels = options.Labels ?? bert.Labels, BodyOnly = false };
         }
         else if (options.Head is { } h && h != config.Family)
         {
@@ -297,6 +297,7 @@ public static partial class ModelCheckpoint
                 if (IsAdapterKey(name)) continue;
                 var key = CheckpointKey(model, name);
                 if (!readers.ContainsKey(key) && LegacyLayerNormKey(key) is { } legacy && readers.ContainsKey(legacy)) key = legacy;
+                if (!readers.ContainsKey(key) && BareBodyKey(model, key) is { } bare && readers.ContainsKey(bare)) key = bare;
                 if (!readers.TryGetValue(key, out var reader))
                 {
                     if (allowMissingHead && model.HeadPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
@@ -313,6 +314,13 @@ public static partial class ModelCheckpoint
         var ignored = readers.Keys.Where(k => !used.Contains(k)).Order(StringComparer.Ordinal).ToList();
         return new CheckpointLoadReport(fresh, ignored);
     }
+
+    /// <summary>
+    /// A bare encoder checkpoint (Hugging Face BertModel/RobertaModel) names the body's tensors without the
+    /// <c>bert.</c>/<c>roberta.</c> prefix that a model with a head uses; Hugging Face loads either into either.
+    /// </summary>
+    private static string? BareBodyKey(IPretrainedModel model, string key) =>
+        model.Config is BertConfig bert && key.StartsWith(bert.BodyPrefix + ".", StringComparison.Ordinal) ? key[(bert.BodyPrefix.Length + 1)..] : null;
 
     /// <summary>Checkpoints converted from TensorFlow BERT name LayerNorm parameters gamma/beta; Hugging Face accepts both.</summary>
     private static string? LegacyLayerNormKey(string key) =>
