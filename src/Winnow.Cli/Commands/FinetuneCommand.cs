@@ -22,13 +22,14 @@ internal static class FinetuneCommand
         var skipInvalid = TaskData.SkipInvalidOption();
         var rank = LoraRank();
         var lr = LearningRate();
+        var freeze = new Option<bool>("--freeze-embeddings") { Description = "Keep the word embeddings fixed (half of a small pretrained encoder's weights)." };
         var epochs = Epochs();
         var batch = BatchSize();
         var threads = CommonOptions.Threads();
         var seed = CommonOptions.Seed();
 
         var command = new Command("finetune", "Fine-tune a model (LoRA or full) on training data; writes a merged checkpoint and the adapter.");
-        foreach (var o in new Option[] { model, train, out_, labelMap, skipInvalid, rank, lr, epochs, batch, threads, seed }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, train, out_, labelMap, skipInvalid, rank, lr, epochs, batch, freeze, threads, seed }) command.Options.Add(o);
         command.SetAction(r => CliErrors.Guard(() =>
         {
             CommonOptions.ApplyRuntime(r, threads);
@@ -38,7 +39,7 @@ internal static class FinetuneCommand
             var options = new FineTuneOptions
             {
                 LoraRank = r.GetValue(rank), LearningRate = r.GetValue(lr), Epochs = r.GetValue(epochs),
-                BatchSize = r.GetValue(batch), Seed = r.GetValue(seed),
+                BatchSize = r.GetValue(batch), Seed = r.GetValue(seed), FreezeEmbeddings = r.GetValue(freeze),
             };
             using var task = TaskModel.Load(modelDir, kind, kind == TaskKind.Ner ? TaskData.LabelsOf(examples) : null, new TaskModelOptions { Seed = options.Seed });
             var set = TaskData.Encode(task, examples, "training data");

@@ -25,6 +25,12 @@ public sealed record ExperimentConfig
     public string? LabelMap { get; init; }
     public DataConfig Target { get; init; } = new();
     public DataConfig Test { get; init; } = new();
+
+    /// <summary>
+    /// Optional validation slice for the judge (<c>finetune.select_epoch</c>): drawn after target and test and before the
+    /// pool, so it is disjoint from all three.
+    /// </summary>
+    public DataConfig? Validation { get; init; }
     public List<PoolSourceConfig> Pool { get; init; } = [];
 
     /// <summary>Seed of the per-source sampling caps (fixed, so every method sees the same pool).</summary>
@@ -98,6 +104,8 @@ public sealed record ExperimentConfig
         if ((BaseModel.Preset is null) == (BaseModel.Model is null)) Fail("base_model needs exactly one of preset or model.");
         if (Target.Paths.Count == 0) Fail("target.paths is required.");
         if (Test.Paths.Count == 0) Fail("test.paths is required.");
+        if (Validation is { Paths.Count: 0 }) Fail("validation.paths is required when validation is given.");
+        if (Finetune.SelectEpoch && Validation is null) Fail("finetune.select_epoch needs a validation block (data disjoint from target, test and pool).");
         if (Pool.Count == 0) Fail("pool needs at least one source.");
         foreach (var source in Pool)
         {
@@ -214,6 +222,12 @@ public sealed record FinetuneConfig
     public int Epochs { get; init; } = 3;
     public int BatchSize { get; init; } = 16;
     public int MaxLength { get; init; } = 128;
+
+    /// <summary>Keep the word embeddings fixed while fine-tuning.</summary>
+    public bool FreezeEmbeddings { get; init; }
+
+    /// <summary>End each fine-tune with the weights of its best epoch on the study's validation slice.</summary>
+    public bool SelectEpoch { get; init; }
 
     public void Validate(string file)
     {

@@ -47,6 +47,14 @@ public sealed record CellResult(
 {
     public string Key => CellKey(Method, Budget, Seed);
 
+    /// <summary>The epoch whose weights were judged, when the study picks it on validation.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? KeptEpoch { get; init; }
+
+    /// <summary>Validation loss after each epoch, when the study has a validation slice.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double>? ValidationLosses { get; init; }
+
     public static string CellKey(string method, int budget, int seed) => $"{method}__b{budget}__s{seed}";
 }
 

@@ -43,6 +43,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
     private string PoolDirectory => Path.Combine(Results, "data", "pool");
     private string TargetDirectory => Path.Combine(Results, "data", "target");
     private string TestDirectory => Path.Combine(Results, "data", "test");
+    private string ValidationDirectory => Path.Combine(Results, "data", "validation");
 
     public ExperimentRunSummary Run(CancellationToken cancellationToken = default)
     {
@@ -53,6 +54,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         WriteStudy(baseModel, data);
 
         var test = DatasetReader.Read([TestDirectory], new ReadOptions { Kind = config.Kind }).ToList();
+        var validation = config.Validation is null ? null : DatasetReader.Read([ValidationDirectory], new ReadOptions { Kind = config.Kind }).ToList();
         var labels = config.Kind == TaskKind.Ner
             ? LabelSet.FromExamples(DatasetReader.Read([TargetDirectory], new ReadOptions { Kind = config.Kind }).Concat(test).OfType<NerExample>())
             : null;
@@ -72,7 +74,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
                 }
                 cancellationToken.ThrowIfCancellationRequested();
                 log?.Report($"cell {key}");
-                var cell = RunCell(method, budget, seed, baseModel, test, labels, cancellationToken);
+                var cell = RunCell(method, budget, seed, baseModel, test, validation, labels, cancellationToken);
                 ExperimentResults.Write(cellPath, cell);
                 computed++;
                 log?.Report($"cell {key}: test log-loss {cell.TestLoss:F4}{(cell.F1 is { } f ? $", F1 {f:F3}" : "")}");
@@ -149,6 +151,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var taken = new HashSet<(string, string)>();
         int target = Materialize(config.Target.Paths, config.Target.Max, read, Path.Combine(TargetDirectory, "target.jsonl"), 1, taken);
         int test = Materialize(config.Test.Paths, config.Test.Max, read, Path.Combine(TestDirectory, "test.jsonl"), 2, taken);
+        if (config.Validation is { } v) Materialize(v.Paths, v.Max, read, Path.Combine(ValidationDirectory, "validation.jsonl"), 3, taken);
         var pool = new Dictionary<string, int>(StringComparer.Ordinal);
         var skipped = new Dictionary<string, long>(StringComparer.Ordinal);
         for (int i = 0; i < config.Pool.Count; i++)
@@ -199,7 +202,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             AblationBudgets = config.EffectiveAblationBudgets,
         });
 
-    private CellResult RunCell(string method, int budget, int seed, string baseModel, List<Example> test, LabelSet? labels, CancellationToken cancellationToken)
+    private CellResult RunCell(string method, int budget, int seed, string baseModel, List<Example> test, List<Example>? validation, LabelSet? labels, CancellationToken cancellationToken)
     {
         var subsetPath = Path.Combine(Results, "subsets", CellResult.CellKey(method, budget, seed) + ".jsonl");
         var clock = Stopwatch.StartNew();
@@ -214,15 +217,21 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         {
             LoraRank = config.Finetune.LoraRank, LearningRate = config.Finetune.Lr, Epochs = config.Finetune.Epochs,
             BatchSize = config.Finetune.BatchSize, Seed = seed,
+            FreezeEmbeddings = config.Finetune.FreezeEmbeddings, SelectEpoch = config.Finetune.SelectEpoch,
         };
         using var model = TaskModel.Load(baseModel, config.Kind, labels, new TaskModelOptions { Seed = seed, MaxLength = config.Finetune.MaxLength });
-        FineTuner.Run(model, model.EncodeAll(train), recipe, cancellationToken: cancellationToken);
+        var tuned = FineTuner.Run(model, model.EncodeAll(train), recipe, cancellationToken: cancellationToken,
+            validation: validation is null ? null : model.EncodeAll(validation));
         var encodedTest = model.EncodeAll(test);
         var evaluation = FineTuner.Evaluate(model, encodedTest, cancellationToken: cancellationToken);
         var losses = evaluation.Examples.Select(e => e.Loss).Where(double.IsFinite).ToArray();
         NerF1.Score? f1 = config.Kind == TaskKind.Ner ? NerF1.Micro(NerPredictor.Predict(model, encodedTest)) : null;
         return new CellResult(method, budget, seed, train.Count, bySource, evaluation.MeanLoss, StdErr(losses),
-            f1?.F1, f1?.Precision, f1?.Recall, selectSeconds, clock.Elapsed.TotalSeconds, artifact);
+            f1?.F1, f1?.Precision, f1?.Recall, selectSeconds, clock.Elapsed.TotalSeconds, artifact)
+        {
+            KeptEpoch = validation is null ? null : tuned.KeptEpoch,
+            ValidationLosses = validation is null ? null : tuned.ValidationLosses,
+        };
     }
 
     private static double StdErr(double[] values)

@@ -23,6 +23,16 @@ public sealed record FineTuneOptions
     public double? MaxGradNorm { get; init; } = 1.0;
     public int Seed { get; init; }
 
+    /// <summary>Keep the word-embedding matrix fixed (for a pretrained encoder it is half the parameters, and a few
+    /// hundred sentences only move the rows of the words they contain).</summary>
+    public bool FreezeEmbeddings { get; init; }
+
+    /// <summary>
+    /// Evaluate on the validation set given to <see cref="FineTuner.Run"/> after every epoch and end with the weights of
+    /// the epoch whose validation loss was lowest (early stopping without stopping: the schedule still runs to the end).
+    /// </summary>
+    public bool SelectEpoch { get; init; }
+
     public FineTuneOptions Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(LoraRank, nameof(LoraRank));
@@ -46,34 +56,61 @@ public sealed record FineTuneOptions
 }
 
 /// <summary>What a fine-tuning run did.</summary>
-public sealed record FineTuneResult(int Examples, int Steps, double FirstEpochLoss, double LastEpochLoss, long TrainableParameters, TimeSpan Elapsed);
+public sealed record FineTuneResult(int Examples, int Steps, double FirstEpochLoss, double LastEpochLoss, long TrainableParameters, TimeSpan Elapsed)
+{
+    /// <summary>Validation loss after each epoch (empty without a validation set).</summary>
+    public IReadOnlyList<double> ValidationLosses { get; init; } = [];
+
+    /// <summary>The epoch (1-based) whose weights the model ends with: the last, or the best on validation under <see cref="FineTuneOptions.SelectEpoch"/>.</summary>
+    public int KeptEpoch { get; init; }
+}
 
 public static class FineTuner
 {
     /// <summary>Fine-tunes <paramref name="model"/> in place on <paramref name="train"/> (LoRA applied first unless rank is 0).</summary>
+    /// <param name="validation">Evaluated after every epoch when given (the curve is in the result); required by
+    /// <see cref="FineTuneOptions.SelectEpoch"/>. Must be disjoint from the data the model is judged on.</param>
     public static FineTuneResult Run(
         TaskModel model,
         EncodedSet train,
         FineTuneOptions options,
         IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        EncodedSet? validation = null)
     {
         options.Validate();
         if (train.Count == 0) throw new ArgumentException("Nothing to fine-tune on: every training example was skipped.", nameof(train));
+        if (options.SelectEpoch && validation is not { Count: > 0 }) throw new ArgumentException("Picking the epoch on validation needs a validation set.", nameof(validation));
         var watch = Stopwatch.StartNew();
         if (options.LoraRank > 0 && !Lora.IsApplied(model.Model)) Lora.Apply(model.Model, options.Lora());
+        if (options.FreezeEmbeddings)
+            foreach (var (name, parameter) in model.Model.Module.named_parameters())
+                if (name.EndsWith("word_embeddings.weight", StringComparison.Ordinal) || name.EndsWith("embed_tokens.weight", StringComparison.Ordinal))
+                    parameter.requires_grad = false;
 
         var training = options.Training();
         var source = Batching.ForTraining(train.Encoded, model.Collator, options.BatchSize, options.Seed);
         using var trainer = new Trainer(model.Model.Module, model.Model, training, training.TotalSteps(source.BatchesPerEpoch));
-        var result = trainer.Fit(source, progress, cancellationToken);
+        var curve = new List<double>();
+        using var best = new BestWeights(model.Model);
+        var result = trainer.Fit(source, progress, cancellationToken, onEpochEnd: validation is null ? null : end =>
+        {
+            curve.Add(Evaluate(model, validation, cancellationToken: cancellationToken).MeanLoss);
+            if (options.SelectEpoch) best.Offer(curve[^1], curve.Count);
+        });
+        int kept = result.Epochs.Count;
+        if (options.SelectEpoch) kept = best.Restore();
         return new FineTuneResult(
             train.Count,
             result.FinalState.GlobalStep,
             result.Epochs.Count > 0 ? result.Epochs[0].MeanLoss : double.NaN,
             result.Epochs.Count > 0 ? result.Epochs[^1].MeanLoss : double.NaN,
             model.Model.ParameterCount(trainableOnly: true),
-            watch.Elapsed);
+            watch.Elapsed)
+        {
+            ValidationLosses = curve,
+            KeptEpoch = kept,
+        };
     }
 
     /// <summary>Mean test log-loss (paper Eq. 7) and per-example results, in the order of <paramref name="data"/>.</summary>
