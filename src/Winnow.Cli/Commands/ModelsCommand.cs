@@ -24,10 +24,9 @@ internal static class ModelsCommand
         table.AddColumn("name");
         table.AddColumn("task");
         table.AddColumn("what it is");
-        table.AddColumn("from");
-        table.AddColumn("licence");
+        table.AddColumn("from (on first use)");
         foreach (var m in ModelCatalog.All)
-            table.AddRow(m.Name, m.Task, Markup.Escape(m.Description), Markup.Escape(m.Origin), Markup.Escape(m.Licence));
+            table.AddRow(m.Name, m.Task, Markup.Escape(m.Description), Markup.Escape(m.Origin));
         AnsiConsole.Write(table);
         Console.WriteLine($"Cache: {Path.Combine(WinnowPaths.Cache(), "models")} (made on first use; `winnow models get NAME` makes it now)");
         return 0;

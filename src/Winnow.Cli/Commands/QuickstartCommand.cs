@@ -60,7 +60,7 @@ internal static class QuickstartCommand
 
         Step(2, "ToV: train on the target (CrossNER music dev slice, labels mapped to PER/ORG/LOC/MISC) along a base trajectory, score the pool by how its predictions moved");
         var tovSubset = Path.Combine(outDir, "subset-tov.jsonl");
-        var fitOptions = new TovFitOptions { Kind = TaskKind.Ner, Epochs = 6, LearningRate = 1e-3, LoraRank = 8, Seed = 0 };
+        var fitOptions = new TovFitOptions { Kind = TaskKind.Ner, Epochs = 3, LearningRate = 1e-3, LoraRank = 8, Seed = 0, MaxLength = 128 };
         var tov = TovPipeline.Run(new TovPipelineRequest(baseModel, target, pool, budget, tovSubset)
         {
             Options = fitOptions,
@@ -80,7 +80,7 @@ internal static class QuickstartCommand
 
         // The judge: a pretrained encoder is fully fine-tuned at a small rate (docs/pretrained-models.md, "Judge recipe");
         // the tiny self-made encoder needs a large one.
-        var recipe = pretrained ? JudgeRecipes.PretrainedEncoder : new FineTuneOptions { LoraRank = 0, LearningRate = 5e-4, Epochs = 5, BatchSize = 16 };
+        var recipe = pretrained ? JudgeRecipes.Quickstart : new FineTuneOptions { LoraRank = 0, LearningRate = 5e-4, Epochs = 5, BatchSize = 16 };
         Step(4, $"Fine-tune the base model on each subset ({seeds} seeds each, same recipe: {JudgeRecipes.Describe(recipe)}) and evaluate on the music test slice");
         var testExamples = TaskData.Read(test, TaskKind.Ner, labelMap, false, "test data");
         var labels = TaskData.LabelsOf(TaskData.Read(target, TaskKind.Ner, labelMap, false, "target").Concat(testExamples));

@@ -29,7 +29,7 @@ public sealed class ExperimentConfigTests
     [Fact]
     public void Every_versioned_config_loads_and_validates()
     {
-        var files = Directory.GetFiles(Path.Combine(RepoPaths.Root, "experiments"), "*.yaml");
+        var files = Directory.GetFiles(Path.Combine(RepoPaths.Root, "experiments"), "*.yaml", SearchOption.AllDirectories);
         Assert.Contains(files, f => Path.GetFileName(f) == "micro.yaml");
         foreach (var file in files)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Winnow.Core.Data;
 using Winnow.Torch.Experiments;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Tests.TestSupport;
@@ -98,6 +99,37 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Equal(ScoreTransform.Abs, TovManifest.Load(Manifest("tov-abs-s0")).Options.Transform);
         Assert.NotEqual(ScoreTransform.Abs, TovManifest.Load(Manifest("tov-s0")).Options.Transform);
         Assert.Contains("tov-no-bins", File.ReadAllText(ExperimentReport.Write([results], dir.Path).MarkdownPath));
+    }
+
+    [Fact]
+    public void A_validation_slice_is_disjoint_from_target_test_and_pool_and_picks_the_judged_epoch()
+    {
+        using var dir = new TempDirectory();
+        var samples = Path.Combine(RepoPaths.Root, "samples");
+        // Validation drawn from the target's own file: the runner must keep it apart from the 30 target rows.
+        var yaml = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"))
+            .Replace("../samples", samples, StringComparison.Ordinal)
+            .Replace("methods: [random, tov]", "methods: [random]", StringComparison.Ordinal)
+            .Replace("seeds: [0, 1]", "seeds: [0]", StringComparison.Ordinal)
+            .Replace("test: {", $"validation: {{ paths: [{samples}/ner/target], max: 20 }}\ntest: {{", StringComparison.Ordinal)
+            .Replace("finetune: { lora_rank: 0, lr: 0.001, epochs: 1,", "finetune: { lora_rank: 0, lr: 0.001, epochs: 3, select_epoch: true, freeze_embeddings: true,", StringComparison.Ordinal);
+        var path = Path.Combine(dir.Path, "micro-validation.yaml");
+        File.WriteAllText(path, yaml);
+        var config = ExperimentConfig.Load(path);
+        Assert.True(config.Finetune.SelectEpoch);
+        var options = new ExperimentRunOptions(Path.Combine(dir.Path, "results"), Path.Combine(dir.Path, "cache"), Path.Combine(dir.Path, "no-shared-data"));
+        new ExperimentRunner(config, options).Run();
+
+        HashSet<(string, string)> Keys(string folder) => DatasetReader.Read([Path.Combine(options.ResultsDirectory, "data", folder)], new ReadOptions { Kind = TaskKind.Ner })
+            .Select(e => (e.Source, e.Id)).ToHashSet();
+        var validation = Keys("validation");
+        Assert.Equal(20, validation.Count);
+        foreach (var other in new[] { "target", "test", "pool" }) Assert.Empty(validation.Intersect(Keys(other)));
+
+        var cell = ExperimentResults.Load(options.ResultsDirectory).Cells.Single();
+        Assert.Equal(3, cell.ValidationLosses!.Count);
+        int best = cell.ValidationLosses.Select((l, i) => (l, i)).MinBy(p => p.l).i + 1;
+        Assert.Equal(best, cell.KeptEpoch);
     }
 
     [Fact]

@@ -1,0 +1,72 @@
+using Winnow.Torch.Modeling.Catalog;
+
+namespace Winnow.Cli.Tests;
+
+/// <summary><c>winnow models</c>, <c>models get</c>, <c>import onnx</c> and model names in <c>--model</c>, as a user meets them.</summary>
+[Collection(CliCollection.Name)]
+public sealed class ModelsCommandTests
+{
+    /// <summary>Points WINNOW_CACHE at a temporary folder for one test (CLI tests run serially).</summary>
+    private sealed class TempCache : IDisposable
+    {
+        private readonly string? _old = Environment.GetEnvironmentVariable("WINNOW_CACHE");
+        public TempCache() => Environment.SetEnvironmentVariable("WINNOW_CACHE", Dir.Path);
+        public TempDir Dir { get; } = new();
+        public void Dispose()
+        {
+            Environment.SetEnvironmentVariable("WINNOW_CACHE", _old);
+            Dir.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Models_lists_every_built_in_name()
+    {
+        var result = CliRunner.Run("models");
+        Assert.Equal(0, result.ExitCode);
+        foreach (var m in ModelCatalog.All) Assert.Contains(m.Name, result.Out);
+    }
+
+    [Fact]
+    public void Models_get_materialises_a_hugging_face_folder_and_copies_it()
+    {
+        using var cache = new TempCache();
+        var copy = cache.Dir.File("copy");
+        var result = CliRunner.Run("models", "get", "minilm-l6", "--out", copy);
+        Assert.Equal(0, result.ExitCode);
+        foreach (var file in new[] { "config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json" })
+            Assert.True(File.Exists(Path.Combine(copy, file)), file);
+        Assert.Contains("minilm-l6-", result.Out);
+        var again = CliRunner.Run("models", "get", "minilm-l6");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("(cached)", again.Out);
+    }
+
+    [Theory]
+    [InlineData("models", "get", "bert-large")]
+    [InlineData("finetune", "--model", "bert-large", "--train", "x", "--out", "y")]
+    public void Unknown_model_name_is_one_line_listing_the_names(params string[] args)
+    {
+        using var cache = new TempCache();
+        var result = CliRunner.Run(args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.Error.Trim().Split('\n'));
+        Assert.Contains("bert-large", result.Error);
+        Assert.Contains("minilm-l6", result.Error);
+        Assert.Contains("arctic-xs", result.Error);
+    }
+
+    [Fact]
+    public void Import_of_a_file_that_is_not_onnx_is_one_line_and_leaves_nothing()
+    {
+        using var dir = new TempDir();
+        var fake = dir.File("model.onnx");
+        File.WriteAllBytes(fake, [.. Enumerable.Range(0, 5000).Select(i => (byte)(i * 7))]);
+        File.WriteAllText(dir.File("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\n");
+        var result = CliRunner.Run("import", "onnx", fake, "--vocab", dir.File("vocab.txt"), "--out", dir.File("out"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.Error.Trim().Split('\n'));
+        Assert.Contains("model.onnx", result.Error);
+        Assert.Equal(2, Directory.EnumerateFileSystemEntries(dir.Path).Count());
+    }
+}
