@@ -27,7 +27,8 @@ internal static class ModelsCommand
         table.AddColumn("from (on first use)");
         foreach (var m in ModelCatalog.All)
             table.AddRow(m.Name, m.Task, Markup.Escape(m.Description), Markup.Escape(m.Origin));
-        AnsiConsole.Write(table);
+        // A console over today's Console.Out (AnsiConsole's static one keeps the writer it first saw).
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }).Write(table);
         Console.WriteLine($"Cache: {Path.Combine(WinnowPaths.Cache(), "models")} (made on first use; `winnow models get NAME` makes it now)");
         return 0;
     }
