@@ -146,7 +146,11 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
     private DataSizes EnsureData()
     {
         var marker = Path.Combine(Results, "data", "sizes.json");
-        if (File.Exists(marker)) return ExperimentResults.Read<DataSizes>(marker);
+        DataSizes? recorded = File.Exists(marker) ? ExperimentResults.Read<DataSizes>(marker) : null;
+        // Committed results keep sizes.json but not the data files: they are drawn again (deterministic) and checked.
+        if (recorded is not null && Directory.Exists(TargetDirectory) && Directory.Exists(TestDirectory) && Directory.Exists(PoolDirectory)
+            && (config.Validation is null || Directory.Exists(ValidationDirectory)))
+            return recorded;
         var read = new ReadOptions { Kind = config.Kind, LabelMap = config.LabelMap is null ? null : LabelMap.Load(config.Resolve(config.LabelMap)) };
         var taken = new HashSet<(string, string)>();
         int target = Materialize(config.Target.Paths, config.Target.Max, read, Path.Combine(TargetDirectory, "target.jsonl"), 1, taken);
@@ -167,6 +171,8 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             }
         }
         var sizes = new DataSizes(target, test, pool) { Skipped = skipped };
+        if (recorded is not null && (recorded.Target != target || recorded.Test != test || !recorded.Pool.OrderBy(kv => kv.Key).SequenceEqual(pool.OrderBy(kv => kv.Key))))
+            throw new InvalidDataException($"{marker}: the data drawn again here differ from the recorded sizes (other shared data?); start a new results folder.");
         ExperimentResults.Write(marker, sizes);
         log?.Report($"data: target {target}, test {test}, pool {pool.Values.Sum()} ({string.Join(", ", pool.Select(kv => $"{kv.Key} {kv.Value}"))})");
         return sizes;
@@ -281,7 +287,13 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var key = SeedFree.Contains(method.Name) && name == method.Name ? name : $"{name}-s{seed}";
         var dir = Path.Combine(Results, "artifacts", key);
         var costPath = Path.Combine(dir, "cost.json");
-        if (File.Exists(costPath)) return ExperimentResults.Read<ArtifactCost>(costPath);
+        var localScores = Path.Combine(dir, "scores.parquet");
+        if (File.Exists(costPath))
+        {
+            // Committed results keep cost.json but not the scores: a folder resumed on another machine (or moved) refits.
+            if (File.Exists(localScores)) return ExperimentResults.Read<ArtifactCost>(costPath) with { ScoresPath = localScores };
+            log?.Report($"artifact {key} has its cost but no scores here (results committed without them): redoing its fit+score");
+        }
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         Directory.CreateDirectory(dir);
 

@@ -133,6 +133,49 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_results_folder_committed_without_data_and_scores_resumes_elsewhere()
+    {
+        using var dir = new TempDirectory();
+        var samples = Path.Combine(RepoPaths.Root, "samples");
+        var yaml = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"))
+            .Replace("../samples", samples, StringComparison.Ordinal)
+            .Replace("methods: [random, tov]", "methods: [random]", StringComparison.Ordinal)
+            .Replace("seeds: [0, 1]", "seeds: [0]", StringComparison.Ordinal)
+            .Replace("budgets: [30]", "budgets: [20, 30]", StringComparison.Ordinal);
+        var path = Path.Combine(dir.Path, "micro-commit.yaml");
+        File.WriteAllText(path, yaml);
+        var config = ExperimentConfig.Load(path);
+        var here = new ExperimentRunOptions(Path.Combine(dir.Path, "results"), Path.Combine(dir.Path, "cache"), Path.Combine(dir.Path, "no-shared-data"));
+        using var cancel = new CancellationTokenSource();
+        var first = new ExperimentRunner(config, here);
+        first.CellFinished += _ => cancel.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => first.Run(cancel.Token));
+
+        // What a commit keeps: study.json, cells, data/sizes.json and each artifact's cost.json — in another folder.
+        var elsewhere = here with { ResultsDirectory = Path.Combine(dir.Path, "clone", "results") };
+        foreach (var file in new[] { "study.json", "data/sizes.json", "artifacts/random-s0/cost.json" }.Concat(
+                     Directory.GetFiles(Path.Combine(here.ResultsDirectory, "cells")).Select(f => "cells/" + Path.GetFileName(f))))
+        {
+            var target = Path.Combine(elsewhere.ResultsDirectory, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(here.ResultsDirectory, file), target);
+        }
+        var lines = new List<string>();
+        var summary = new ExperimentRunner(config, elsewhere, new SynchronousLog(lines)).Run();
+        Assert.Equal(1, summary.CellsComputed);
+        Assert.Equal(1, summary.CellsReused);
+        Assert.Contains(lines, l => l.Contains("redoing its fit+score", StringComparison.Ordinal));
+        foreach (var folder in new[] { "target", "test", "pool" })
+            foreach (var file in Directory.GetFiles(Path.Combine(here.ResultsDirectory, "data", folder)))
+                Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(elsewhere.ResultsDirectory, "data", folder, Path.GetFileName(file))));
+    }
+
+    private sealed class SynchronousLog(List<string> lines) : IProgress<string>
+    {
+        public void Report(string value) => lines.Add(value);
+    }
+
+    [Fact]
     public void A_results_folder_of_another_config_is_refused()
     {
         using var dir = new TempDirectory();
