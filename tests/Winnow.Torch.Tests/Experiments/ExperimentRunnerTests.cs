@@ -105,19 +105,11 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     public void A_validation_slice_is_disjoint_from_target_test_and_pool_and_picks_the_judged_epoch()
     {
         using var dir = new TempDirectory();
-        var samples = Path.Combine(RepoPaths.Root, "samples");
         // Validation drawn from the target's own file: the runner must keep it apart from the 30 target rows.
-        var yaml = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"))
-            .Replace("../samples", samples, StringComparison.Ordinal)
-            .Replace("methods: [random, tov]", "methods: [random]", StringComparison.Ordinal)
-            .Replace("seeds: [0, 1]", "seeds: [0]", StringComparison.Ordinal)
-            .Replace("test: {", $"validation: {{ paths: [{samples}/ner/target], max: 20 }}\ntest: {{", StringComparison.Ordinal)
-            .Replace("finetune: { lora_rank: 0, lr: 0.001, epochs: 1,", "finetune: { lora_rank: 0, lr: 0.001, epochs: 3, select_epoch: true, freeze_embeddings: true,", StringComparison.Ordinal);
-        var path = Path.Combine(dir.Path, "micro-validation.yaml");
-        File.WriteAllText(path, yaml);
-        var config = ExperimentConfig.Load(path);
+        var (config, options) = RandomOnlyMicro(dir, "micro-validation.yaml",
+            ("test: {", $"validation: {{ paths: [{Samples}/ner/target], max: 20 }}\ntest: {{"),
+            ("finetune: { lora_rank: 0, lr: 0.001, epochs: 1,", "finetune: { lora_rank: 0, lr: 0.001, epochs: 3, select_epoch: true, freeze_embeddings: true,"));
         Assert.True(config.Finetune.SelectEpoch);
-        var options = new ExperimentRunOptions(Path.Combine(dir.Path, "results"), Path.Combine(dir.Path, "cache"), Path.Combine(dir.Path, "no-shared-data"));
         new ExperimentRunner(config, options).Run();
 
         HashSet<(string, string)> Keys(string folder) => DatasetReader.Read([Path.Combine(options.ResultsDirectory, "data", folder)], new ReadOptions { Kind = TaskKind.Ner })
@@ -136,16 +128,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     public void A_results_folder_committed_without_data_and_scores_resumes_elsewhere()
     {
         using var dir = new TempDirectory();
-        var samples = Path.Combine(RepoPaths.Root, "samples");
-        var yaml = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"))
-            .Replace("../samples", samples, StringComparison.Ordinal)
-            .Replace("methods: [random, tov]", "methods: [random]", StringComparison.Ordinal)
-            .Replace("seeds: [0, 1]", "seeds: [0]", StringComparison.Ordinal)
-            .Replace("budgets: [30]", "budgets: [20, 30]", StringComparison.Ordinal);
-        var path = Path.Combine(dir.Path, "micro-commit.yaml");
-        File.WriteAllText(path, yaml);
-        var config = ExperimentConfig.Load(path);
-        var here = new ExperimentRunOptions(Path.Combine(dir.Path, "results"), Path.Combine(dir.Path, "cache"), Path.Combine(dir.Path, "no-shared-data"));
+        var (config, here) = RandomOnlyMicro(dir, "micro-commit.yaml", ("budgets: [30]", "budgets: [20, 30]"));
         using var cancel = new CancellationTokenSource();
         var first = new ExperimentRunner(config, here);
         first.CellFinished += _ => cancel.Cancel();
@@ -168,6 +151,26 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         foreach (var folder in new[] { "target", "test", "pool" })
             foreach (var file in Directory.GetFiles(Path.Combine(here.ResultsDirectory, "data", folder)))
                 Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(elsewhere.ResultsDirectory, "data", folder, Path.GetFileName(file))));
+    }
+
+    private static string Samples => Path.Combine(RepoPaths.Root, "samples");
+
+    /// <summary>experiments/micro.yaml with random only and one seed, plus <paramref name="edits"/>, written into <paramref name="dir"/>.</summary>
+    private static (ExperimentConfig Config, ExperimentRunOptions Options) RandomOnlyMicro(TempDirectory dir, string fileName, params (string From, string To)[] edits)
+    {
+        var yaml = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"))
+            .Replace("../samples", Samples, StringComparison.Ordinal)
+            .Replace("methods: [random, tov]", "methods: [random]", StringComparison.Ordinal)
+            .Replace("seeds: [0, 1]", "seeds: [0]", StringComparison.Ordinal);
+        foreach (var (from, to) in edits)
+        {
+            Assert.Contains(from, yaml);
+            yaml = yaml.Replace(from, to, StringComparison.Ordinal);
+        }
+        var path = Path.Combine(dir.Path, fileName);
+        File.WriteAllText(path, yaml);
+        return (ExperimentConfig.Load(path),
+            new ExperimentRunOptions(Path.Combine(dir.Path, "results"), Path.Combine(dir.Path, "cache"), Path.Combine(dir.Path, "no-shared-data")));
     }
 
     private sealed class SynchronousLog(List<string> lines) : IProgress<string>
