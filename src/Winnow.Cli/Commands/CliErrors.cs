@@ -12,6 +12,12 @@ internal static class CliErrors
         {
             return action();
         }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C or SIGTERM (CliCancellation): the command stopped cleanly, having said what it kept.
+            Console.Error.WriteLine("winnow: cancelled.");
+            return 130;
+        }
         catch (Exception e) when (IsUserFacing(e) && Environment.GetEnvironmentVariable("WINNOW_DEBUG") != "1")
         {
             Console.Error.WriteLine($"winnow: error: {e.Message}");

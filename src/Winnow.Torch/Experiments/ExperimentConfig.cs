@@ -184,7 +184,7 @@ public sealed record AblationConfig
 
 public sealed record BaseModelConfig
 {
-    /// <summary>Pre-train (or reuse from the cache) a base model of this preset: tiny or small.</summary>
+    /// <summary>Pre-train (or reuse from the cache) a base model of this preset: tiny, small, medium or large.</summary>
     public string? Preset { get; init; }
 
     /// <summary>Or use this model: a folder (relative to the config), or a built-in name (minilm-l6, arctic-xs, …).</summary>
@@ -192,6 +192,9 @@ public sealed record BaseModelConfig
     public int PretrainSteps { get; init; } = 600;
     public int PretrainBatchSize { get; init; } = 32;
     public int VocabSize { get; init; } = 4096;
+    public int PretrainMaxTexts { get; init; } = new Pretraining.PretrainOptions().MaxTexts;
+    public double PretrainLr { get; init; } = new Pretraining.PretrainOptions().LearningRate;
+    public int PretrainSeqLen { get; init; } = new Pretraining.PretrainOptions().SequenceLength;
 
     /// <summary>Pre-training text; empty = the shared data's default corpus for the task, or the pool when that is missing.</summary>
     public List<string> Corpus { get; init; } = [];

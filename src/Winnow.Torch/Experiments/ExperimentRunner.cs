@@ -116,7 +116,11 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             {
                 Family = family, Preset = config.BaseModel.Preset!, Steps = config.BaseModel.PretrainSteps,
                 BatchSize = config.BaseModel.PretrainBatchSize, VocabSize = config.BaseModel.VocabSize,
-            }, log, PretrainProgress(), cancellationToken);
+                MaxTexts = config.BaseModel.PretrainMaxTexts, LearningRate = config.BaseModel.PretrainLr,
+                SequenceLength = config.BaseModel.PretrainSeqLen,
+            }, log, PretrainProgress(), cancellationToken,
+            // A study resumes, and so does the pre-training it starts: a stopped one continues from its checkpoint.
+            new PretrainRunSettings { Resume = true });
         log?.Report($"base model {report.Directory}{(report.FromCache ? " (cached)" : "")}");
         return report.Directory;
     }

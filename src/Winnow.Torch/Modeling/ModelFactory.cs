@@ -29,9 +29,13 @@ public static class ModelFactory
 /// <summary>Named sizes for self-made base models, small enough to pretrain and fine-tune on a CPU.</summary>
 public static class ModelPresets
 {
-    public static IReadOnlyList<string> Names { get; } = ["tiny", "small"];
+    public static IReadOnlyList<string> Names { get; } = ["tiny", "small", "medium", "large"];
 
-    /// <summary>A Llama config: tiny = 128 hidden, 2 layers, 4 heads (2 kv), small = 256 hidden, 4 layers, 8 heads (4 kv).</summary>
+    /// <summary>
+    /// A Llama config. Outside the (tied) embeddings: tiny = 128 hidden, 2 layers, 4 heads (2 kv), ≈0.3M parameters;
+    /// small = 256 hidden, 4 layers, 8 heads (4 kv), ≈2.9M; medium = 384 hidden, 6 layers, 6 heads (3 kv), ≈9.7M;
+    /// large = 512 hidden, 8 layers, 8 heads (4 kv), ≈23M. docs/base-models.md has what each reaches on this machine.
+    /// </summary>
     public static LlamaConfig Llama(string preset, int vocabSize) => preset switch
     {
         "tiny" => new LlamaConfig
@@ -46,11 +50,24 @@ public static class ModelPresets
             NumAttentionHeads = 8, NumKeyValueHeads = 4, MaxPositionEmbeddings = 1024, TieWordEmbeddings = true,
             RmsNormEps = 1e-5, PadTokenId = null, BosTokenId = null, EosTokenId = null,
         },
+        "medium" => new LlamaConfig
+        {
+            VocabSize = vocabSize, HiddenSize = 384, IntermediateSize = 1024, NumHiddenLayers = 6,
+            NumAttentionHeads = 6, NumKeyValueHeads = 3, MaxPositionEmbeddings = 1024, TieWordEmbeddings = true,
+            RmsNormEps = 1e-5, PadTokenId = null, BosTokenId = null, EosTokenId = null,
+        },
+        "large" => new LlamaConfig
+        {
+            VocabSize = vocabSize, HiddenSize = 512, IntermediateSize = 1376, NumHiddenLayers = 8,
+            NumAttentionHeads = 8, NumKeyValueHeads = 4, MaxPositionEmbeddings = 1024, TieWordEmbeddings = true,
+            RmsNormEps = 1e-5, PadTokenId = null, BosTokenId = null, EosTokenId = null,
+        },
         _ => throw UnknownPreset(preset),
     };
 
     /// <summary>
-    /// A BERT config: tiny = 128 hidden, 2 layers, 4 heads; small = 256 hidden, 4 layers, 4 heads.
+    /// A BERT config: tiny = 128 hidden, 2 layers, 4 heads; small = 256 hidden, 4 layers, 4 heads; medium = 384 hidden,
+    /// 6 layers, 6 heads; large = 512 hidden, 8 layers, 8 heads.
     /// <paramref name="labels"/> given: a token classifier over them; null: a masked LM (for pretraining the body).
     /// </summary>
     public static BertConfig Bert(string preset, int vocabSize, IReadOnlyList<string>? labels = null, int padTokenId = 0)
@@ -59,6 +76,8 @@ public static class ModelPresets
         {
             "tiny" => (128, 2, 4, 512),
             "small" => (256, 4, 4, 1024),
+            "medium" => (384, 6, 6, 1536),
+            "large" => (512, 8, 8, 2048),
             _ => throw UnknownPreset(preset),
         };
         return new BertConfig

@@ -61,6 +61,11 @@ public sealed record PretrainOptions
     }
 }
 
+/// <summary>One point of the held-out curve: loss on the fixed held-out probe after <paramref name="Step"/> steps.</summary>
+/// <param name="Seconds">Training seconds spent up to this point, summed over every resumed part of the run.</param>
+/// <param name="Tokens">Input tokens trained on up to this point.</param>
+public sealed record PretrainCurvePoint(int Step, double Seconds, long Tokens, double HeldOutLoss);
+
 /// <summary>What pre-training produced; also written as <c>pretrain-report.json</c> in the model folder.</summary>
 public sealed record PretrainReport(
     string Directory,
@@ -75,16 +80,86 @@ public sealed record PretrainReport(
     double HeldOutLossUntrained,
     double HeldOutLossTrained,
     double Seconds,
-    string CorpusHash);
+    string CorpusHash,
+    long NonEmbeddingParameters = 0,
+    long TrainTokens = 0,
+    long TokensSeen = 0,
+    int Resumes = 0,
+    IReadOnlyList<PretrainCurvePoint>? Curve = null,
+    double HeldOutBytesPerToken = 0)
+{
+    /// <summary>
+    /// The trained held-out loss per UTF-8 byte of held-out text (loss ÷ bytes per token): comparable across
+    /// vocabulary sizes, where the loss per token is not.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double HeldOutLossPerByte => HeldOutBytesPerToken > 0 ? HeldOutLossTrained / HeldOutBytesPerToken : double.NaN;
+}
+
+/// <summary>
+/// How one call of <see cref="Pretrainer.Run"/> goes about its work. None of it is part of the model's cache key: a
+/// run resumed three times and an uninterrupted one give the same model in the same folder.
+/// </summary>
+public sealed record PretrainRunSettings
+{
+    /// <summary>Continue the stopped run of the same corpus and options from its last checkpoint.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>A checkpoint (model, optimizer, data position, RNG) at least this often; 300 s by default.</summary>
+    public double CheckpointEverySeconds { get; init; } = 300;
+
+    /// <summary>Also a checkpoint every this many steps (tests use it to stop at a known point); null for none.</summary>
+    public int? CheckpointEverySteps { get; init; }
+
+    /// <summary>Held-out probe loss every this many steps; null: twenty points over the run.</summary>
+    public int? EvalEverySteps { get; init; }
+
+    /// <summary>Held-out examples in the probe the curve is measured on (the final loss uses all of them).</summary>
+    public int EvalProbeExamples { get; init; } = 256;
+
+    public PretrainRunSettings Validate()
+    {
+        if (!(CheckpointEverySeconds > 0)) throw new ArgumentOutOfRangeException(nameof(CheckpointEverySeconds), CheckpointEverySeconds, "Must be positive.");
+        if (CheckpointEverySteps is < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEverySteps), CheckpointEverySteps, "Must be >= 1.");
+        if (EvalEverySteps is < 1) throw new ArgumentOutOfRangeException(nameof(EvalEverySteps), EvalEverySteps, "Must be >= 1.");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EvalProbeExamples, nameof(EvalProbeExamples));
+        return this;
+    }
+}
+
+/// <summary>Thrown when a stopped run's folder is in the way of a new one, or is being used by another process.</summary>
+public sealed class PretrainRunException(string message) : Exception(message);
 
 /// <summary>
 /// Builds a small base model on CPU from public text: trains a byte-level BPE tokenizer sized for the model, then
-/// pre-trains a Llama (causal LM) or BERT (masked LM) preset, measures held-out loss before and after, and saves a
+/// pre-trains a Llama (causal LM) or BERT (masked LM) preset, measures held-out loss along the way, and saves a
 /// Hugging Face folder. Results are cached by content hash under the cache root.
+/// <para>
+/// The work happens in <c>&lt;folder&gt;.partial</c>: the tokenizer first, then a checkpoint every few minutes
+/// (model, AdamW moments, trainer state with the data position, libtorch's RNG, the curve so far). A run that is
+/// cancelled writes one more checkpoint; a run that is killed loses at most the minutes since the last. With
+/// <see cref="PretrainRunSettings.Resume"/> the next call continues from there and trains exactly the steps the
+/// uninterrupted run would have (same batches, same dropout draws), so it ends with the same weights. The folder is
+/// renamed to its final name only when the model and its report are complete.
+/// </para>
 /// </summary>
 public static class Pretrainer
 {
     public const string ReportFile = "pretrain-report.json";
+    private const string PartialSuffix = ".partial";
+    private const string CheckpointsFolder = "checkpoints";
+    private const string CurveFile = "pretrain-curve.json";
+    private const string LockFile = ".lock";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The folder the model for these inputs lands in (whether or not it exists yet).</summary>
+    public static string ModelDirectory(IReadOnlyList<string> corpusPaths, string cacheRoot, PretrainOptions options)
+    {
+        options.Validate();
+        var key = ContentHash.OfText(ContentHash.OfPaths(corpusPaths) + JsonSerializer.Serialize(options))[..16];
+        return Path.Combine(cacheRoot, $"{options.Family.ToString().ToLowerInvariant()}-{options.Preset}-{key}");
+    }
 
     public static PretrainReport Run(
         IReadOnlyList<string> corpusPaths,
@@ -92,12 +167,13 @@ public static class Pretrainer
         PretrainOptions options,
         IProgress<string>? log = null,
         IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        PretrainRunSettings? run = null)
     {
         options.Validate();
+        run = (run ?? new PretrainRunSettings()).Validate();
         var corpusHash = ContentHash.OfPaths(corpusPaths);
-        var key = ContentHash.OfText(corpusHash + JsonSerializer.Serialize(options))[..16];
-        var directory = Path.Combine(cacheRoot, $"{options.Family.ToString().ToLowerInvariant()}-{options.Preset}-{key}");
+        var directory = ModelDirectory(corpusPaths, cacheRoot, options);
         if (File.Exists(Path.Combine(directory, ReportFile)))
         {
             var cached = JsonSerializer.Deserialize<PretrainReport>(File.ReadAllText(Path.Combine(directory, ReportFile)))!;
@@ -105,68 +181,207 @@ public static class Pretrainer
             return cached with { Directory = directory, FromCache = true };
         }
 
-        var watch = Stopwatch.StartNew();
+        var partial = directory + PartialSuffix;
+        var checkpoints = Path.Combine(partial, CheckpointsFolder);
+        bool stopped = Directory.Exists(partial);
+        Directory.CreateDirectory(partial);
+        // The lock first: a folder another process is working in is not a stopped run.
+        using var runLock = Lock(partial);
+        if (stopped && !run.Resume)
+        {
+            var at = Trainer.LatestCheckpoint(checkpoints) is { } c ? $" (last checkpoint: {Path.GetFileName(c)})" : " (no checkpoint yet)";
+            throw new PretrainRunException(
+                $"A stopped pre-training run of this corpus and these options is at {partial}{at}: pass --resume to continue it, or delete that folder to start over.");
+        }
+
         var (train, heldOut) = ReadCorpus(corpusPaths, options, log);
-        // Built beside the final folder and renamed at the end, so a half-built model never looks cached.
-        var building = directory + $".building-{Environment.ProcessId}";
-        if (Directory.Exists(building)) Directory.Delete(building, recursive: true);
-        Directory.CreateDirectory(building);
+        if (!File.Exists(Path.Combine(partial, "tokenizer_config.json")))
+        {
+            var shared = EnsureTokenizer(cacheRoot, corpusHash, options, train, log);
+            foreach (var file in Directory.EnumerateFiles(shared).OrderBy(f => Path.GetFileName(f) == "tokenizer_config.json" ? 1 : 0))
+                File.Copy(file, Path.Combine(partial, Path.GetFileName(file)), overwrite: true);
+        }
+        // Both a fresh and a resumed run read the tokenizer back from disk, so they encode with the very same one.
+        var tokenizer = TokenizerLoader.Load(partial);
+
+        using var model = ModelFactory.Create(Config(options, tokenizer), options.Seed);
+        var (trainSet, heldOutSet) = Encode(options, tokenizer, train, heldOut);
+        var collator = Collator.For(tokenizer);
+        var probe = heldOutSet.Take(run.EvalProbeExamples).ToList();
+        long tokensPerEpoch = trainSet.Sum(e => (long)e.Length);
+        int batchesPerEpoch = (trainSet.Count + options.BatchSize - 1) / options.BatchSize;
+        double tokensPerStep = (double)tokensPerEpoch / Math.Max(1, batchesPerEpoch);
+        int evalEvery = run.EvalEverySteps ?? Math.Max(1, options.Steps / 20);
+
+        var training = new TrainingOptions
+        {
+            LearningRate = options.LearningRate,
+            WarmupFraction = options.WarmupFraction,
+            BatchSize = options.BatchSize,
+            Epochs = int.MaxValue,
+            MaxSteps = options.Steps,
+            WeightDecay = 0.01,
+            Seed = options.Seed,
+            CheckpointDirectory = checkpoints,
+            CheckpointEverySeconds = run.CheckpointEverySeconds,
+            CheckpointEverySteps = run.CheckpointEverySteps,
+            KeepLastCheckpoints = 1,
+        };
+        using var trainer = new Trainer(model.Module, model, training, options.Steps);
+        var state = ResumeInto(model, trainer, checkpoints, log);
+        if (state is null)
+        {
+            double untrained = HeldOutLoss(model, heldOutSet, collator);
+            state = new CurveState(untrained, 0, 0, [new PretrainCurvePoint(0, 0, 0, HeldOutLoss(model, probe, collator))]);
+            log?.Report($"Pre-training {options.Family} {options.Preset} ({model.ParameterCount():N0} parameters, {NonEmbeddingParameters(model):N0} outside the embeddings) " +
+                $"for {options.Steps} steps of ≈{tokensPerStep:N0} tokens; held-out loss untrained {untrained:F3}");
+        }
+        else
+        {
+            state = state with { Resumes = state.Resumes + 1 };
+        }
+
+        var clock = Stopwatch.StartNew();
+        double secondsBefore = state.Seconds;
+        var curve = state.Points.ToList();
+        double Seconds() => secondsBefore + clock.Elapsed.TotalSeconds;
+        void SaveCheckpointFiles(string dir)
+        {
+            ModelCheckpoint.Save(model, dir);
+            var snapshot = state with { Seconds = Seconds(), Points = curve.ToArray() };
+            AtomicFile.WriteText(Path.Combine(dir, CurveFile), w => w.Write(JsonSerializer.Serialize(snapshot, Indented)));
+        }
+        void AfterStep(Trainer t)
+        {
+            int step = t.State.GlobalStep;
+            if (step % evalEvery != 0 && step != options.Steps) return;
+            double loss = HeldOutLoss(model, probe, collator);
+            curve.Add(new PretrainCurvePoint(step, Seconds(), (long)Math.Round(step * tokensPerStep), loss));
+            double rate = step > 0 ? Seconds() / step : 0;
+            var left = TimeSpan.FromSeconds(rate * (options.Steps - step));
+            log?.Report($"step {step}/{options.Steps}: held-out loss {loss:F3}, {Seconds() / 60:F1} min so far, about {left:hh\\:mm\\:ss} left");
+        }
+
         try
         {
-            log?.Report($"Training a {options.VocabSize}-token BPE tokenizer on {train.Count} texts…");
-            var specials = options.Family == PretrainFamily.Lm ? SpecialTokens.Gpt2 : SpecialTokens.Roberta;
-            var tokenizer = TokenizerTrainer.TrainAndSave(train, building, new TokenizerTrainerOptions { VocabSize = options.VocabSize, Specials = specials });
-
-            using var model = ModelFactory.Create(Config(options, tokenizer), options.Seed);
-            var (trainSet, heldOutSet) = Encode(options, tokenizer, train, heldOut);
-            var collator = Collator.For(tokenizer);
-            double before = HeldOutLoss(model, heldOutSet, collator);
-            log?.Report($"Pre-training {options.Family} {options.Preset} ({model.ParameterCount():N0} parameters) for {options.Steps} steps; held-out loss untrained {before:F3}");
-
-            var training = new TrainingOptions
-            {
-                LearningRate = options.LearningRate,
-                WarmupFraction = options.WarmupFraction,
-                BatchSize = options.BatchSize,
-                Epochs = int.MaxValue,
-                MaxSteps = options.Steps,
-                WeightDecay = 0.01,
-                Seed = options.Seed,
-            };
-            var source = Batching.ForTraining(trainSet, collator, options.BatchSize, options.Seed);
-            using (var trainer = new Trainer(model.Module, model, training, options.Steps))
-                trainer.Fit(source, progress, cancellationToken);
-
-            double after = HeldOutLoss(model, heldOutSet, collator);
-            log?.Report($"Held-out loss: untrained {before:F3} → trained {after:F3}");
-            ModelCheckpoint.Save(model, building);
-            var report = new PretrainReport(directory, false, options.Family.ToString().ToLowerInvariant(), options.Preset,
-                model.ParameterCount(), tokenizer.VocabSize, train.Count, heldOut.Count, options.Steps, before, after,
-                watch.Elapsed.TotalSeconds, corpusHash);
-            AtomicFile.WriteText(Path.Combine(building, ReportFile), w => w.Write(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true })));
-            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-            Directory.Move(building, directory);
-            return report;
+            trainer.Fit(Batching.ForTraining(trainSet, collator, options.BatchSize, options.Seed), progress, cancellationToken,
+                saveModel: SaveCheckpointFiles, afterStep: AfterStep);
         }
-        catch
+        catch (OperationCanceledException)
         {
-            if (Directory.Exists(building)) Directory.Delete(building, recursive: true);
+            var saved = trainer.WriteCheckpointNow(SaveCheckpointFiles);
+            log?.Report($"Stopped at step {trainer.State.GlobalStep}/{options.Steps}; checkpoint {saved}. Run the same command with --resume to continue.");
             throw;
+        }
+
+        double after = HeldOutLoss(model, heldOutSet, collator);
+        log?.Report($"Held-out loss: untrained {state.Untrained:F3} → trained {after:F3}");
+        ModelCheckpoint.Save(model, partial);
+        var report = new PretrainReport(directory, false, options.Family.ToString().ToLowerInvariant(), options.Preset,
+            model.ParameterCount(), tokenizer.VocabSize, train.Count, heldOut.Count, options.Steps, state.Untrained, after,
+            Seconds(), corpusHash, NonEmbeddingParameters(model), tokensPerEpoch, (long)Math.Round(options.Steps * tokensPerStep),
+            state.Resumes, curve, BytesPerToken(heldOut, heldOutSet));
+        AtomicFile.WriteText(Path.Combine(partial, ReportFile), w => w.Write(JsonSerializer.Serialize(report, Indented)));
+        if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
+        runLock.Dispose();
+        File.Delete(Path.Combine(partial, LockFile));
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        Directory.Move(partial, directory);
+        return report;
+    }
+
+    /// <summary>
+    /// The BPE tokenizer for this corpus, family and vocabulary size, trained once and cached under
+    /// <c>tokenizers/</c>: it does not depend on the model size, so presets compared on one corpus share it (training
+    /// it on ~100k texts takes minutes).
+    /// </summary>
+    private static string EnsureTokenizer(string cacheRoot, string corpusHash, PretrainOptions options, List<string> train, IProgress<string>? log)
+    {
+        var key = ContentHash.OfText($"{corpusHash}|{options.Family}|{options.VocabSize}|{options.MaxTexts}|{options.HeldOutFraction}")[..16];
+        var folder = Path.Combine(cacheRoot, "tokenizers", $"{options.Family.ToString().ToLowerInvariant()}-{options.VocabSize}-{key}");
+        if (File.Exists(Path.Combine(folder, "tokenizer_config.json"))) return folder;
+        log?.Report($"Training a {options.VocabSize}-token BPE tokenizer on {train.Count} texts…");
+        // Trained into a side folder and renamed whole, so a kill here never leaves half a tokenizer behind.
+        var side = folder + $".building-{Environment.ProcessId}";
+        if (Directory.Exists(side)) Directory.Delete(side, recursive: true);
+        var specials = options.Family == PretrainFamily.Lm ? SpecialTokens.Gpt2 : SpecialTokens.Roberta;
+        TokenizerTrainer.TrainAndSave(train, side, new TokenizerTrainerOptions { VocabSize = options.VocabSize, Specials = specials });
+        try
+        {
+            Directory.Move(side, folder);
+        }
+        catch (IOException) when (File.Exists(Path.Combine(folder, "tokenizer_config.json")))
+        {
+            Directory.Delete(side, recursive: true); // another run finished the same tokenizer first
+        }
+        return folder;
+    }
+
+    // Held-out text bytes over the tokens the held-out set encodes to (special tokens included, so slightly low).
+    private static double BytesPerToken(List<string> texts, IReadOnlyList<EncodedExample> encoded)
+    {
+        long tokens = encoded.Sum(e => (long)e.Length);
+        return tokens == 0 ? 0 : texts.Sum(t => (long)System.Text.Encoding.UTF8.GetByteCount(t)) / (double)tokens;
+    }
+
+    /// <summary>What the curve file of a checkpoint holds besides the trainer's own state.</summary>
+    private sealed record CurveState(double Untrained, double Seconds, int Resumes, IReadOnlyList<PretrainCurvePoint> Points);
+
+    // Loads the newest complete checkpoint into the model and trainer; null when there is none (a fresh start).
+    private static CurveState? ResumeInto(IPretrainedModel model, Trainer trainer, string checkpoints, IProgress<string>? log)
+    {
+        if (Trainer.LatestCheckpoint(checkpoints) is not { } latest) return null;
+        ModelCheckpoint.LoadWeights(model, latest);
+        trainer.LoadState(latest);
+        var state = JsonSerializer.Deserialize<CurveState>(File.ReadAllText(Path.Combine(latest, CurveFile)))
+            ?? throw new InvalidDataException($"{Path.Combine(latest, CurveFile)} is empty.");
+        log?.Report($"Resuming from {latest}: step {trainer.State.GlobalStep}/{trainer.TotalSteps}, {state.Seconds / 60:F1} min trained so far");
+        return state;
+    }
+
+    // One process at a time per run folder: a second one stops with a clear line instead of racing on checkpoints.
+    private static FileStream Lock(string partial)
+    {
+        var path = Path.Combine(partial, LockFile);
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new PretrainRunException($"Another process is pre-training into {partial} (it holds {path}); wait for it or stop it first.");
         }
     }
 
-    /// <summary>The default corpus: the shared NER sets' training files (never dev/test) or the instruction sets.</summary>
+    /// <summary>Parameters outside the token embeddings (and a tied output layer): the size that sets a model's compute per token.</summary>
+    public static long NonEmbeddingParameters(IPretrainedModel model) =>
+        model.Module.named_parameters()
+            .DistinctBy(p => p.parameter.Handle)
+            .Where(p => !p.name.Contains("embed_tokens") && !p.name.Contains("word_embeddings") && !p.name.Contains("lm_head"))
+            .Sum(p => p.parameter.numel());
+
+    /// <summary>
+    /// The default corpus. NER: the shared NER sets' training files (never dev/test). Causal LM: the shared
+    /// instruction sets people train on (T0 templates, GPTeacher, self-instruct, AlpacaEval's outputs) plus the NER
+    /// sets' training text as general prose. FLAN chain-of-thought stays out: the instruction studies draw their
+    /// targets and test rows from it, and a base model that had read the test rows would judge nothing. The
+    /// evaluation sets (MMLU/BBH/TyDiQA targets, MT-Bench) stay out for the same reason.
+    /// </summary>
     public static IReadOnlyList<string> DefaultCorpus(PretrainFamily family, string sharedData)
     {
-        var root = Path.Combine(sharedData, family == PretrainFamily.Ner ? "ner" : "instruct");
-        if (!Directory.Exists(root)) return [];
-        if (family == PretrainFamily.Lm)
-            return new[] { "alpaca-eval", "gpteacher", "self-instruct", "flan-cot" }
-                .Select(d => Path.Combine(root, d)).Where(Directory.Exists).ToArray();
-        // Held-out splits stay unseen even as raw text, so test sets built from them are never pre-trained on.
-        return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => !IsHeldOutSplit(f) && !Path.GetFileName(f).StartsWith("LICENSE", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal).ToArray();
+        var ner = Path.Combine(sharedData, "ner");
+        var nerTraining = Directory.Exists(ner)
+            // Held-out splits stay unseen even as raw text, so test sets built from them are never pre-trained on.
+            ? Directory.EnumerateFiles(ner, "*", SearchOption.AllDirectories)
+                .Where(f => !IsHeldOutSplit(f) && !Path.GetFileName(f).StartsWith("LICENSE", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).ToArray()
+            : [];
+        if (family == PretrainFamily.Ner) return nerTraining;
+        var instruct = Path.Combine(sharedData, "instruct");
+        if (!Directory.Exists(instruct)) return [];
+        return new[] { "alpaca-eval", "gpteacher", "self-instruct", "t0-templates" }
+            .Select(d => Path.Combine(instruct, d)).Where(Directory.Exists)
+            .Concat(nerTraining).ToArray();
     }
 
     private static bool IsHeldOutSplit(string path)
@@ -180,7 +395,8 @@ public static class Pretrainer
     {
         if (paths.Count == 0) throw new ArgumentException("No pre-training corpus: give files or folders of text data.");
         var report = new ReadReport();
-        var kind = options.Family == PretrainFamily.Lm ? TaskKind.Instruction : TaskKind.Ner;
+        // A masked LM reads NER sentences only; a causal LM reads any text, instruction rows and NER sentences alike.
+        TaskKind? kind = options.Family == PretrainFamily.Lm ? null : TaskKind.Ner;
         // Pre-training wants raw text only; unreadable files (e.g. empty ones) are counted and reported, not fatal.
         var read = new ReadOptions { Kind = kind, SkipInvalid = true };
         var train = new List<string>();

@@ -25,6 +25,7 @@ public sealed class Trainer : IDisposable
     private readonly nn.Module _module;
     private readonly ITokenModel _model;
     private readonly Parameter[] _trainable;
+    private readonly Stopwatch _sinceCheckpoint = Stopwatch.StartNew();
 
     /// <param name="module">The model as a module (for train/eval mode and its parameters).</param>
     /// <param name="model">The same model as a token model (usually the same object as <paramref name="module"/>).</param>
@@ -70,13 +71,16 @@ public sealed class Trainer : IDisposable
     /// Trains epoch by epoch from the current state until the schedule is used up. After each epoch
     /// <paramref name="onEpochEnd"/> runs (it may call <see cref="TrainEpoch"/> itself), then the epoch checkpoint is
     /// written if asked for; <paramref name="saveModel"/> writes the model's own files into each checkpoint folder.
+    /// <paramref name="afterStep"/> runs after every optimizer step, before that step's checkpoint (so what it records
+    /// is in the checkpoint); it may evaluate the model, which is put back in training mode after it.
     /// </summary>
     public TrainingResult Fit(
         BatchSource source,
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default,
         Action<EpochEnd>? onEpochEnd = null,
-        Action<string>? saveModel = null)
+        Action<string>? saveModel = null,
+        Action<Trainer>? afterStep = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(source.BatchesPerEpoch);
@@ -86,7 +90,15 @@ public sealed class Trainer : IDisposable
         {
             int epoch = State.Epoch;
             var result = RunPass(source.ForEpoch(epoch), EpochSettings.Default, progress, cancellationToken, skipBatches: State.BatchInEpoch,
-                afterStep: () => MaybeCheckpointEverySteps(saveModel, checkpoints));
+                afterStep: () =>
+                {
+                    if (afterStep is not null)
+                    {
+                        afterStep(this);
+                        _module.train();
+                    }
+                    MaybeCheckpoint(saveModel, checkpoints);
+                });
             epochs.Add(result);
             onEpochEnd?.Invoke(new EpochEnd(epoch, result, this));
             if (Options.CheckpointEachEpoch) WriteCheckpoint(saveModel, checkpoints);
@@ -261,20 +273,60 @@ public sealed class Trainer : IDisposable
 
     private sealed record StepOutcome(TrainingProgress? Progress, int SkippedBatches, bool Exhausted);
 
-    private void MaybeCheckpointEverySteps(Action<string>? saveModel, List<string> checkpoints)
+    private void MaybeCheckpoint(Action<string>? saveModel, List<string> checkpoints)
     {
-        if (Options.CheckpointEverySteps is { } every && State.GlobalStep % every == 0)
-            WriteCheckpoint(saveModel, checkpoints);
+        bool bySteps = Options.CheckpointEverySteps is { } every && State.GlobalStep % every == 0;
+        bool byTime = Options.CheckpointEverySeconds is { } seconds && _sinceCheckpoint.Elapsed.TotalSeconds >= seconds;
+        if (bySteps || byTime) WriteCheckpoint(saveModel, checkpoints);
     }
+
+    /// <summary>
+    /// Writes a checkpoint of the state now (between steps) into <see cref="TrainingOptions.CheckpointDirectory"/>
+    /// and returns its folder: what a run stopped on purpose (cancelled) saves before it ends.
+    /// </summary>
+    public string WriteCheckpointNow(Action<string>? saveModel)
+    {
+        if (string.IsNullOrWhiteSpace(Options.CheckpointDirectory))
+            throw new InvalidOperationException("No CheckpointDirectory in the training options.");
+        var written = new List<string>();
+        WriteCheckpoint(saveModel, written);
+        return written[^1];
+    }
+
+    /// <summary>The newest <c>step-NNNNNN</c> checkpoint folder under <paramref name="checkpointDirectory"/> that is complete, or null.</summary>
+    public static string? LatestCheckpoint(string checkpointDirectory) =>
+        Directory.Exists(checkpointDirectory)
+            ? Directory.EnumerateDirectories(checkpointDirectory, "step-*")
+                .Where(d => File.Exists(Path.Combine(d, CompleteMarker)))
+                .OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal)
+                .LastOrDefault()
+            : null;
+
+    /// <summary>Written last into a checkpoint folder: a folder without it was cut off while being written.</summary>
+    public const string CompleteMarker = "checkpoint-complete";
 
     // An epoch checkpoint at the same step as a step checkpoint rewrites it: the state has moved on since
     // (next epoch, and whatever the epoch callback trained).
     private void WriteCheckpoint(Action<string>? saveModel, List<string> checkpoints)
     {
         var dir = Path.Combine(Options.CheckpointDirectory!, $"step-{State.GlobalStep:D6}");
+        // Rewriting a folder first drops its marker, so a kill half-way never leaves it looking complete.
+        if (Directory.Exists(dir)) File.Delete(Path.Combine(dir, CompleteMarker));
         SaveState(dir);
         saveModel?.Invoke(dir);
+        AtomicFile.WriteText(Path.Combine(dir, CompleteMarker), w => w.Write(State.GlobalStep.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        _sinceCheckpoint.Restart();
         if (checkpoints.Count == 0 || checkpoints[^1] != dir) checkpoints.Add(dir);
+        if (Options.KeepLastCheckpoints is { } keep) PruneCheckpoints(Options.CheckpointDirectory!, keep, dir);
+    }
+
+    // Older complete checkpoints beyond the newest `keep` go; the one just written always stays.
+    private static void PruneCheckpoints(string root, int keep, string current)
+    {
+        var complete = Directory.EnumerateDirectories(root, "step-*")
+            .OrderByDescending(d => Path.GetFileName(d), StringComparer.Ordinal).ToList();
+        foreach (var old in complete.Skip(keep).Where(d => d != current))
+            Directory.Delete(old, recursive: true);
     }
 }
 

@@ -44,6 +44,15 @@ public sealed record TrainingOptions
     /// <summary>Also writes a checkpoint every this many steps; null for none.</summary>
     public int? CheckpointEverySteps { get; init; }
 
+    /// <summary>
+    /// Also writes a checkpoint after the first step that ends this many seconds after the last one (or the start);
+    /// null for none. Wall-clock based, so it changes when checkpoints are taken, never what they hold.
+    /// </summary>
+    public double? CheckpointEverySeconds { get; init; }
+
+    /// <summary>Deletes all but the newest this many checkpoint folders after each checkpoint; null keeps every one.</summary>
+    public int? KeepLastCheckpoints { get; init; }
+
     /// <summary>Where checkpoints go, one folder per checkpoint (<c>step-000120</c>); needed when any checkpointing is on.</summary>
     public string? CheckpointDirectory { get; init; }
 
@@ -64,7 +73,9 @@ public sealed record TrainingOptions
         if (GradientAccumulationSteps < 1) errors.Add($"GradientAccumulationSteps must be >= 1 (got {GradientAccumulationSteps}).");
         if (BatchSize < 1) errors.Add($"BatchSize must be >= 1 (got {BatchSize}).");
         if (CheckpointEverySteps is < 1) errors.Add($"CheckpointEverySteps must be >= 1 (got {CheckpointEverySteps}).");
-        if ((CheckpointEachEpoch || CheckpointEverySteps is not null) && string.IsNullOrWhiteSpace(CheckpointDirectory))
+        if (CheckpointEverySeconds is { } seconds && !(seconds > 0)) errors.Add($"CheckpointEverySeconds must be positive (got {seconds}).");
+        if (KeepLastCheckpoints is < 1) errors.Add($"KeepLastCheckpoints must be >= 1 (got {KeepLastCheckpoints}).");
+        if ((CheckpointEachEpoch || CheckpointEverySteps is not null || CheckpointEverySeconds is not null) && string.IsNullOrWhiteSpace(CheckpointDirectory))
             errors.Add("CheckpointDirectory is needed when checkpointing is on.");
         if (errors.Count > 0) throw new ArgumentException("Invalid training options: " + string.Join(" ", errors));
         return this;

@@ -105,7 +105,7 @@ public static class ModelCatalog
         if (corpus.Count == 0)
             throw new DirectoryNotFoundException($"'{model.Name}' is pre-trained on first use from {context.SharedData}, which is missing.");
         var report = Pretrainer.Run(corpus, context.CacheDirectory, new PretrainOptions { Family = family, Preset = model.Preset! },
-            context.Log, null, cancellationToken);
+            context.Log, null, cancellationToken, new PretrainRunSettings { Resume = true });
         return (report.Directory, report.FromCache);
     }
 }
