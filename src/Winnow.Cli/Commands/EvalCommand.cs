@@ -16,16 +16,17 @@ internal static class EvalCommand
         var perToken = new Option<string?>("--per-token") { Description = "Write per-token log-probabilities of the predicted tokens (JSONL) here." };
         var labelMap = TaskData.LabelMapOption();
         var skipInvalid = TaskData.SkipInvalidOption();
+        var fields = TaskData.FieldsOption();
         var threads = CommonOptions.Threads();
 
         var command = new Command("eval", "Evaluate a model: mean test log-loss (per example the mean over its predicted tokens, then the mean over examples).");
-        foreach (var o in new Option[] { model, data, perExample, perToken, labelMap, skipInvalid, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, data, perExample, perToken, labelMap, fields, skipInvalid, threads }) command.Options.Add(o);
         command.SetAction(r => CliErrors.Guard(() =>
         {
             CommonOptions.ApplyRuntime(r, threads);
             var modelDir = ModelNames.Resolve(r.GetValue(model)!);
             var kind = TaskData.KindOf(modelDir);
-            var examples = TaskData.Read(r.GetValue(data)!, kind, r.GetValue(labelMap), r.GetValue(skipInvalid), "evaluation data");
+            var examples = TaskData.Read(r.GetValue(data)!, kind, r.GetValue(labelMap), r.GetValue(skipInvalid), "evaluation data", r.GetValue(fields));
             using var task = TaskModel.Load(modelDir, kind);
             var set = TaskData.Encode(task, examples, "evaluation data");
             var result = FineTuner.Evaluate(task, set, includeTokenLogProbs: r.GetValue(perToken) is not null);

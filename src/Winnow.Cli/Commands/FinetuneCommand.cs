@@ -20,6 +20,7 @@ internal static class FinetuneCommand
         var out_ = new Option<string>("--out") { Description = "Folder for the fine-tuned model.", Required = true };
         var labelMap = TaskData.LabelMapOption();
         var skipInvalid = TaskData.SkipInvalidOption();
+        var fields = TaskData.FieldsOption();
         var rank = LoraRank();
         var lr = LearningRate();
         var freeze = new Option<bool>("--freeze-embeddings") { Description = "Keep the word embeddings fixed (half of a small pretrained encoder's weights)." };
@@ -29,13 +30,13 @@ internal static class FinetuneCommand
         var seed = CommonOptions.Seed();
 
         var command = new Command("finetune", "Fine-tune a model (LoRA or full) on training data; writes a merged checkpoint and the adapter.");
-        foreach (var o in new Option[] { model, train, out_, labelMap, skipInvalid, rank, lr, epochs, batch, freeze, threads, seed }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, train, out_, labelMap, fields, skipInvalid, rank, lr, epochs, batch, freeze, threads, seed }) command.Options.Add(o);
         command.SetAction(r => CliErrors.Guard(() =>
         {
             CommonOptions.ApplyRuntime(r, threads);
             var modelDir = ModelNames.Resolve(r.GetValue(model)!);
             var kind = TaskData.KindOf(modelDir);
-            var examples = TaskData.Read(r.GetValue(train)!, kind, r.GetValue(labelMap), r.GetValue(skipInvalid), "training data");
+            var examples = TaskData.Read(r.GetValue(train)!, kind, r.GetValue(labelMap), r.GetValue(skipInvalid), "training data", r.GetValue(fields));
             var options = new FineTuneOptions
             {
                 LoraRank = r.GetValue(rank), LearningRate = r.GetValue(lr), Epochs = r.GetValue(epochs),

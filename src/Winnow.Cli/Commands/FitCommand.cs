@@ -47,6 +47,7 @@ internal sealed class MethodFitCliOptions
     public Option<string> Out { get; }
     public Option<string?> Task { get; } = new("--task") { Description = "instruction or ner (default: from --model — a causal LM means instruction, an encoder NER; instruction without a model)." };
     public Option<string?> LabelMap { get; } = new("--label-map") { Description = "NER label-map file applied to target and pool." };
+    public Option<FieldMapping?> Fields { get; } = TaskData.FieldsOption();
     public Option<string[]> Set { get; } = new("--set") { Description = "Method setting key=value (repeatable), e.g. --set hash_bits=18." };
     public Option<int?> BaseSize { get; } = new("--base-size") { Description = "|U| (default min(4096, |pool|/4)); = --set base_size." };
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "ToV's L (default max(1, 16384/|U|)); = --set epochs." };
@@ -63,7 +64,7 @@ internal sealed class MethodFitCliOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { MethodName, Model, Target, Pool, Out, Task, LabelMap, Set, BaseSize, Epochs, Epsilon, LearningRate, BatchSize, LoraRank, Variant, FitTransform, MaxLength, Force, Seed, Threads })
+        foreach (var option in new Option[] { MethodName, Model, Target, Pool, Out, Task, LabelMap, Fields, Set, BaseSize, Epochs, Epsilon, LearningRate, BatchSize, LoraRank, Variant, FitTransform, MaxLength, Force, Seed, Threads })
             command.Options.Add(option);
     }
 
@@ -81,6 +82,7 @@ internal sealed class MethodFitCliOptions
             Model = model,
             Kind = result.GetValue(Task) is { } task ? ParseTask(task) : model is not null ? TaskData.KindOf(model) : TaskKind.Instruction,
             LabelMap = result.GetValue(LabelMap),
+            Fields = result.GetValue(Fields),
             Seed = result.GetValue(Seed),
             Force = result.GetValue(Force),
             Settings = Settings(result),

@@ -15,6 +15,7 @@ internal static class InspectCommand
         var paths = new Argument<string[]>("paths") { Description = "Files and folders to read (folders recursively).", Arity = ArgumentArity.OneOrMore };
         var format = new Option<DataFormat>("--format") { Description = "Force a format instead of detecting it per file.", DefaultValueFactory = _ => DataFormat.Auto };
         var labelMap = new Option<string?>("--label-map") { Description = "NER label-map file ('source_type = TARGET' lines, [source] sections)." };
+        var fields = TaskData.FieldsOption();
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Skip bad examples and report them instead of stopping at the first." };
         var tagScheme = new Option<TagScheme>("--tag-scheme") { Description = "How B-/I- prefixes are read (auto, bio, iob1).", DefaultValueFactory = _ => TagScheme.Auto };
 
@@ -22,10 +23,13 @@ internal static class InspectCommand
         command.Arguments.Add(paths);
         command.Options.Add(format);
         command.Options.Add(labelMap);
+        command.Options.Add(fields);
         command.Options.Add(skipInvalid);
         command.Options.Add(tagScheme);
         command.SetAction(parseResult =>
         {
+            // A console over today's Console.Out (AnsiConsole's static one keeps the writer it first saw).
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
             try
             {
                 var options = new ReadOptions
@@ -33,20 +37,21 @@ internal static class InspectCommand
                     Format = parseResult.GetValue(format),
                     LabelMap = parseResult.GetValue(labelMap) is { } mapPath ? LabelMap.Load(mapPath) : null,
                     SkipInvalid = parseResult.GetValue(skipInvalid),
+                    Fields = parseResult.GetValue(fields),
                     TagScheme = parseResult.GetValue(tagScheme),
                 };
-                return Run(parseResult.GetValue(paths) ?? [], options);
+                return Run(console, parseResult.GetValue(paths) ?? [], options);
             }
             catch (DataFormatException e)
             {
-                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
                 return 1;
             }
         });
         return command;
     }
 
-    private static int Run(string[] paths, ReadOptions options)
+    private static int Run(IAnsiConsole console, string[] paths, ReadOptions options)
     {
         var spec = DatasetSpec.FromPaths(paths);
         var report = new ReadReport();
@@ -63,54 +68,54 @@ internal static class InspectCommand
             failure = e;
         }
 
-        ShowSources(stats);
-        ShowLengths(stats);
-        ShowLabels(stats);
-        ShowSkipped(report);
+        ShowSources(console, stats);
+        ShowLengths(console, stats);
+        ShowLabels(console, stats);
+        ShowSkipped(console, report);
         if (failure is null)
             return 0;
-        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(failure.Message)}");
+        console.MarkupLine($"[red]error:[/] {Markup.Escape(failure.Message)}");
         return 1;
     }
 
-    private static void ShowSources(Stats stats)
+    private static void ShowSources(IAnsiConsole console, Stats stats)
     {
         var table = new Table().AddColumn("source").AddColumn("kind").AddColumn(new TableColumn("examples").RightAligned())
             .AddColumn(new TableColumn("mean tokens").RightAligned());
         foreach (var (source, s) in stats.Sources)
             table.AddRow(Markup.Escape(source), s.Kind.ToString(), s.Count.ToString("N0"), (s.Tokens / (double)Math.Max(1, s.Count)).ToString("F1"));
         table.AddRow("[bold]total[/]", "", $"[bold]{stats.Sources.Values.Sum(s => s.Count):N0}[/]", "");
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 
-    private static void ShowLengths(Stats stats)
+    private static void ShowLengths(IAnsiConsole console, Stats stats)
     {
         if (stats.LengthBuckets.All(c => c == 0))
             return;
         var chart = new BarChart().Label("[bold]length in whitespace tokens[/] (instruction: prompt + completion)").Width(70);
         for (var i = 0; i < stats.LengthBuckets.Length; i++)
             chart.AddItem(BucketLabel(i), stats.LengthBuckets[i], Color.SteelBlue);
-        AnsiConsole.Write(chart);
+        console.Write(chart);
     }
 
-    private static void ShowLabels(Stats stats)
+    private static void ShowLabels(IAnsiConsole console, Stats stats)
     {
         if (stats.Entities.Count == 0)
             return;
         var chart = new BarChart().Label("[bold]entities per type[/] (after label mapping)").Width(70);
         foreach (var (type, count) in stats.Entities.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
             chart.AddItem(Markup.Escape(type), count, Color.Green);
-        AnsiConsole.Write(chart);
+        console.Write(chart);
     }
 
-    private static void ShowSkipped(ReadReport report)
+    private static void ShowSkipped(IAnsiConsole console, ReadReport report)
     {
         if (report.Skipped == 0)
             return;
-        AnsiConsole.MarkupLine($"[yellow]skipped {report.Skipped:N0} invalid[/]: " +
+        console.MarkupLine($"[yellow]skipped {report.Skipped:N0} invalid[/]: " +
             string.Join(", ", report.SkippedByReason.Select(kv => $"{kv.Key} {kv.Value:N0}")));
         foreach (var error in report.FirstErrors)
-            AnsiConsole.MarkupLine($"  [yellow]{Markup.Escape(error.Message)}[/]");
+            console.MarkupLine($"  [yellow]{Markup.Escape(error.Message)}[/]");
     }
 
     private static string BucketLabel(int bucket) => bucket switch

@@ -54,6 +54,7 @@ internal static class SelectCommand
                 {
                     Kind = parseResult.GetResult(fit.Task) is { Implicit: false } ? MethodFitCliOptions.ParseTask(parseResult.GetValue(fit.Task)) : null,
                     LabelMap = parseResult.GetValue(fit.LabelMap) is { } map ? LabelMap.Load(map) : null,
+                    Fields = parseResult.GetValue(fit.Fields),
                 };
             }
             var subset = SubsetSelector.Select(new SubsetRequest(scorePath, pool, parseResult.GetValue(budget), output)

@@ -7,10 +7,31 @@ using Winnow.Torch.TaskEncoding;
 
 namespace Winnow.Cli.Commands;
 
-/// <summary>Reading a command's data for a model: task kind from the model, label map, skip-invalid, and reports.</summary>
+/// <summary>Reading a command's data for a model: task kind from the model, label map, field mapping, skip-invalid, and reports.</summary>
 internal static class TaskData
 {
     public static Option<string?> LabelMapOption() => new("--label-map") { Description = "NER label-map file ('source_type = TARGET' lines, [source] sections); unmapped types become O." };
+
+    /// <summary>
+    /// <c>--fields prompt=COL,completion=COL</c> (or <c>tokens=COL,tags=COL</c>, optionally <c>id=COL</c>): the columns of
+    /// data in a schema the readers do not recognise. A bad mapping is a parse error naming the problem.
+    /// </summary>
+    public static Option<FieldMapping?> FieldsOption() => new("--fields")
+    {
+        Description = "Columns of JSON/JSONL/Parquet data in another schema: prompt=COL,completion=COL (NER: tokens=COL,tags=COL), optionally id=COL. Every row must have them.",
+        CustomParser = result =>
+        {
+            try
+            {
+                return FieldMapping.Parse(result.Tokens.Count == 1 ? result.Tokens[0].Value : "");
+            }
+            catch (FormatException e)
+            {
+                result.AddError("--fields: " + e.Message);
+                return null;
+            }
+        },
+    };
 
     public static Option<bool> SkipInvalidOption() => new("--skip-invalid") { Description = "Skip bad examples (reported with reasons) instead of stopping at the first." };
 
@@ -21,10 +42,10 @@ internal static class TaskData
         return config is LlamaConfig ? TaskKind.Instruction : TaskKind.Ner;
     }
 
-    public static List<Example> Read(IEnumerable<string> paths, TaskKind kind, string? labelMap, bool skipInvalid, string what)
+    public static List<Example> Read(IEnumerable<string> paths, TaskKind kind, string? labelMap, bool skipInvalid, string what, FieldMapping? fields = null)
     {
         var report = new ReadReport();
-        var options = new ReadOptions { Kind = kind, LabelMap = labelMap is null ? null : LabelMap.Load(labelMap), SkipInvalid = skipInvalid };
+        var options = new ReadOptions { Kind = kind, LabelMap = labelMap is null ? null : LabelMap.Load(labelMap), SkipInvalid = skipInvalid, Fields = fields };
         var examples = DatasetReader.Read(paths, options, report).ToList();
         if (report.Skipped > 0)
             Console.Error.WriteLine($"  {what}: skipped {report.Skipped} invalid items ({string.Join(", ", report.SkippedByReason.Select(kv => $"{kv.Key}: {kv.Value}"))}); first: {report.FirstErrors.FirstOrDefault()?.Message}");

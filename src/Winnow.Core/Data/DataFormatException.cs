@@ -33,7 +33,7 @@ public enum DataErrorKind
     /// <summary>A record of the wrong task kind (an instruction row where NER was expected, or vice versa).</summary>
     KindMismatch,
 
-    /// <summary>A Parquet file that cannot be read or lacks the example schema.</summary>
+    /// <summary>A Parquet file that cannot be read, or a row of Winnow's example schema that breaks its rules.</summary>
     MalformedParquet,
 }
 

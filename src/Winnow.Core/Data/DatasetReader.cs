@@ -1,12 +1,12 @@
 using Winnow.Core.Data.Readers;
-using Winnow.Core.IO;
 
 namespace Winnow.Core.Data;
 
 /// <summary>
 /// Streams examples from files and folders, whatever their format. Examples come out lazily, file by file, so a pool of
 /// any size is never held whole. Per source, ids are made unique (see <see cref="ExampleIds"/>); NER tags are BIO and,
-/// with a <see cref="ReadOptions.LabelMap"/>, mapped to the target's types.
+/// with a <see cref="ReadOptions.LabelMap"/>, mapped to the target's types. JSON, JSONL and Parquet rows are
+/// recognised by their fields (the shapes <c>JsonRecords</c> lists), or read through <see cref="ReadOptions.Fields"/>.
 /// <para>
 /// Errors: the first bad example throws a <see cref="DataFormatException"/>, unless <see cref="ReadOptions.SkipInvalid"/>
 /// is set; then bad examples are counted in the <see cref="ReadReport"/>, and a file that cannot be read on (broken
@@ -89,7 +89,7 @@ public static class DatasetReader
             DataFormat.JsonArray => JsonArrayReader.Read(context),
             DataFormat.QaTsv => QaTsvReader.Read(context),
             DataFormat.Conll => ConllReader.Read(context),
-            DataFormat.Parquet => ExampleParquet.Read(context.File).Select(Parsed.Ok),
+            DataFormat.Parquet => ParquetTableReader.Read(context),
             _ => throw new DataFormatException(DataErrorKind.UnknownFormat, context.File, null, $"unsupported format {format}"),
         };
     }

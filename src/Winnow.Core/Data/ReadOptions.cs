@@ -20,7 +20,10 @@ public enum DataFormat
     /// <summary>CoNLL/BIO column files (also CoNLL-U-like "index token tag …" files and GUM's "token TAB type").</summary>
     Conll,
 
-    /// <summary>Winnow's example Parquet schema (see <see cref="IO.ExampleParquet"/>).</summary>
+    /// <summary>
+    /// Parquet: Winnow's example schema (see <see cref="IO.ExampleParquet"/>), or any other table whose rows hold one of
+    /// the JSON shapes (or the columns a <see cref="FieldMapping"/> names).
+    /// </summary>
     Parquet,
 }
 
@@ -43,7 +46,6 @@ public enum TagScheme
 /// <summary>Options for <see cref="DatasetReader"/>. Defaults read anything readable and fail on the first bad example.</summary>
 public sealed record ReadOptions
 {
-
     /// <summary>Force one format for every file instead of detecting it.</summary>
     public DataFormat Format { get; init; } = DataFormat.Auto;
 
@@ -55,6 +57,12 @@ public sealed record ReadOptions
 
     /// <summary>How B-/I- prefixes are read in CoNLL files.</summary>
     public TagScheme TagScheme { get; init; } = TagScheme.Auto;
+
+    /// <summary>
+    /// Which columns hold the example in JSON, JSONL and Parquet files (see <see cref="FieldMapping"/>); null recognises
+    /// the schema row by row.
+    /// </summary>
+    public FieldMapping? Fields { get; init; }
 
     /// <summary>Skip bad examples (counted in the <see cref="ReadReport"/>) instead of throwing on the first one.</summary>
     public bool SkipInvalid { get; init; }

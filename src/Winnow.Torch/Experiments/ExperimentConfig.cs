@@ -3,6 +3,7 @@ using System.Text;
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -10,8 +11,8 @@ namespace Winnow.Torch.Experiments;
 
 /// <summary>
 /// One study, as written in <c>experiments/*.yaml</c>: a base model, target/test/pool built from data files (with an
-/// optional label map and per-source sampling caps), the methods, a budget ladder, seeds and the fine-tuning recipe
-/// every subset is judged by. Relative paths are resolved against the config file's folder.
+/// optional label map, field mapping and per-source sampling caps), the methods, a budget ladder, seeds and the
+/// fine-tuning recipe every subset is judged by. Relative paths are resolved against the config file's folder.
 /// </summary>
 public sealed record ExperimentConfig
 {
@@ -23,6 +24,14 @@ public sealed record ExperimentConfig
     public string Task { get; init; } = "";
     public BaseModelConfig BaseModel { get; init; } = new();
     public string? LabelMap { get; init; }
+
+    /// <summary>
+    /// Columns of source data in another schema, applied to every target, test, validation and pool file when the data are
+    /// drawn: <c>fields: prompt=question,completion=answer</c> or the same as a mapping,
+    /// <c>fields: { prompt: question, completion: answer }</c> (NER: tokens and tags; either with id).
+    /// </summary>
+    public FieldMapping? Fields { get; init; }
+
     public DataConfig Target { get; init; } = new();
     public DataConfig Test { get; init; } = new();
 
@@ -69,11 +78,18 @@ public sealed record ExperimentConfig
 
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(BaseDirectory, path));
 
+    /// <summary>How the study's source files (target, test, validation, pool) are read: its task, label map and field mapping.</summary>
+    public ReadOptions SourceReadOptions() => new()
+    {
+        Kind = Kind, LabelMap = LabelMap is null ? null : Core.Data.Ner.LabelMap.Load(Resolve(LabelMap)), Fields = Fields,
+    };
+
     public static ExperimentConfig Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No experiment config at {path}.");
         var text = File.ReadAllText(path);
-        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance)
+            .WithTypeConverter(new FieldMappingYamlConverter()).Build();
         ExperimentConfig config;
         try
         {
@@ -124,6 +140,9 @@ public sealed record ExperimentConfig
         if (Budgets.Count == 0 || Budgets.Any(b => b <= 0)) Fail("budgets must be positive numbers.");
         if (Seeds.Count == 0 || Seeds.Distinct().Count() != Seeds.Count) Fail("seeds must be a non-empty list of distinct numbers.");
         if (Task == "instruction" && LabelMap is not null) Fail("label_map is for NER only.");
+        if (Fields is { } fields && fields.Kind != Kind)
+            Fail(Kind == TaskKind.Ner ? "fields: a NER study maps tokens and tags (tokens=COL,tags=COL), not prompt and completion."
+                : "fields: an instruction study maps prompt and completion (prompt=COL,completion=COL), not tokens and tags.");
         Finetune.Validate(file);
         ValidateAblation(Fail);
         return this;
@@ -161,6 +180,49 @@ public sealed record ExperimentConfig
     }
 
     private static IEnumerable<string> MethodNamesWithSettings => KnownMethods.Where(m => m is not ("tov-score-only" or "source-filter"));
+}
+
+/// <summary>
+/// Reads a study config's <c>fields:</c> as <see cref="FieldMapping"/>: a scalar in the <c>--fields</c> syntax or a
+/// mapping of key to column. A bad mapping is a <see cref="YamlException"/> at its place in the file.
+/// </summary>
+internal sealed class FieldMappingYamlConverter : IYamlTypeConverter
+{
+    public bool Accepts(Type type) => type == typeof(FieldMapping);
+
+    public object? ReadYaml(IParser parser, Type type, ObjectDeserializer rootDeserializer)
+    {
+        var start = parser.Current?.Start ?? Mark.Empty;
+        try
+        {
+            if (parser.TryConsume<Scalar>(out var scalar))
+                return FieldMapping.Parse(scalar.Value);
+            if (parser.TryConsume<MappingStart>(out _))
+            {
+                var pairs = new List<(string, string)>();
+                while (!parser.TryConsume<MappingEnd>(out _))
+                {
+                    var key = parser.Consume<Scalar>().Value;
+                    var column = parser.TryConsume<Scalar>(out var value)
+                        ? value.Value
+                        : throw new FormatException($"fields: the column of '{key}' must be a plain name.");
+                    pairs.Add((key, column));
+                }
+
+                return FieldMapping.FromPairs(pairs, string.Join(",", pairs.Select(p => $"{p.Item1}={p.Item2}")));
+            }
+        }
+        catch (FormatException e)
+        {
+            throw new YamlException(start, parser.Current?.End ?? start, e.Message, e);
+        }
+
+        var wrong = new FormatException("fields: expected prompt=COL,completion=COL or a mapping such as { prompt: question, completion: answer }.");
+        throw new YamlException(start, parser.Current?.End ?? start, wrong.Message, wrong);
+    }
+
+    public void WriteYaml(IEmitter emitter, object? value, Type type, ObjectSerializer serializer) =>
+        emitter.Emit(new Scalar(value?.ToString() ?? ""));
 }
 
 /// <summary>One ablation variant: a scored method with some settings changed, another strategy or another number of bins.</summary>

@@ -143,7 +143,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
     }
 
     /// <summary>
-    /// Materializes target, test and pool (label-mapped, capped) once, so every method reads the same files. An example
+    /// Materializes target, test and pool (label-mapped, read through the config's field mapping, capped) once, so every method reads the same files. An example
     /// already taken for the target never enters test or pool, and a test example never enters the pool, so a config
     /// may draw all three from one file without leaking.
     /// </summary>
@@ -155,7 +155,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         if (recorded is not null && Directory.Exists(TargetDirectory) && Directory.Exists(TestDirectory) && Directory.Exists(PoolDirectory)
             && (config.Validation is null || Directory.Exists(ValidationDirectory)))
             return recorded;
-        var read = new ReadOptions { Kind = config.Kind, LabelMap = config.LabelMap is null ? null : LabelMap.Load(config.Resolve(config.LabelMap)) };
+        var read = config.SourceReadOptions();
         var taken = new HashSet<(string, string)>();
         int target = Materialize(config.Target.Paths, config.Target.Max, read, Path.Combine(TargetDirectory, "target.jsonl"), 1, taken);
         int test = Materialize(config.Test.Paths, config.Test.Max, read, Path.Combine(TestDirectory, "test.jsonl"), 2, taken);

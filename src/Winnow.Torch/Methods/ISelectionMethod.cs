@@ -37,6 +37,10 @@ public sealed record MethodFitRequest(IReadOnlyList<string> Target, IReadOnlyLis
     public string? Model { get; init; }
     public TaskKind Kind { get; init; } = TaskKind.Instruction;
     public string? LabelMap { get; init; }
+
+    /// <summary>Columns of target and pool data in another schema; recorded in the run, so score and select read the pool the same way.</summary>
+    public FieldMapping? Fields { get; init; }
+
     public int Seed { get; init; }
 
     /// <summary>Replace a run folder made from other inputs instead of refusing.</summary>

@@ -108,4 +108,33 @@ public sealed class ExperimentConfigTests
         Assert.Equal(new Dictionary<string, string> { ["epochs"] = "4", ["epsilon"] = "0.1" }, config.SettingsFor("tov"));
         Assert.Equal("bins=1", config.Ablation["tov-no-bins"].Describe());
     }
+
+    [Theory]
+    [InlineData("fields: prompt=question, completion=answer", "prompt=question,completion=answer")]
+    [InlineData("fields: { prompt: q, completion: a, id: n }", "prompt=q,completion=a,id=n")]
+    [InlineData("fields:\n  completion: a\n  prompt: q", "prompt=q,completion=a")]
+    public void Fields_are_read_in_the_option_syntax_or_as_a_mapping_and_reach_the_read_options(string yaml, string canonical)
+    {
+        using var dir = new TempDirectory();
+        var config = ExperimentConfig.Load(Write(dir, Minimal.Replace("task: ner", "task: instruction", StringComparison.Ordinal) + "\n" + yaml + "\n"));
+        Assert.Equal(canonical, config.Fields?.ToString());
+        var read = config.SourceReadOptions();
+        Assert.Equal(config.Fields, read.Fields);
+        Assert.Equal(Winnow.Core.Data.TaskKind.Instruction, read.Kind);
+    }
+
+    [Theory]
+    [InlineData("task: instruction", "fields: prompt=q", "prompt and completion go together")]
+    [InlineData("task: instruction", "fields: { prompt: q, answer: a }", "unknown key 'answer'")]
+    [InlineData("task: instruction", "fields: [prompt, q]", "expected prompt=COL,completion=COL or a mapping")]
+    [InlineData("task: ner", "fields: prompt=q,completion=a", "a NER study maps tokens and tags")]
+    [InlineData("task: instruction", "fields: tokens=w,tags=t", "an instruction study maps prompt and completion")]
+    public void A_bad_field_mapping_is_refused_with_the_file_and_why(string task, string yaml, string expected)
+    {
+        using var dir = new TempDirectory();
+        var path = Write(dir, Minimal.Replace("task: ner", task, StringComparison.Ordinal) + "\n" + yaml + "\n");
+        var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(path));
+        Assert.StartsWith(path + ":", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message);
+    }
 }

@@ -88,7 +88,7 @@ public sealed class UncertaintyMethod : ISelectionMethod
 
     private static long WarmUp(string modelPath, MethodFitRequest request, TovFitOptions options, MethodRunFolder folder, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var read = TovFitter.ReadOptionsFor(options.Kind, request.LabelMap);
+        var read = TovFitter.ReadOptionsFor(options.Kind, request.LabelMap, request.Fields?.ToString());
         var keys = DatasetReader.Read(request.Pool, read).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
         if (keys.Count < 2) throw new ArgumentException($"The pool has {keys.Count} examples; uncertainty needs at least 2.");
         int baseSize = options.ResolveBaseSize(keys.Count);

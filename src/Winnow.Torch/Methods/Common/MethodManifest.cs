@@ -29,6 +29,9 @@ public sealed record MethodManifest
     [JsonPropertyName("label_map")] public string? LabelMap { get; init; }
     [JsonPropertyName("label_map_hash")] public string? LabelMapHash { get; init; }
 
+    /// <summary>The field mapping target and pool were read with (<see cref="FieldMapping"/> text); absent without one.</summary>
+    [JsonPropertyName("fields"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Fields { get; init; }
+
     /// <summary>Every setting after defaults were resolved, as text, sorted by key.</summary>
     [JsonPropertyName("settings")] public SortedDictionary<string, string> Settings { get; init; } = new(StringComparer.Ordinal);
 
@@ -70,8 +73,10 @@ public sealed record MethodManifest
         string pool = ContentHash.OfPaths(request.Pool);
         string? map = request.LabelMap is null ? null : ContentHash.OfFile(request.LabelMap);
         var settings = new SortedDictionary<string, string>(resolvedSettings.ToDictionary(), StringComparer.Ordinal);
+        string? fields = request.Fields?.ToString();
+        // The mapping enters the fingerprint only when there is one, so runs made without one keep their fingerprints.
         string fingerprint = ContentHash.OfText(string.Join("\n", SchemaName, method, request.Kind, model ?? "", target ?? "", pool, map ?? "",
-            request.Seed, string.Join("\n", settings.Select(kv => kv.Key + "=" + kv.Value))));
+            request.Seed, string.Join("\n", settings.Select(kv => kv.Key + "=" + kv.Value))) + (fields is null ? "" : "\nfields=" + fields));
         return new MethodManifest
         {
             Method = method,
@@ -85,6 +90,7 @@ public sealed record MethodManifest
             PoolHash = pool,
             LabelMap = request.LabelMap is null ? null : Path.GetFullPath(request.LabelMap),
             LabelMapHash = map,
+            Fields = fields,
             Settings = settings,
             Seed = request.Seed,
             Created = DateTimeOffset.UtcNow,
@@ -101,6 +107,7 @@ public sealed record MethodManifest
         if (TargetHash != other.TargetHash) parts.Add("target");
         if (PoolHash != other.PoolHash) parts.Add("pool");
         if (LabelMapHash != other.LabelMapHash) parts.Add("label map");
+        if (Fields != other.Fields) parts.Add("field mapping");
         if (!Settings.SequenceEqual(other.Settings)) parts.Add("settings");
         if (Seed != other.Seed) parts.Add("seed");
         return parts.Count == 0 ? "schema" : "differs in " + string.Join(", ", parts);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 
@@ -93,8 +92,7 @@ public sealed record MethodRunFolder(string Root)
         [ScoreFile.PoolHashKey] = poolHash,
     };
 
-    public static ReadOptions ReadOptionsFor(MethodManifest manifest) =>
-        new() { Kind = manifest.Kind, LabelMap = manifest.LabelMap is null ? null : LabelMap.Load(manifest.LabelMap) };
+    public static ReadOptions ReadOptionsFor(MethodManifest manifest) => Tov.TovFitter.ReadOptionsFor(manifest.Kind, manifest.LabelMap, manifest.Fields);
 
     /// <summary>Bytes under <paramref name="path"/> (a file or a folder).</summary>
     public static long SizeOf(string path) =>

@@ -12,8 +12,11 @@ namespace Winnow.Torch.Methods.Common;
 /// <param name="PoolHash">Hash of the pool the run was fitted on.</param>
 public sealed record RunInfo(string Method, TaskKind Kind, string? LabelMap, string Fingerprint, string PoolHash)
 {
+    /// <summary>The field mapping the run read its data with (<see cref="FieldMapping"/> text), null without one.</summary>
+    public string? Fields { get; init; }
+
     /// <summary>How the pool must be read for selection so rows line up with the score file.</summary>
-    public ReadOptions ReadOptions => new() { Kind = Kind, LabelMap = LabelMap is null ? null : Core.Data.Ner.LabelMap.Load(LabelMap) };
+    public ReadOptions ReadOptions => TovFitter.ReadOptionsFor(Kind, LabelMap, Fields);
 }
 
 /// <summary>Reads run folders without knowing in advance which method wrote them.</summary>
@@ -36,20 +39,20 @@ public static class MethodRuns
         if (IsTovManifest(path))
         {
             var tov = TovManifest.Load(path);
-            return new RunInfo("tov", tov.Options.Kind, tov.LabelMap, tov.Fingerprint, tov.PoolHash);
+            return new RunInfo("tov", tov.Options.Kind, tov.LabelMap, tov.Fingerprint, tov.PoolHash) { Fields = tov.Fields };
         }
         if (SchemaOf(path) is Tsds.TsdsManifest.SchemaName)
         {
             var tsds = Tsds.TsdsManifest.Load(path);
-            return new RunInfo("tsds", tsds.Kind, tsds.LabelMap, tsds.Fingerprint, tsds.PoolHash);
+            return new RunInfo("tsds", tsds.Kind, tsds.LabelMap, tsds.Fingerprint, tsds.PoolHash) { Fields = tsds.Fields };
         }
         if (SchemaOf(path) is Less.LessManifest.SchemaName)
         {
             var less = Less.LessManifest.Load(path);
-            return new RunInfo("less", less.Options.Kind, less.LabelMap, less.Fingerprint, less.PoolHash);
+            return new RunInfo("less", less.Options.Kind, less.LabelMap, less.Fingerprint, less.PoolHash) { Fields = less.Fields };
         }
         var manifest = MethodManifest.Load(path);
-        return new RunInfo(manifest.Method, manifest.Kind, manifest.LabelMap, manifest.Fingerprint, manifest.PoolHash);
+        return new RunInfo(manifest.Method, manifest.Kind, manifest.LabelMap, manifest.Fingerprint, manifest.PoolHash) { Fields = manifest.Fields };
     }
 
     /// <summary>Whether <paramref name="scoresPath"/> was written by this run for its fitted pool, so a pipeline can reuse it.</summary>

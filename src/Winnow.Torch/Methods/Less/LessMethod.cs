@@ -50,7 +50,7 @@ public sealed class LessMethod : ISelectionMethod
         var clock = Stopwatch.StartNew();
         var folder = new LessRunFolder(request.RunDirectory);
         progress?.Report("hashing model, target and pool");
-        var inputs = RunInputs.Hash(LessManifest.SchemaName, request.Model!, request.Target, request.Pool, request.LabelMap, LessManifest.OptionsJson(options));
+        var inputs = RunInputs.Hash(LessManifest.SchemaName, request.Model!, request.Target, request.Pool, request.LabelMap, LessManifest.OptionsJson(options), request.Fields?.ToString());
         if (CheckExisting(folder, inputs, request.Force) is { Complete: true })
         {
             progress?.Report($"LESS run {folder.Root} is complete; reusing it");
@@ -60,7 +60,7 @@ public sealed class LessMethod : ISelectionMethod
         folder.Clear();
         Directory.CreateDirectory(folder.Root);
 
-        var readOptions = ReadOptionsFor(options.Kind, request.LabelMap);
+        var readOptions = ReadOptionsFor(options.Kind, request.LabelMap, inputs.Fields);
         var target = DatasetReader.Read(request.Target, readOptions).ToList();
         if (target.Count == 0) throw new ArgumentException("The target has no examples.");
         var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
@@ -129,7 +129,7 @@ public sealed class LessMethod : ISelectionMethod
         {
             var scoring = new PoolScoring(task, gradients, ProjectorFor(options, gradients.ParameterCount), checkpoints, manifest.CheckpointWeights(),
                 centroids, folder, options, warmupSet, request.Shard);
-            var readOptions = ReadOptionsFor(options.Kind, manifest.LabelMap);
+            var readOptions = ReadOptionsFor(options.Kind, manifest.LabelMap, manifest.Fields);
             var metadata = new Dictionary<string, string>
             {
                 [FingerprintKey] = manifest.Fingerprint,
@@ -278,7 +278,7 @@ public sealed class LessMethod : ISelectionMethod
     public static LoraOptions LoraOptionsOf(LessOptions options) =>
         new() { Rank = options.LoraRank, Alpha = options.LoraAlpha, Dropout = options.LoraDropout, Seed = options.Seed };
 
-    public static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap) => TovFitter.ReadOptionsFor(kind, labelMap);
+    public static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap, string? fields = null) => TovFitter.ReadOptionsFor(kind, labelMap, fields);
 
     private static EncodedSet Usable(EncodedSet set, string what, IProgress<string>? progress)
     {
@@ -304,7 +304,7 @@ public sealed class LessMethod : ISelectionMethod
         if (existing.Fingerprint == inputs.Fingerprint) return existing;
         if (!force)
             throw new LessRunMismatchException(
-                $"{folder.Root} holds a LESS run made from other inputs or options ({inputs.DifferencesFrom(existing.ModelHash, existing.TargetHash, existing.PoolHash, existing.LabelMapHash, LessManifest.OptionsJson(existing.Options))}); use another run folder or --force to replace it.");
+                $"{folder.Root} holds a LESS run made from other inputs or options ({inputs.DifferencesFrom(existing.ModelHash, existing.TargetHash, existing.PoolHash, existing.LabelMapHash, LessManifest.OptionsJson(existing.Options), existing.Fields)}); use another run folder or --force to replace it.");
         folder.Clear();
         return null;
     }
@@ -320,6 +320,7 @@ public sealed class LessMethod : ISelectionMethod
         PoolHash = inputs.Pool,
         LabelMap = request.LabelMap is null ? null : Path.GetFullPath(request.LabelMap),
         LabelMapHash = inputs.LabelMap,
+        Fields = inputs.Fields,
         Options = options,
     };
 

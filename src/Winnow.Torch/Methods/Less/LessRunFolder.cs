@@ -31,6 +31,9 @@ public sealed record LessManifest
     [JsonPropertyName("pool_hash")] public string PoolHash { get; init; } = "";
     [JsonPropertyName("label_map")] public string? LabelMap { get; init; }
     [JsonPropertyName("label_map_hash")] public string? LabelMapHash { get; init; }
+
+    /// <summary>The field mapping target and pool were read with (<see cref="Core.Data.FieldMapping"/> text); absent without one.</summary>
+    [JsonPropertyName("fields"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Fields { get; init; }
     [JsonPropertyName("options")] public LessOptions Options { get; init; } = new();
     [JsonPropertyName("pool_size")] public int PoolSize { get; init; }
     [JsonPropertyName("warmup_size")] public int WarmupSize { get; init; }

@@ -19,6 +19,9 @@ public sealed record TovFitRequest(string Model, IReadOnlyList<string> Target, I
     /// <summary>NER label-map file applied when reading target and pool.</summary>
     public string? LabelMap { get; init; }
 
+    /// <summary>Columns of target and pool data in another schema (recorded in the manifest).</summary>
+    public FieldMapping? Fields { get; init; }
+
     /// <summary>Replaces a run folder made from other inputs instead of refusing.</summary>
     public bool Force { get; init; }
 }
@@ -47,7 +50,7 @@ public static class TovFitter
         var clock = Stopwatch.StartNew();
         var folder = new TovRunFolder(request.RunDirectory);
         progress?.Report("hashing model, target and pool");
-        var inputs = RunInputs.Hash(TovManifest.SchemaName, request.Model, request.Target, request.Pool, request.LabelMap, TovManifest.OptionsJson(options));
+        var inputs = RunInputs.Hash(TovManifest.SchemaName, request.Model, request.Target, request.Pool, request.LabelMap, TovManifest.OptionsJson(options), request.Fields?.ToString());
 
         var existing = CheckExisting(folder, inputs, request.Force);
         if (existing is { Complete: true } && Enumerable.Range(0, existing.Epochs).All(folder.EpochComplete))
@@ -56,7 +59,7 @@ public static class TovFitter
             return new TovRun(folder.Root, existing, Reused: true, existing.Epochs, clock.Elapsed.TotalSeconds);
         }
 
-        var readOptions = ReadOptionsFor(options.Kind, request.LabelMap);
+        var readOptions = ReadOptionsFor(options.Kind, request.LabelMap, inputs.Fields);
         var target = DatasetReader.Read(request.Target, readOptions).ToList();
         if (target.Count == 0) throw new ArgumentException("The target has no examples.");
         var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
@@ -192,7 +195,7 @@ public static class TovFitter
         if (existing.Fingerprint == inputs.Fingerprint) return existing;
         if (!force)
             throw new TovRunMismatchException(
-                $"{folder.Root} holds a ToV run made from other inputs or options ({inputs.DifferencesFrom(existing.ModelHash, existing.TargetHash, existing.PoolHash, existing.LabelMapHash, TovManifest.OptionsJson(existing.Options))}); use another --out or --force to replace it.");
+                $"{folder.Root} holds a ToV run made from other inputs or options ({inputs.DifferencesFrom(existing.ModelHash, existing.TargetHash, existing.PoolHash, existing.LabelMapHash, TovManifest.OptionsJson(existing.Options), existing.Fields)}); use another --out or --force to replace it.");
         folder.Clear();
         return null;
     }
@@ -208,11 +211,13 @@ public static class TovFitter
         PoolHash = inputs.Pool,
         LabelMap = request.LabelMap is null ? null : Path.GetFullPath(request.LabelMap),
         LabelMapHash = inputs.LabelMap,
+        Fields = inputs.Fields,
         Options = options,
     };
 
-    public static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap) =>
-        new() { Kind = kind, LabelMap = labelMap is null ? null : LabelMap.Load(labelMap) };
+    /// <summary>How a run reads its data: the task kind, the label map file and the field mapping text, as its manifest records them.</summary>
+    public static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap, string? fields = null) =>
+        new() { Kind = kind, LabelMap = labelMap is null ? null : LabelMap.Load(labelMap), Fields = fields is null ? null : FieldMapping.Parse(fields) };
 
     public static LoraOptions LoraOptionsOf(TovFitOptions options) =>
         new() { Rank = options.LoraRank, Alpha = options.LoraAlpha, Dropout = options.LoraDropout, Seed = options.Seed };

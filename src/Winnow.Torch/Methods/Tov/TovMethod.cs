@@ -23,6 +23,7 @@ public sealed class TovMethod : ISelectionMethod
         {
             Options = ParseFitOptions(request),
             LabelMap = request.LabelMap,
+            Fields = request.Fields,
             Force = request.Force,
         }, progress, cancellationToken);
         return new MethodRun(run.RunDirectory, Name, run.Reused, run.Seconds, run.Reused ? 0 : MethodRunFolder.SizeOf(run.RunDirectory));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 
@@ -10,6 +11,9 @@ public sealed record TovPipelineRequest(string Model, IReadOnlyList<string> Targ
     public TovFitOptions Options { get; init; } = new();
 
     public string? LabelMap { get; init; }
+
+    /// <summary>Columns of target and pool data in another schema.</summary>
+    public FieldMapping? Fields { get; init; }
 
     /// <summary>Run folder; null = <c>&lt;out&gt;.run/</c> next to the subset.</summary>
     public string? RunDirectory { get; init; }
@@ -61,7 +65,7 @@ public static class TovPipeline
             Column = (transform ?? manifest.Options.Transform).ColumnName(),
             Bins = bins,
             Seed = seed,
-            ReadOptions = TovFitter.ReadOptionsFor(manifest.Options.Kind, manifest.LabelMap),
+            ReadOptions = TovFitter.ReadOptionsFor(manifest.Options.Kind, manifest.LabelMap, manifest.Fields),
         };
 
     public static TovPipelineResult Run(TovPipelineRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -73,6 +77,7 @@ public static class TovPipeline
         {
             Options = request.Options,
             LabelMap = request.LabelMap,
+            Fields = request.Fields,
             Force = request.Force,
         }, progress, cancellationToken);
 

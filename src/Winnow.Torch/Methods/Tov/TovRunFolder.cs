@@ -37,6 +37,9 @@ public sealed record TovManifest
     [JsonPropertyName("pool_hash")] public string PoolHash { get; init; } = "";
     [JsonPropertyName("label_map")] public string? LabelMap { get; init; }
     [JsonPropertyName("label_map_hash")] public string? LabelMapHash { get; init; }
+
+    /// <summary>The field mapping target and pool were read with (<see cref="Core.Data.FieldMapping"/> text); absent without one.</summary>
+    [JsonPropertyName("fields"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Fields { get; init; }
     [JsonPropertyName("options")] public TovFitOptions Options { get; init; } = new();
     [JsonPropertyName("pool_size")] public int PoolSize { get; init; }
     [JsonPropertyName("target_size")] public int TargetSize { get; init; }

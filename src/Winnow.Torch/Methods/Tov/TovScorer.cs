@@ -72,7 +72,7 @@ public static class TovScorer
             var activations = states.Select(s => (Action)(() => Lora.SetAdapter(task.Model, s))).ToArray();
             var scorer = new MultiStateTokenScorer(task.Model.Module, task.Model, activations);
             var counts = new Counts();
-            var readOptions = TovFitter.ReadOptionsFor(manifest.Options.Kind, manifest.LabelMap);
+            var readOptions = TovFitter.ReadOptionsFor(manifest.Options.Kind, manifest.LabelMap, manifest.Fields);
             var bucketer = new LengthBucketer(new BucketingOptions { BatchSize = request.BatchSize, Shuffle = false });
             var metadata = new Dictionary<string, string>
             {

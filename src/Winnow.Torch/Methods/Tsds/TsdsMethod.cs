@@ -46,7 +46,7 @@ public sealed class TsdsMethod : ISelectionMethod
 
         Directory.CreateDirectory(folder.Root);
         folder.Clear();
-        var readOptions = ReadOptionsFor(manifest.Kind, manifest.LabelMap);
+        var readOptions = ReadOptionsFor(manifest);
         using var embedder = CreateEmbedder(manifest.Model, options);
         progress?.Report($"tsds: embedding the target with {embedder.Description}");
         using var writer = new EmbeddingFileWriter(folder.TargetEmbeddings, embedder.Dimension, options.Half);
@@ -104,7 +104,7 @@ public sealed class TsdsMethod : ISelectionMethod
             throw new InvalidDataException($"The embedder gives {embedder.Dimension} dims but the target was embedded with {manifest.Dimension}.");
         var keys = new List<PoolKey>();
         using var writer = new EmbeddingFileWriter(folder.PoolEmbeddings, embedder.Dimension, options.Half);
-        foreach (var chunk in DatasetReader.Read(request.Pool, ReadOptionsFor(manifest.Kind, manifest.LabelMap)).Chunk(request.ChunkSize))
+        foreach (var chunk in DatasetReader.Read(request.Pool, ReadOptionsFor(manifest)).Chunk(request.ChunkSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var embedded = embedder.Embed(chunk, cancellationToken);
@@ -152,8 +152,7 @@ public sealed class TsdsMethod : ISelectionMethod
         _ => new ModelEmbedder(model ?? throw new InvalidDataException("The TSDS run names no model to embed with."), options.MaxLength, options.BatchSize),
     };
 
-    private static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap) =>
-        new() { Kind = kind, LabelMap = labelMap is null ? null : LabelMap.Load(labelMap) };
+    private static ReadOptions ReadOptionsFor(TsdsManifest manifest) => Tov.TovFitter.ReadOptionsFor(manifest.Kind, manifest.LabelMap, manifest.Fields);
 
     private static TsdsManifest NewManifest(MethodFitRequest request, TsdsOptions options)
     {
@@ -163,14 +162,17 @@ public sealed class TsdsMethod : ISelectionMethod
         string targetHash = ContentHash.OfPaths(request.Target);
         string poolHash = ContentHash.OfPaths(request.Pool);
         string? labelMapHash = request.LabelMap is null ? null : ContentHash.OfPaths([request.LabelMap]);
+        string? fields = request.Fields?.ToString();
+        // The mapping enters the fingerprint only when there is one, so runs made without one keep their fingerprints.
         string fingerprint = ContentHash.OfText(string.Join("\n",
-            modelHash ?? "-", request.Kind.ToString(), targetHash, poolHash, labelMapHash ?? "-", TsdsManifest.OptionsJson(options)));
+            modelHash ?? "-", request.Kind.ToString(), targetHash, poolHash, labelMapHash ?? "-", TsdsManifest.OptionsJson(options))
+            + (fields is null ? "" : "\nfields=" + fields));
         return new TsdsManifest
         {
             Fingerprint = fingerprint, Model = model, ModelHash = modelHash, Kind = request.Kind,
             Target = request.Target.Select(Path.GetFullPath).ToList(), TargetHash = targetHash,
             Pool = request.Pool.Select(Path.GetFullPath).ToList(), PoolHash = poolHash,
-            LabelMap = request.LabelMap is null ? null : Path.GetFullPath(request.LabelMap), LabelMapHash = labelMapHash, Options = options,
+            LabelMap = request.LabelMap is null ? null : Path.GetFullPath(request.LabelMap), LabelMapHash = labelMapHash, Fields = fields, Options = options,
         };
     }
 
@@ -193,6 +195,7 @@ public sealed class TsdsMethod : ISelectionMethod
         if (a.TargetHash != b.TargetHash) parts.Add("target");
         if (a.PoolHash != b.PoolHash) parts.Add("pool");
         if (a.LabelMapHash != b.LabelMapHash) parts.Add("label map");
+        if (a.Fields != b.Fields) parts.Add("field mapping");
         if (parts.Count == 0) parts.Add("options");
         return string.Join(", ", parts);
     }

@@ -24,6 +24,9 @@ public sealed record TsdsManifest
     [JsonPropertyName("pool_hash")] public string PoolHash { get; init; } = "";
     [JsonPropertyName("label_map")] public string? LabelMap { get; init; }
     [JsonPropertyName("label_map_hash")] public string? LabelMapHash { get; init; }
+
+    /// <summary>The field mapping target and pool were read with (<see cref="Core.Data.FieldMapping"/> text); absent without one.</summary>
+    [JsonPropertyName("fields"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Fields { get; init; }
     [JsonPropertyName("options")] public TsdsOptions Options { get; init; } = new();
     [JsonPropertyName("embedder")] public string Embedder { get; init; } = "";
     [JsonPropertyName("dimension")] public int Dimension { get; init; }
