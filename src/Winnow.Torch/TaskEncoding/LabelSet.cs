@@ -35,6 +35,24 @@ public sealed class LabelSet
 
     public bool TryGetId(string tag, out int id) => _ids.TryGetValue(tag, out id);
 
+    /// <summary>
+    /// For each label id, its class: 0 for O, then one class per entity type in order of first appearance, with a
+    /// type's B- and I- tags in the same class (what ToV's label-balanced aggregation averages within).
+    /// </summary>
+    public int[] EntityClasses()
+    {
+        var types = new Dictionary<string, int>(StringComparer.Ordinal) { [Outside] = 0 };
+        var classes = new int[_labels.Length];
+        for (int id = 0; id < _labels.Length; id++)
+        {
+            var label = _labels[id];
+            var type = label.Length > 2 && label[1] == '-' && label[0] is 'B' or 'I' or 'E' or 'S' ? label[2..] : label;
+            if (!types.TryGetValue(type, out int c)) types[type] = c = types.Count;
+            classes[id] = c;
+        }
+        return classes;
+    }
+
     /// <summary>The label set of all tags occurring in <paramref name="tags"/> (BIO, IOB2 or plain IO tags).</summary>
     public static LabelSet FromTags(IEnumerable<string> tags)
     {

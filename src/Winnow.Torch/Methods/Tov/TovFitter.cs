@@ -67,6 +67,8 @@ public static class TovFitter
         int poolSize = keys.Count;
         int baseSize = options.ResolveBaseSize(poolSize);
         int epochs = options.ResolveEpochs(baseSize);
+        if (options.SkipEpochs >= epochs)
+            throw new ArgumentException($"skip_epochs {options.SkipEpochs} leaves none of the run's {epochs} epochs to average; use fewer or more epochs.");
         var baseSet = BaseSetSampler.Sample(keys, baseSize, options.Seed);
         keys.Clear();
         var baseExamples = DatasetReader.Read(request.Pool, readOptions).Where(e => baseSet.Contains(PoolExamples.Key(e.Source, e.Id))).ToList();

@@ -6,8 +6,8 @@ namespace Winnow.Torch.Methods.Tov;
 /// <summary>
 /// ToV behind the common contract: a thin adapter over <see cref="TovPipeline.Fit"/> and <see cref="TovPipeline.Score"/>.
 /// Fit settings (<c>--set</c> keys): base_size, epochs, epsilon, lr, batch_size, lora_rank, lora_alpha, lora_dropout,
-/// variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length.
-/// Score settings: transform, allow_other_pool. The run keeps ToV's own manifest (<see cref="TovManifest"/>).
+/// variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
+/// aggregate (mean|label_balanced), skip_epochs. Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run keeps ToV's own manifest (<see cref="TovManifest"/>).
 /// </summary>
 public sealed class TovMethod : ISelectionMethod
 {
@@ -50,10 +50,19 @@ public sealed class TovMethod : ISelectionMethod
             ValidationPasses = settings.Int("validation_passes", d.ValidationPasses)!.Value,
             Transform = settings.Text("transform", ScoreTransforms.Parse, d.Transform),
             MaxLength = settings.Int("max_length", d.MaxLength)!.Value,
+            Aggregation = settings.Text("aggregate", ParseAggregation, d.Aggregation),
+            SkipEpochs = settings.Int("skip_epochs", d.SkipEpochs)!.Value,
         };
         settings.RejectUnknown();
         return options.Validate();
     }
+
+    public static TovAggregation ParseAggregation(string? name) => name?.Trim().ToLowerInvariant().Replace('-', '_') switch
+    {
+        "mean" => TovAggregation.Mean,
+        "label_balanced" or "balanced" => TovAggregation.LabelBalanced,
+        _ => throw new ArgumentException($"Unknown aggregate '{name}': expected mean or label_balanced."),
+    };
 
     public static TovVariant ParseVariant(string? name) => name?.Trim().ToLowerInvariant() switch
     {
@@ -67,6 +76,8 @@ public sealed class TovMethod : ISelectionMethod
         ArgumentNullException.ThrowIfNull(request);
         var settings = new MethodSettings(Name, request.Settings);
         var transform = settings.Text<ScoreTransform?>("transform", s => ScoreTransforms.Parse(s));
+        var aggregation = settings.Text<TovAggregation?>("aggregate", s => ParseAggregation(s));
+        int? skipEpochs = settings.Int("skip_epochs");
         bool otherPool = settings.Bool("allow_other_pool");
         settings.RejectUnknown();
         var result = TovPipeline.Score(new TovScoreRequest(request.RunDirectory, request.Pool, request.OutputPath)
@@ -75,6 +86,8 @@ public sealed class TovMethod : ISelectionMethod
             ChunkSize = request.ChunkSize,
             AllowOtherPool = otherPool,
             Transform = transform,
+            Aggregation = aggregation,
+            SkipEpochs = skipEpochs,
             Shard = request.Shard,
         }, progress, cancellationToken);
         return new MethodScoreResult(result.OutputPath, result.Rows, result.Scored, result.Seconds, new FileInfo(result.OutputPath).Length);

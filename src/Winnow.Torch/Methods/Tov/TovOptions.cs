@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Winnow.Core.Data;
 
 namespace Winnow.Torch.Methods.Tov;
@@ -51,6 +52,20 @@ public sealed record TovFitOptions
 
     public int Seed { get; init; }
 
+    /// <summary>
+    /// How per-token changes become φ (<see cref="TovAggregation"/>). Left out of the manifest while it is the default,
+    /// so runs made before it existed keep their fingerprints.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public TovAggregation Aggregation { get; init; } = TovAggregation.Mean;
+
+    /// <summary>
+    /// φ averages epochs k ≥ SkipEpochs only: the earliest epochs of a fresh head mostly learn the label prior, and a
+    /// target step then moves every row the same way. Left out of the manifest at 0, like <see cref="Aggregation"/>.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int SkipEpochs { get; init; }
+
     public TovFitOptions Validate()
     {
         var errors = new List<string>();
@@ -64,6 +79,8 @@ public sealed record TovFitOptions
         if (LoraDropout is < 0 or >= 1) errors.Add($"LoraDropout must be in [0, 1) (got {LoraDropout}).");
         if (ValidationPasses < 1) errors.Add($"ValidationPasses must be >= 1 (got {ValidationPasses}).");
         if (MaxLength < 8) errors.Add($"MaxLength must be >= 8 (got {MaxLength}).");
+        if (SkipEpochs < 0) errors.Add($"SkipEpochs must be >= 0 (got {SkipEpochs}).");
+        if (SkipEpochs > 0 && Epochs is { } l && SkipEpochs >= l) errors.Add($"SkipEpochs ({SkipEpochs}) must be below Epochs ({l}): at least one epoch must count.");
         if (errors.Count > 0) throw new ArgumentException("Invalid ToV options: " + string.Join(" ", errors));
         return this;
     }

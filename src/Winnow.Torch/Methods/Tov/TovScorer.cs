@@ -27,6 +27,12 @@ public sealed record TovScoreRequest(string RunDirectory, IReadOnlyList<string> 
     /// <summary>Overrides the run's transform for the <c>score</c> column.</summary>
     public ScoreTransform? Transform { get; init; }
 
+    /// <summary>Overrides the run's aggregation of per-token changes (every φ column).</summary>
+    public TovAggregation? Aggregation { get; init; }
+
+    /// <summary>Overrides the run's count of leading epochs left out of φ.</summary>
+    public int? SkipEpochs { get; init; }
+
     /// <summary>Score only this shard of the pool (see <see cref="MethodScoreRequest.Shard"/>).</summary>
     public Shard Shard { get; init; } = Shard.Whole;
 }
@@ -61,6 +67,11 @@ public static class TovScorer
         var manifest = LoadComplete(folder);
         string poolHash = CheckPool(manifest, request, messages);
         var transform = request.Transform ?? manifest.Options.Transform;
+        var phi = new PhiSettings(
+            request.Aggregation ?? manifest.Options.Aggregation,
+            request.SkipEpochs ?? manifest.Options.SkipEpochs);
+        if (phi.SkipEpochs >= manifest.Epochs)
+            throw new ArgumentException($"skip_epochs {phi.SkipEpochs} leaves none of the run's {manifest.Epochs} epochs to average.");
         var baseSet = folder.ReadBaseSet();
         var labels = manifest.Options.Kind == TaskKind.Ner ? LabelSet.Load(folder.LabelsFile) : null;
 
@@ -81,12 +92,17 @@ public static class TovScorer
                 ["winnow.method"] = "tov",
                 ["winnow.tov.transform"] = transform.ToString().ToLowerInvariant(),
                 ["winnow.tov.epochs"] = manifest.Epochs.ToString(CultureInfo.InvariantCulture),
+                ["winnow.tov.aggregation"] = phi.Aggregation == TovAggregation.LabelBalanced ? "label_balanced" : "mean",
+                ["winnow.tov.skip_epochs"] = phi.SkipEpochs.ToString(CultureInfo.InvariantCulture),
             };
+            // Label classes per label id, for label-balanced φ on token classification; null: the plain mean.
+            var classes = phi.Aggregation == TovAggregation.LabelBalanced && labels is not null ? labels.EntityClasses() : null;
             var job = ScoreJob.Of(request.OutputPath, "tov", manifest.Fingerprint, poolHash, request.Shard, request.ChunkSize,
-                string.Create(CultureInfo.InvariantCulture, $"batch_size={request.BatchSize};transform={metadata["winnow.tov.transform"]}"));
+                string.Create(CultureInfo.InvariantCulture, $"batch_size={request.BatchSize};transform={metadata["winnow.tov.transform"]}")
+                + PhiJobSuffix(phi));
             var result = ChunkedScoreWriter.Write(job, DatasetReader.Read(request.Pool, readOptions), chunk =>
             {
-                var rows = Chunk(task, scorer, bucketer, chunk, baseSet, manifest.Epochs, transform, counts, cancellationToken);
+                var rows = Chunk(task, scorer, bucketer, chunk, baseSet, manifest.Epochs, transform, phi, classes, counts, cancellationToken);
                 progress?.Report(new TovScoreProgress(counts.Rows, counts.Scored, counts.Rows / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
                 return rows;
             }, metadata, cancellationToken: cancellationToken);
@@ -116,6 +132,16 @@ public static class TovScorer
             return false;
         }
     }
+
+    /// <summary>How per-token changes become φ: the aggregation and the leading epochs left out.</summary>
+    internal sealed record PhiSettings(TovAggregation Aggregation, int SkipEpochs)
+    {
+        public static PhiSettings Default { get; } = new(TovAggregation.Mean, 0);
+    }
+
+    // Part of the score job's identity only when not the default, so part files of earlier runs still resume.
+    private static string PhiJobSuffix(PhiSettings phi) =>
+        phi == PhiSettings.Default ? "" : string.Create(CultureInfo.InvariantCulture, $";aggregation={phi.Aggregation};skip_epochs={phi.SkipEpochs}");
 
     private sealed class Counts
     {
@@ -165,14 +191,14 @@ public static class TovScorer
 
     private static ScoreRow[] Chunk(
         TaskModel task, MultiStateTokenScorer scorer, LengthBucketer bucketer, IReadOnlyList<PoolItem> chunk, HashSet<string> baseSet, int epochs,
-        ScoreTransform transform, Counts counts, CancellationToken cancellationToken)
+        ScoreTransform transform, PhiSettings phi, int[]? classes, Counts counts, CancellationToken cancellationToken)
     {
         var encoded = PoolExamples.Encode(task, chunk, baseSet);
         var rows = encoded.Rows;
         counts.NotEncodable += encoded.Encoded.Count(e => e is null);
         counts.InBase += Enumerable.Range(0, rows.Length).Count(i => encoded.Encoded[i] is not null && rows[i].InBase);
         var toScore = encoded.WithPredictions(skipTrainingSet: true);
-        ScoreChunk(task, scorer, bucketer, toScore, rows, epochs, transform, cancellationToken);
+        ScoreChunk(task, scorer, bucketer, toScore, rows, epochs, transform, phi, classes, cancellationToken);
         counts.Rows += chunk.Count;
         counts.Scored += toScore.Count;
         return rows;
@@ -180,7 +206,7 @@ public static class TovScorer
 
     private static void ScoreChunk(
         TaskModel task, MultiStateTokenScorer scorer, LengthBucketer bucketer, List<(int Local, EncodedExample Encoded)> toScore,
-        ScoreRow[] rows, int epochs, ScoreTransform transform, CancellationToken cancellationToken)
+        ScoreRow[] rows, int epochs, ScoreTransform transform, PhiSettings phi, int[]? classes, CancellationToken cancellationToken)
     {
         if (toScore.Count == 0) return;
         var batches = bucketer.Batches(toScore.Select(s => s.Encoded.Length).ToArray());
@@ -189,24 +215,46 @@ public static class TovScorer
         foreach (var batch in scorer.Score(indexed, cancellationToken: cancellationToken))
         {
             foreach (var result in batch)
-                Fill(rows[toScore[result.Index].Local], result.PerState, epochs, transform);
+            {
+                var encoded = toScore[result.Index].Encoded;
+                Fill(rows[toScore[result.Index].Local], result.PerState, epochs, transform, phi, classes is null ? null : ClassesOf(encoded, classes));
+            }
         }
     }
 
+    // The gold label class of each predicted position, in the order the scorer returns their log-probabilities.
+    private static int[] ClassesOf(EncodedExample encoded, int[] classes)
+    {
+        var result = new int[encoded.PredictedCount];
+        for (int i = 0, j = 0; i < encoded.TargetMask.Length; i++)
+            if (encoded.TargetMask[i]) result[j++] = classes[encoded.Targets[i]];
+        return result;
+    }
+
     /// <summary>φ per transform, mean over epochs of φ_k from (θ_bas^k, θ_val^k) = states (2k, 2k+1).</summary>
-    internal static void Fill(ScoreRow row, IReadOnlyList<float[]> perState, int epochs, ScoreTransform transform)
+    internal static void Fill(ScoreRow row, IReadOnlyList<float[]> perState, int epochs, ScoreTransform transform) =>
+        Fill(row, perState, epochs, transform, PhiSettings.Default, null);
+
+    /// <summary>
+    /// As above, over epochs k ≥ <see cref="PhiSettings.SkipEpochs"/>, each φ_k aggregated per <paramref name="phi"/>
+    /// (<paramref name="tokenClasses"/>: the gold class of each predicted token, for label-balanced φ). The per-epoch
+    /// column keeps every epoch, so what was left out stays visible.
+    /// </summary>
+    internal static void Fill(ScoreRow row, IReadOnlyList<float[]> perState, int epochs, ScoreTransform transform, PhiSettings phi, int[]? tokenClasses)
     {
         var sums = new double[ScoreTransforms.All.Length];
         var perEpoch = new List<double>(epochs);
         for (int k = 0; k < epochs; k++)
         {
-            var phi = ScoreTransforms.Phi(perState[2 * k], perState[2 * k + 1]);
-            for (int t = 0; t < sums.Length; t++) sums[t] += phi[t];
-            perEpoch.Add(phi[0]);
+            var values = ScoreTransforms.Phi(perState[2 * k], perState[2 * k + 1], tokenClasses);
+            perEpoch.Add(values[0]);
+            if (k < phi.SkipEpochs) continue;
+            for (int t = 0; t < sums.Length; t++) sums[t] += values[t];
         }
-        row.PhiIdentity = sums[0] / epochs;
-        row.PhiAbs = sums[1] / epochs;
-        row.PhiPositive = sums[2] / epochs;
+        int counted = epochs - phi.SkipEpochs;
+        row.PhiIdentity = sums[0] / counted;
+        row.PhiAbs = sums[1] / counted;
+        row.PhiPositive = sums[2] / counted;
         row.PhiIdentityEpochs = perEpoch;
         row.Score = transform switch
         {

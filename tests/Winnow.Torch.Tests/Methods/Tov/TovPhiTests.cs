@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Winnow.Core.Data;
+using Winnow.Core.Scoring;
+using Winnow.Torch.Evaluation;
+using Winnow.Torch.Methods.Tov;
+using Winnow.Torch.Modeling;
+using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
+using Xunit.Abstractions;
+
+namespace Winnow.Torch.Tests.Methods.Tov;
+
+/// <summary>
+/// φ's sign and scale on a case whose answer is known, and the two φ settings beyond the paper (label-balanced
+/// aggregation, leaving out the earliest epochs) checked against a direct computation from the saved adapters.
+/// </summary>
+[Collection(TovCollection.Name)]
+public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
+{
+    /// <summary>
+    /// The pool holds exact copies of the 30 target rows beside 40 rows each of two unrelated tasks. A step on the
+    /// target must lower the loss of its own rows: the copies get φ &gt; 0 on average, above every other source's mean,
+    /// and crowd the top of the ranking: among the top k (k = copies left outside U) at least twice as many copies as
+    /// a random order gives, and a random copy outranks a random other row more often than not by a wide margin
+    /// (AUC ≥ 0.75). A 2-epoch, hidden-32 model is noisy (observed: see the output), so the bounds are loose but far from chance.
+    /// </summary>
+    [Fact]
+    public void Exact_copies_of_the_target_rank_first_with_positive_phi()
+    {
+        var pool = Path.Combine(fixture.Root, "copies-pool");
+        Directory.CreateDirectory(pool);
+        File.Copy(Directory.GetFiles(fixture.InstructionTarget).Single(), Path.Combine(pool, "copies.jsonl"), overwrite: true);
+        foreach (var other in new[] { "sums.jsonl", "capitals.jsonl" })
+            File.Copy(Path.Combine(fixture.InstructionPool, other), Path.Combine(pool, other), overwrite: true);
+        var dir = Path.Combine(fixture.Root, "run-copies");
+        TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [pool], dir) { Options = TovFixture.InstructionOptions });
+        var scores = Path.Combine(dir, "scores.parquet");
+        TovScorer.Score(new TovScoreRequest(dir, [pool], scores));
+
+        var rows = ScoreFile.Read(scores).Where(r => !r.InBase).ToList();
+        bool Copy(ScoreRow r) => r.Source.EndsWith("copies", StringComparison.Ordinal);
+        var bySource = rows.GroupBy(r => r.Source).ToDictionary(g => g.Key, g => g.Average(r => r.PhiIdentity));
+        foreach (var (source, mean) in bySource) output.WriteLine($"{source}: mean φ {mean:F4}");
+        double copies = bySource.Single(kv => kv.Key.EndsWith("copies", StringComparison.Ordinal)).Value;
+        Assert.True(copies > 0, $"copies' mean φ {copies}");
+        Assert.All(bySource.Where(kv => !kv.Key.EndsWith("copies", StringComparison.Ordinal)), kv => Assert.True(kv.Value < copies, $"{kv.Key}: {kv.Value} ≥ copies' {copies}"));
+        int k = rows.Count(Copy);
+        double chance = (double)k * k / rows.Count;
+        int hits = rows.OrderByDescending(r => r.Score).Take(k).Count(Copy);
+        var copyScores = rows.Where(Copy).Select(r => r.Score).ToList();
+        var otherScores = rows.Where(r => !Copy(r)).Select(r => r.Score).ToList();
+        double auc = copyScores.Sum(c => otherScores.Count(o => o < c) + 0.5 * otherScores.Count(o => o == c)) / ((double)copyScores.Count * otherScores.Count);
+        output.WriteLine($"top-{k} of {rows.Count}: {hits} copies (chance {chance:F1}); AUC {auc:F3}");
+        Assert.True(hits >= 2 * chance, $"top-{k}: {hits} copies, chance {chance:F1}");
+        Assert.True(auc >= 0.75, $"AUC {auc:F3}");
+    }
+
+    /// <summary>
+    /// Label-balanced φ and skip_epochs, scored from one NER run, equal φ computed by hand from the adapters' token
+    /// log-probabilities and the rows' gold tags: per epoch, the mean Δ within O and within each entity type, then
+    /// the mean over the classes present; epochs before skip_epochs left out of the average.
+    /// </summary>
+    [Fact]
+    public void Label_balanced_and_skipped_epoch_phi_equal_a_direct_computation()
+    {
+        var options = TovFixture.NerOptions with { Epochs = 3 };
+        var dir = Path.Combine(fixture.Root, "run-ner-balanced");
+        var run = TovFitter.Fit(new TovFitRequest(fixture.BertModel, [fixture.NerTarget], [fixture.NerPool], dir) { Options = options });
+        var balancedPath = Path.Combine(dir, "balanced.parquet");
+        TovScorer.Score(new TovScoreRequest(dir, [fixture.NerPool], balancedPath) { Aggregation = TovAggregation.LabelBalanced, SkipEpochs = 1 });
+        var meanPath = Path.Combine(dir, "mean.parquet");
+        TovScorer.Score(new TovScoreRequest(dir, [fixture.NerPool], meanPath));
+        Assert.Equal("label_balanced", ScoreFile.ReadMetadata(balancedPath)["winnow.tov.aggregation"]);
+
+        var pool = DatasetReader.Read([fixture.NerPool]).ToList();
+        var balanced = ScoreFile.Read(balancedPath).Where(r => !r.InBase).Take(8).ToList();
+        var plain = ScoreFile.Read(meanPath).ToDictionary(r => r.Row);
+        var examples = balanced.Select(r => (NerExample)pool[(int)r.Row]).ToList();
+        var labels = LabelSet.Load(run.Folder.LabelsFile);
+        var expected = new double[examples.Count];
+        for (int k = 1; k < run.Manifest.Epochs; k++)
+        {
+            var before = TokenLogProbs(run, run.Folder.BaseAdapter(k), examples);
+            var after = TokenLogProbs(run, run.Folder.ValAdapter(k), examples);
+            for (int i = 0; i < examples.Count; i++)
+            {
+                // Classes by hand from the gold tags: O (also for a type the target does not have), or the entity
+                // type without its B-/I- prefix.
+                var classes = examples[i].Tags.Select(t => t == "O" || !labels.TryGetId(t, out _) ? "O" : t[2..]).ToArray();
+                var deltas = after[i].Zip(before[i], (a, b) => (double)a - b).ToArray();
+                Assert.Equal(classes.Length, deltas.Length);
+                expected[i] += classes.Select((c, t) => (c, d: deltas[t])).GroupBy(x => x.c).Average(g => g.Average(x => x.d))
+                    / (run.Manifest.Epochs - 1);
+            }
+        }
+        bool anyDiffers = false;
+        for (int i = 0; i < balanced.Count; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - balanced[i].PhiIdentity) < 1e-5, $"row {balanced[i].Row}: direct {expected[i]}, scorer {balanced[i].PhiIdentity}");
+            // The per-epoch column keeps every epoch (label-balanced per epoch), the skipped one included.
+            Assert.Equal(run.Manifest.Epochs, balanced[i].PhiIdentityEpochs.Count);
+            anyDiffers |= Math.Abs(plain[balanced[i].Row].PhiIdentity - balanced[i].PhiIdentity) > 1e-6;
+        }
+        Assert.True(anyDiffers, "label-balanced φ equals the plain mean on every row: the setting did nothing");
+    }
+
+    [Fact]
+    public void Aggregation_and_skip_epochs_are_fit_settings_with_clear_errors()
+    {
+        var request = new Winnow.Torch.Methods.MethodFitRequest(["t"], ["p"], "run")
+        {
+            Kind = TaskKind.Ner,
+            Settings = new Dictionary<string, string> { ["aggregate"] = "label-balanced", ["skip_epochs"] = "1" },
+        };
+        var options = TovMethod.ParseFitOptions(request);
+        Assert.Equal(TovAggregation.LabelBalanced, options.Aggregation);
+        Assert.Equal(1, options.SkipEpochs);
+        // Defaults stay out of the manifest's options, so runs made before these settings keep their fingerprints.
+        var json = TovManifest.OptionsJson(options with { Aggregation = TovAggregation.Mean, SkipEpochs = 0 });
+        Assert.DoesNotContain("aggregation", json);
+        Assert.DoesNotContain("skip_epochs", json);
+        Assert.Contains("label_balanced", TovManifest.OptionsJson(options));
+        var bad = Assert.Throws<ArgumentException>(() => TovMethod.ParseFitOptions(request with
+        {
+            Settings = new Dictionary<string, string> { ["aggregate"] = "median" },
+        }));
+        Assert.Contains("label_balanced", bad.Message);
+        Assert.Throws<ArgumentException>(() => (options with { Epochs = 2, SkipEpochs = 2 }).Validate());
+    }
+
+    [Fact]
+    public void Grouped_phi_averages_within_classes_then_over_them()
+    {
+        float[] before = [-1f, -1f, -1f, -1f, -2f];
+        float[] after = [-0.9f, -0.9f, -0.9f, -0.9f, -3f];
+        int[] classes = [0, 0, 0, 0, 1];
+        // Δ: four O tokens +0.1, one entity token −1.0. Mean: (0.4 − 1)/5 = −0.12; balanced: (0.1 + (−1))/2 = −0.45.
+        Assert.Equal(-0.12, ScoreTransforms.Phi(before, after)[0], 5);
+        var phi = ScoreTransforms.Phi(before, after, classes);
+        Assert.Equal(-0.45, phi[0], 5);
+        Assert.Equal((0.1 + 1.0) / 2, phi[1], 5);
+        Assert.Equal(0.05, phi[2], 5);
+        Assert.Throws<ArgumentException>(() => ScoreTransforms.Phi(before, after, [0, 1]));
+    }
+
+    private static float[][] TokenLogProbs(TovRun run, string adapter, IReadOnlyList<Example> examples)
+    {
+        using var task = TaskModel.Load(run.Manifest.Model, TaskKind.Ner, LabelSet.Load(run.Folder.LabelsFile), new TaskModelOptions { MaxLength = run.Manifest.Options.MaxLength, Seed = 99 });
+        Lora.LoadAdapter(task.Model, adapter);
+        var encoded = task.EncodeAll(examples);
+        var batches = encoded.Encoded.Select((e, i) => new IndexedBatch(task.Collator.Collate([e]), [i]));
+        var result = new Evaluator(task.Model.Module, task.Model).Evaluate(batches, encoded.Count, includeTokenLogProbs: true);
+        return result.TokenLogProbs!.Select(t => t.LogProbs).ToArray();
+    }
+}
