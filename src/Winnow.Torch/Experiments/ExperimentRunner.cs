@@ -274,9 +274,20 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var variant = config.Ablation.GetValueOrDefault(study);
         var methodName = variant?.Method ?? (study == "tov-score-only" ? "tov" : study);
         var method = SelectionMethods.Get(methodName);
-        // A variant that only changes the selection reuses its method's fit+score; one with other settings has its own.
-        var artifactName = variant is { Settings.Count: > 0 } ? study : method.Name;
-        var cost = EnsureArtifact(method, artifactName, config.SettingsFor(method.Name, variant), seed, baseModel, cancellationToken);
+        // A variant that only changes the selection reuses its method's fit+score; one that changes only how scores
+        // are computed from a fit (ToV's transform, aggregate, skip_epochs) reuses the fit and scores again; one with
+        // other settings has its own fit+score.
+        ArtifactCost cost;
+        if (variant is { Settings.Count: > 0 } && ScoreOnlySettings(method.Name, variant.Settings) is { } scoreSettings)
+        {
+            var fitted = EnsureArtifact(method, method.Name, config.SettingsFor(method.Name), seed, baseModel, cancellationToken);
+            cost = EnsureRescored(method, study, fitted, scoreSettings, seed, cancellationToken);
+        }
+        else
+        {
+            var artifactName = variant is { Settings.Count: > 0 } ? study : method.Name;
+            cost = EnsureArtifact(method, artifactName, config.SettingsFor(method.Name, variant), seed, baseModel, cancellationToken);
+        }
         var strategy = variant?.Strategy is { } s ? SubsetSelector.ParseStrategy(s)
             : study == "tov-score-only" ? SelectionStrategy.ScoreOnly : method.DefaultStrategy;
         var subset = SubsetSelector.Select(new SubsetRequest(cost.ScoresPath, [PoolDirectory], budget, subsetPath)
@@ -284,6 +295,40 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             Strategy = strategy, Bins = variant?.Bins ?? method.DefaultBins, Seed = seed, ReadOptions = new ReadOptions { Kind = config.Kind },
         }, null, cancellationToken);
         return (BySource(subset.BySource.SelectMany(kv => Enumerable.Repeat(kv.Key, kv.Value))), cost.Key);
+    }
+
+    /// <summary>Settings a method reads at scoring time as well as at fit time: changing only these needs no new fit.</summary>
+    private static readonly Dictionary<string, string[]> ScoreTimeSettings = new(StringComparer.Ordinal)
+    {
+        ["tov"] = ["transform", "aggregate", "skip_epochs"],
+    };
+
+    private static Dictionary<string, string>? ScoreOnlySettings(string method, IReadOnlyDictionary<string, string> changed) =>
+        ScoreTimeSettings.TryGetValue(method, out var keys) && changed.Keys.All(keys.Contains)
+            ? changed.ToDictionary(StringComparer.Ordinal)
+            : null;
+
+    // Scores the base artifact's fit again with score-time settings; the fit's cost stays with the base artifact.
+    private ArtifactCost EnsureRescored(ISelectionMethod method, string name, ArtifactCost fitted, Dictionary<string, string> scoreSettings, int seed, CancellationToken cancellationToken)
+    {
+        var key = $"{name}-s{seed}";
+        var dir = Path.Combine(Results, "artifacts", key);
+        var costPath = Path.Combine(dir, "cost.json");
+        var scoresPath = Path.Combine(dir, "scores.parquet");
+        if (File.Exists(costPath) && File.Exists(scoresPath)) return ExperimentResults.Read<ArtifactCost>(costPath) with { ScoresPath = scoresPath };
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        Directory.CreateDirectory(dir);
+        var run = Path.Combine(Path.GetDirectoryName(fitted.ScoresPath)!, "run");
+        log?.Report($"score {key} from {fitted.Key}'s fit ({string.Join(", ", scoreSettings.Select(kv => $"{kv.Key}={kv.Value}"))})");
+        var score = method.Score(new MethodScoreRequest(run, [PoolDirectory], scoresPath)
+        {
+            BatchSize = options.ScoreBatchSize, Settings = scoreSettings,
+        }, log, cancellationToken);
+        long bytes = new FileInfo(scoresPath).Length;
+        var cost = new ArtifactCost(name, key, 0, score.Seconds, bytes, scoresPath);
+        ExperimentResults.Write(costPath, cost);
+        log?.Report($"score {key}: {cost.Seconds:F1} s (fit shared with {fitted.Key})");
+        return cost;
     }
 
     private ArtifactCost EnsureArtifact(ISelectionMethod method, string name, IReadOnlyDictionary<string, string> settings, int seed, string baseModel, CancellationToken cancellationToken)

@@ -111,11 +111,11 @@ public sealed record PretrainRunSettings
     /// <summary>Also a checkpoint every this many steps (tests use it to stop at a known point); null for none.</summary>
     public int? CheckpointEverySteps { get; init; }
 
-    /// <summary>Held-out probe loss every this many steps; null: twenty points over the run.</summary>
+    /// <summary>Held-out probe loss every this many steps; null: ten points over the run.</summary>
     public int? EvalEverySteps { get; init; }
 
     /// <summary>Held-out examples in the probe the curve is measured on (the final loss uses all of them).</summary>
-    public int EvalProbeExamples { get; init; } = 256;
+    public int EvalProbeExamples { get; init; } = 64;
 
     public PretrainRunSettings Validate()
     {
@@ -211,7 +211,8 @@ public static class Pretrainer
         long tokensPerEpoch = trainSet.Sum(e => (long)e.Length);
         int batchesPerEpoch = (trainSet.Count + options.BatchSize - 1) / options.BatchSize;
         double tokensPerStep = (double)tokensPerEpoch / Math.Max(1, batchesPerEpoch);
-        int evalEvery = run.EvalEverySteps ?? Math.Max(1, options.Steps / 20);
+        // Ten probe points: each costs about a training step's forward passes, negligible over a long run.
+        int evalEvery = run.EvalEverySteps ?? Math.Max(1, options.Steps / 10);
 
         var training = new TrainingOptions
         {

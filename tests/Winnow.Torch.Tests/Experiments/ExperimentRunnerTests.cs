@@ -55,7 +55,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Ablation_variants_run_at_their_budgets_and_reuse_the_base_fit_when_only_the_selection_changes()
+    public void Ablation_variants_run_at_their_budgets_and_reuse_the_base_fit_when_only_the_selection_or_the_scoring_changes()
     {
         using var dir = new TempDirectory();
         var samples = Path.Combine(RepoPaths.Root, "samples");
@@ -70,7 +70,8 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
             .Replace("budgets: [30]", "budgets: [20, 30]", StringComparison.Ordinal) + """
 
             ablation:
-              tov-abs: { settings: { transform: abs } }
+              tov-abs: { settings: { transform: abs, aggregate: label_balanced } }
+              tov-eps: { settings: { epsilon: "0.3" } }
               tov-no-bins: { bins: 1 }
             ablation_budgets: [30]
             """;
@@ -81,7 +82,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
 
         Assert.True(config.Pool.Single(p => p.Name == "wikigold").SkipInvalid);
         var summary = new ExperimentRunner(config, options, new Progress<string>(output.WriteLine)).Run();
-        Assert.Equal(2 * 2 + 2, summary.CellsTotal);
+        Assert.Equal(2 * 2 + 3, summary.CellsTotal);
         var sizes = File.ReadAllText(Path.Combine(options.ResultsDirectory, "data", "sizes.json"));
         Assert.Matches("\"skipped\": \\{\\s*\"wikigold\": 1\\s*\\}", sizes);
         Assert.Contains("\"wikigold\": 30", sizes);
@@ -90,14 +91,22 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         var cells = results.Cells.ToDictionary(c => c.Key);
         Assert.Equal("tov-s0", cells["tov-no-bins__b30__s0"].Artifact);
         Assert.Equal("tov-abs-s0", cells["tov-abs__b30__s0"].Artifact);
+        Assert.Equal("tov-eps-s0", cells["tov-eps__b30__s0"].Artifact);
         Assert.False(cells.ContainsKey("tov-abs__b20__s0"));
-        Assert.Equal(["random-s0", "tov-abs-s0", "tov-s0"], results.Costs.Select(c => c.Key).Order(StringComparer.Ordinal));
-        Assert.Equal(["tov-abs", "tov-no-bins"], results.Study.Ablation.Select(a => a.Name));
-        Assert.Equal("transform=abs", results.Study.Ablation[0].Changes);
-        // The variant's own fit really ran with its setting: ToV's manifest records the transform.
-        string Manifest(string artifact) => Path.Combine(options.ResultsDirectory, "artifacts", artifact, "run", "manifest.json");
-        Assert.Equal(ScoreTransform.Abs, TovManifest.Load(Manifest("tov-abs-s0")).Options.Transform);
-        Assert.NotEqual(ScoreTransform.Abs, TovManifest.Load(Manifest("tov-s0")).Options.Transform);
+        Assert.Equal(["random-s0", "tov-abs-s0", "tov-eps-s0", "tov-s0"], results.Costs.Select(c => c.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins"], results.Study.Ablation.Select(a => a.Name));
+        Assert.Equal("aggregate=label_balanced, transform=abs", results.Study.Ablation[0].Changes);
+        string Artifact(string name) => Path.Combine(options.ResultsDirectory, "artifacts", name);
+        // A variant that changes a fit setting has its own fit, which records it.
+        Assert.Equal(0.3, TovManifest.Load(Path.Combine(Artifact("tov-eps-s0"), "run", "manifest.json")).Options.Epsilon);
+        Assert.NotEqual(0.3, TovManifest.Load(Path.Combine(Artifact("tov-s0"), "run", "manifest.json")).Options.Epsilon);
+        // One that changes only how φ is computed scores tov's fit again: no fit of its own, its settings in the scores.
+        Assert.False(Directory.Exists(Path.Combine(Artifact("tov-abs-s0"), "run")));
+        Assert.Equal(0, results.Costs.Single(c => c.Key == "tov-abs-s0").FitSeconds);
+        var metadata = Winnow.Core.Scoring.ScoreFile.ReadMetadata(Path.Combine(Artifact("tov-abs-s0"), "scores.parquet"));
+        Assert.Equal("abs", metadata["winnow.tov.transform"]);
+        Assert.Equal("label_balanced", metadata["winnow.tov.aggregation"]);
+        Assert.Equal("mean", Winnow.Core.Scoring.ScoreFile.ReadMetadata(Path.Combine(Artifact("tov-s0"), "scores.parquet"))["winnow.tov.aggregation"]);
         Assert.Contains("tov-no-bins", File.ReadAllText(ExperimentReport.Write([results], dir.Path).MarkdownPath));
     }
 

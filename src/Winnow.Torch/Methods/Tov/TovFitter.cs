@@ -104,7 +104,9 @@ public static class TovFitter
         var options = manifest.Options;
         var model = task.Model;
         var training = new TrainingOptions { LearningRate = options.LearningRate, BatchSize = options.BatchSize, Epochs = manifest.Epochs, Seed = options.Seed };
-        var baseBatches = BatchSource.FromExamples(encodedBase, options.BatchSize, b => task.Collator.Collate(b), options.Seed);
+        var baseBatches = options.BucketedBatches
+            ? Batching.ForTraining(encodedBase, task.Collator, options.BatchSize, options.Seed)
+            : BatchSource.FromExamples(encodedBase, options.BatchSize, b => task.Collator.Collate(b), options.Seed);
         var targetBatches = BatchSource.FromExamples(encodedTarget, options.BatchSize, b => task.Collator.Collate(b), options.Seed + 1);
         using var trainer = new Trainer(model.Module, model, training, training.TotalSteps(baseBatches.BatchesPerEpoch));
 

@@ -7,7 +7,7 @@ namespace Winnow.Torch.Methods.Tov;
 /// ToV behind the common contract: a thin adapter over <see cref="TovPipeline.Fit"/> and <see cref="TovPipeline.Score"/>.
 /// Fit settings (<c>--set</c> keys): base_size, epochs, epsilon, lr, batch_size, lora_rank, lora_alpha, lora_dropout,
 /// variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
-/// aggregate (mean|label_balanced), skip_epochs. Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run keeps ToV's own manifest (<see cref="TovManifest"/>).
+/// aggregate (mean|label_balanced), skip_epochs, batches (random|bucketed). Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run keeps ToV's own manifest (<see cref="TovManifest"/>).
 /// </summary>
 public sealed class TovMethod : ISelectionMethod
 {
@@ -52,10 +52,18 @@ public sealed class TovMethod : ISelectionMethod
             MaxLength = settings.Int("max_length", d.MaxLength)!.Value,
             Aggregation = settings.Text("aggregate", ParseAggregation, d.Aggregation),
             SkipEpochs = settings.Int("skip_epochs", d.SkipEpochs)!.Value,
+            BucketedBatches = settings.Text("batches", ParseBatches, d.BucketedBatches),
         };
         settings.RejectUnknown();
         return options.Validate();
     }
+
+    public static bool ParseBatches(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "random" => false,
+        "bucketed" => true,
+        _ => throw new ArgumentException($"Unknown batches '{name}': expected random or bucketed."),
+    };
 
     public static TovAggregation ParseAggregation(string? name) => name?.Trim().ToLowerInvariant().Replace('-', '_') switch
     {

@@ -66,6 +66,13 @@ public sealed record TovFitOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int SkipEpochs { get; init; }
 
+    /// <summary>
+    /// Train on U in length-bucketed batches (little padding, so a faster fit) instead of uniformly shuffled ones;
+    /// the batches' order is still shuffled per epoch. Left out of the manifest while false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool BucketedBatches { get; init; }
+
     public TovFitOptions Validate()
     {
         var errors = new List<string>();

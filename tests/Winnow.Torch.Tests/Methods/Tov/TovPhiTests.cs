@@ -110,13 +110,15 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
         var request = new Winnow.Torch.Methods.MethodFitRequest(["t"], ["p"], "run")
         {
             Kind = TaskKind.Ner,
-            Settings = new Dictionary<string, string> { ["aggregate"] = "label-balanced", ["skip_epochs"] = "1" },
+            Settings = new Dictionary<string, string> { ["aggregate"] = "label-balanced", ["skip_epochs"] = "1", ["batches"] = "bucketed" },
         };
         var options = TovMethod.ParseFitOptions(request);
+        Assert.True(options.BucketedBatches);
         Assert.Equal(TovAggregation.LabelBalanced, options.Aggregation);
         Assert.Equal(1, options.SkipEpochs);
         // Defaults stay out of the manifest's options, so runs made before these settings keep their fingerprints.
-        var json = TovManifest.OptionsJson(options with { Aggregation = TovAggregation.Mean, SkipEpochs = 0 });
+        var json = TovManifest.OptionsJson(options with { Aggregation = TovAggregation.Mean, SkipEpochs = 0, BucketedBatches = false });
+        Assert.DoesNotContain("bucketed", json);
         Assert.DoesNotContain("aggregation", json);
         Assert.DoesNotContain("skip_epochs", json);
         Assert.Contains("label_balanced", TovManifest.OptionsJson(options));
