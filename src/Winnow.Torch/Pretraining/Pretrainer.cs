@@ -64,7 +64,8 @@ public sealed record PretrainOptions
 /// <summary>One point of the held-out curve: loss on the fixed held-out probe after <paramref name="Step"/> steps.</summary>
 /// <param name="Seconds">Training seconds spent up to this point, summed over every resumed part of the run.</param>
 /// <param name="Tokens">Input tokens trained on up to this point.</param>
-public sealed record PretrainCurvePoint(int Step, double Seconds, long Tokens, double HeldOutLoss);
+/// <param name="CpuSeconds">Process CPU time (all threads) spent training up to this point, over every resumed part.</param>
+public sealed record PretrainCurvePoint(int Step, double Seconds, long Tokens, double HeldOutLoss, double CpuSeconds = 0);
 
 /// <summary>What pre-training produced; also written as <c>pretrain-report.json</c> in the model folder.</summary>
 public sealed record PretrainReport(
@@ -86,7 +87,8 @@ public sealed record PretrainReport(
     long TokensSeen = 0,
     int Resumes = 0,
     IReadOnlyList<PretrainCurvePoint>? Curve = null,
-    double HeldOutBytesPerToken = 0)
+    double HeldOutBytesPerToken = 0,
+    double CpuSeconds = 0)
 {
     /// <summary>
     /// The trained held-out loss per UTF-8 byte of held-out text (loss ÷ bytes per token): comparable across
@@ -244,12 +246,20 @@ public static class Pretrainer
 
         var clock = Stopwatch.StartNew();
         double secondsBefore = state.Seconds;
+        using var process = Process.GetCurrentProcess();
+        var cpuAtStart = process.TotalProcessorTime;
+        double cpuBefore = state.CpuSeconds;
         var curve = state.Points.ToList();
         double Seconds() => secondsBefore + clock.Elapsed.TotalSeconds;
+        double CpuSeconds()
+        {
+            process.Refresh();
+            return cpuBefore + (process.TotalProcessorTime - cpuAtStart).TotalSeconds;
+        }
         void SaveCheckpointFiles(string dir)
         {
             ModelCheckpoint.Save(model, dir);
-            var snapshot = state with { Seconds = Seconds(), Points = curve.ToArray() };
+            var snapshot = state with { Seconds = Seconds(), CpuSeconds = CpuSeconds(), Points = curve.ToArray() };
             AtomicFile.WriteText(Path.Combine(dir, CurveFile), w => w.Write(JsonSerializer.Serialize(snapshot, Indented)));
         }
         void AfterStep(Trainer t)
@@ -257,7 +267,7 @@ public static class Pretrainer
             int step = t.State.GlobalStep;
             if (step % evalEvery != 0 && step != options.Steps) return;
             double loss = HeldOutLoss(model, probe, collator);
-            curve.Add(new PretrainCurvePoint(step, Seconds(), (long)Math.Round(step * tokensPerStep), loss));
+            curve.Add(new PretrainCurvePoint(step, Seconds(), (long)Math.Round(step * tokensPerStep), loss, CpuSeconds()));
             double rate = step > 0 ? Seconds() / step : 0;
             var left = TimeSpan.FromSeconds(rate * (options.Steps - step));
             log?.Report($"step {step}/{options.Steps}: held-out loss {loss:F3}, {Seconds() / 60:F1} min so far, about {left:hh\\:mm\\:ss} left");
@@ -281,7 +291,7 @@ public static class Pretrainer
         var report = new PretrainReport(directory, false, options.Family.ToString().ToLowerInvariant(), options.Preset,
             model.ParameterCount(), tokenizer.VocabSize, train.Count, heldOut.Count, options.Steps, state.Untrained, after,
             Seconds(), corpusHash, NonEmbeddingParameters(model), tokensPerEpoch, (long)Math.Round(options.Steps * tokensPerStep),
-            state.Resumes, curve, BytesPerToken(heldOut, heldOutSet));
+            state.Resumes, curve, BytesPerToken(heldOut, heldOutSet), CpuSeconds());
         AtomicFile.WriteText(Path.Combine(partial, ReportFile), w => w.Write(JsonSerializer.Serialize(report, Indented)));
         if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
         runLock.Dispose();
@@ -326,7 +336,7 @@ public static class Pretrainer
     }
 
     /// <summary>What the curve file of a checkpoint holds besides the trainer's own state.</summary>
-    private sealed record CurveState(double Untrained, double Seconds, int Resumes, IReadOnlyList<PretrainCurvePoint> Points);
+    private sealed record CurveState(double Untrained, double Seconds, int Resumes, IReadOnlyList<PretrainCurvePoint> Points, double CpuSeconds = 0);
 
     // Loads the newest complete checkpoint into the model and trainer; null when there is none (a fresh start).
     private static CurveState? ResumeInto(IPretrainedModel model, Trainer trainer, string checkpoints, IProgress<string>? log)
