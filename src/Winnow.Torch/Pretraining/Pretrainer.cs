@@ -207,7 +207,7 @@ public static class Pretrainer
         var tokenizer = TokenizerLoader.Load(partial);
 
         using var model = ModelFactory.Create(Config(options, tokenizer), options.Seed);
-        var (trainSet, heldOutSet) = Encode(options, tokenizer, train, heldOut);
+        var (trainSet, heldOutSet) = Encode(options, tokenizer, train, heldOut, TokenizerFolder(cacheRoot, corpusHash, options), log);
         var collator = Collator.For(tokenizer);
         var probe = heldOutSet.Take(run.EvalProbeExamples).ToList();
         long tokensPerEpoch = trainSet.Sum(e => (long)e.Length);
@@ -306,10 +306,15 @@ public static class Pretrainer
     /// <c>tokenizers/</c>: it does not depend on the model size, so presets compared on one corpus share it (training
     /// it on ~100k texts takes minutes).
     /// </summary>
-    private static string EnsureTokenizer(string cacheRoot, string corpusHash, PretrainOptions options, List<string> train, IProgress<string>? log)
+    private static string TokenizerFolder(string cacheRoot, string corpusHash, PretrainOptions options)
     {
         var key = ContentHash.OfText($"{corpusHash}|{options.Family}|{options.VocabSize}|{options.MaxTexts}|{options.HeldOutFraction}")[..16];
-        var folder = Path.Combine(cacheRoot, "tokenizers", $"{options.Family.ToString().ToLowerInvariant()}-{options.VocabSize}-{key}");
+        return Path.Combine(cacheRoot, "tokenizers", $"{options.Family.ToString().ToLowerInvariant()}-{options.VocabSize}-{key}");
+    }
+
+    private static string EnsureTokenizer(string cacheRoot, string corpusHash, PretrainOptions options, List<string> train, IProgress<string>? log)
+    {
+        var folder = TokenizerFolder(cacheRoot, corpusHash, options);
         if (File.Exists(Path.Combine(folder, "tokenizer_config.json"))) return folder;
         log?.Report($"Training a {options.VocabSize}-token BPE tokenizer on {train.Count} texts…");
         // Trained into a side folder and renamed whole, so a kill here never leaves half a tokenizer behind.
@@ -440,17 +445,65 @@ public static class Pretrainer
     };
 
     private static (List<EncodedExample> Train, List<EncodedExample> HeldOut) Encode(
-        PretrainOptions options, WinnowTokenizer tokenizer, List<string> train, List<string> heldOut)
+        PretrainOptions options, WinnowTokenizer tokenizer, List<string> train, List<string> heldOut, string tokenizerFolder, IProgress<string>? log)
     {
         if (options.Family == PretrainFamily.Lm)
         {
+            // Packed windows depend on corpus, tokenizer and window length only: cached beside the shared tokenizer, so
+            // other presets and resumed runs skip re-encoding (minutes for the full corpus).
+            var cache = Path.Combine(tokenizerFolder, $"windows-{options.SequenceLength}.bin");
+            if (File.Exists(cache) && ReadWindows(cache) is { } cached) return cached;
+            log?.Report($"Encoding {train.Count + heldOut.Count} texts into {options.SequenceLength}-token windows…");
             var lm = new CausalLmEncoder(tokenizer, new CausalLmEncodingOptions { MaxLength = options.SequenceLength });
-            return (lm.Pack(train, "train-").ToList(), lm.Pack(heldOut, "held-").ToList());
+            var encoded = (lm.Pack(train, "train-").ToList(), lm.Pack(heldOut, "held-").ToList());
+            if (Directory.Exists(tokenizerFolder)) WriteWindows(cache, encoded.Item1, encoded.Item2);
+            return encoded;
         }
         var mlm = new MaskedLmEncoder(tokenizer, new MaskedLmEncodingOptions { MaxLength = options.SequenceLength, Seed = options.Seed });
         List<EncodedExample> Masked(List<string> texts, string prefix) =>
             texts.Select((t, i) => mlm.Encode($"{prefix}{i}", t)).Where(r => r.IsEncoded).Select(r => r.Example!).ToList();
         return (Masked(train, "train-"), Masked(heldOut, "held-"));
+    }
+
+    // Layout: train count, held-out count, then per window its length and token ids (little-endian int32).
+    private static void WriteWindows(string path, List<EncodedExample> train, List<EncodedExample> heldOut) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            w.Write(train.Count);
+            w.Write(heldOut.Count);
+            foreach (var e in train.Concat(heldOut))
+            {
+                w.Write(e.InputIds.Length);
+                foreach (int id in e.InputIds) w.Write(id);
+            }
+        });
+
+    private static (List<EncodedExample>, List<EncodedExample>)? ReadWindows(string path)
+    {
+        try
+        {
+            using var r = new BinaryReader(File.OpenRead(path));
+            int trainCount = r.ReadInt32(), heldCount = r.ReadInt32();
+            List<EncodedExample> Read(int count, string prefix)
+            {
+                var list = new List<EncodedExample>(count);
+                for (int i = 0; i < count; i++)
+                {
+                    var ids = new int[r.ReadInt32()];
+                    for (int t = 0; t < ids.Length; t++) ids[t] = r.ReadInt32();
+                    list.Add(InstructionEncoder.CausalTargets($"{prefix}{i}", ids, 1));
+                }
+                return list;
+            }
+            var train = Read(trainCount, "train-");
+            var held = Read(heldCount, "held-");
+            return r.BaseStream.Position == r.BaseStream.Length ? (train, held) : null;
+        }
+        catch (EndOfStreamException)
+        {
+            return null; // cut short: encoded again and rewritten
+        }
     }
 
     private static double HeldOutLoss(IPretrainedModel model, IReadOnlyList<EncodedExample> heldOut, Collator collator)
