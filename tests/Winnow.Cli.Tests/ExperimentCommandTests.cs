@@ -53,9 +53,19 @@ public sealed class ExperimentCommandTests
                 Method = method, Budget = 10, Seed = 0, Selected = 10, BySource = new Dictionary<string, int> { ["a"] = 10 }, TestLoss = loss,
                 TestLossStdErr = 0.1, F1 = (double?)null, Precision = (double?)null, Recall = (double?)null, SelectSeconds = 1.0, FinetuneSeconds = 1.0, Artifact = "",
             }, json));
+        // tov's subset rows are here (random's are not): the report computes its composition from them first.
+        Directory.CreateDirectory(Path.Combine(dir, "subsets"));
+        File.WriteAllText(Path.Combine(dir, "subsets", "tov__b10__s0.jsonl"),
+            "{\"id\":\"1\",\"source\":\"pool/a\",\"prompt\":\"one two three\",\"completion\":\"four\"}\n" +
+            "{\"id\":\"2\",\"source\":\"pool/b\",\"prompt\":\"one\",\"completion\":\"two three\"}\n");
         var result = CliRunner.Run("experiment", "report", dir);
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("| tov | 10 | 1 | 1.5000 ± – | +25.0% |", File.ReadAllText(Path.Combine(dir, "report.md")));
+        Assert.Contains($"composition: 1 file(s) computed from the row files in {dir}", result.Out);
+        Assert.True(File.Exists(Path.Combine(dir, "subsets", "tov__b10__s0.composition.json")));
+        var md = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.Contains("| tov | 10 | 1 | 1.5000 ± – | +25.0% |", md);
+        Assert.Contains("| tov | 1 | 2 | – | 2.0 | 1.5 | 1.5000 | -0.5000 |", md); // random has no subset here, but its cell gives the difference
+        Assert.Contains("hand,tov__b10__s0,tov,10,0,2,,,,,,,,2,1.5,a=1;b=1,1.5,2,-0.5", File.ReadAllText(Path.Combine(dir, "diagnosis.csv")));
         Assert.Contains("<svg class=\"chart bars\"", File.ReadAllText(Path.Combine(dir, "report.html")));
         Directory.Delete(dir, true);
     }

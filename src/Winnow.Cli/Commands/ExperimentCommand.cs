@@ -5,7 +5,8 @@ namespace Winnow.Cli.Commands;
 
 /// <summary>
 /// <c>winnow experiment run CONFIG.yaml [--out DIR]</c> runs (or resumes) a whole study;
-/// <c>winnow experiment report DIR…</c> renders one or more results folders as HTML and Markdown.
+/// <c>winnow experiment report DIR…</c> renders one or more results folders as HTML and Markdown (and a per-cell diagnosis CSV),
+/// first computing the composition files a folder lacks from its subset and data files.
 /// </summary>
 internal static class ExperimentCommand
 {
@@ -44,7 +45,7 @@ internal static class ExperimentCommand
     {
         var dirs = new Argument<string[]>("results") { Description = "One or more results folders.", Arity = ArgumentArity.OneOrMore };
         var out_ = new Option<string?>("--out") { Description = "Folder for report.html and report.md (default: the first results folder)." };
-        var command = new Command("report", "Render results folders as one offline HTML report and a Markdown summary.");
+        var command = new Command("report", "Render results folders as one offline HTML report, a Markdown summary and diagnosis.csv (composition files a folder lacks are first computed from its subset and data files).");
         command.Arguments.Add(dirs);
         command.Options.Add(out_);
         command.SetAction(r => CliErrors.Guard(() =>
@@ -58,8 +59,16 @@ internal static class ExperimentCommand
 
     private static void WriteReport(IReadOnlyList<string> folders, string outDir)
     {
+        // The diagnosis of studies run before compositions were recorded: computed from their subset and data files, when here.
+        foreach (var folder in folders)
+            if (File.Exists(Path.Combine(folder, ExperimentResults.StudyFile)))
+            {
+                int written = SetComposition.FillMissing(folder);
+                if (written > 0) Console.WriteLine($"composition: {written} file(s) computed from the row files in {folder}");
+            }
         var report = ExperimentReport.Write(folders.Select(ExperimentResults.Load).ToList(), outDir);
         Console.WriteLine($"report: {report.HtmlPath}");
         Console.WriteLine($"summary: {report.MarkdownPath}");
+        Console.WriteLine($"diagnosis per cell: {report.CsvPath}");
     }
 }

@@ -11,11 +11,16 @@ public sealed record CellSummary(string Method, int Budget, int Seeds, double Me
 /// <summary>
 /// Renders results folders as one self-contained HTML file (inline SVG charts, no scripts, opens offline) and a
 /// Markdown summary: % improvement over random per method, log-loss against budget with error bars over seeds, the
-/// cost table (ratio to LESS), and each method's selection by pool source.
+/// cost table (ratio to LESS), each method's selection by pool source, and the diagnosis: what each selection holds
+/// (entity tokens, rows without entity, length, in-domain share) next to its outcome, with <c>diagnosis.csv</c> per cell.
 /// </summary>
-public static class ExperimentReport
+public static partial class ExperimentReport
 {
-    public sealed record Written(string HtmlPath, string MarkdownPath);
+    public sealed record Written(string HtmlPath, string MarkdownPath)
+    {
+        /// <summary>The per-cell diagnosis table (<c>diagnosis.csv</c>).</summary>
+        public string CsvPath { get; init; } = "";
+    }
 
     private static readonly string[] Palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 
@@ -28,7 +33,9 @@ public static class ExperimentReport
         var md = Path.Combine(outDir, "report.md");
         AtomicFile.WriteText(html, w => w.Write(Html(studies)));
         AtomicFile.WriteText(md, w => w.Write(Markdown(studies)));
-        return new Written(Path.GetFullPath(html), Path.GetFullPath(md));
+        var csv = Path.Combine(outDir, DiagnosisCsvFile);
+        AtomicFile.WriteText(csv, w => w.Write(DiagnosisCsv(studies)));
+        return new Written(Path.GetFullPath(html), Path.GetFullPath(md)) { CsvPath = Path.GetFullPath(csv) };
     }
 
     /// <summary>Mean ± standard error over seeds per method and budget, with % improvement over random's mean loss at that budget.</summary>
@@ -159,6 +166,7 @@ public static class ExperimentReport
                 s.AppendLine("Ablation (each variant changes only what is listed; same seeds, same budgets):").AppendLine();
                 s.Append(MarkdownSummaryTable(r, ablation, withChanges: true)).AppendLine();
             }
+            s.Append(DiagnosisMarkdown(r));
         }
         return s.ToString();
     }
@@ -227,6 +235,7 @@ public static class ExperimentReport
                 h.AppendLine(AblationBars(r)).AppendLine(AblationTable(r));
                 h.AppendLine(Composition(r, r.Study.Ablation.Select(a => a.Name).ToList()));
             }
+            h.AppendLine(DiagnosisHtml(r));
         }
         h.AppendLine("</body></html>");
         return h.ToString();

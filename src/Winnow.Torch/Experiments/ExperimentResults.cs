@@ -24,6 +24,9 @@ public sealed record StudyInfo(
     public IReadOnlyList<AblationInfo> Ablation { get; init; } = [];
 
     public IReadOnlyList<int> AblationBudgets { get; init; } = [];
+
+    /// <summary>The pool sources the <c>source-filter</c> control draws from (empty for studies recorded before it was kept).</summary>
+    public IReadOnlyList<string> SourceFilter { get; init; } = [];
 }
 
 /// <summary>An ablation variant as recorded with results: its name, base method and what it changes.</summary>
@@ -67,6 +70,12 @@ public sealed record ArtifactCost(string Method, string Key, double FitSeconds, 
 /// <summary>A results folder read back: the study, its finished cells and the methods' costs.</summary>
 public sealed record ExperimentResults(string Directory, StudyInfo Study, IReadOnlyList<CellResult> Cells, IReadOnlyList<ArtifactCost> Costs)
 {
+    /// <summary>Each subset's composition (<c>subsets/*.composition.json</c>) by cell key; empty where none were computed.</summary>
+    public IReadOnlyDictionary<string, SetComposition> Compositions { get; init; } = new Dictionary<string, SetComposition>();
+
+    /// <summary>The test, target, validation and pool compositions (<c>data/composition.json</c>); empty where not computed.</summary>
+    public IReadOnlyList<SetComposition> DataCompositions { get; init; } = [];
+
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -93,7 +102,11 @@ public sealed record ExperimentResults(string Directory, StudyInfo Study, IReadO
         var study = Read<StudyInfo>(studyPath);
         var cells = Files(directory, "cells", "*.json").Select(Read<CellResult>).ToList();
         var costs = Files(directory, "artifacts", "cost.json").Select(Read<ArtifactCost>).ToList();
-        return new ExperimentResults(Path.GetFullPath(directory), study, cells, costs);
+        var compositions = Files(directory, "subsets", "*.composition.json").Select(Read<SetComposition>)
+            .ToDictionary(c => c.Set, StringComparer.Ordinal);
+        var dataFile = SetComposition.DataFile(directory);
+        var data = File.Exists(dataFile) ? Read<List<SetComposition>>(dataFile) : [];
+        return new ExperimentResults(Path.GetFullPath(directory), study, cells, costs) { Compositions = compositions, DataCompositions = data };
     }
 
     private static IEnumerable<string> Files(string directory, string folder, string pattern)

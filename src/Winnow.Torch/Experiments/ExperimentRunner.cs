@@ -52,6 +52,8 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var baseModel = EnsureBaseModel(cancellationToken);
         var data = EnsureData();
         WriteStudy(baseModel, data);
+        // What each set is made of (data/composition.json, subsets/*.composition.json), for sets written before this.
+        SetComposition.FillMissing(Results, config.Kind, log);
 
         var test = DatasetReader.Read([TestDirectory], new ReadOptions { Kind = config.Kind }).ToList();
         var validation = config.Validation is null ? null : DatasetReader.Read([ValidationDirectory], new ReadOptions { Kind = config.Kind }).ToList();
@@ -210,16 +212,19 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         {
             Ablation = config.Ablation.Select(kv => new AblationInfo(kv.Key, kv.Value.Method, kv.Value.Describe())).ToList(),
             AblationBudgets = config.EffectiveAblationBudgets,
+            SourceFilter = config.SourceFilter,
         });
 
     private CellResult RunCell(string method, int budget, int seed, string baseModel, List<Example> test, List<Example>? validation, LabelSet? labels, CancellationToken cancellationToken)
     {
-        var subsetPath = Path.Combine(Results, "subsets", CellResult.CellKey(method, budget, seed) + ".jsonl");
+        var key = CellResult.CellKey(method, budget, seed);
+        var subsetPath = Path.Combine(Results, "subsets", key + ".jsonl");
         var clock = Stopwatch.StartNew();
         var (bySource, artifact) = method == "source-filter"
             ? (SourceFilter(budget, seed, subsetPath), "")
             : SelectFromScores(method, budget, seed, baseModel, subsetPath, cancellationToken);
         double selectSeconds = clock.Elapsed.TotalSeconds;
+        ExperimentResults.Write(SetComposition.SubsetFile(Results, key), SetComposition.OfSubset(subsetPath, key, config.Kind));
 
         clock.Restart();
         var train = DatasetReader.Read([subsetPath], new ReadOptions { Kind = config.Kind }).ToList();

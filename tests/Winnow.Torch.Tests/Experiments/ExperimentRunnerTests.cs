@@ -162,6 +162,46 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
                 Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(elsewhere.ResultsDirectory, "data", folder, Path.GetFileName(file))));
     }
 
+    [Fact]
+    public void The_run_writes_what_each_subset_and_the_studys_sets_are_made_of_and_a_resumed_run_restores_missing_ones()
+    {
+        using var dir = new TempDirectory();
+        var (config, options) = RandomOnlyMicro(dir, "micro-composition.yaml", ("methods: [random]", "methods: [random, source-filter]\nsource_filter: [music]"));
+        new ExperimentRunner(config, options).Run();
+        var results = ExperimentResults.Load(options.ResultsDirectory);
+        Assert.Equal(["music"], results.Study.SourceFilter);
+
+        Assert.Equal(["test", "target", "pool"], results.DataCompositions.Select(c => c.Set));
+        Assert.Equal([40, 30, 120], results.DataCompositions.Select(c => c.Rows));
+        var pool = results.DataCompositions[2];
+        Assert.Equal(new Dictionary<string, int> { ["music"] = 30, ["politics"] = 30, ["wikigold"] = 30, ["wnut17"] = 30 }, pool.BySource);
+        // The pool's counts equal a direct count over its rows (label-mapped, as drawn).
+        var poolRows = DatasetReader.Read([Path.Combine(options.ResultsDirectory, "data", "pool")], new ReadOptions { Kind = TaskKind.Ner }).Cast<NerExample>().ToList();
+        Assert.Equal(poolRows.Sum(e => e.Tokens.Count), pool.Tokens);
+        Assert.Equal(poolRows.Sum(e => e.Tags.Count(t => t != "O")), pool.EntityTokens);
+        Assert.Equal(poolRows.Count(e => e.Tags.All(t => t == "O")), pool.RowsWithoutEntity);
+
+        Assert.Equal(2, results.Compositions.Count);
+        foreach (var cell in results.Cells)
+        {
+            var c = results.Compositions[cell.Key];
+            Assert.Equal(cell.Selected, c.Rows);
+            Assert.Equal(cell.BySource.OrderBy(kv => kv.Key), c.BySource.OrderBy(kv => kv.Key));
+            Assert.InRange(c.EntityTokenShare!.Value, 0.01, 0.99);
+        }
+        Assert.Equal(1.0, results.Compositions["source-filter__b30__s0"].ShareFrom(["music"]));
+        Assert.Null(results.Compositions["source-filter__b30__s0"].FromScores);
+        Assert.Equal(30, results.Compositions["random__b30__s0"].FromRandom);
+
+        // Removed (a folder from before compositions were recorded): a rerun, which computes no cell, writes them again.
+        var files = new[] { SetComposition.DataFile(options.ResultsDirectory) }
+            .Concat(results.Cells.Select(c => SetComposition.SubsetFile(options.ResultsDirectory, c.Key))).ToArray();
+        var before = files.Select(File.ReadAllText).ToArray();
+        foreach (var file in files) File.Delete(file);
+        Assert.Equal(0, new ExperimentRunner(config, options).Run().CellsComputed);
+        Assert.Equal(before, files.Select(File.ReadAllText));
+    }
+
     private static string Samples => Path.Combine(RepoPaths.Root, "samples");
 
     /// <summary>experiments/micro.yaml with random only and one seed, plus <paramref name="edits"/>, written into <paramref name="dir"/>.</summary>
