@@ -5,7 +5,7 @@ namespace Winnow.Cli.Commands;
 /// <summary>
 /// A token that Ctrl+C (SIGINT) and SIGTERM cancel instead of killing the process, for commands that can stop
 /// cleanly (pre-training writes a last checkpoint). A scheduler's SIGTERM before its SIGKILL (Slurm, Kubernetes) then
-/// costs nothing; a second Ctrl+C still ends the process at once.
+/// costs nothing; a second Ctrl+C or SIGTERM still ends the process at once.
 /// </summary>
 internal static class CliCancellation
 {
@@ -28,6 +28,7 @@ internal static class CliCancellation
         };
         _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
+            if (cts.IsCancellationRequested) return; // the second SIGTERM ends the process
             context.Cancel = true;
             Console.Error.WriteLine("winnow: SIGTERM, stopping after the current step…");
             cts.Cancel();

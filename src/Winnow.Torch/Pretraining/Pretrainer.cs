@@ -196,7 +196,7 @@ public static class Pretrainer
                 $"A stopped pre-training run of this corpus and these options is at {partial}{at}: pass --resume to continue it, or delete that folder to start over.");
         }
 
-        var (train, heldOut) = ReadCorpus(corpusPaths, options, log);
+        var (train, heldOut) = ReadCorpus(corpusPaths, options, log, cancellationToken);
         if (!File.Exists(Path.Combine(partial, "tokenizer_config.json")))
         {
             var shared = EnsureTokenizer(cacheRoot, corpusHash, options, train, log);
@@ -207,7 +207,7 @@ public static class Pretrainer
         var tokenizer = TokenizerLoader.Load(partial);
 
         using var model = ModelFactory.Create(Config(options, tokenizer), options.Seed);
-        var (trainSet, heldOutSet) = Encode(options, tokenizer, train, heldOut, TokenizerFolder(cacheRoot, corpusHash, options), log);
+        var (trainSet, heldOutSet) = Encode(options, tokenizer, train, heldOut, TokenizerFolder(cacheRoot, corpusHash, options), log, cancellationToken);
         var collator = Collator.For(tokenizer);
         var probe = heldOutSet.Take(run.EvalProbeExamples).ToList();
         long tokensPerEpoch = trainSet.Sum(e => (long)e.Length);
@@ -407,7 +407,7 @@ public static class Pretrainer
         return name.Contains("test") || name.Contains("dev") || parent is "test" or "dev";
     }
 
-    private static (List<string> Train, List<string> HeldOut) ReadCorpus(IReadOnlyList<string> paths, PretrainOptions options, IProgress<string>? log)
+    private static (List<string> Train, List<string> HeldOut) ReadCorpus(IReadOnlyList<string> paths, PretrainOptions options, IProgress<string>? log, CancellationToken cancellationToken)
     {
         if (paths.Count == 0) throw new ArgumentException("No pre-training corpus: give files or folders of text data.");
         var report = new ReadReport();
@@ -419,6 +419,7 @@ public static class Pretrainer
         var heldOut = new List<string>();
         foreach (var example in DatasetReader.Read(paths, read, report).Take(options.MaxTexts))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var text = example switch
             {
                 NerExample ner => string.Join(' ', ner.Tokens),
@@ -445,7 +446,8 @@ public static class Pretrainer
     };
 
     private static (List<EncodedExample> Train, List<EncodedExample> HeldOut) Encode(
-        PretrainOptions options, WinnowTokenizer tokenizer, List<string> train, List<string> heldOut, string tokenizerFolder, IProgress<string>? log)
+        PretrainOptions options, WinnowTokenizer tokenizer, List<string> train, List<string> heldOut, string tokenizerFolder, IProgress<string>? log,
+        CancellationToken cancellationToken)
     {
         if (options.Family == PretrainFamily.Lm)
         {
@@ -455,7 +457,8 @@ public static class Pretrainer
             if (File.Exists(cache) && ReadWindows(cache) is { } cached) return cached;
             log?.Report($"Encoding {train.Count + heldOut.Count} texts into {options.SequenceLength}-token windows…");
             var lm = new CausalLmEncoder(tokenizer, new CausalLmEncodingOptions { MaxLength = options.SequenceLength });
-            var encoded = (lm.Pack(train, "train-").ToList(), lm.Pack(heldOut, "held-").ToList());
+            IEnumerable<string> Checked(List<string> texts) => texts.Select(t => { cancellationToken.ThrowIfCancellationRequested(); return t; });
+            var encoded = (lm.Pack(Checked(train), "train-").ToList(), lm.Pack(Checked(heldOut), "held-").ToList());
             if (Directory.Exists(tokenizerFolder)) WriteWindows(cache, encoded.Item1, encoded.Item2);
             return encoded;
         }
