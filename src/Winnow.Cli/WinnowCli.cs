@@ -32,6 +32,7 @@ public static class WinnowCli
         yield return FitCommand.Create();
         yield return ScoreCommand.Create();
         yield return SelectCommand.Create();
+        yield return ExplainCommand.Create();
         yield return MergeCommand.Create();
         yield return ClusterCommand.Create();
         yield return QuickstartCommand.Create();

@@ -167,6 +167,7 @@ public static partial class ExperimentReport
                 s.Append(MarkdownSummaryTable(r, ablation, withChanges: true)).AppendLine();
             }
             s.Append(DiagnosisMarkdown(r));
+            s.Append(ExplainMarkdown(r));
         }
         return s.ToString();
     }
@@ -236,6 +237,7 @@ public static partial class ExperimentReport
                 h.AppendLine(Composition(r, r.Study.Ablation.Select(a => a.Name).ToList()));
             }
             h.AppendLine(DiagnosisHtml(r));
+            h.Append(ExplainHtml(r));
         }
         h.AppendLine("</body></html>");
         return h.ToString();
@@ -375,5 +377,91 @@ public static partial class ExperimentReport
         s.Append("</table><div class=\"legend\">");
         for (int i = 0; i < sources.Count; i++) s.Append(CultureInfo.InvariantCulture, $"<span style=\"color:{Palette[i % Palette.Length]}\">■ {E(sources[i])}</span>");
         return s.Append("</div>").ToString();
+    }
+
+    /// <summary>One of ToV's highest or lowest scores, with the command that shows the tokens behind it.</summary>
+    public sealed record ExplainLink(string End, int Rank, string Source, string Id, double Score, bool? Picked, string Command);
+
+    /// <summary>
+    /// ToV's picks to explain in a study: seed <see cref="Seed"/>'s score file (<c>artifacts/tov-s&lt;seed&gt;/scores.parquet</c>),
+    /// its top and bottom scored rows, and whether the selection at <see cref="Budget"/> (the largest) picked each, when
+    /// that cell's side file is there. <see cref="Present"/> is false where the score file is not (committed results keep only costs).
+    /// </summary>
+    public sealed record ExplainLinks(int Seed, int Budget, string ScoresPath, bool Present, IReadOnlyList<ExplainLink> Rows);
+
+    /// <summary>The explain links of a study with ToV (tov or tov-score-only), or null for a study without it.</summary>
+    public static ExplainLinks? TovExplainLinks(ExperimentResults r, int count = 5)
+    {
+        var method = r.Study.Methods.FirstOrDefault(m => m is "tov" or "tov-score-only");
+        if (method is null || r.Study.Seeds.Count == 0 || r.Study.Budgets.Count == 0) return null;
+        int seed = r.Study.Seeds[0], budget = r.Study.Budgets.Max();
+        var artifact = Path.Combine(r.Directory, "artifacts", $"tov-s{seed}");
+        var scores = Path.Combine(artifact, "scores.parquet");
+        if (!File.Exists(scores)) return new ExplainLinks(seed, budget, scores, false, []);
+        var scored = Winnow.Core.Scoring.ScoreFile.Read(scores).Where(x => !x.InBase && double.IsFinite(x.Score)).ToList();
+        var picked = PickedKeys(Winnow.Core.Scoring.SubsetSelector.SidePath(
+            Path.Combine(r.Directory, "subsets", CellResult.CellKey(method, budget, seed) + ".jsonl"), ".scores.jsonl"));
+        string run = Path.Combine(artifact, "run");
+        ExplainLink Link(string end, int rank, Winnow.Core.Scoring.ScoreRow x) => new(end, rank, x.Source, x.Id, x.Score,
+            picked?.Contains((x.Source, x.Id)),
+            $"winnow explain --run {ShellQuote(run)} --scores {ShellQuote(scores)} --id {ShellQuote(x.Id)} --source {ShellQuote(x.Source)}");
+        var top = scored.OrderByDescending(x => x.Score).ThenBy(x => x.Row).Take(count).Select((x, i) => Link("top", i + 1, x));
+        var bottom = scored.OrderBy(x => x.Score).ThenBy(x => x.Row).Take(count).Select((x, i) => Link("bottom", i + 1, x));
+        return new ExplainLinks(seed, budget, scores, true, top.Concat(bottom).ToList());
+    }
+
+    // (source, id) of every row of a subset's side file (<out>.scores.jsonl), or null when it is not there.
+    private static HashSet<(string, string)>? PickedKeys(string sidePath)
+    {
+        if (!File.Exists(sidePath)) return null;
+        var keys = new HashSet<(string, string)>();
+        foreach (var line in File.ReadLines(sidePath).Where(l => l.Length > 0))
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            keys.Add((root.GetProperty("source").GetString() ?? "", root.GetProperty("id").GetString() ?? ""));
+        }
+        return keys;
+    }
+
+    private static string ShellQuote(string s) =>
+        s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || "_-./:=+,@%".Contains(c)) ? s : "'" + s.Replace("'", "'\\''") + "'";
+
+    private static string ExplainIntro(ExplainLinks links) =>
+        $"Seed {links.Seed}: ToV's {links.Rows.Count(x => x.End == "top")} highest- and {links.Rows.Count(x => x.End == "bottom")} lowest-scored pool rows " +
+        $"(outside U); \"picked\" says whether the selection at the largest budget ({links.Budget}) took the row" +
+        (links.Rows.Any(x => x.Picked is null) ? " (?: that selection's side file is not here)" : "") + ". Each command shows the tokens behind the score.";
+
+    private static string PickedText(bool? picked) => picked switch { true => "yes", false => "no", _ => "?" };
+
+    /// <summary>The Markdown form of <see cref="TovExplainLinks"/>: its own section per study, after the ablation.</summary>
+    private static string ExplainMarkdown(ExperimentResults r)
+    {
+        if (TovExplainLinks(r) is not { } links) return "";
+        var s = new StringBuilder("### ToV's picks, explained").AppendLine().AppendLine();
+        if (!links.Present)
+            return s.Append("Score files not present (`").Append(MdCell(Path.GetRelativePath(r.Directory, links.ScoresPath))).AppendLine("`: committed results keep only each artifact's cost); " +
+                "rerun the study here to list ToV's top and bottom rows with the `winnow explain` command for each.").AppendLine().ToString();
+        s.AppendLine(ExplainIntro(links)).AppendLine();
+        s.AppendLine("| end | rank | source | id | score | picked | command |").AppendLine("|---|---:|---|---|---:|---|---|");
+        foreach (var x in links.Rows)
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {x.End} | {x.Rank} | {MdCell(x.Source)} | {MdCell(x.Id)} | {F(x.Score)} | {PickedText(x.Picked)} | `{MdCell(x.Command)}` |");
+        return s.AppendLine().ToString();
+    }
+
+    private static string MdCell(string text) => text.Replace("|", "\\|").Replace("\n", " ");
+
+    /// <summary>The HTML form of <see cref="TovExplainLinks"/>.</summary>
+    private static string ExplainHtml(ExperimentResults r)
+    {
+        if (TovExplainLinks(r) is not { } links) return "";
+        var s = new StringBuilder("<h3>ToV's picks, explained</h3>\n");
+        if (!links.Present)
+            return s.Append(CultureInfo.InvariantCulture, $"<p>Score files not present (<code>{E(Path.GetRelativePath(r.Directory, links.ScoresPath))}</code>: committed results keep only each artifact's cost); rerun the study here to list ToV's top and bottom rows with the <code>winnow explain</code> command for each.</p>\n").ToString();
+        s.Append("<p>").Append(E(ExplainIntro(links))).Append("</p>\n");
+        s.Append("<table class=\"explain\"><tr><th>end</th><th>rank</th><th>source</th><th>id</th><th>score</th><th>picked</th><th>command</th></tr>\n");
+        foreach (var x in links.Rows)
+            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{x.End}</td><td>{x.Rank}</td><td>{E(x.Source)}</td><td>{E(x.Id)}</td><td>{F(x.Score)}</td><td>{PickedText(x.Picked)}</td><td style=\"text-align:left\"><code>{E(x.Command)}</code></td></tr>\n");
+        return s.Append("</table>\n").ToString();
     }
 }

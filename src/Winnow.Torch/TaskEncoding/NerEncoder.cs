@@ -37,7 +37,19 @@ public sealed class NerEncoder
 
     public LabelSet Labels { get; }
 
-    public EncodingResult Encode(NerExample example)
+    public EncodingResult Encode(NerExample example) => Encode(example, null);
+
+    /// <summary>
+    /// The index in <see cref="NerExample.Tokens"/> of the word behind each predicted position of <see cref="Encode(NerExample)"/>'s
+    /// result, in order (words dropped by truncation or tokenization have none); empty when the example is not encodable.
+    /// </summary>
+    public IReadOnlyList<int> PredictedWords(NerExample example)
+    {
+        var words = new List<int>();
+        return Encode(example, words).IsEncoded ? words : [];
+    }
+
+    private EncodingResult Encode(NerExample example, List<int>? keptWords)
     {
         ArgumentNullException.ThrowIfNull(example);
         if (example.Tokens.Count != example.Tags.Count)
@@ -58,6 +70,7 @@ public sealed class NerEncoder
                 dropped++;
                 continue;
             }
+            keptWords?.Add(w);
             for (int k = 0; k < sub.Length; k++)
             {
                 ids.Add(sub[k]);

@@ -144,6 +144,47 @@ public sealed class TaskModel : IDisposable
     }
 
     /// <summary>
+    /// What each predicted position of <paramref name="encoded"/> (<paramref name="example"/>'s encoding) stands for, in
+    /// order: for NER the word whose label is predicted, for instruction data the completion token predicted there, decoded
+    /// on its own (eos and other special tokens by name).
+    /// </summary>
+    public IReadOnlyList<string> PredictedTexts(Example example, EncodedExample encoded)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        ArgumentNullException.ThrowIfNull(encoded);
+        IReadOnlyList<string> texts;
+        if (example is NerExample ner && _ner is not null)
+        {
+            int mapped = 0;
+            var words = _ner.PredictedWords(WithKnownTypes(ner, ref mapped));
+            texts = words.Select(w => ner.Tokens[w]).ToArray();
+        }
+        else
+        {
+            var list = new List<string>(encoded.PredictedCount);
+            for (int t = 0; t < encoded.Length; t++)
+                if (encoded.TargetMask[t]) list.Add(TokenText(encoded.Targets[t]));
+            texts = list;
+        }
+        if (texts.Count != encoded.PredictedCount)
+            throw new InvalidDataException($"Example '{example.Id}' from {example.Source}: {texts.Count} texts for {encoded.PredictedCount} predicted positions.");
+        return texts;
+    }
+
+    // One token on its own: a special token by its name (decoders may drop it), anything else decoded.
+    private string TokenText(int id)
+    {
+        var names = Tokenizer.SpecialTokenNames;
+        if (Tokenizer.SpecialIds.Contains(id))
+        {
+            var name = id == Tokenizer.Eos ? names.Eos : id == Tokenizer.Bos ? names.Bos : id == Tokenizer.Unk ? names.Unk
+                : id == Tokenizer.Sep ? names.Sep : id == Tokenizer.Cls ? names.Cls : id == Tokenizer.Pad ? names.Pad : names.Mask;
+            if (name is not null) return name;
+        }
+        return Tokenizer.Decode([id]);
+    }
+
+    /// <summary>
     /// Entity types the label set does not know become O (counted, and reported by the caller): a pool source with
     /// extra types should be label-mapped, and the count tells the user when it was not.
     /// </summary>

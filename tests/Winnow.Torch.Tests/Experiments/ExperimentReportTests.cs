@@ -120,6 +120,48 @@ public sealed class ExperimentReportTests
         Assert.Contains("| tov | (the method as in the study) | 10 | 2 | 1.8900 ± 0.0000 | +10.0% | 0.500 |", md);
     }
 
+    /// <summary>
+    /// With ToV's score file of the first seed present, each study lists its 5 highest- and 5 lowest-scored rows (U and
+    /// unscored rows left out) with the exact <c>winnow explain</c> command, and whether the largest budget's selection
+    /// picked each; without it, one line says the score files are not there.
+    /// </summary>
+    [Fact]
+    public void The_report_links_tovs_top_and_bottom_rows_to_winnow_explain()
+    {
+        using var dir = new TempDirectory();
+        MakeResults(dir.Path);
+        var md = File.ReadAllText(ExperimentReport.Write([ExperimentResults.Load(dir.Path)], dir.Path).MarkdownPath);
+        Assert.Contains("### ToV's picks, explained", md);
+        Assert.Contains("Score files not present (`artifacts/tov-s0/scores.parquet`", md);
+
+        var artifact = Path.Combine(dir.Path, "artifacts", "tov-s0");
+        var rows = Enumerable.Range(0, 14).Select(i => new Winnow.Core.Scoring.ScoreRow
+        {
+            Row = i, Id = i == 13 ? "it's 13" : $"r{i}", Source = i % 2 == 0 ? "pool/music" : "pool/news", InBase = i is 0 or 1,
+            Score = i == 2 ? double.NaN : i * 0.01, PhiIdentity = i * 0.01,
+        }).ToList();
+        Winnow.Core.Scoring.ScoreFile.Write(Path.Combine(artifact, "scores.parquet"), rows);
+        Directory.CreateDirectory(Path.Combine(dir.Path, "subsets"));
+        File.WriteAllText(Path.Combine(dir.Path, "subsets", "tov__b20__s0.scores.jsonl"),
+            "{\"row\":13,\"id\":\"it's 13\",\"source\":\"pool/news\",\"score\":0.13,\"picked_by\":\"score\"}\n");
+        var links = ExperimentReport.TovExplainLinks(ExperimentResults.Load(dir.Path))!;
+        Assert.True(links.Present);
+        Assert.Equal((0, 20), (links.Seed, links.Budget));
+        Assert.Equal(["it's 13", "r12", "r11", "r10", "r9"], links.Rows.Where(x => x.End == "top").Select(x => x.Id));
+        Assert.Equal(["r3", "r4", "r5", "r6", "r7"], links.Rows.Where(x => x.End == "bottom").Select(x => x.Id));
+        Assert.Equal([true, false, false, false, false], links.Rows.Where(x => x.End == "top").Select(x => x.Picked));
+        string run = Path.Combine(artifact, "run"), scores = Path.Combine(artifact, "scores.parquet");
+        Assert.Equal($"winnow explain --run {run} --scores {scores} --id 'it'\\''s 13' --source pool/news", links.Rows[0].Command);
+
+        var written = ExperimentReport.Write([ExperimentResults.Load(dir.Path)], dir.Path);
+        md = File.ReadAllText(written.MarkdownPath);
+        Assert.Contains($"| top | 2 | pool/music | r12 | 0.1200 | no | `winnow explain --run {run} --scores {scores} --id r12 --source pool/music` |", md);
+        Assert.Contains("| bottom | 1 | pool/news | r3 | 0.0300 | no |", md);
+        var html = File.ReadAllText(written.HtmlPath);
+        Assert.Contains("<h3>ToV's picks, explained</h3>", html);
+        Assert.Contains($"<code>winnow explain --run {run} --scores {scores} --id r12 --source pool/music</code>", html);
+    }
+
     [ChromiumFact]
     public void Report_renders_in_headless_chromium_without_errors()
     {

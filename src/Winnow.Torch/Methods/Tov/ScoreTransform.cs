@@ -45,41 +45,93 @@ public static class ScoreTransforms
     /// present (<see cref="TovAggregation.LabelBalanced"/>). Empty <paramref name="groups"/>: the plain mean.
     /// </summary>
     public static double[] Phi(ReadOnlySpan<float> logProbBase, ReadOnlySpan<float> logProbVal, ReadOnlySpan<int> groups)
+        => PhiOfDeltas(Deltas(logProbBase, logProbVal), groups);
+
+    /// <summary>Δ_t = log p_t(θ') − log p_t(θ), in double precision, per predicted token.</summary>
+    public static double[] Deltas(ReadOnlySpan<float> logProbBase, ReadOnlySpan<float> logProbVal)
     {
-        if (!groups.IsEmpty) return GroupedPhi(logProbBase, logProbVal, groups);
         if (logProbBase.Length != logProbVal.Length)
             throw new ArgumentException($"Token counts differ between states: {logProbBase.Length} vs {logProbVal.Length}.");
-        if (logProbBase.Length == 0) return [double.NaN, double.NaN, double.NaN];
-        double id = 0, abs = 0, pos = 0;
-        for (int t = 0; t < logProbBase.Length; t++)
-        {
-            double delta = (double)logProbVal[t] - logProbBase[t];
-            id += delta;
-            abs += Math.Abs(delta);
-            pos += Math.Max(delta, 0);
-        }
-        int n = logProbBase.Length;
-        return [id / n, abs / n, pos / n];
+        var deltas = new double[logProbBase.Length];
+        for (int t = 0; t < deltas.Length; t++) deltas[t] = (double)logProbVal[t] - logProbBase[t];
+        return deltas;
     }
 
-    private static double[] GroupedPhi(ReadOnlySpan<float> logProbBase, ReadOnlySpan<float> logProbVal, ReadOnlySpan<int> groups)
+    /// <summary>F(Δ) for one transform.</summary>
+    public static double Apply(this ScoreTransform transform, double delta) => transform switch
     {
-        if (logProbBase.Length != logProbVal.Length || groups.Length != logProbBase.Length)
-            throw new ArgumentException($"Token counts differ: {logProbBase.Length} base, {logProbVal.Length} validation, {groups.Length} label classes.");
-        if (logProbBase.Length == 0) return [double.NaN, double.NaN, double.NaN];
-        int classes = 0;
+        ScoreTransform.Identity => delta,
+        ScoreTransform.Abs => Math.Abs(delta),
+        ScoreTransform.Positive => Math.Max(delta, 0),
+        _ => throw new ArgumentOutOfRangeException(nameof(transform)),
+    };
+
+    /// <summary>
+    /// φ for every transform (in the order of <see cref="All"/>) from one example's per-token changes Δ_t: the plain
+    /// mean of F(Δ_t), or with <paramref name="groups"/> the mean within each class, then over the classes present.
+    /// </summary>
+    public static double[] PhiOfDeltas(ReadOnlySpan<double> deltas, ReadOnlySpan<int> groups)
+    {
+        if (!groups.IsEmpty && groups.Length != deltas.Length)
+            throw new ArgumentException($"Token counts differ: {deltas.Length} changes, {groups.Length} label classes.");
+        if (deltas.Length == 0) return [double.NaN, double.NaN, double.NaN];
+        if (groups.IsEmpty)
+        {
+            double id = 0, abs = 0, pos = 0;
+            foreach (double delta in deltas)
+            {
+                id += delta;
+                abs += Math.Abs(delta);
+                pos += Math.Max(delta, 0);
+            }
+            int n = deltas.Length;
+            return [id / n, abs / n, pos / n];
+        }
+        return GroupedPhi(deltas, groups, MaxGroup(groups) + 1);
+    }
+
+    /// <summary>
+    /// Each token's weight in φ = Σ_t w_t F(Δ_t): 1/T for the plain mean; with <paramref name="groups"/>,
+    /// 1/(classes present × tokens of the token's class). The weights sum to 1 (none for no token).
+    /// </summary>
+    public static double[] TokenWeights(int tokens, ReadOnlySpan<int> groups)
+    {
+        if (!groups.IsEmpty && groups.Length != tokens)
+            throw new ArgumentException($"Token counts differ: {tokens} changes, {groups.Length} label classes.");
+        var weights = new double[tokens];
+        if (tokens == 0) return weights;
+        if (groups.IsEmpty)
+        {
+            Array.Fill(weights, 1.0 / tokens);
+            return weights;
+        }
+        var count = new int[MaxGroup(groups) + 1];
+        foreach (int g in groups) count[g]++;
+        int present = count.Count(c => c > 0);
+        for (int t = 0; t < tokens; t++) weights[t] = 1.0 / ((double)present * count[groups[t]]);
+        return weights;
+    }
+
+    private static int MaxGroup(ReadOnlySpan<int> groups)
+    {
+        int max = 0;
         foreach (int g in groups)
         {
             if (g < 0) throw new ArgumentOutOfRangeException(nameof(groups), g, "Label classes must be >= 0.");
-            classes = Math.Max(classes, g + 1);
+            max = Math.Max(max, g);
         }
+        return max;
+    }
+
+    private static double[] GroupedPhi(ReadOnlySpan<double> deltas, ReadOnlySpan<int> groups, int classes)
+    {
         var id = new double[classes];
         var abs = new double[classes];
         var pos = new double[classes];
         var count = new int[classes];
-        for (int t = 0; t < logProbBase.Length; t++)
+        for (int t = 0; t < deltas.Length; t++)
         {
-            double delta = (double)logProbVal[t] - logProbBase[t];
+            double delta = deltas[t];
             int g = groups[t];
             id[g] += delta;
             abs[g] += Math.Abs(delta);

@@ -64,57 +64,43 @@ public static class TovScorer
         ArgumentOutOfRangeException.ThrowIfLessThan(request.BatchSize, 1, nameof(request.BatchSize));
         var clock = Stopwatch.StartNew();
         var folder = new TovRunFolder(request.RunDirectory);
-        var manifest = LoadComplete(folder);
+        var manifest = TovRunModel.LoadComplete(folder);
         string poolHash = CheckPool(manifest, request, messages);
         var transform = request.Transform ?? manifest.Options.Transform;
         var phi = new PhiSettings(
             request.Aggregation ?? manifest.Options.Aggregation,
             request.SkipEpochs ?? manifest.Options.SkipEpochs);
-        if (phi.SkipEpochs >= manifest.Epochs)
-            throw new ArgumentException($"skip_epochs {phi.SkipEpochs} leaves none of the run's {manifest.Epochs} epochs to average.");
+        phi.Check(manifest.Epochs);
         var baseSet = folder.ReadBaseSet();
-        var labels = manifest.Options.Kind == TaskKind.Ner ? LabelSet.Load(folder.LabelsFile) : null;
 
-        using var task = TaskModel.Load(manifest.Model, manifest.Options.Kind, labels,
-            new TaskModelOptions { MaxLength = manifest.Options.MaxLength, Seed = manifest.Options.Seed });
-        var states = LoadStates(task.Model, folder, manifest.Epochs);
-        try
+        using var run = TovRunModel.Load(folder, manifest);
+        var task = run.Task;
+        var counts = new Counts();
+        var bucketer = new LengthBucketer(new BucketingOptions { BatchSize = request.BatchSize, Shuffle = false });
+        var metadata = new Dictionary<string, string>
         {
-            var activations = states.Select(s => (Action)(() => Lora.SetAdapter(task.Model, s))).ToArray();
-            var scorer = new MultiStateTokenScorer(task.Model.Module, task.Model, activations);
-            var counts = new Counts();
-            var readOptions = TovFitter.ReadOptionsFor(manifest.Options.Kind, manifest.LabelMap, manifest.Fields);
-            var bucketer = new LengthBucketer(new BucketingOptions { BatchSize = request.BatchSize, Shuffle = false });
-            var metadata = new Dictionary<string, string>
-            {
-                [FingerprintKey] = manifest.Fingerprint,
-                [PoolHashKey] = poolHash,
-                ["winnow.method"] = "tov",
-                ["winnow.tov.transform"] = transform.ToString().ToLowerInvariant(),
-                ["winnow.tov.epochs"] = manifest.Epochs.ToString(CultureInfo.InvariantCulture),
-                ["winnow.tov.aggregation"] = phi.Aggregation == TovAggregation.LabelBalanced ? "label_balanced" : "mean",
-                ["winnow.tov.skip_epochs"] = phi.SkipEpochs.ToString(CultureInfo.InvariantCulture),
-            };
-            // Label classes per label id, for label-balanced φ on token classification; null: the plain mean.
-            var classes = phi.Aggregation == TovAggregation.LabelBalanced && labels is not null ? labels.EntityClasses() : null;
-            var job = ScoreJob.Of(request.OutputPath, "tov", manifest.Fingerprint, poolHash, request.Shard, request.ChunkSize,
-                string.Create(CultureInfo.InvariantCulture, $"batch_size={request.BatchSize};transform={metadata["winnow.tov.transform"]}")
-                + PhiJobSuffix(phi));
-            var result = ChunkedScoreWriter.Write(job, DatasetReader.Read(request.Pool, readOptions), chunk =>
-            {
-                var rows = Chunk(task, scorer, bucketer, chunk, baseSet, manifest.Epochs, transform, phi, classes, counts, cancellationToken);
-                progress?.Report(new TovScoreProgress(counts.Rows, counts.Scored, counts.Rows / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
-                return rows;
-            }, metadata, cancellationToken: cancellationToken);
-            int written = checked((int)result.Rows);
-            string resumed = result.ResumedChunks > 0 ? $"; {result.ResumedChunks} of {result.Chunks} chunks resumed from an interrupted run" : "";
-            messages?.Report($"scored {result.Scored} of {written} pool examples ({counts.InBase} in U, {counts.NotEncodable} not encodable{resumed}) in {clock.Elapsed.TotalSeconds:F1}s");
-            return new TovScoreResult(request.OutputPath, written, checked((int)result.Scored), counts.InBase, counts.NotEncodable, clock.Elapsed.TotalSeconds);
-        }
-        finally
+            [FingerprintKey] = manifest.Fingerprint,
+            [PoolHashKey] = poolHash,
+            ["winnow.method"] = "tov",
+            [TransformKey] = transform.ToString().ToLowerInvariant(),
+            ["winnow.tov.epochs"] = manifest.Epochs.ToString(CultureInfo.InvariantCulture),
+            [AggregationKey] = AggregationName(phi.Aggregation),
+            [SkipEpochsKey] = phi.SkipEpochs.ToString(CultureInfo.InvariantCulture),
+        };
+        var classes = run.ClassesFor(phi.Aggregation);
+        var job = ScoreJob.Of(request.OutputPath, "tov", manifest.Fingerprint, poolHash, request.Shard, request.ChunkSize,
+            string.Create(CultureInfo.InvariantCulture, $"batch_size={request.BatchSize};transform={metadata[TransformKey]}")
+            + PhiJobSuffix(phi));
+        var result = ChunkedScoreWriter.Write(job, DatasetReader.Read(request.Pool, run.ReadOptions), chunk =>
         {
-            foreach (var s in states) s.Dispose();
-        }
+            var rows = Chunk(task, run.Scorer, bucketer, chunk, baseSet, manifest.Epochs, transform, phi, classes, counts, cancellationToken);
+            progress?.Report(new TovScoreProgress(counts.Rows, counts.Scored, counts.Rows / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
+            return rows;
+        }, metadata, cancellationToken: cancellationToken);
+        int written = checked((int)result.Rows);
+        string resumed = result.ResumedChunks > 0 ? $"; {result.ResumedChunks} of {result.Chunks} chunks resumed from an interrupted run" : "";
+        messages?.Report($"scored {result.Scored} of {written} pool examples ({counts.InBase} in U, {counts.NotEncodable} not encodable{resumed}) in {clock.Elapsed.TotalSeconds:F1}s");
+        return new TovScoreResult(request.OutputPath, written, checked((int)result.Scored), counts.InBase, counts.NotEncodable, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Whether <paramref name="scoresPath"/> was written by this run for this pool (so a pipeline can reuse it).</summary>
@@ -137,7 +123,23 @@ public static class TovScorer
     internal sealed record PhiSettings(TovAggregation Aggregation, int SkipEpochs)
     {
         public static PhiSettings Default { get; } = new(TovAggregation.Mean, 0);
+
+        /// <summary>Refuses a skip_epochs that leaves no epoch of the run to average.</summary>
+        public void Check(int epochs)
+        {
+            if (SkipEpochs < 0) throw new ArgumentException($"skip_epochs must be >= 0 (got {SkipEpochs}).");
+            if (SkipEpochs >= epochs)
+                throw new ArgumentException($"skip_epochs {SkipEpochs} leaves none of the run's {epochs} epochs to average.");
+        }
     }
+
+    /// <summary>Score-file footer keys recording how φ was computed (what <see cref="TovExplainer"/> reads back).</summary>
+    public const string TransformKey = "winnow.tov.transform";
+    public const string AggregationKey = "winnow.tov.aggregation";
+    public const string SkipEpochsKey = "winnow.tov.skip_epochs";
+
+    /// <summary>The footer's name for an aggregation (mean, label_balanced).</summary>
+    public static string AggregationName(TovAggregation aggregation) => aggregation == TovAggregation.LabelBalanced ? "label_balanced" : "mean";
 
     // Part of the score job's identity only when not the default, so part files of earlier runs still resume.
     private static string PhiJobSuffix(PhiSettings phi) =>
@@ -148,15 +150,6 @@ public static class TovScorer
         public int Rows, Scored, InBase, NotEncodable;
     }
 
-    private static TovManifest LoadComplete(TovRunFolder folder)
-    {
-        if (!folder.HasManifest) throw new FileNotFoundException($"{folder.Root} is not a ToV run (no manifest.json); run `winnow fit --method tov` first.");
-        var manifest = TovManifest.Load(folder.Manifest);
-        if (!manifest.Complete || !Enumerable.Range(0, manifest.Epochs).All(folder.EpochComplete))
-            throw new InvalidDataException($"The ToV run in {folder.Root} is not finished ({manifest.CompletedEpochs.Count}/{manifest.Epochs} epochs); run fit again to resume it.");
-        return manifest;
-    }
-
     private static string CheckPool(TovManifest manifest, TovScoreRequest request, IProgress<string>? messages)
     {
         string hash = ContentHash.OfPaths(request.Pool);
@@ -165,28 +158,6 @@ public static class TovScorer
         if (!request.AllowOtherPool) throw new InvalidDataException(message + "; pass the same pool, or allow another pool explicitly.");
         messages?.Report("warning: " + message + "; U is the fitted pool's base set.");
         return hash;
-    }
-
-    /// <summary>θ_bas^0, θ_val^0, θ_bas^1, … as in-memory adapter copies: switching is a tensor copy, not a file read.</summary>
-    private static List<AdapterState> LoadStates(IPretrainedModel model, TovRunFolder folder, int epochs)
-    {
-        var states = new List<AdapterState>(2 * epochs);
-        try
-        {
-            for (int k = 0; k < epochs; k++)
-            {
-                Lora.LoadAdapter(model, folder.BaseAdapter(k));
-                states.Add(Lora.Snapshot(model));
-                Lora.LoadAdapter(model, folder.ValAdapter(k));
-                states.Add(Lora.Snapshot(model));
-            }
-            return states;
-        }
-        catch
-        {
-            foreach (var s in states) s.Dispose();
-            throw;
-        }
     }
 
     private static ScoreRow[] Chunk(
@@ -217,18 +188,9 @@ public static class TovScorer
             foreach (var result in batch)
             {
                 var encoded = toScore[result.Index].Encoded;
-                Fill(rows[toScore[result.Index].Local], result.PerState, epochs, transform, phi, classes is null ? null : ClassesOf(encoded, classes));
+                Fill(rows[toScore[result.Index].Local], result.PerState, epochs, transform, phi, classes is null ? null : TovRunModel.ClassesOf(encoded, classes));
             }
         }
-    }
-
-    // The gold label class of each predicted position, in the order the scorer returns their log-probabilities.
-    private static int[] ClassesOf(EncodedExample encoded, int[] classes)
-    {
-        var result = new int[encoded.PredictedCount];
-        for (int i = 0, j = 0; i < encoded.TargetMask.Length; i++)
-            if (encoded.TargetMask[i]) result[j++] = classes[encoded.Targets[i]];
-        return result;
     }
 
     /// <summary>φ per transform, mean over epochs of φ_k from (θ_bas^k, θ_val^k) = states (2k, 2k+1).</summary>
@@ -240,13 +202,31 @@ public static class TovScorer
     /// (<paramref name="tokenClasses"/>: the gold class of each predicted token, for label-balanced φ). The per-epoch
     /// column keeps every epoch, so what was left out stays visible.
     /// </summary>
-    internal static void Fill(ScoreRow row, IReadOnlyList<float[]> perState, int epochs, ScoreTransform transform, PhiSettings phi, int[]? tokenClasses)
+    internal static void Fill(ScoreRow row, IReadOnlyList<float[]> perState, int epochs, ScoreTransform transform, PhiSettings phi, int[]? tokenClasses) =>
+        FillFromDeltas(row, DeltasPerEpoch(perState, epochs), transform, phi, tokenClasses);
+
+    /// <summary>Δ_t per epoch k from (θ_bas^k, θ_val^k) = states (2k, 2k+1).</summary>
+    internal static double[][] DeltasPerEpoch(IReadOnlyList<float[]> perState, int epochs)
     {
+        if (perState.Count != 2 * epochs) throw new ArgumentException($"{perState.Count} model states for {epochs} epochs; expected {2 * epochs}.");
+        var deltas = new double[epochs][];
+        for (int k = 0; k < epochs; k++) deltas[k] = ScoreTransforms.Deltas(perState[2 * k], perState[2 * k + 1]);
+        return deltas;
+    }
+
+    /// <summary>
+    /// φ of one example from its per-token changes, one array per epoch (<paramref name="deltas"/>[k][t]): what
+    /// <see cref="Fill(ScoreRow, IReadOnlyList{float[]}, int, ScoreTransform, PhiSettings, int[])"/> computes from
+    /// log-probabilities, so an explanation's Δ give back the score file's φ.
+    /// </summary>
+    internal static void FillFromDeltas(ScoreRow row, IReadOnlyList<double[]> deltas, ScoreTransform transform, PhiSettings phi, int[]? tokenClasses)
+    {
+        int epochs = deltas.Count;
         var sums = new double[ScoreTransforms.All.Length];
         var perEpoch = new List<double>(epochs);
         for (int k = 0; k < epochs; k++)
         {
-            var values = ScoreTransforms.Phi(perState[2 * k], perState[2 * k + 1], tokenClasses);
+            var values = ScoreTransforms.PhiOfDeltas(deltas[k], tokenClasses);
             perEpoch.Add(values[0]);
             if (k < phi.SkipEpochs) continue;
             for (int t = 0; t < sums.Length; t++) sums[t] += values[t];

@@ -1,0 +1,117 @@
+using Winnow.Core.Data;
+using Winnow.Torch.Evaluation;
+using Winnow.Torch.Modeling;
+using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
+
+namespace Winnow.Torch.Methods.Tov;
+
+/// <summary>
+/// A finished ToV run loaded for forward passes: the base model (<see cref="TaskModel"/>), the run's 2L adapter states
+/// θ_bas^0, θ_val^0, θ_bas^1, … held in memory, and a <see cref="MultiStateTokenScorer"/> that runs a batch under each
+/// of them in that order. What scoring (<see cref="TovScorer"/>) and explaining (<see cref="TovExplainer"/>) share.
+/// </summary>
+internal sealed class TovRunModel : IDisposable
+{
+    private readonly List<AdapterState> _states;
+
+    private TovRunModel(TovRunFolder folder, TovManifest manifest, LabelSet? labels, TaskModel task, List<AdapterState> states)
+    {
+        Folder = folder;
+        Manifest = manifest;
+        Labels = labels;
+        Task = task;
+        _states = states;
+        var activations = states.Select(s => (Action)(() => Lora.SetAdapter(task.Model, s))).ToArray();
+        Scorer = new MultiStateTokenScorer(task.Model.Module, task.Model, activations);
+    }
+
+    public TovRunFolder Folder { get; }
+    public TovManifest Manifest { get; }
+
+    /// <summary>The NER label set the head was trained on; null for instruction runs.</summary>
+    public LabelSet? Labels { get; }
+
+    public TaskModel Task { get; }
+
+    /// <summary>Per batch, each example's predicted-token log-probs under state 2k (θ_bas^k) and 2k+1 (θ_val^k).</summary>
+    public MultiStateTokenScorer Scorer { get; }
+
+    /// <summary>How the run reads its pool (kind, label map, field mapping as the manifest records them).</summary>
+    public ReadOptions ReadOptions => TovFitter.ReadOptionsFor(Manifest.Options.Kind, Manifest.LabelMap, Manifest.Fields);
+
+    /// <summary>Loads a finished run's model and adapters (refuses an unfinished run).</summary>
+    public static TovRunModel Load(string runDirectory)
+    {
+        var folder = new TovRunFolder(runDirectory);
+        return Load(folder, LoadComplete(folder));
+    }
+
+    /// <summary>Loads the model and adapters of a run whose manifest <see cref="LoadComplete"/> gave.</summary>
+    public static TovRunModel Load(TovRunFolder folder, TovManifest manifest)
+    {
+        var labels = manifest.Options.Kind == TaskKind.Ner ? LabelSet.Load(folder.LabelsFile) : null;
+        var task = TaskModel.Load(manifest.Model, manifest.Options.Kind, labels,
+            new TaskModelOptions { MaxLength = manifest.Options.MaxLength, Seed = manifest.Options.Seed });
+        try
+        {
+            return new TovRunModel(folder, manifest, labels, task, LoadStates(task.Model, folder, manifest.Epochs));
+        }
+        catch
+        {
+            task.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The manifest of a finished run: refuses a folder without one, or a run with epochs still to fit.</summary>
+    public static TovManifest LoadComplete(TovRunFolder folder)
+    {
+        if (!folder.HasManifest) throw new FileNotFoundException($"{folder.Root} is not a ToV run (no manifest.json); run `winnow fit --method tov` first.");
+        var manifest = TovManifest.Load(folder.Manifest);
+        if (!manifest.Complete || !Enumerable.Range(0, manifest.Epochs).All(folder.EpochComplete))
+            throw new InvalidDataException($"The ToV run in {folder.Root} is not finished ({manifest.CompletedEpochs.Count}/{manifest.Epochs} epochs); run fit again to resume it.");
+        return manifest;
+    }
+
+    /// <summary>Label classes per label id, for label-balanced φ on token classification; null: the plain mean.</summary>
+    public int[]? ClassesFor(TovAggregation aggregation) =>
+        aggregation == TovAggregation.LabelBalanced && Labels is not null ? Labels.EntityClasses() : null;
+
+    /// <summary>The gold label class of each predicted position, in the order the scorer returns their log-probabilities.</summary>
+    public static int[] ClassesOf(EncodedExample encoded, int[] classes)
+    {
+        var result = new int[encoded.PredictedCount];
+        for (int i = 0, j = 0; i < encoded.TargetMask.Length; i++)
+            if (encoded.TargetMask[i]) result[j++] = classes[encoded.Targets[i]];
+        return result;
+    }
+
+    /// <summary>θ_bas^0, θ_val^0, θ_bas^1, … as in-memory adapter copies: switching is a tensor copy, not a file read.</summary>
+    private static List<AdapterState> LoadStates(IPretrainedModel model, TovRunFolder folder, int epochs)
+    {
+        var states = new List<AdapterState>(2 * epochs);
+        try
+        {
+            for (int k = 0; k < epochs; k++)
+            {
+                Lora.LoadAdapter(model, folder.BaseAdapter(k));
+                states.Add(Lora.Snapshot(model));
+                Lora.LoadAdapter(model, folder.ValAdapter(k));
+                states.Add(Lora.Snapshot(model));
+            }
+            return states;
+        }
+        catch
+        {
+            foreach (var s in states) s.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in _states) s.Dispose();
+        Task.Dispose();
+    }
+}
