@@ -23,7 +23,8 @@ report_of() { # preset steps -> the cached model folder's pretrain-report.json
   echo "started: $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$out/machine.txt"
 for preset in "${presets[@]}"; do
-  $winnow "${common[@]}" --preset "$preset" --steps 10 > "$out/$preset-calibration.log" 2>&1
+  # No probe evaluations inside the calibration (--eval-every beyond its steps): they would inflate the cost per step.
+  $winnow "${common[@]}" --preset "$preset" --steps 10 --eval-every 1000 > "$out/$preset-calibration.log" 2>&1
   per_step=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(r['CpuSeconds']/r['Steps'])" "$(report_of "$preset" 10)")
   steps=$(python3 -c "import sys; print(max(20, int(float(sys.argv[1])*60/float(sys.argv[2]))))" "$budget" "$per_step")
   echo "$preset: $per_step CPU s/step in calibration -> $steps steps for $budget CPU min" | tee -a "$out/machine.txt"

@@ -20,12 +20,13 @@ internal static class PretrainCommand
         var maxTexts = new Option<int>("--max-texts") { Description = "Read at most this many texts (a prefix of the sorted corpus files).", DefaultValueFactory = _ => defaults.MaxTexts };
         var resume = new Option<bool>("--resume") { Description = "Continue the stopped run of the same corpus and options from its last checkpoint." };
         var every = new Option<double>("--checkpoint-minutes") { Description = "Write a resumable checkpoint at least this often.", DefaultValueFactory = _ => new PretrainRunSettings().CheckpointEverySeconds / 60 };
+        var evalEvery = new Option<int?>("--eval-every") { Description = "Held-out probe loss every this many steps (default: ten points over the run)." };
         var out_ = new Option<string?>("--out") { Description = "Also copy the model folder here." };
         var threads = CommonOptions.Threads();
         var seed = CommonOptions.Seed();
 
         var command = new Command("pretrain", "Pre-train a small base model on CPU (cached by content hash: a second call returns at once).");
-        foreach (var o in new Option[] { family, preset, corpus, steps, vocab, batch, length, lr, maxTexts, resume, every, out_, threads, seed }) command.Options.Add(o);
+        foreach (var o in new Option[] { family, preset, corpus, steps, vocab, batch, length, lr, maxTexts, resume, every, evalEvery, out_, threads, seed }) command.Options.Add(o);
         command.SetAction(r => CliErrors.Guard(() =>
         {
             CommonOptions.ApplyRuntime(r, threads);
@@ -41,7 +42,7 @@ internal static class PretrainCommand
                 MaxTexts = r.GetValue(maxTexts),
                 Seed = r.GetValue(seed),
             };
-            var run = new PretrainRunSettings { Resume = r.GetValue(resume), CheckpointEverySeconds = r.GetValue(every) * 60 };
+            var run = new PretrainRunSettings { Resume = r.GetValue(resume), CheckpointEverySeconds = r.GetValue(every) * 60, EvalEverySteps = r.GetValue(evalEvery) };
             var report = Run(options, r.GetValue(corpus), new ConsoleProgress("pretrain"), run, CliCancellation.Token);
             Print(report);
             if (r.GetValue(out_) is { } target) CopyDirectory(report.Directory, target);
@@ -69,7 +70,8 @@ internal static class PretrainCommand
     {
         Console.WriteLine($"Base model: {report.Directory}{(report.FromCache ? " (cached)" : "")}");
         Console.WriteLine($"  {report.Family} {report.Preset}, {report.Parameters:N0} parameters, vocabulary {report.VocabSize}, {report.Steps} steps on {report.TrainTexts} texts, {report.Seconds:F0} s");
-        Console.WriteLine($"  held-out loss ({report.HeldOutTexts} texts): untrained {report.HeldOutLossUntrained:F3} → pre-trained {report.HeldOutLossTrained:F3}");
+        var measured = report.HeldOutEvaluated > 0 ? $"first {report.HeldOutEvaluated} held-out examples of {report.HeldOutTexts} texts" : $"{report.HeldOutTexts} held-out texts";
+        Console.WriteLine($"  held-out loss ({measured}): untrained {report.HeldOutLossUntrained:F3} → pre-trained {report.HeldOutLossTrained:F3}");
         if (report.HeldOutBytesPerToken > 0) Console.WriteLine($"  {report.HeldOutBytesPerToken:F2} bytes per token: {report.HeldOutLossPerByte:F3} nats per byte");
         if (report.Resumes > 0) Console.WriteLine($"  resumed {report.Resumes} time(s)");
     }

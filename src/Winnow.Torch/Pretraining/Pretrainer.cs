@@ -90,6 +90,9 @@ public sealed record PretrainReport(
     double HeldOutBytesPerToken = 0,
     double CpuSeconds = 0)
 {
+    /// <summary>Held-out examples (windows for a causal LM) the untrained and trained losses were measured on.</summary>
+    public int HeldOutEvaluated { get; init; }
+
     /// <summary>
     /// The trained held-out loss per UTF-8 byte of held-out text (loss ÷ bytes per token): comparable across
     /// vocabulary sizes, where the loss per token is not.
@@ -119,12 +122,20 @@ public sealed record PretrainRunSettings
     /// <summary>Held-out examples in the probe the curve is measured on (the final loss uses all of them).</summary>
     public int EvalProbeExamples { get; init; } = 64;
 
+    /// <summary>
+    /// Held-out examples in the loss reported before and after training (the first ones of the held-out set, so every
+    /// run measures the same): on the full instruction corpus all of them would be ~1M tokens, an hour of forward
+    /// passes for the larger presets on one core.
+    /// </summary>
+    public int EvalReportExamples { get; init; } = 512;
+
     public PretrainRunSettings Validate()
     {
         if (!(CheckpointEverySeconds > 0)) throw new ArgumentOutOfRangeException(nameof(CheckpointEverySeconds), CheckpointEverySeconds, "Must be positive.");
         if (CheckpointEverySteps is < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEverySteps), CheckpointEverySteps, "Must be >= 1.");
         if (EvalEverySteps is < 1) throw new ArgumentOutOfRangeException(nameof(EvalEverySteps), EvalEverySteps, "Must be >= 1.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EvalProbeExamples, nameof(EvalProbeExamples));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EvalReportExamples, nameof(EvalReportExamples));
         return this;
     }
 }
@@ -210,6 +221,7 @@ public static class Pretrainer
         var (trainSet, heldOutSet) = Encode(options, tokenizer, train, heldOut, TokenizerFolder(cacheRoot, corpusHash, options), log, cancellationToken);
         var collator = Collator.For(tokenizer);
         var probe = heldOutSet.Take(run.EvalProbeExamples).ToList();
+        var reported = heldOutSet.Count > run.EvalReportExamples ? heldOutSet.Take(run.EvalReportExamples).ToList() : heldOutSet;
         long tokensPerEpoch = trainSet.Sum(e => (long)e.Length);
         int batchesPerEpoch = (trainSet.Count + options.BatchSize - 1) / options.BatchSize;
         double tokensPerStep = (double)tokensPerEpoch / Math.Max(1, batchesPerEpoch);
@@ -234,7 +246,7 @@ public static class Pretrainer
         var state = ResumeInto(model, trainer, checkpoints, log);
         if (state is null)
         {
-            double untrained = HeldOutLoss(model, heldOutSet, collator);
+            double untrained = HeldOutLoss(model, reported, collator);
             state = new CurveState(untrained, 0, 0, [new PretrainCurvePoint(0, 0, 0, HeldOutLoss(model, probe, collator))]);
             log?.Report($"Pre-training {options.Family} {options.Preset} ({model.ParameterCount():N0} parameters, {NonEmbeddingParameters(model):N0} outside the embeddings) " +
                 $"for {options.Steps} steps of ≈{tokensPerStep:N0} tokens; held-out loss untrained {untrained:F3}");
@@ -285,13 +297,13 @@ public static class Pretrainer
             throw;
         }
 
-        double after = HeldOutLoss(model, heldOutSet, collator);
+        double after = HeldOutLoss(model, reported, collator);
         log?.Report($"Held-out loss: untrained {state.Untrained:F3} → trained {after:F3}");
         ModelCheckpoint.Save(model, partial);
         var report = new PretrainReport(directory, false, options.Family.ToString().ToLowerInvariant(), options.Preset,
             model.ParameterCount(), tokenizer.VocabSize, train.Count, heldOut.Count, options.Steps, state.Untrained, after,
             Seconds(), corpusHash, NonEmbeddingParameters(model), tokensPerEpoch, (long)Math.Round(options.Steps * tokensPerStep),
-            state.Resumes, curve, BytesPerToken(heldOut, heldOutSet), CpuSeconds());
+            state.Resumes, curve, BytesPerToken(heldOut, heldOutSet), CpuSeconds()) { HeldOutEvaluated = reported.Count };
         AtomicFile.WriteText(Path.Combine(partial, ReportFile), w => w.Write(JsonSerializer.Serialize(report, Indented)));
         if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
         runLock.Dispose();
