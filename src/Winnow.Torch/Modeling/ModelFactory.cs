@@ -32,38 +32,27 @@ public static class ModelPresets
     public static IReadOnlyList<string> Names { get; } = ["tiny", "small", "medium", "large"];
 
     /// <summary>
-    /// A Llama config. Outside the (tied) embeddings: tiny = 128 hidden, 2 layers, 4 heads (2 kv), ≈0.3M parameters;
+    /// A Llama config. Outside the (tied) embeddings: tiny = 128 hidden, 2 layers, 4 heads (2 kv), ≈0.4M parameters;
     /// small = 256 hidden, 4 layers, 8 heads (4 kv), ≈2.9M; medium = 384 hidden, 6 layers, 6 heads (3 kv), ≈9.7M;
     /// large = 512 hidden, 8 layers, 8 heads (4 kv), ≈23M. docs/base-models.md has what each reaches on this machine.
     /// </summary>
-    public static LlamaConfig Llama(string preset, int vocabSize) => preset switch
+    public static LlamaConfig Llama(string preset, int vocabSize)
     {
-        "tiny" => new LlamaConfig
+        var (hidden, intermediate, layers, heads, kvHeads, positions) = preset switch
         {
-            VocabSize = vocabSize, HiddenSize = 128, IntermediateSize = 344, NumHiddenLayers = 2,
-            NumAttentionHeads = 4, NumKeyValueHeads = 2, MaxPositionEmbeddings = 512, TieWordEmbeddings = true,
-            RmsNormEps = 1e-5, PadTokenId = null, BosTokenId = null, EosTokenId = null,
-        },
-        "small" => new LlamaConfig
+            "tiny" => (128, 344, 2, 4, 2, 512),
+            "small" => (256, 688, 4, 8, 4, 1024),
+            "medium" => (384, 1024, 6, 6, 3, 1024),
+            "large" => (512, 1376, 8, 8, 4, 1024),
+            _ => throw UnknownPreset(preset),
+        };
+        return new LlamaConfig
         {
-            VocabSize = vocabSize, HiddenSize = 256, IntermediateSize = 688, NumHiddenLayers = 4,
-            NumAttentionHeads = 8, NumKeyValueHeads = 4, MaxPositionEmbeddings = 1024, TieWordEmbeddings = true,
+            VocabSize = vocabSize, HiddenSize = hidden, IntermediateSize = intermediate, NumHiddenLayers = layers,
+            NumAttentionHeads = heads, NumKeyValueHeads = kvHeads, MaxPositionEmbeddings = positions, TieWordEmbeddings = true,
             RmsNormEps = 1e-5, PadTokenId = null, BosTokenId = null, EosTokenId = null,
-        },
-        "medium" => new LlamaConfig
-        {
-            VocabSize = vocabSize, HiddenSize = 384, IntermediateSize = 1024, NumHiddenLayers = 6,
-            NumAttentionHeads = 6, NumKeyValueHeads = 3, MaxPositionEmbeddings = 1024, TieWordEmbeddings = true,
-            RmsNormEps = 1e-5, PadTokenId = null, BosTokenId = null, EosTokenId = null,
-        },
-        "large" => new LlamaConfig
-        {
-            VocabSize = vocabSize, HiddenSize = 512, IntermediateSize = 1376, NumHiddenLayers = 8,
-            NumAttentionHeads = 8, NumKeyValueHeads = 4, MaxPositionEmbeddings = 1024, TieWordEmbeddings = true,
-            RmsNormEps = 1e-5, PadTokenId = null, BosTokenId = null, EosTokenId = null,
-        },
-        _ => throw UnknownPreset(preset),
-    };
+        };
+    }
 
     /// <summary>
     /// A BERT config: tiny = 128 hidden, 2 layers, 4 heads; small = 256 hidden, 4 layers, 4 heads; medium = 384 hidden,

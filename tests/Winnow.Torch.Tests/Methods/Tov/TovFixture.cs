@@ -5,6 +5,9 @@ using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tests.TestSupport;
 using Winnow.Torch.Tokenization;
+using Winnow.Torch.Evaluation;
+using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
 
 namespace Winnow.Torch.Tests.Methods.Tov;
 
@@ -154,6 +157,17 @@ public sealed class TovFixture : IDisposable
     }
 
     public static List<ScoreRow> ReadScores(string path) => ScoreFile.Read(path);
+
+    /// <summary>Per-token log-probabilities of NER <paramref name="examples"/> under one saved adapter, one example per batch.</summary>
+    public static float[][] NerTokenLogProbs(string modelDir, string labelsFile, int maxLength, string adapter, IReadOnlyList<Example> examples)
+    {
+        using var task = TaskModel.Load(modelDir, TaskKind.Ner, LabelSet.Load(labelsFile), new TaskModelOptions { MaxLength = maxLength, Seed = 99 });
+        Lora.LoadAdapter(task.Model, adapter);
+        var encoded = task.EncodeAll(examples);
+        var batches = encoded.Encoded.Select((e, i) => new IndexedBatch(task.Collator.Collate([e]), [i]));
+        var result = new Evaluator(task.Model.Module, task.Model).Evaluate(batches, encoded.Count, includeTokenLogProbs: true);
+        return result.TokenLogProbs!.Select(t => t.LogProbs).ToArray();
+    }
 
     public void Dispose() => _dir.Dispose();
 }

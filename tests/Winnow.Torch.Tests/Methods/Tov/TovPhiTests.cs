@@ -80,8 +80,8 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
         var expected = new double[examples.Count];
         for (int k = 1; k < run.Manifest.Epochs; k++)
         {
-            var before = TokenLogProbs(run, run.Folder.BaseAdapter(k), examples);
-            var after = TokenLogProbs(run, run.Folder.ValAdapter(k), examples);
+            var before = TovFixture.NerTokenLogProbs(run.Manifest.Model, run.Folder.LabelsFile, run.Manifest.Options.MaxLength, run.Folder.BaseAdapter(k), examples);
+            var after = TovFixture.NerTokenLogProbs(run.Manifest.Model, run.Folder.LabelsFile, run.Manifest.Options.MaxLength, run.Folder.ValAdapter(k), examples);
             for (int i = 0; i < examples.Count; i++)
             {
                 // Classes by hand from the gold tags: O (also for a type the target does not have), or the entity
@@ -145,13 +145,4 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => ScoreTransforms.Phi(before, after, [0, 1]));
     }
 
-    private static float[][] TokenLogProbs(TovRun run, string adapter, IReadOnlyList<Example> examples)
-    {
-        using var task = TaskModel.Load(run.Manifest.Model, TaskKind.Ner, LabelSet.Load(run.Folder.LabelsFile), new TaskModelOptions { MaxLength = run.Manifest.Options.MaxLength, Seed = 99 });
-        Lora.LoadAdapter(task.Model, adapter);
-        var encoded = task.EncodeAll(examples);
-        var batches = encoded.Encoded.Select((e, i) => new IndexedBatch(task.Collator.Collate([e]), [i]));
-        var result = new Evaluator(task.Model.Module, task.Model).Evaluate(batches, encoded.Count, includeTokenLogProbs: true);
-        return result.TokenLogProbs!.Select(t => t.LogProbs).ToArray();
-    }
 }

@@ -223,8 +223,8 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
         var perEpoch = new double[scored.Count, run.Manifest.Epochs];
         for (int k = 0; k < run.Manifest.Epochs; k++)
         {
-            var before = TokenLogProbs(fixture.BertModel, run.Folder, run.Folder.BaseAdapter(k), examples);
-            var after = TokenLogProbs(fixture.BertModel, run.Folder, run.Folder.ValAdapter(k), examples);
+            var before = TovFixture.NerTokenLogProbs(fixture.BertModel, run.Folder.LabelsFile, TovFixture.NerOptions.MaxLength, run.Folder.BaseAdapter(k), examples);
+            var after = TovFixture.NerTokenLogProbs(fixture.BertModel, run.Folder.LabelsFile, TovFixture.NerOptions.MaxLength, run.Folder.ValAdapter(k), examples);
             for (int i = 0; i < examples.Count; i++)
             {
                 double phi = after[i].Zip(before[i], (a, b) => (double)a - b).Average();
@@ -242,15 +242,6 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
         }
     }
 
-    private static float[][] TokenLogProbs(string modelDir, TovRunFolder folder, string adapter, IReadOnlyList<Example> examples)
-    {
-        using var task = TaskModel.Load(modelDir, TaskKind.Ner, LabelSet.Load(folder.LabelsFile), new TaskModelOptions { MaxLength = TovFixture.NerOptions.MaxLength, Seed = 99 });
-        Lora.LoadAdapter(task.Model, adapter);
-        var encoded = task.EncodeAll(examples);
-        var batches = encoded.Encoded.Select((e, i) => new IndexedBatch(task.Collator.Collate([e]), [i]));
-        var result = new Evaluator(task.Model.Module, task.Model).Evaluate(batches, encoded.Count, includeTokenLogProbs: true);
-        return result.TokenLogProbs!.Select(t => t.LogProbs).ToArray();
-    }
 }
 
 /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
