@@ -71,6 +71,13 @@ public sealed record ExperimentConfig
     /// <summary>Hash of the config file's bytes, recorded with results.</summary>
     [YamlIgnore] public string Hash { get; init; } = "";
 
+    /// <summary>
+    /// Hash of everything a finished cell depends on: the config with the lists that only say which cells exist
+    /// (methods, budgets, seeds, ablation rows and budgets) left out. A config that adds a method, a row, a budget or a seed
+    /// keeps this hash, so its results folder resumes; one that changes the data, the judge or a method's settings does not.
+    /// </summary>
+    [YamlIgnore] public string CellsHash { get; init; } = "";
+
     /// <summary>The config file this was loaded from.</summary>
     [YamlIgnore] public string SourcePath { get; init; } = "";
 
@@ -104,7 +111,11 @@ public sealed record ExperimentConfig
             throw new ArgumentException($"{path}:{e.Start.Line}: {Describe(message)}");
         }
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
-        return (config with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!, Hash = hash, SourcePath = path }).Validate(path);
+        var cells = new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance)
+            .WithTypeConverter(new FieldMappingYamlConverter()).Build()
+            .Serialize(config with { Name = "", Methods = [], Budgets = [], Seeds = [], Ablation = [], AblationBudgets = [] });
+        var cellsHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cells)))[..16];
+        return (config with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!, Hash = hash, CellsHash = cellsHash, SourcePath = path }).Validate(path);
     }
 
     private static string Describe(string message) =>

@@ -27,6 +27,9 @@ public sealed record StudyInfo(
 
     /// <summary>The pool sources the <c>source-filter</c> control draws from (empty for studies recorded before it was kept).</summary>
     public IReadOnlyList<string> SourceFilter { get; init; } = [];
+
+    /// <summary><see cref="ExperimentConfig.CellsHash"/>; null for results written before it was kept.</summary>
+    public string? CellsHash { get; init; }
 }
 
 /// <summary>An ablation variant as recorded with results: its name, base method and what it changes.</summary>

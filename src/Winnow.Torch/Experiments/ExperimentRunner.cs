@@ -95,8 +95,17 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var path = Path.Combine(Results, ExperimentResults.StudyFile);
         if (!File.Exists(path)) return;
         var study = ExperimentResults.Read<StudyInfo>(path);
-        if (study.ConfigHash != config.Hash)
-            throw new ArgumentException($"{Results} holds results of another config (hash {study.ConfigHash}, this one {config.Hash}): give another --out.");
+        if (study.ConfigHash == config.Hash) return;
+        if (study.CellsHash is null || study.CellsHash != config.CellsHash)
+            throw new ArgumentException(
+                $"{Results} holds results of another config (hash {study.ConfigHash}, this one {config.Hash}; they differ in more than which methods, "
+                + "rows, budgets or seeds run): give another --out.");
+        // Only the set of cells changed: finished cells stay valid, unless a row kept its name but changed what it does.
+        foreach (var row in study.Ablation)
+            if (config.Ablation.TryGetValue(row.Name, out var now) && now.Describe() != row.Changes)
+                throw new ArgumentException(
+                    $"{Results}: ablation row '{row.Name}' was run as \"{row.Changes}\" and is now \"{now.Describe()}\"; give the changed row a new name, or another --out.");
+        log?.Report("the config differs only in which cells run: finished cells are kept");
     }
 
     private string EnsureBaseModel(CancellationToken cancellationToken)
@@ -213,6 +222,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             Ablation = config.Ablation.Select(kv => new AblationInfo(kv.Key, kv.Value.Method, kv.Value.Describe())).ToList(),
             AblationBudgets = config.EffectiveAblationBudgets,
             SourceFilter = config.SourceFilter,
+            CellsHash = config.CellsHash,
         });
 
     private CellResult RunCell(string method, int budget, int seed, string baseModel, List<Example> test, List<Example>? validation, LabelSet? labels, CancellationToken cancellationToken)

@@ -40,6 +40,24 @@ public sealed class ExperimentConfigTests
     }
 
     [Fact]
+    public void The_cells_hash_ignores_which_cells_run_and_follows_what_a_cell_depends_on()
+    {
+        using var dir = new TempDirectory();
+        ExperimentConfig Load(string yaml) => ExperimentConfig.Load(Write(dir, yaml));
+        var plain = Load(Minimal);
+        var more = Load(Minimal.Replace("methods: [random, source-filter]", "methods: [random, source-filter, tov]")
+            .Replace("budgets: [10, 20]", "budgets: [10, 20, 40]").Replace("seeds: [0]", "seeds: [0, 1]")
+            + "\nablation:\n  tov-abs: { settings: { transform: abs } }\n");
+        Assert.NotEqual(plain.Hash, more.Hash);
+        Assert.Equal(plain.CellsHash, more.CellsHash);
+
+        Assert.NotEqual(plain.CellsHash, Load(Minimal + "\nfinetune: { lr: 0.5 }\n").CellsHash);
+        Assert.NotEqual(plain.CellsHash, Load(Minimal.Replace("paths: [p]", "paths: [q]")).CellsHash);
+        Assert.NotEqual(plain.CellsHash, Load(Minimal + "\nmethod_settings:\n  tov: { epochs: \"3\" }\n").CellsHash);
+        Assert.NotEqual(plain.CellsHash, Load(Minimal + "\nsample_seed: 7\n").CellsHash);
+    }
+
+    [Fact]
     public void Paths_resolve_against_the_config_folder()
     {
         using var dir = new TempDirectory();

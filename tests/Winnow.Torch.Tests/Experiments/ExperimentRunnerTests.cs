@@ -239,6 +239,46 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_results_folder_of_the_same_cells_resumes_under_a_config_with_more_rows_but_not_a_renamed_changed_row()
+    {
+        using var dir = new TempDirectory();
+        var config = ExperimentConfig.Load(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"));
+        var studyPath = Path.Combine(dir.Path, ExperimentResults.StudyFile);
+        var options = new ExperimentRunOptions(dir.Path, Path.Combine(dir.Path, "cache"), dir.Path);
+
+        // Same cells hash, another file: accepted (the run is stopped at the first step after the check).
+        ExperimentResults.Write(studyPath, ExperimentReportTests.Study("micro", "ner") with { ConfigHash = "feedfeed", CellsHash = config.CellsHash });
+        using var cancel = new CancellationTokenSource();
+        var lines = new List<string>();
+        var log = new SynchronousLog(lines);
+        var runner = new ExperimentRunner(config, options, new CancelOn(log, "finished cells are kept", cancel));
+        Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(cancel.Token));
+        Assert.Contains(lines, l => l.Contains("finished cells are kept", StringComparison.Ordinal));
+
+        // A recorded row whose settings changed under the same name: refused, naming the row.
+        var changed = config with { Ablation = new() { ["tov-abs"] = new AblationConfig { Settings = new() { ["transform"] = "abs" } } } };
+        ExperimentResults.Write(studyPath, ExperimentReportTests.Study("micro", "ner") with
+        {
+            ConfigHash = "feedfeed", CellsHash = config.CellsHash, Ablation = [new AblationInfo("tov-abs", "tov", "transform=positive")],
+        });
+        var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(changed, options).Run());
+        Assert.Contains("'tov-abs'", error.Message);
+
+        // Another cells hash: refused as another config.
+        ExperimentResults.Write(studyPath, ExperimentReportTests.Study("micro", "ner") with { ConfigHash = "feedfeed", CellsHash = "0123456789abcdef" });
+        Assert.Contains("another config", Assert.Throws<ArgumentException>(() => new ExperimentRunner(config, options).Run()).Message);
+    }
+
+    private sealed class CancelOn(IProgress<string> inner, string text, CancellationTokenSource cancel) : IProgress<string>
+    {
+        public void Report(string value)
+        {
+            inner.Report(value);
+            if (value.Contains(text, StringComparison.Ordinal)) cancel.Cancel();
+        }
+    }
+
+    [Fact]
     public void Samples_are_uniform_without_replacement_and_keep_order()
     {
         var items = Enumerable.Range(0, 100).ToArray();

@@ -62,6 +62,15 @@ public static class TovFitter
         var readOptions = ReadOptionsFor(options.Kind, request.LabelMap, inputs.Fields);
         var target = DatasetReader.Read(request.Target, readOptions).ToList();
         if (target.Count == 0) throw new ArgumentException("The target has no examples.");
+        // The label set comes from the whole target, also when part of it is held out, so every run shares one head.
+        var labels = options.Kind == TaskKind.Ner ? LabelSet.FromExamples(target.Cast<NerExample>()) : null;
+        if (options.TargetHoldout > 0) target = TovAuto.SplitTarget(target, options.TargetHoldout, options.Seed).Fit;
+        TovAutoChoice? choice = existing?.Auto;
+        if (options.Auto)
+        {
+            choice ??= TovAuto.Choose(request, options, inputs.Fingerprint, target, labels, progress, cancellationToken);
+            options = options with { Epsilon = choice.Epsilon, Transform = choice.Transform };
+        }
         var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
         if (keys.Count < 2) throw new ArgumentException($"The pool has {keys.Count} examples; ToV needs at least 2.");
         int poolSize = keys.Count;
@@ -76,7 +85,6 @@ public static class TovFitter
 
         Directory.CreateDirectory(folder.Root);
         folder.WriteBaseSet(baseSet);
-        var labels = options.Kind == TaskKind.Ner ? LabelSet.FromExamples(target.Cast<NerExample>()) : null;
         labels?.Save(folder.LabelsFile);
 
         using var task = TaskModel.Load(request.Model, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
@@ -88,6 +96,7 @@ public static class TovFitter
         {
             PoolSize = poolSize,
             TargetSize = target.Count,
+            Auto = choice,
             BaseSize = baseSize,
             BaseSetHash = ContentHash.OfFile(folder.BaseSetFile),
             Epochs = epochs,

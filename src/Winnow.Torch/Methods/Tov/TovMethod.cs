@@ -7,7 +7,8 @@ namespace Winnow.Torch.Methods.Tov;
 /// ToV behind the common contract: a thin adapter over <see cref="TovPipeline.Fit"/> and <see cref="TovPipeline.Score"/>.
 /// Fit settings (<c>--set</c> keys): base_size, epochs, epsilon, lr, batch_size, lora_rank, lora_alpha, lora_dropout,
 /// variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
-/// aggregate (mean|label_balanced), skip_epochs, batches (random|bucketed). Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run keeps ToV's own manifest (<see cref="TovManifest"/>).
+/// aggregate (mean|label_balanced), skip_epochs, batches (random|bucketed), auto (true: choose ε and the transform from the
+/// target, <see cref="TovAuto"/>), target_holdout. Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run keeps ToV's own manifest (<see cref="TovManifest"/>).
 /// </summary>
 public sealed class TovMethod : ISelectionMethod
 {
@@ -53,6 +54,8 @@ public sealed class TovMethod : ISelectionMethod
             Aggregation = settings.Text("aggregate", ParseAggregation, d.Aggregation),
             SkipEpochs = settings.Int("skip_epochs", d.SkipEpochs)!.Value,
             BucketedBatches = settings.Text("batches", ParseBatches, d.BucketedBatches),
+            Auto = settings.Bool("auto"),
+            TargetHoldout = settings.Double("target_holdout", d.TargetHoldout)!.Value,
         };
         settings.RejectUnknown();
         return options.Validate();

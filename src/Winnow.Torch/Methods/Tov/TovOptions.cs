@@ -73,6 +73,22 @@ public sealed record TovFitOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool BucketedBatches { get; init; }
 
+    /// <summary>
+    /// Choose ε and the transform F from the target alone (<see cref="TovAuto"/>, docs/tov-auto.md): fits on part of
+    /// the target at ε/3, ε and 3ε, probes each (ε, F) by a short fine-tune on its top rows against the held-out part,
+    /// then fits on the whole target at the winner. The manifest records the chosen ε and F and the probe table.
+    /// Left out of the manifest while false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Auto { get; init; }
+
+    /// <summary>
+    /// Fraction of the target held out of the fit (drawn by <see cref="TovAuto.SplitTarget{T}"/> from the seed): what
+    /// <see cref="Auto"/>'s probe fits use. 0 (the default) fits on the whole target; left out of the manifest at 0.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double TargetHoldout { get; init; }
+
     public TovFitOptions Validate()
     {
         var errors = new List<string>();
@@ -88,6 +104,8 @@ public sealed record TovFitOptions
         if (MaxLength < 8) errors.Add($"MaxLength must be >= 8 (got {MaxLength}).");
         if (SkipEpochs < 0) errors.Add($"SkipEpochs must be >= 0 (got {SkipEpochs}).");
         if (SkipEpochs > 0 && Epochs is { } l && SkipEpochs >= l) errors.Add($"SkipEpochs ({SkipEpochs}) must be below Epochs ({l}): at least one epoch must count.");
+        if (TargetHoldout is < 0 or >= 1 || double.IsNaN(TargetHoldout)) errors.Add($"TargetHoldout must be in [0, 1) (got {TargetHoldout}).");
+        if (Auto && TargetHoldout > 0) errors.Add("Auto chooses on its own held-out part of the target; it cannot be combined with TargetHoldout.");
         if (errors.Count > 0) throw new ArgumentException("Invalid ToV options: " + string.Join(" ", errors));
         return this;
     }

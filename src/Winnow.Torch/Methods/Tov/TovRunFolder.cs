@@ -49,6 +49,9 @@ public sealed record TovManifest
     [JsonPropertyName("completed_epochs")] public IReadOnlyList<TovEpochRecord> CompletedEpochs { get; init; } = [];
     [JsonPropertyName("complete")] public bool Complete { get; init; }
 
+    /// <summary>What <see cref="TovAuto"/> chose (ε and transform, now in <see cref="Options"/>) and the probe table; absent without auto.</summary>
+    [JsonPropertyName("auto"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TovAutoChoice? Auto { get; init; }
+
     // Enums as names so the manifest reads well; NaN losses (an epoch with no usable batch) stay representable.
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -87,6 +90,7 @@ public sealed record TovManifest
 /// RUN/epochs/K/base/          θ_bas^k adapter (adapter_model.safetensors + adapter_config.json)
 /// RUN/epochs/K/val/           θ_val^k adapter
 /// RUN/epochs/K/trainer/       optimizer + schedule state after epoch k, for resuming
+/// RUN/auto/                   with auto: one ToV run per ε on part of the target (eps-*/), and choice.json
 /// </code>
 /// </summary>
 public sealed record TovRunFolder(string Root)
@@ -95,6 +99,9 @@ public sealed record TovRunFolder(string Root)
     public string BaseSetFile => Path.Combine(Root, "base-set.txt");
     public string LabelsFile => Path.Combine(Root, "labels.json");
     public string EpochsDirectory => Path.Combine(Root, "epochs");
+
+    /// <summary>RUN/auto/: <see cref="TovAuto"/>'s probe runs (eps-*/) and choice.json.</summary>
+    public string AutoDirectory => Path.Combine(Root, "auto");
     public string EpochDirectory(int k) => Path.Combine(EpochsDirectory, k.ToString(System.Globalization.CultureInfo.InvariantCulture));
     public string BaseAdapter(int k) => Path.Combine(EpochDirectory(k), "base");
     public string ValAdapter(int k) => Path.Combine(EpochDirectory(k), "val");
@@ -106,6 +113,7 @@ public sealed record TovRunFolder(string Root)
     public void Clear()
     {
         if (Directory.Exists(EpochsDirectory)) Directory.Delete(EpochsDirectory, recursive: true);
+        if (Directory.Exists(AutoDirectory)) Directory.Delete(AutoDirectory, recursive: true);
         foreach (var file in new[] { Manifest, BaseSetFile, LabelsFile, Path.Combine(Root, TovPipeline.ScoresFileName) })
             File.Delete(file);
     }

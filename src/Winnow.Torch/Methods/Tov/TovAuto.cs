@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Winnow.Core.Data;
+using Winnow.Core.Data.Ner;
+using Winnow.Core.IO;
+using Winnow.Core.Scoring;
+using Winnow.Core.Selection;
+using Winnow.Torch.FineTuning;
+using Winnow.Torch.Methods.Common;
+using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
+
+namespace Winnow.Torch.Methods.Tov;
+
+/// <summary>
+/// ToV's own open limitation, closed without a test set (docs/tov-auto.md): which ε and which transform F. A share of
+/// the target Z is held out; ToV is fitted on the rest at ε/3, ε and 3ε (ordinary runs in RUN/auto/eps-*, each
+/// resumable) and each scores the pool; for every (ε, F) the top rows by φ_F train a fresh copy of the model for a
+/// short fine-tune (the fit's LoRA recipe, L epochs), and the pair whose fine-tune leaves the held-out part of Z with
+/// the lowest loss wins. The caller then fits on the whole of Z at the chosen ε and ranks by the chosen F.
+/// Every probe starts from the same seed, so the candidates differ only in their rows.
+/// </summary>
+public static class TovAuto
+{
+    /// <summary>Share of Z held out for the probes.</summary>
+    public const double HoldoutFraction = 0.3;
+
+    /// <summary>ε tried, as multiples of the configured ε.</summary>
+    public static readonly double[] EpsilonFactors = [1.0 / 3, 1.0, 3.0];
+
+    /// <summary>Fewest target rows auto can split: at least one row must be left on each side.</summary>
+    public const int MinimumTarget = 4;
+
+    private const string ChoiceFile = "choice.json";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>
+    /// Splits the target into the part a fit uses and the held-out part: the held-out rows are the
+    /// round(fraction·n) rows with the smallest seeded hash of (source, id), so the split depends on the rows and the
+    /// seed only, never on their order. Both parts keep the target's order.
+    /// </summary>
+    public static (List<T> Fit, List<T> HeldOut) SplitTarget<T>(IReadOnlyList<T> target, double fraction, int seed) where T : Example
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (fraction is <= 0 or >= 1 || double.IsNaN(fraction)) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The held-out share must be in (0, 1).");
+        int heldOut = (int)Math.Round(fraction * target.Count, MidpointRounding.AwayFromZero);
+        if (heldOut < 1 || heldOut >= target.Count)
+            throw new ArgumentException(
+                $"The target has {target.Count} examples: too few to hold {fraction:P0} of them out and fit on the rest (auto needs at least {MinimumTarget}).");
+        // Salted so the held-out rows are not the rows a base-set draw with the same seed would favour.
+        var keys = BaseSetSampler.Sample(target.Select(e => PoolExamples.Key(e.Source, e.Id)), heldOut, unchecked(seed * 7919 + 104729));
+        var fit = new List<T>();
+        var held = new List<T>();
+        foreach (var e in target) (keys.Contains(PoolExamples.Key(e.Source, e.Id)) ? held : fit).Add(e);
+        return (fit, held);
+    }
+
+    /// <summary>Rows each probe fine-tunes on: 2·|Z_fit|, at least 32, at most the scored part of the pool.</summary>
+    public static int ProbeSize(int fitTargetSize, int scoredPool) => Math.Max(1, Math.Min(scoredPool, Math.Max(32, 2 * fitTargetSize)));
+
+    /// <summary>
+    /// Runs (or resumes) the probe fits and fine-tunes and returns the choice; a choice already saved for the same
+    /// run fingerprint is reused. <paramref name="options"/> are the run's, with <see cref="TovFitOptions.Auto"/> set.
+    /// </summary>
+    public static TovAutoChoice Choose(
+        TovFitRequest request, TovFitOptions options, string fingerprint, IReadOnlyList<Example> target, LabelSet? labels,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var folder = new TovRunFolder(request.RunDirectory);
+        string directory = folder.AutoDirectory;
+        string choicePath = Path.Combine(directory, ChoiceFile);
+        if (File.Exists(choicePath))
+        {
+            var saved = Load(choicePath);
+            if (saved.ForFingerprint == fingerprint)
+            {
+                progress?.Report($"auto: reusing {choicePath} (ε={saved.Epsilon:G3}, {saved.Transform.ToString().ToLowerInvariant()})");
+                return saved;
+            }
+        }
+        Directory.CreateDirectory(directory);
+        var (fitPart, heldOut) = SplitTarget(target, HoldoutFraction, options.Seed);
+        progress?.Report($"auto: {heldOut.Count} of {target.Count} target examples held out; fitting at ε = {string.Join(", ", EpsilonFactors.Select(f => (options.Epsilon * f).ToString("G3", CultureInfo.InvariantCulture)))}");
+
+        // 1. One ordinary ToV run per ε on Z_fit, each scoring the whole pool (resumable like any run).
+        var scored = new List<(double Epsilon, List<ScoreRow> Rows)>();
+        foreach (double factor in EpsilonFactors)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            double epsilon = options.Epsilon * factor;
+            var sub = options with { Auto = false, Epsilon = epsilon, TargetHoldout = HoldoutFraction };
+            string runDirectory = Path.Combine(directory, "eps-" + epsilon.ToString("G4", CultureInfo.InvariantCulture));
+            var run = TovFitter.Fit(new TovFitRequest(request.Model, request.Target, request.Pool, runDirectory)
+            {
+                Options = sub,
+                LabelMap = request.LabelMap,
+                Fields = request.Fields,
+                Force = request.Force,
+            }, Prefixed(progress, $"auto ε={epsilon:G3}: "), cancellationToken);
+            string scores = Path.Combine(runDirectory, TovPipeline.ScoresFileName);
+            if (!TovScorer.IsCurrent(scores, run.Manifest, run.Manifest.PoolHash))
+                TovScorer.Score(new TovScoreRequest(runDirectory, request.Pool, scores), Prefixed(progress, $"auto ε={epsilon:G3}: "), cancellationToken: cancellationToken);
+            scored.Add((epsilon, ScoreFile.Read(scores)));
+        }
+
+        // 2. Each candidate's top rows (Score-Only: the probe judges the ranking itself), and as many random rows.
+        var rows = scored[0].Rows;
+        int scoredPool = rows.Count(r => !r.InBase && !double.IsNaN(r.PhiIdentity));
+        int probeSize = ProbeSize(fitPart.Count, scoredPool);
+        var picks = new List<(double Epsilon, ScoreTransform? Transform, HashSet<string> Keys)>();
+        foreach (var (epsilon, scoreRows) in scored)
+            foreach (var transform in ScoreTransforms.All)
+                picks.Add((epsilon, transform, Pick(scoreRows, transform.ColumnName(), SelectionStrategy.ScoreOnly, probeSize, options.Seed)));
+        picks.Add((double.NaN, null, Pick(rows, "phi_identity", SelectionStrategy.Random, probeSize, options.Seed)));
+
+        var wanted = picks.SelectMany(p => p.Keys).ToHashSet(StringComparer.Ordinal);
+        var readOptions = TovFitter.ReadOptionsFor(options.Kind, request.LabelMap, request.Fields?.ToString());
+        var examples = DatasetReader.Read(request.Pool, readOptions)
+            .Where(e => wanted.Contains(PoolExamples.Key(e.Source, e.Id)))
+            .ToDictionary(e => PoolExamples.Key(e.Source, e.Id), StringComparer.Ordinal);
+
+        // 3. A short fine-tune per pick from the same seed; the held-out loss decides.
+        int probeEpochs = options.ResolveEpochs(options.ResolveBaseSize(rows.Count));
+        var candidates = new List<TovAutoCandidate>();
+        double randomLoss = double.NaN;
+        foreach (var (epsilon, transform, keys) in picks)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var train = keys.Where(examples.ContainsKey).Select(k => examples[k]).ToList();
+            double loss = Probe(request.Model, options, labels, train, heldOut, probeEpochs, cancellationToken);
+            string what = transform is { } t ? $"ε={epsilon:G3} {t.ToString().ToLowerInvariant()}" : "random";
+            progress?.Report($"auto probe {what}: held-out loss {loss:F4} ({train.Count} rows)");
+            if (transform is { } f) candidates.Add(new TovAutoCandidate(epsilon, f, loss));
+            else randomLoss = loss;
+        }
+
+        // Ties (and NaN losses) go to the configured ε with identity, then to the order tried.
+        var best = candidates
+            .Select((c, i) => (c, i))
+            .OrderBy(x => double.IsNaN(x.c.HeldOutLoss) ? double.PositiveInfinity : x.c.HeldOutLoss)
+            .ThenBy(x => x.c.Epsilon == options.Epsilon && x.c.Transform == ScoreTransform.Identity ? 0 : 1)
+            .ThenBy(x => x.i)
+            .First().c;
+        var choice = new TovAutoChoice
+        {
+            Epsilon = best.Epsilon,
+            Transform = best.Transform,
+            ForFingerprint = fingerprint,
+            HeldOut = heldOut.Count,
+            ProbeSize = probeSize,
+            ProbeEpochs = probeEpochs,
+            RandomLoss = randomLoss,
+            Candidates = candidates,
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+        AtomicFile.WriteText(choicePath, w => w.Write(JsonSerializer.Serialize(choice, Json) + "\n"));
+        progress?.Report($"auto: chose ε={choice.Epsilon:G3}, {choice.Transform.ToString().ToLowerInvariant()} (held-out loss {best.HeldOutLoss:F4}; random rows {randomLoss:F4})");
+        return choice;
+    }
+
+    public static TovAutoChoice Load(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TovAutoChoice>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a readable ToV auto choice: {e.Message}", e);
+        }
+    }
+
+    private static HashSet<string> Pick(List<ScoreRow> rows, string column, SelectionStrategy strategy, int size, int seed)
+    {
+        // Scored rows outside U only: U was trained on during the fit, and the probe asks what the ranking adds.
+        var usable = rows.Where(r => !r.InBase && !double.IsNaN(r.PhiIdentity)).ToList();
+        var candidates = usable.Select((r, i) => new Candidate(i, r.Length, ScoreFile.Value(r, column), false)).ToArray();
+        var selection = Selector.Select(candidates, new SelectionOptions(Math.Min(size, candidates.Length), strategy, seed: seed));
+        return selection.Indices.Select(i => PoolExamples.Key(usable[i].Source, usable[i].Id)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static double Probe(
+        string model, TovFitOptions options, LabelSet? labels, IReadOnlyList<Example> train, IReadOnlyList<Example> heldOut, int epochs,
+        CancellationToken cancellationToken)
+    {
+        if (train.Count == 0) return double.NaN;
+        using var task = TaskModel.Load(model, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
+        var recipe = new FineTuneOptions
+        {
+            LoraRank = options.LoraRank, LoraAlpha = options.LoraAlpha, LoraDropout = options.LoraDropout,
+            LearningRate = options.LearningRate, Epochs = epochs, BatchSize = options.BatchSize, Seed = options.Seed,
+        };
+        var encoded = task.EncodeAll(train);
+        if (encoded.Count == 0) return double.NaN;
+        FineTuner.Run(task, encoded, recipe, cancellationToken: cancellationToken);
+        return FineTuner.Evaluate(task, task.EncodeAll(heldOut), cancellationToken: cancellationToken).MeanLoss;
+    }
+
+    private static IProgress<string>? Prefixed(IProgress<string>? progress, string prefix) =>
+        progress is null ? null : new PrefixProgress(progress, prefix);
+
+    private sealed class PrefixProgress(IProgress<string> inner, string prefix) : IProgress<string>
+    {
+        public void Report(string value) => inner.Report(prefix + value);
+    }
+}
