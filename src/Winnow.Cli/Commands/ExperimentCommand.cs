@@ -23,17 +23,24 @@ internal static class ExperimentCommand
         var config = new Argument<string>("config") { Description = "The study's YAML file (experiments/*.yaml)." };
         var out_ = new Option<string?>("--out") { Description = "Results folder (default runs/experiments/<name>); a rerun resumes it." };
         var noReport = new Option<bool>("--no-report") { Description = "Do not render the report at the end." };
+        var only = new Option<string[]>("--only")
+        {
+            Description = "Run only these methods or ablation rows (comma-separated or repeated); the rest can be added to the same --out later.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var threads = CommonOptions.Threads();
         var command = new Command("run", "Run every method × budget × seed of a study, skipping finished cells.");
         command.Arguments.Add(config);
-        foreach (var o in new Option[] { out_, noReport, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { out_, only, noReport, threads }) command.Options.Add(o);
         command.SetAction((r, cancellationToken) => Task.FromResult(CliErrors.Guard(() =>
         {
             CommonOptions.ApplyRuntime(r, threads);
             var study = ExperimentConfig.Load(r.GetValue(config)!);
             var results = Path.GetFullPath(r.GetValue(out_) ?? Path.Combine("runs", "experiments", study.Name));
             var log = new ConsoleProgress("experiment");
-            var summary = new ExperimentRunner(study, new ExperimentRunOptions(results, WinnowPaths.Cache(), WinnowPaths.SharedData()), log).Run(cancellationToken);
+            var names = (r.GetValue(only) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            var runOptions = new ExperimentRunOptions(results, WinnowPaths.Cache(), WinnowPaths.SharedData()) { Only = names };
+            var summary = new ExperimentRunner(study, runOptions, log).Run(cancellationToken);
             Console.WriteLine($"{summary.CellsComputed} cells computed, {summary.CellsReused} already finished, of {summary.CellsTotal}: {results}");
             if (!r.GetValue(noReport)) WriteReport([results], results);
             return 0;

@@ -19,6 +19,12 @@ namespace Winnow.Torch.Experiments;
 public sealed record ExperimentRunOptions(string ResultsDirectory, string CacheDirectory, string SharedData)
 {
     public int ScoreBatchSize { get; init; } = 32;
+
+    /// <summary>
+    /// Run only these methods and ablation rows (empty = all): to get an answer from a few rows first and add the
+    /// others later into the same results folder. A name the config does not have is refused.
+    /// </summary>
+    public IReadOnlyList<string> Only { get; init; } = [];
 }
 
 /// <summary>How many cells a run computed and how many it found finished.</summary>
@@ -47,6 +53,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
 
     public ExperimentRunSummary Run(CancellationToken cancellationToken = default)
     {
+        CheckOnly();
         Directory.CreateDirectory(Results);
         CheckSameStudy();
         var baseModel = EnsureBaseModel(cancellationToken);
@@ -88,7 +95,17 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
     /// <summary>Every method at every budget, then every ablation variant at the ablation's budgets.</summary>
     private IEnumerable<(string Method, int Budget)> CellsOfOneSeed() =>
         config.Methods.SelectMany(m => config.Budgets.Select(b => (m, b)))
-            .Concat(config.Ablation.Keys.SelectMany(v => config.EffectiveAblationBudgets.Select(b => (v, b))));
+            .Concat(config.Ablation.Keys.SelectMany(v => config.EffectiveAblationBudgets.Select(b => (v, b))))
+            .Where(c => options.Only.Count == 0 || options.Only.Contains(c.Item1, StringComparer.Ordinal));
+
+    private void CheckOnly()
+    {
+        var unknown = options.Only.Where(n => !config.Methods.Contains(n, StringComparer.Ordinal) && !config.Ablation.ContainsKey(n)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException(
+                $"{config.SourcePath}: no method or ablation row named {string.Join(", ", unknown.Select(n => $"'{n}'"))} "
+                + $"(it has {string.Join(", ", config.Methods.Concat(config.Ablation.Keys))}).");
+    }
 
     private void CheckSameStudy()
     {

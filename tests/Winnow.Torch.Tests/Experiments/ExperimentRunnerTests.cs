@@ -269,6 +269,23 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Contains("another config", Assert.Throws<ArgumentException>(() => new ExperimentRunner(config, options).Run()).Message);
     }
 
+    [Fact]
+    public void Only_runs_the_named_methods_and_refuses_a_name_the_config_does_not_have()
+    {
+        using var dir = new TempDirectory();
+        var config = ExperimentConfig.Load(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"));
+        var options = new ExperimentRunOptions(Path.Combine(dir.Path, "results"), Path.Combine(dir.Path, "cache"), Path.Combine(dir.Path, "no-shared-data"));
+
+        var summary = new ExperimentRunner(config, options with { Only = ["random"] }).Run();
+        Assert.Equal(2, summary.CellsTotal);
+        Assert.Equal(2, summary.CellsComputed);
+        Assert.Equal(["random__b30__s0.json", "random__b30__s1.json"],
+            Directory.GetFiles(Path.Combine(options.ResultsDirectory, "cells")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(config, options with { Only = ["random", "lesss"] }).Run());
+        Assert.Contains("'lesss'", error.Message);
+    }
+
     private sealed class CancelOn(IProgress<string> inner, string text, CancellationTokenSource cancel) : IProgress<string>
     {
         public void Report(string value)
