@@ -6,7 +6,11 @@ using Winnow.Core.IO;
 namespace Winnow.Torch.Experiments;
 
 /// <summary>One method at one budget of one study: mean over seeds.</summary>
-public sealed record CellSummary(string Method, int Budget, int Seeds, double MeanLoss, double StdErr, double? ImprovementOverRandom, double? MeanF1);
+public sealed record CellSummary(string Method, int Budget, int Seeds, double MeanLoss, double StdErr, double? ImprovementOverRandom, double? MeanF1)
+{
+    /// <summary>Standard error of the F1 over seeds (NaN with fewer than two seeds or without F1).</summary>
+    public double F1StdErr { get; init; } = double.NaN;
+}
 
 /// <summary>
 /// Renders results folders as one self-contained HTML file (inline SVG charts, no scripts, opens offline) and a
@@ -59,15 +63,22 @@ public static partial class ExperimentReport
             foreach (var budget in budgets)
             {
                 if (!groups.TryGetValue((method, budget), out var cells)) continue;
-                var losses = cells.Select(c => c.TestLoss).ToArray();
-                double mean = losses.Average();
-                double se = losses.Length > 1 ? Math.Sqrt(losses.Sum(l => (l - mean) * (l - mean)) / (losses.Length - 1) / losses.Length) : double.NaN;
+                var (mean, se) = MeanStdErr(cells.Select(c => c.TestLoss).ToArray());
                 double? improvement = groups.TryGetValue(("random", budget), out var random)
                     ? (random.Average(c => c.TestLoss) - mean) / random.Average(c => c.TestLoss) * 100 : null;
                 var f1 = cells.Where(c => c.F1 is not null).Select(c => c.F1!.Value).ToArray();
-                summaries.Add(new CellSummary(method, budget, cells.Count, mean, se, improvement, f1.Length > 0 ? f1.Average() : null));
+                summaries.Add(new CellSummary(method, budget, cells.Count, mean, se, improvement, f1.Length > 0 ? f1.Average() : null)
+                {
+                    F1StdErr = f1.Length > 1 ? MeanStdErr(f1).StdErr : double.NaN,
+                });
             }
         return summaries;
+    }
+
+    private static (double Mean, double StdErr) MeanStdErr(IReadOnlyList<double> values)
+    {
+        double mean = values.Average();
+        return (mean, values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) / values.Count) : double.NaN);
     }
 
     /// <summary>Mean fit+score seconds and bytes per artifact of each method (tov-score-only shares tov's).</summary>
@@ -76,38 +87,22 @@ public static partial class ExperimentReport
 
     private static string CostMethod(string studyMethod) => studyMethod == "tov-score-only" ? "tov" : studyMethod;
 
-    /// <summary>One method in one study: mean % improvement over random across budgets, and paired wins over random.</summary>
-    public sealed record HeadlineCell(string Study, string Method, double? MeanImprovement, int Wins, int Pairs);
-
-    /// <summary>
-    /// Per study and method: the mean over budgets of the % improvement over random, and in how many (budget, seed)
-    /// pairs the method's fine-tune beat random's of the same budget and seed (same initialisation and data order seed).
-    /// </summary>
-    public static List<HeadlineCell> Headline(ExperimentResults r)
-    {
-        var random = r.Cells.Where(c => c.Method == "random").ToDictionary(c => (c.Budget, c.Seed), c => c.TestLoss);
-        var summaries = Summarize(r);
-        return r.Study.Methods.Where(m => m != "random").Select(m =>
-        {
-            var improvements = summaries.Where(c => c.Method == m && c.ImprovementOverRandom is not null).Select(c => c.ImprovementOverRandom!.Value).ToList();
-            var pairs = r.Cells.Where(c => c.Method == m && random.ContainsKey((c.Budget, c.Seed))).ToList();
-            return new HeadlineCell(r.Study.Name, m, improvements.Count > 0 ? improvements.Average() : null,
-                pairs.Count(c => c.TestLoss < random[(c.Budget, c.Seed)]), pairs.Count);
-        }).ToList();
-    }
+    /// <summary>Per study: every method but random with its paired gain over random (<see cref="PairedGain"/>), in the study's order.</summary>
+    public static List<PairedGain> Headline(ExperimentResults r) =>
+        r.Study.Methods.Where(m => m != "random").Select(m => PairedGain.Of(r, m)).OfType<PairedGain>().ToList();
 
     /// <summary>Columns (method names) and rows (study name, one text per column) of a table across studies.</summary>
     private sealed record Grid(IReadOnlyList<string> Methods, IReadOnlyList<(string Study, IReadOnlyList<string> Values)> Rows);
 
-    /// <summary>The headline: one row per study, one column per method, "mean % (wins/pairs)".</summary>
+    /// <summary>The headline: one row per study, one column per method, "gain [95% CI] (wins/pairs)".</summary>
     private static Grid HeadlineGrid(IReadOnlyList<ExperimentResults> studies)
     {
         var methods = studies.SelectMany(r => r.Study.Methods).Where(m => m != "random").Distinct().ToList();
         return new Grid(methods, studies.Select(r =>
         {
             var cells = Headline(r).ToDictionary(h => h.Method);
-            IReadOnlyList<string> values = methods.Select(m => cells.TryGetValue(m, out var h) && h.Pairs > 0
-                ? string.Create(CultureInfo.InvariantCulture, $"{Percent(h.MeanImprovement)} ({h.Wins}/{h.Pairs})") : "–").ToList();
+            IReadOnlyList<string> values = methods.Select(m => cells.TryGetValue(m, out var g)
+                ? $"{Pct(g.Mean)} {(g.HasInterval ? $"[{Pct(g.Low)}, {Pct(g.High)}]" : "[–]")} ({g.Wins}/{g.Pairs})" : "–").ToList();
             return (r.Study.Name, values);
         }).ToList());
     }
@@ -139,37 +134,83 @@ public static partial class ExperimentReport
     public static string HeadlineF1Markdown(IReadOnlyList<ExperimentResults> studies) =>
         studies.Any(r => r.Study.Task == "ner") ? MarkdownGrid(F1Grid(studies)) : "";
 
+    /// <summary>The answer, one bullet per study, as in both report files.</summary>
+    private static IEnumerable<(string Study, string Text)> Answers(IReadOnlyList<ExperimentResults> studies) =>
+        studies.Select(r => (r.Study.Name, AnswerText(StudyAnswer.Of(r))));
+
+    private const string HeadlineIntro =
+        "Gain over random per study and method (higher is better): the mean, its 95% CI and, in brackets, the seed×budget pairs " +
+        "in which the method's fine-tune had a lower test log-loss than random's, out of the pairs.";
+
+    private const string F1Intro = "NER entity micro-F1 (exact spans), mean over budgets and seeds (higher is better):";
+
+    private const string CellsIntro =
+        "Mean test log-loss ± standard error over seeds per budget (lower is better; the data of the charts); vs random: % below " +
+        "random's mean loss at the same budget (a ratio of means, so it can differ a little from the paired gain above).";
+
     public static string Markdown(IReadOnlyList<ExperimentResults> studies)
     {
         var s = new StringBuilder();
         s.AppendLine("# Experiment results").AppendLine();
-        s.AppendLine("Headline: mean over budgets of the % reduction in test log-loss against random selection of the same size " +
-            "(higher is better); in brackets, the (budget, seed) pairs in which the method's fine-tune beat random's with the same seed.").AppendLine();
+        s.AppendLine("## The answer").AppendLine().AppendLine(GainDefinition).AppendLine();
+        foreach (var (study, text) in Answers(studies)) s.AppendLine(CultureInfo.InvariantCulture, $"- **{study}**: {text}");
+        s.AppendLine().AppendLine("## Headline").AppendLine().AppendLine(HeadlineIntro).AppendLine();
         s.AppendLine(HeadlineMarkdown(studies));
-        if (studies.Any(r => r.Study.Task == "ner"))
-            s.AppendLine("NER entity micro-F1 (exact spans), mean over budgets and seeds (higher is better):").AppendLine().AppendLine(HeadlineF1Markdown(studies));
+        if (studies.Any(r => r.Study.Task == "ner")) s.AppendLine(F1Intro).AppendLine().AppendLine(HeadlineF1Markdown(studies));
+        var paper = PaperComparisons(studies);
+        if (paper.Count > 0)
+        {
+            s.AppendLine("## Against the ToV paper").AppendLine().AppendLine(PaperNote).AppendLine();
+            s.AppendLine("| claim | study | method | paper | Winnow | where Winnow lands |").AppendLine("|---|---|---|---|---|---|");
+            foreach (var p in paper) s.AppendLine($"| {p.Claim.Claim} | {p.Study} | {p.Method} | {p.Claim.PaperText} | {p.Winnow} | {p.Verdict} |");
+            s.AppendLine();
+        }
         foreach (var r in studies)
         {
             bool ner = r.Study.Task == "ner";
             s.AppendLine(CultureInfo.InvariantCulture, $"## {r.Study.Name} ({r.Study.Task})").AppendLine();
             s.AppendLine(CultureInfo.InvariantCulture, $"Config hash {r.Study.ConfigHash}; target {r.Study.TargetSize}, test {r.Study.TestSize}, pool {r.Study.PoolSizes.Values.Sum()} " +
                 $"({string.Join(", ", r.Study.PoolSizes.Select(kv => $"{kv.Key} {kv.Value}"))}); seeds {string.Join(", ", r.Study.Seeds)}; {r.Study.Machine}.").AppendLine();
-            s.AppendLine("Mean test log-loss ± standard error over seeds (lower is better); % improvement over random at the same budget." + (ner ? " F1: entity-level micro F1 over exact spans." : "")).AppendLine();
+            s.AppendLine(CellsIntro + (ner ? " F1: entity-level micro F1 over exact spans, mean ± standard error." : "")).AppendLine();
             s.Append(MarkdownSummaryTable(r, Summarize(r), withChanges: false));
-            s.AppendLine().AppendLine("| method | fit+score s | disk MB | time vs LESS | disk vs LESS |").AppendLine("|---|---:|---:|---:|---:|");
+            s.AppendLine().AppendLine("Cost of fit+score beside the gain over random:").AppendLine();
+            s.AppendLine("| method | fit+score s | disk MB | time vs LESS | disk vs LESS | gain over random |").AppendLine("|---|---:|---:|---:|---:|---:|");
             foreach (var row in CostRows(r))
-                s.AppendLine(CultureInfo.InvariantCulture, $"| {row.Method} | {F(row.Seconds, "F1")} | {F(row.Bytes / 1e6, "F2")} | {Ratio(row.TimeRatio)} | {Ratio(row.DiskRatio)} |");
+                s.AppendLine(CultureInfo.InvariantCulture, $"| {row.Method} | {F(row.Seconds, "F1")} | {F(row.Bytes / 1e6, "F2")} | {Ratio(row.TimeRatio)} | {Ratio(row.DiskRatio)} | {CostGain(r, row.Method)} |");
             s.AppendLine();
             var ablation = SummarizeAblation(r);
             if (ablation.Count > 0)
             {
                 s.AppendLine("Ablation (each variant changes only what is listed; same seeds, same budgets):").AppendLine();
                 s.Append(MarkdownSummaryTable(r, ablation, withChanges: true)).AppendLine();
+                s.AppendLine("Ablation, gain over random at the ablation's budgets (paired, as above):").AppendLine();
+                s.AppendLine("| variant | gain over random |").AppendLine("|---|---:|");
+                foreach (var (label, g) in AblationGains(r)) s.AppendLine($"| {label} | {GainText(g)} |");
+                s.AppendLine();
             }
             s.Append(DiagnosisMarkdown(r));
             s.Append(ExplainMarkdown(r));
         }
         return s.ToString();
+    }
+
+    /// <summary>The gain column of the cost table: the method's (or variant's, at the ablation's budgets) paired gain over random.</summary>
+    private static string CostGain(ExperimentResults r, string method)
+    {
+        if (method == "random") return "(the baseline)";
+        var budgets = r.Study.Methods.Contains(method) ? null : AblationBudgets(r);
+        return PairedGain.Of(r, method, budgets) is { } g ? $"{Pct(g.Mean)} {(g.HasInterval ? $"[{Pct(g.Low)}, {Pct(g.High)}]" : "[–]")}" : "–";
+    }
+
+    private static IReadOnlyList<int> AblationBudgets(ExperimentResults r) =>
+        r.Study.AblationBudgets.Count > 0 ? r.Study.AblationBudgets : r.Study.Budgets;
+
+    /// <summary>Each variant's base method, then every variant, with its paired gain over random at the ablation's budgets.</summary>
+    private static List<(string Label, PairedGain Gain)> AblationGains(ExperimentResults r)
+    {
+        var budgets = AblationBudgets(r);
+        var names = r.Study.Ablation.Select(a => a.Method).Distinct().Where(r.Study.Methods.Contains).Concat(r.Study.Ablation.Select(a => a.Name));
+        return names.Select(n => (n, PairedGain.Of(r, n, budgets))).Where(x => x.Item2 is not null).Select(x => (x.n, x.Item2!)).ToList();
     }
 
     /// <summary>The Markdown form of <see cref="SummaryTable"/>.</summary>
@@ -182,11 +223,14 @@ public static partial class ExperimentReport
         foreach (var c in rows)
         {
             s.Append(CultureInfo.InvariantCulture, $"| {c.Method} |{(withChanges ? $" {Changes(r, c.Method)} |" : "")} {c.Budget} | {c.Seeds} | {F(c.MeanLoss)} ± {F(c.StdErr)} | {Percent(c.ImprovementOverRandom)} |");
-            if (ner) s.Append(CultureInfo.InvariantCulture, $" {(c.MeanF1 is { } f ? F(f, "F3") : "–")} |");
+            if (ner) s.Append(CultureInfo.InvariantCulture, $" {F1Text(c)} |");
             s.AppendLine();
         }
         return s.ToString();
     }
+
+    private static string F1Text(CellSummary c) =>
+        c.MeanF1 is not { } f ? "–" : double.IsFinite(c.F1StdErr) ? $"{F(f, "F3")} ± {F(c.F1StdErr, "F3")}" : F(f, "F3");
 
     private static string Changes(ExperimentResults r, string method) =>
         r.Study.Ablation.FirstOrDefault(a => a.Name == method) is { } a ? a.Changes : "(the method as in the study)";
@@ -213,27 +257,47 @@ public static partial class ExperimentReport
     {
         var h = new StringBuilder();
         h.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Winnow experiment report</title><style>")
-            .AppendLine("body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
-            .AppendLine("td:first-child,th:first-child{text-align:left}svg{background:#fafafa;border:1px solid #eee;margin:0.5em 0}.legend span{display:inline-block;margin-right:1em}")
+            .AppendLine("body{font-family:sans-serif;margin:2em;max-width:1100px;line-height:1.4}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
+            .AppendLine("td:first-child,th:first-child,table.paper td,table.paper th{text-align:left}svg{background:#fafafa;border:1px solid #eee;margin:0.5em 0;display:block}.legend span{display:inline-block;margin-right:1em}")
+            .AppendLine(".answer li{margin:0.4em 0}.charts{display:flex;flex-wrap:wrap;gap:1em}details{margin:0.5em 0}summary{cursor:pointer;font-weight:bold}")
             .AppendLine("</style></head><body><h1>Winnow experiment report</h1>");
-        h.AppendLine("<h2>Improvement over random</h2><p>Mean over budgets of the % reduction in mean test log-loss against random selection of the same size (higher is better).</p>");
-        h.AppendLine(ImprovementBars(studies));
-        h.AppendLine("<h2>Headline</h2><p>Mean % improvement over random across budgets; in brackets, the (budget, seed) pairs in which the method beat random with the same seed.</p>");
-        h.AppendLine(HeadlineHtml(studies));
+        h.AppendLine("<h2>The answer</h2>").AppendLine(CultureInfo.InvariantCulture, $"<p>{T(GainDefinition)}</p><ul class=\"answer\">");
+        foreach (var (study, text) in Answers(studies)) h.AppendLine(CultureInfo.InvariantCulture, $"<li><strong>{T(study)}</strong>: {T(text)}</li>");
+        h.AppendLine("</ul>");
+        h.AppendLine("<h2>Headline</h2><p>Gain over random per study and method (higher is better): in each cell the mean and the " +
+            "seed×budget pairs in which the method's fine-tune had a lower test log-loss than random's, out of the pairs. Colour: the mean " +
+            "gain, diverging around 0 (blue: lower loss than random, red: higher; full colour at the key's ends); outlined: the study's best. " +
+            "The 95% intervals are in the answer above, in report.md and in each cell's tooltip.</p>");
+        h.AppendLine(Heatmap(studies));
+        if (studies.Any(r => r.Study.Task == "ner")) h.AppendLine(CultureInfo.InvariantCulture, $"<p>{T(F1Intro)}</p>").AppendLine(GridHtml(F1Grid(studies), "f1"));
+        var paper = PaperComparisons(studies);
+        if (paper.Count > 0)
+        {
+            h.AppendLine(CultureInfo.InvariantCulture, $"<h2>Against the ToV paper</h2><p>{T(PaperNote)}</p>");
+            h.AppendLine("<table class=\"paper\"><tr><th>claim</th><th>study</th><th>method</th><th>paper</th><th>Winnow</th><th>where Winnow lands</th></tr>");
+            foreach (var p in paper)
+                h.AppendLine($"<tr><td>{T(p.Claim.Claim)}</td><td>{T(p.Study)}</td><td>{T(p.Method)}</td><td>{T(p.Claim.PaperText)}</td><td>{T(p.Winnow)}</td><td>{T(p.Verdict)}</td></tr>");
+            h.AppendLine("</table>");
+        }
         foreach (var r in studies)
         {
+            bool ner = r.Study.Task == "ner";
             h.AppendLine(CultureInfo.InvariantCulture, $"<h2>{E(r.Study.Name)} ({E(r.Study.Task)})</h2>");
             h.AppendLine(CultureInfo.InvariantCulture, $"<p>target {r.Study.TargetSize}, test {r.Study.TestSize}, pool {r.Study.PoolSizes.Values.Sum()}; seeds {string.Join(", ", r.Study.Seeds)}; config hash {E(r.Study.ConfigHash)}; {E(r.Study.Machine)}</p>");
-            h.AppendLine("<h3>Test log-loss against budget</h3><p>Mean over seeds; bars are ± one standard error.</p>");
-            h.AppendLine(LossCurves(r));
-            h.AppendLine("<h3>Results per cell</h3>").AppendLine(CellTable(r));
-            h.AppendLine("<h3>Cost of fit+score</h3>").AppendLine(CostTable(r));
+            h.AppendLine(ner ? "<h3>Test log-loss and entity F1 against budget</h3>" : "<h3>Test log-loss against budget</h3>");
+            h.AppendLine("<p>Mean over seeds; bars: ± one standard error. A method far off the others' range is drawn as arrows at the edge, its values written above the plot.</p>");
+            h.AppendLine("<div class=\"charts\">").AppendLine(LossCurves(r));
+            if (ner) h.AppendLine(F1Curves(r));
+            h.AppendLine("</div>");
+            h.AppendLine("<details><summary>Results per cell</summary>").AppendLine(CultureInfo.InvariantCulture, $"<p>{T(CellsIntro)}</p>").AppendLine(CellTable(r)).AppendLine("</details>");
+            h.AppendLine("<h3>Cost beside quality</h3><p>Each method's fit+score time (log scale) against its gain over random: cheap and good is the top left. Whiskers: 95% CI.</p>");
+            h.AppendLine(CostScatter(r)).AppendLine(CostTable(r));
             h.AppendLine("<h3>Composition of each selection by pool source</h3><p>Share of selected examples per source, over all budgets and seeds.</p>");
             h.AppendLine(Composition(r, r.Study.Methods));
             if (r.Study.Ablation.Count > 0)
             {
-                h.AppendLine("<h3>Ablation</h3><p>Each variant changes only what is listed; same seeds and budgets as its base method. Bars: % improvement over random, mean over the ablation's budgets.</p>");
-                h.AppendLine(AblationBars(r)).AppendLine(AblationTable(r));
+                h.AppendLine("<h3>Ablation</h3><p>Each variant changes only what is listed; same seeds and budgets as its base method. Bars: gain over random at the ablation's budgets (paired, as above); whiskers: 95% CI, clipped at the chart's edge.</p>");
+                h.AppendLine(GainBars(AblationGains(r))).AppendLine(AblationTable(r));
                 h.AppendLine(Composition(r, r.Study.Ablation.Select(a => a.Name).ToList()));
             }
             h.AppendLine(DiagnosisHtml(r));
@@ -247,85 +311,15 @@ public static partial class ExperimentReport
 
     private static string N(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 
-    private static string ImprovementBars(IReadOnlyList<ExperimentResults> studies) =>
-        Bars(studies.SelectMany(r => Summarize(r).Where(c => c.Method != "random" && c.ImprovementOverRandom is not null)
-            .GroupBy(c => c.Method).Select(g => (Study: r.Study.Name, Method: g.Key, Value: g.Average(c => c.ImprovementOverRandom!.Value)))).ToList());
-
-    private static string HeadlineHtml(IReadOnlyList<ExperimentResults> studies)
+    private static string GridHtml(Grid grid, string cssClass)
     {
-        var grid = HeadlineGrid(studies);
-        var s = new StringBuilder("<table class=\"headline\"><tr><th>study</th>" + string.Concat(grid.Methods.Select(m => $"<th>{E(m)}</th>")) + "</tr>\n");
+        var s = new StringBuilder($"<table class=\"{cssClass}\"><tr><th>study</th>" + string.Concat(grid.Methods.Select(m => $"<th>{E(m)}</th>")) + "</tr>\n");
         foreach (var (study, values) in grid.Rows)
-            s.Append("<tr><td>" + E(study) + "</td>" + string.Concat(values.Select(v => $"<td>{v}</td>")) + "</tr>\n");
+            s.Append("<tr><td>" + E(study) + "</td>" + string.Concat(values.Select(v => $"<td>{T(v)}</td>")) + "</tr>\n");
         return s.Append("</table>").ToString();
     }
 
-    private static string AblationBars(ExperimentResults r) =>
-        Bars(SummarizeAblation(r).Where(c => c.ImprovementOverRandom is not null)
-            .GroupBy(c => c.Method).Select(g => (Study: r.Study.Name, Method: g.Key, Value: g.Average(c => c.ImprovementOverRandom!.Value))).ToList());
-
     private static string AblationTable(ExperimentResults r) => SummaryTable(r, SummarizeAblation(r), " class=\"ablation\"", withChanges: true);
-
-    private static string Bars(List<(string Study, string Method, double Value)> rows)
-    {
-        if (rows.Count == 0) return "<p>No method has a random baseline to compare with yet.</p>";
-        double extent = Math.Max(1, rows.Max(x => Math.Abs(x.Value)));
-        int rowHeight = 22, labelWidth = 260, half = 250, width = labelWidth + 2 * half + 60;
-        var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"<svg class=\"chart bars\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{rows.Count * rowHeight + 30}\">");
-        double zero = labelWidth + half;
-        s.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{N(zero)}\" y1=\"5\" x2=\"{N(zero)}\" y2=\"{rows.Count * rowHeight + 10}\" stroke=\"#333\"/>");
-        for (int i = 0; i < rows.Count; i++)
-        {
-            var (study, method, value) = rows[i];
-            double y = 10 + i * rowHeight, length = Math.Abs(value) / extent * half;
-            double x = value >= 0 ? zero : zero - length;
-            s.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth - 6}\" y=\"{N(y + 14)}\" text-anchor=\"end\" font-size=\"12\">{E(study)} · {E(method)}</text>");
-            s.AppendLine(CultureInfo.InvariantCulture, $"<rect class=\"bar\" x=\"{N(x)}\" y=\"{N(y + 3)}\" width=\"{N(Math.Max(1, length))}\" height=\"{rowHeight - 6}\" fill=\"{(value >= 0 ? "#59a14f" : "#e15759")}\"><title>{E(method)}: {Percent(value)}</title></rect>");
-            s.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{N(value >= 0 ? x + length + 4 : x - 4)}\" y=\"{N(y + 14)}\" text-anchor=\"{(value >= 0 ? "start" : "end")}\" font-size=\"11\">{Percent(value)}</text>");
-        }
-        s.AppendLine("</svg>");
-        return s.ToString();
-    }
-
-    private static string LossCurves(ExperimentResults r)
-    {
-        var summaries = Summarize(r);
-        if (summaries.Count == 0) return "<p>No finished cells yet.</p>";
-        var budgets = r.Study.Budgets.Order().ToList();
-        double lo = summaries.Min(c => c.MeanLoss - (double.IsFinite(c.StdErr) ? c.StdErr : 0));
-        double hi = summaries.Max(c => c.MeanLoss + (double.IsFinite(c.StdErr) ? c.StdErr : 0));
-        if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
-        int width = 640, height = 320, left = 60, right = 20, top = 15, bottom = 40;
-        double X(int budget) => budgets.Count == 1 ? left + (width - left - right) / 2.0 : left + (width - left - right) * budgets.IndexOf(budget) / (double)(budgets.Count - 1);
-        double Y(double v) => top + (height - top - bottom) * (1 - (v - lo) / (hi - lo));
-        var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"<svg class=\"chart lines\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\">");
-        s.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - right}\" y2=\"{height - bottom}\" stroke=\"#333\"/><line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{height - bottom}\" stroke=\"#333\"/>");
-        foreach (var b in budgets)
-            s.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{N(X(b))}\" y=\"{height - bottom + 16}\" text-anchor=\"middle\" font-size=\"11\">{b}</text>");
-        s.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{N((left + width) / 2.0)}\" y=\"{height - 5}\" text-anchor=\"middle\" font-size=\"11\">budget (examples)</text>");
-        foreach (var v in new[] { lo, (lo + hi) / 2, hi })
-            s.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{left - 4}\" y=\"{N(Y(v) + 4)}\" text-anchor=\"end\" font-size=\"10\">{F(v, "F3")}</text>");
-        var methods = r.Study.Methods.Where(m => summaries.Any(c => c.Method == m)).ToList();
-        var legend = new StringBuilder("<div class=\"legend\">");
-        for (int i = 0; i < methods.Count; i++)
-        {
-            var color = Palette[i % Palette.Length];
-            var points = summaries.Where(c => c.Method == methods[i]).OrderBy(c => c.Budget).ToList();
-            s.AppendLine(CultureInfo.InvariantCulture, $"<polyline class=\"series\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{string.Join(' ', points.Select(p => $"{N(X(p.Budget))},{N(Y(p.MeanLoss))}"))}\"/>");
-            foreach (var p in points)
-            {
-                double x = X(p.Budget) + (i - methods.Count / 2.0) * 3;
-                if (double.IsFinite(p.StdErr))
-                    s.AppendLine(CultureInfo.InvariantCulture, $"<line class=\"errorbar\" x1=\"{N(x)}\" y1=\"{N(Y(p.MeanLoss - p.StdErr))}\" x2=\"{N(x)}\" y2=\"{N(Y(p.MeanLoss + p.StdErr))}\" stroke=\"{color}\"/>");
-                s.AppendLine(CultureInfo.InvariantCulture, $"<circle cx=\"{N(x)}\" cy=\"{N(Y(p.MeanLoss))}\" r=\"3\" fill=\"{color}\"><title>{E(p.Method)} @ {p.Budget}: {F(p.MeanLoss)} ± {F(p.StdErr)}</title></circle>");
-            }
-            legend.Append("<span style=\"color:" + color + "\">■ " + E(methods[i]) + "</span>");
-        }
-        s.AppendLine("</svg>").AppendLine(legend.Append("</div>").ToString());
-        return s.ToString();
-    }
 
     private static string CellTable(ExperimentResults r) => SummaryTable(r, Summarize(r), "", withChanges: false);
 
@@ -337,7 +331,7 @@ public static partial class ExperimentReport
         foreach (var c in rows)
         {
             string changes = withChanges ? $"<td>{E(Changes(r, c.Method))}</td>" : "";
-            string f1 = ner ? $"<td>{(c.MeanF1 is { } f ? F(f, "F3") : "–")}</td>" : "";
+            string f1 = ner ? $"<td>{F1Text(c)}</td>" : "";
             s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Method)}</td>{changes}<td>{c.Budget}</td><td>{c.Seeds}</td><td>{F(c.MeanLoss)} ± {F(c.StdErr)}</td><td>{Percent(c.ImprovementOverRandom)}</td>{f1}</tr>\n");
         }
         return s.Append("</table>").ToString();
@@ -345,9 +339,9 @@ public static partial class ExperimentReport
 
     private static string CostTable(ExperimentResults r)
     {
-        var s = new StringBuilder("<table class=\"cost\"><tr><th>method</th><th>fit+score s</th><th>disk MB</th><th>time vs LESS</th><th>disk vs LESS</th></tr>\n");
+        var s = new StringBuilder("<table class=\"cost\"><tr><th>method</th><th>fit+score s</th><th>disk MB</th><th>time vs LESS</th><th>disk vs LESS</th><th>gain over random</th></tr>\n");
         foreach (var row in CostRows(r))
-            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(row.Method)}</td><td>{F(row.Seconds, "F1")}</td><td>{F(row.Bytes / 1e6, "F2")}</td><td>{Ratio(row.TimeRatio)}</td><td>{Ratio(row.DiskRatio)}</td></tr>\n");
+            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(row.Method)}</td><td>{F(row.Seconds, "F1")}</td><td>{F(row.Bytes / 1e6, "F2")}</td><td>{Ratio(row.TimeRatio)}</td><td>{Ratio(row.DiskRatio)}</td><td>{T(CostGain(r, row.Method))}</td></tr>\n");
         return s.Append("</table><p>Per fit+score (mean over the method's artifacts: one per seed, one in all for DSIR); tov-score-only shares ToV's.</p>").ToString();
     }
 

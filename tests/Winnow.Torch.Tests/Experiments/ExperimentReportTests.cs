@@ -68,30 +68,33 @@ public sealed class ExperimentReportTests
         using var dir = new TempDirectory();
         var written = ExperimentReport.Write([ExperimentResults.Load(MakeResults(dir.Path))], dir.Path);
         var html = File.ReadAllText(written.HtmlPath);
-        Assert.Contains("<svg class=\"chart bars\"", html);
-        Assert.Contains("<svg class=\"chart lines\"", html);
-        Assert.Equal(3, html.Split("class=\"series\"").Length - 1); // one curve per method
+        Assert.Contains("<svg class=\"chart heatmap\"", html);
+        Assert.Contains("<svg class=\"chart lines loss\"", html);
+        Assert.Contains("<svg class=\"chart lines f1\"", html);
+        Assert.Contains("<svg class=\"chart scatter\"", html);
+        Assert.DoesNotContain("<svg class=\"chart bars\"", html); // the long bar list is gone: the heatmap says it
+        Assert.Equal(6, html.Split("class=\"series\"").Length - 1); // one curve per method, in the loss and the F1 chart
         Assert.Contains("class=\"errorbar\"", html);
-        Assert.Contains("+7.5%", html); // tov's mean improvement over both budgets
-        Assert.Contains("<td>tov</td><td>10.0</td><td>2.00</td><td>0.25×</td><td>0.25×</td>", html);
+        Assert.Contains("<td>tov</td><td>10.0</td><td>2.00</td><td>0.25×</td><td>0.25×</td><td>+7.3% [-2.5%, +17.0%]</td>", html);
         Assert.Contains("<td>tov</td><td><svg class=\"chart stack\"", html);
         Assert.Contains("<td>97%</td><td>3%</td>", html); // tov picked 58 of 60 from music
         Assert.DoesNotContain("<script", html);
-        // Without a browser here, at least every chart must be well-formed SVG (an XML parser is stricter than a browser).
+        // Every chart must be well-formed SVG (an XML parser is stricter than a browser); the layout is checked in Chromium (ReportLayoutTests).
         var charts = System.Text.RegularExpressions.Regex.Matches(html, "<svg .*?</svg>", System.Text.RegularExpressions.RegexOptions.Singleline);
-        Assert.Equal(2 + 3, charts.Count); // bars, curves, one stacked bar per method
+        Assert.Equal(4 + 3, charts.Count); // heatmap, loss, F1, scatter, one stacked bar per method
         foreach (System.Text.RegularExpressions.Match chart in charts) System.Xml.Linq.XDocument.Parse(chart.Value);
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
 
-        Assert.Contains("<tr><td>ner-music</td><td>+7.5% (3/4)</td><td>0.0% (0/1)</td></tr>", html);
-
         var md = File.ReadAllText(written.MarkdownPath);
         // Paired wins: tov beats random's same-seed fine-tune at (10, 0), (10, 1) and (20, 1), not at (20, 0): 1.805 > 1.8.
-        Assert.Contains("| ner-music | +7.5% (3/4) | 0.0% (0/1) |", md);
+        // Gains 5.5, 14.09, −0.28, 9.75% → mean 7.27%, sd 6.13, t(3) = 3.182 → ± 9.76.
+        Assert.Contains("| ner-music | +7.3% [-2.5%, +17.0%] (3/4) | -5.0% [–] (0/1) |", md);
         Assert.Contains("| ner-music | 0.500 | 0.500 | 0.500 |", md); // F1 headline: random, tov, less
-        Assert.Contains("| tov | 10 | 2 | 1.8900 ± 0.0000 | +10.0% | 0.500 |", md);
-        Assert.Contains("| random | 10 | 2 | 2.1000 ± 0.1000 | 0.0% | 0.500 |", md);
-        Assert.Contains("| less | 40.0 | 8.00 | 1.00× | 1.00× |", md);
+        Assert.Contains("| tov | 10 | 2 | 1.8900 ± 0.0000 | +10.0% | 0.500 ± 0.000 |", md);
+        Assert.Contains("| random | 10 | 2 | 2.1000 ± 0.1000 | 0.0% | 0.500 ± 0.000 |", md);
+        Assert.Contains("| less | 10 | 1 | 2.1000 ± – | 0.0% | 0.500 |", md);
+        Assert.Contains("| less | 40.0 | 8.00 | 1.00× | 1.00× | -5.0% [–] |", md);
+        Assert.Contains("| random | 0.5 | 0.00 | 0.01× | 0.00× | (the baseline) |", md);
     }
 
     [Fact]
@@ -108,16 +111,19 @@ public sealed class ExperimentReportTests
         var written = ExperimentReport.Write([results], dir.Path);
         var html = File.ReadAllText(written.HtmlPath);
         Assert.Contains("<h3>Ablation</h3>", html);
-        Assert.Contains("<tr><td>tov-no-bins</td><td>bins=1</td><td>10</td><td>2</td><td>2.3100 ± 0.0000</td><td>-10.0%</td><td>0.500</td></tr>", html);
+        Assert.Contains("<tr><td>tov-no-bins</td><td>bins=1</td><td>10</td><td>2</td><td>2.3100 ± 0.0000</td><td>-10.0%</td><td>0.500 ± 0.000</td></tr>", html);
         Assert.Contains("<td>tov-abs</td><td>10.0</td><td>2.00</td><td>0.25×</td><td>0.25×</td>", html); // its own fit, its own cost row
-        Assert.Equal(3, html.Split("class=\"series\"").Length - 1); // the loss curves show the main methods only
+        Assert.Equal(6, html.Split("class=\"series\"").Length - 1); // the loss and F1 curves show the main methods only
+        Assert.Contains("<svg class=\"chart bars\"", html); // the ablation's gains
         var charts = System.Text.RegularExpressions.Regex.Matches(html, "<svg .*?</svg>", System.Text.RegularExpressions.RegexOptions.Singleline);
-        Assert.Equal(2 + 3 + 1 + 2, charts.Count); // + ablation bars + one stacked bar per variant
+        Assert.Equal(4 + 3 + 1 + 2, charts.Count); // + ablation bars + one stacked bar per variant
         foreach (System.Text.RegularExpressions.Match chart in charts) System.Xml.Linq.XDocument.Parse(chart.Value);
 
         var md = File.ReadAllText(written.MarkdownPath);
-        Assert.Contains("| tov-abs | transform=abs | 10 | 2 | 1.9950 ± 0.0000 | +5.0% | 0.500 |", md);
-        Assert.Contains("| tov | (the method as in the study) | 10 | 2 | 1.8900 ± 0.0000 | +10.0% | 0.500 |", md);
+        Assert.Contains("| tov-abs | transform=abs | 10 | 2 | 1.9950 ± 0.0000 | +5.0% | 0.500 ± 0.000 |", md);
+        Assert.Contains("| tov | (the method as in the study) | 10 | 2 | 1.8900 ± 0.0000 | +10.0% | 0.500 ± 0.000 |", md);
+        // Paired at budget 10: tov-abs 1.995 against random's 2.0 and 2.2 → 0.25% and 9.32%.
+        Assert.Contains("| tov-abs | +4.8% (95% CI -52.8% to +62.4%; 2 seed×budget pairs, lower loss in 2) |", md);
     }
 
     /// <summary>
@@ -177,8 +183,10 @@ public sealed class ExperimentReportTests
         var dom = process.StandardOutput.ReadToEndAsync();
         var log = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(60_000), "chromium did not finish in 60 s");
+        Assert.Contains("class=\"chart heatmap\"", dom.Result);
+        Assert.Contains("class=\"chart lines loss\"", dom.Result);
+        Assert.Contains("class=\"chart scatter\"", dom.Result);
         Assert.Contains("class=\"chart bars\"", dom.Result);
-        Assert.Contains("class=\"chart lines\"", dom.Result);
         Assert.Contains("class=\"ablation\"", dom.Result);
         Assert.DoesNotContain("Uncaught", log.Result);
         Assert.DoesNotContain("CONSOLE", log.Result);
