@@ -22,10 +22,13 @@ public static partial class ExperimentReport
         public bool Inside(Box o) => X >= o.X && Y >= o.Y && X + W <= o.X + o.W && Y + H <= o.Y + o.H;
     }
 
-    /// <summary>One colour per method, the same in every chart of a study: its place among the study's methods and variants.</summary>
+    /// <summary>The methods Winnow runs, in the order that fixes their colours, so a method has one colour in every study.</summary>
+    private static readonly string[] KnownMethods = ["random", "source-filter", "uncertainty", "less", "tsds", "dsir", "tov", "tov-score-only"];
+
+    /// <summary>One colour per method: the known methods' own, then the study's other names (ablation variants) in their order.</summary>
     private static string Colour(ExperimentResults r, string method)
     {
-        var names = r.Study.Methods.Concat(r.Study.Ablation.Select(a => a.Name)).ToList();
+        var names = KnownMethods.Concat(r.Study.Methods.Concat(r.Study.Ablation.Select(a => a.Name)).Where(m => !KnownMethods.Contains(m))).ToList();
         int i = names.IndexOf(method);
         return Palette[(i < 0 ? names.Count : i) % Palette.Length];
     }
@@ -33,24 +36,27 @@ public static partial class ExperimentReport
     /// <summary>
     /// The value range to draw and the series left off it. A series is off the scale when one of its values lies further
     /// than 1.5 times the others' whole range beyond them (uncertainty's log-loss of 2.5 beside a band of 1.05–1.4), so one
-    /// outlier cannot squeeze every other method into a flat line; repeated while more than two series remain on it.
+    /// outlier cannot squeeze every other method into a flat line; repeated while at least three series would remain on
+    /// it (with fewer, "the others' range" says too little). <paramref name="anchor"/>, when given, is always on the
+    /// axis and counts as part of the others' range (0, random's gain, in the scatter).
     /// </summary>
-    private static (double Lo, double Hi, HashSet<string> Off) FitAxis(IReadOnlyList<(string Key, double Value)> values)
+    private static (double Lo, double Hi, HashSet<string> Off) FitAxis(IReadOnlyList<(string Key, double Value)> values, double? anchor = null)
     {
         var off = new HashSet<string>();
+        IEnumerable<double> WithAnchor(IEnumerable<double> v) => anchor is { } a ? v.Append(a) : v;
         while (true)
         {
             var on = values.Where(v => !off.Contains(v.Key)).ToList();
-            if (on.Select(v => v.Key).Distinct().Count() <= 2) break;
+            if (on.Select(v => v.Key).Distinct().Count() <= 3) break;
             var sorted = on.Select(v => v.Value).Order().ToList();
             double median = sorted[sorted.Count / 2];
             var candidate = on.GroupBy(v => v.Key).MaxBy(g => g.Max(v => Math.Abs(v.Value - median)))!;
-            var rest = on.Where(v => v.Key != candidate.Key).ToList();
-            double lo = rest.Min(v => v.Value), hi = rest.Max(v => v.Value), range = Math.Max(hi - lo, 1e-9);
+            var rest = WithAnchor(on.Where(v => v.Key != candidate.Key).Select(v => v.Value)).ToList();
+            double lo = rest.Min(), hi = rest.Max(), range = Math.Max(hi - lo, 1e-9);
             if (!candidate.Any(v => v.Value > hi + 1.5 * range || v.Value < lo - 1.5 * range)) break;
             off.Add(candidate.Key);
         }
-        var kept = values.Where(v => !off.Contains(v.Key)).Select(v => v.Value).ToList();
+        var kept = WithAnchor(values.Where(v => !off.Contains(v.Key)).Select(v => v.Value)).ToList();
         return kept.Count == 0 ? (0, 1, off) : (kept.Min(), kept.Max(), off);
     }
 
@@ -285,14 +291,15 @@ public static partial class ExperimentReport
         if (points.Count == 0) return "<p>No method has both a measured cost and a random baseline yet.</p>";
         double xLo = Math.Floor(Math.Log10(Math.Max(floor, points.Min(p => p.Seconds)))), xHi = Math.Ceiling(Math.Log10(Math.Max(floor, points.Max(p => p.Seconds))));
         if (xHi <= xLo) xHi = xLo + 1;
-        var (lo0, hi0, off) = FitAxis(points.Select(p => (p.Method, p.Gain.Mean)).ToList());
-        var (lo, hi) = WithErrors(Math.Min(lo0, 0), Math.Max(hi0, 0), points.Where(p => !off.Contains(p.Method)).Select(p => (p.Gain.Low, p.Gain.High)));
+        var (lo0, hi0, off) = FitAxis(points.Select(p => (p.Method, p.Gain.Mean)).ToList(), anchor: 0);
+        var (lo, hi) = WithErrors(lo0, hi0, points.Where(p => !off.Contains(p.Method)).Select(p => (p.Gain.Low, p.Gain.High)));
         const double left = 60, plotWidth = 440, plotHeight = 260, bottom = 46, top = 30, rowHeight = 18;
         double legendX = left + plotWidth + 20, legendWidth = points.Max(p => TextWidth(p.Method)) + 24;
         string title = "gain over random, % (mean, 95% CI over seed×budget pairs; 0 = random)";
         double width = Math.Max(legendX + legendWidth + 6, TextWidth(title) + 12), plotBottom = top + plotHeight;
         double height = top + Math.Max(plotHeight, points.Count * rowHeight) + bottom;
-        double X(double seconds) => left + plotWidth * (Math.Log10(Math.Max(floor, seconds)) - xLo) / (xHi - xLo);
+        // A quarter decade of room on either side, so points at the floor or the top decade do not sit on the axis.
+        double X(double seconds) => left + plotWidth * (Math.Log10(Math.Max(floor, seconds)) - xLo + 0.25) / (xHi - xLo + 0.5);
         double Y(double v) => top + plotHeight * (1 - (Math.Clamp(v, lo, hi) - lo) / (hi - lo));
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"<svg class=\"chart scatter\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{N(width)}\" height=\"{N(height)}\">");
@@ -318,7 +325,7 @@ public static partial class ExperimentReport
         // Marks first, so the labels can be placed around all of them.
         var plot = new Box(left + 2, top + 2, plotWidth - 4, plotHeight - 4);
         var taken = new List<Box>();
-        var marks = new List<(string Method, double X, double Y, string Label)>();
+        var marks = new List<(string Method, double X, double Y, double Top, double Bottom, string Label)>();
         foreach (var p in points.OrderBy(p => p.Seconds))
         {
             string colour = Colour(r, p.Method), tip = T($"{p.Method}: {p.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s, {GainText(p.Gain)}");
@@ -330,24 +337,32 @@ public static partial class ExperimentReport
                 double edge = above ? top : plotBottom, baseY = above ? edge + 9 : edge - 9;
                 s.AppendLine(CultureInfo.InvariantCulture, $"<polygon class=\"offscale point\" points=\"{N(x - 5)},{N(baseY)} {N(x + 5)},{N(baseY)} {N(x)},{N(edge)}\" fill=\"{colour}\"><title>{tip}</title></polygon>");
                 taken.Add(new Box(x - 6, Math.Min(edge, baseY) - 1, 12, 11));
-                marks.Add((p.Method, x, (edge + baseY) / 2, label));
+                marks.Add((p.Method, x, (edge + baseY) / 2, Math.Min(edge, baseY), Math.Max(edge, baseY), label));
                 continue;
             }
-            double y = Y(p.Gain.Mean);
+            double y = Y(p.Gain.Mean), whiskerTop = y - 5, whiskerBottom = y + 5;
             if (p.Gain.HasInterval)
             {
                 double y1 = Y(p.Gain.Low), y2 = Y(p.Gain.High);
                 s.AppendLine(CultureInfo.InvariantCulture, $"<line class=\"errorbar\" x1=\"{N(x)}\" y1=\"{N(y1)}\" x2=\"{N(x)}\" y2=\"{N(y2)}\" stroke=\"{colour}\" stroke-width=\"1.5\"/>");
                 taken.Add(new Box(x - 1.5, Math.Min(y1, y2), 3, Math.Abs(y2 - y1)));
+                (whiskerTop, whiskerBottom) = (Math.Min(whiskerTop, Math.Min(y1, y2)), Math.Max(whiskerBottom, Math.Max(y1, y2)));
             }
             s.AppendLine(CultureInfo.InvariantCulture, $"<circle class=\"point\" cx=\"{N(x)}\" cy=\"{N(y)}\" r=\"4.5\" fill=\"{colour}\" stroke=\"#fff\"><title>{tip}</title></circle>");
             taken.Add(new Box(x - 5, y - 5, 10, 10));
-            marks.Add((p.Method, x, y, label));
+            marks.Add((p.Method, x, y, whiskerTop, whiskerBottom, label));
         }
-        foreach (var (method, x, y, label) in marks)
-            if (PlaceLabel(label, x, y, plot, taken) is { } box)
+        foreach (var (method, x, y, whiskerTop, whiskerBottom, label) in marks)
+            if (PlaceLabel(label, x, y, whiskerTop, whiskerBottom, plot, taken) is { } placed)
             {
+                var (box, leader) = placed;
                 taken.Add(box);
+                if (leader)
+                {
+                    // Far from its point: a thin line from the point to the label's nearest edge says whose it is.
+                    double lx = Math.Clamp(x, box.X, box.X + box.W), ly = Math.Clamp(y, box.Y, box.Y + box.H);
+                    s.AppendLine(CultureInfo.InvariantCulture, $"<line class=\"leader\" x1=\"{N(x)}\" y1=\"{N(y)}\" x2=\"{N(lx)}\" y2=\"{N(ly)}\" stroke=\"#aaa\" stroke-width=\"0.8\"/>");
+                }
                 s.AppendLine(Text(box.X + 1, box.Y + FontSize * 0.95, label, "start", FontSize, $" class=\"label\" fill=\"{Darker(Colour(r, method))}\""));
             }
         for (int k = 0; k < points.Count; k++)
@@ -363,23 +378,32 @@ public static partial class ExperimentReport
 
     /// <summary>
     /// The first spot around (x, y) where <paramref name="label"/> fits inside <paramref name="area"/> without touching
-    /// any box in <paramref name="taken"/>: right, left, above, below and the diagonals, then twice and three times as far;
-    /// null when none is free (the legend still names the point).
+    /// any box in <paramref name="taken"/>: right, left and the diagonals, above the mark's whisker and below it, then
+    /// twice and four times as far; failing those, the free spot nearest the point within 160 px, with a leader line.
+    /// Null when nothing is free (the legend still names the point).
     /// </summary>
-    private static Box? PlaceLabel(string label, double x, double y, Box area, List<Box> taken)
+    private static (Box Box, bool Leader)? PlaceLabel(string label, double x, double y, double whiskerTop, double whiskerBottom, Box area, List<Box> taken)
     {
         double w = TextWidth(label), h = FontSize * 1.3;
-        foreach (var d in new[] { 7.0, 16, 28 })
+        bool Free(Box box) => box.Inside(area) && !taken.Any(t => t.Overlaps(box));
+        foreach (var d in new[] { 7.0, 14, 28 })
             foreach (var (bx, by) in new[]
             {
-                (x + d, y - h / 2), (x - d - w, y - h / 2), (x - w / 2, y - d - h), (x - w / 2, y + d),
+                (x + d, y - h / 2), (x - d - w, y - h / 2),
                 (x + d * 0.7, y - d * 0.7 - h), (x + d * 0.7, y + d * 0.7), (x - d * 0.7 - w, y - d * 0.7 - h), (x - d * 0.7 - w, y + d * 0.7),
+                (x - w / 2, whiskerTop - d / 2 - h), (x - w / 2, whiskerBottom + d / 2),
             })
+                if (new Box(bx, by, w, h) is var box && Free(box)) return (box, d > 14);
+        Box? best = null;
+        double bestDistance = double.MaxValue;
+        for (double dy = -160; dy <= 160; dy += 4)
+            for (double dx = -160; dx <= 160; dx += 4)
             {
-                var box = new Box(bx, by, w, h);
-                if (box.Inside(area) && !taken.Any(t => t.Overlaps(box))) return box;
+                var box = new Box(x + dx - w / 2, y + dy - h / 2, w, h);
+                double distance = dx * dx + dy * dy;
+                if (distance < bestDistance && Free(box)) (best, bestDistance) = (box, distance);
             }
-        return null;
+        return best is { } found ? (found, true) : null;
     }
 
     /// <summary>A darker shade of a palette colour, so label text stays readable on the light background.</summary>

@@ -14,9 +14,11 @@ public sealed record CellSummary(string Method, int Budget, int Seeds, double Me
 
 /// <summary>
 /// Renders results folders as one self-contained HTML file (inline SVG charts, no scripts, opens offline) and a
-/// Markdown summary: % improvement over random per method, log-loss against budget with error bars over seeds, the
-/// cost table (ratio to LESS), each method's selection by pool source, and the diagnosis: what each selection holds
-/// (entity tokens, rows without entity, length, in-domain share) next to its outcome, with <c>diagnosis.csv</c> per cell.
+/// Markdown file with the same content as tables: first the answer per study (best method, its paired gain over random
+/// with a 95% CI, against the source-filter control), the study × method heatmap and the ToV paper's figures beside
+/// Winnow's; then per study log-loss (and F1) against budget, cost against gain, each method's selection by pool source,
+/// the ablation, and the diagnosis: what each selection holds (entity tokens, rows without entity, length, in-domain
+/// share) next to its outcome, with <c>diagnosis.csv</c> per cell.
 /// </summary>
 public static partial class ExperimentReport
 {

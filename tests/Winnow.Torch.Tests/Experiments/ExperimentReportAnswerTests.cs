@@ -119,6 +119,7 @@ public sealed class ExperimentReportAnswerTests
         Assert.Contains(">source-filter (no fit)</text>", scatter); // no cost file: the control has no fit+score step
         Assert.Contains("class=\"offscale point\"", scatter); // uncertainty's gain, about −150%
         Assert.Equal(7, System.Text.RegularExpressions.Regex.Matches(scatter, "<title>").Count); // one mark per method but random
+        Assert.Equal(7, System.Text.RegularExpressions.Regex.Matches(scatter, "class=\"label\"").Count); // each labelled beside its mark, crowded as they are
     }
 
     [Fact]
