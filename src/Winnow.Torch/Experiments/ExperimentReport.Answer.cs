@@ -55,6 +55,28 @@ public static partial class ExperimentReport
         return s.ToString();
     }
 
+    /// <summary>
+    /// Over several studies, one sentence: which method is best how often (and where), in how many the best is clearly
+    /// better than random, and in how many of those with the control a selection method clearly beats source-filter.
+    /// Empty for a single study (its own answer says it all).
+    /// </summary>
+    public static string AcrossStudies(IReadOnlyList<StudyAnswer> answers)
+    {
+        var withBest = answers.Where(a => a.Best is not null).ToList();
+        if (answers.Count < 2 || withBest.Count == 0) return "";
+        var tally = withBest.GroupBy(a => a.Best!.Method).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key} in {g.Count()} ({string.Join(", ", g.Select(a => a.Study))})");
+        int clear = withBest.Count(a => a.Best!.ClearlyAbove);
+        var controlled = withBest.Where(a => a.SourceFilter is not null).ToList();
+        var beaten = controlled.Where(a => a.BestOverSourceFilter is { ClearlyAbove: true }).Select(a => a.Study).ToList();
+        var s = new StringBuilder($"Across {answers.Count} studies the best method is {string.Join("; ", tally)}. ");
+        s.Append(CultureInfo.InvariantCulture, $"Its gain over random is clearly above 0 (95% CI) in {clear} of {withBest.Count}.");
+        if (controlled.Count > 0)
+            s.Append(string.Create(CultureInfo.InvariantCulture, $" A selection method beats the source-filter control beyond its interval in {beaten.Count} of {controlled.Count} with the control"))
+                .Append(beaten.Count > 0 ? $" ({string.Join(", ", beaten)})." : ".");
+        return s.ToString();
+    }
+
     /// <summary>Where a measured interval [low, high] (or a single value) lies against the paper's range.</summary>
     private static string Verdict(double value, double low, double high, PaperClaim claim)
     {

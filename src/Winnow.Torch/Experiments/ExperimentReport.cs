@@ -156,6 +156,7 @@ public static partial class ExperimentReport
         s.AppendLine("# Experiment results").AppendLine();
         s.AppendLine("## The answer").AppendLine().AppendLine(GainDefinition).AppendLine();
         foreach (var (study, text) in Answers(studies)) s.AppendLine(CultureInfo.InvariantCulture, $"- **{study}**: {text}");
+        if (AcrossStudies(studies.Select(StudyAnswer.Of).ToList()) is { Length: > 0 } across) s.AppendLine().AppendLine(across);
         s.AppendLine().AppendLine("## Headline").AppendLine().AppendLine(HeadlineIntro).AppendLine();
         s.AppendLine(HeadlineMarkdown(studies));
         if (studies.Any(r => r.Study.Task == "ner")) s.AppendLine(F1Intro).AppendLine().AppendLine(HeadlineF1Markdown(studies));
@@ -266,6 +267,7 @@ public static partial class ExperimentReport
         h.AppendLine("<h2>The answer</h2>").AppendLine(CultureInfo.InvariantCulture, $"<p>{T(GainDefinition)}</p><ul class=\"answer\">");
         foreach (var (study, text) in Answers(studies)) h.AppendLine(CultureInfo.InvariantCulture, $"<li><strong>{T(study)}</strong>: {T(text)}</li>");
         h.AppendLine("</ul>");
+        if (AcrossStudies(studies.Select(StudyAnswer.Of).ToList()) is { Length: > 0 } across) h.AppendLine(CultureInfo.InvariantCulture, $"<p class=\"across\">{T(across)}</p>");
         h.AppendLine("<h2>Headline</h2><p>Gain over random per study and method (higher is better): in each cell the mean and the " +
             "seed×budget pairs in which the method's fine-tune had a lower test log-loss than random's, out of the pairs. Colour: the mean " +
             "gain, diverging around 0 (blue: lower loss than random, red: higher; full colour at the key's ends); outlined: the study's best. " +

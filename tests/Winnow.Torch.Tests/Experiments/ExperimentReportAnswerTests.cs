@@ -74,6 +74,12 @@ public sealed class ExperimentReportAnswerTests
         var onlyFilter = ClearWinner(dir2.Path) is var r ? r with { Study = r.Study with { Methods = ["random", "source-filter"] } } : null;
         Assert.EndsWith("It is the source-filter control itself: no selection method did better than keeping the filter's sources.",
             ExperimentReport.AnswerText(StudyAnswer.Of(onlyFilter!)));
+        using var dir3 = new TempDirectory();
+        var both = new[] { ExperimentResults.Load(ExperimentReportTests.MakeResults(dir3.Path)), ClearWinner(dir2.Path) };
+        Assert.Equal("Across 2 studies the best method is tov in 2 (ner-music, instruct-clear). Its gain over random is clearly above 0 (95% CI) in 1 of 2. " +
+            "A selection method beats the source-filter control beyond its interval in 1 of 1 with the control (instruct-clear).",
+            ExperimentReport.AcrossStudies(both.Select(StudyAnswer.Of).ToList()));
+        Assert.Equal("", ExperimentReport.AcrossStudies([StudyAnswer.Of(both[1])]));
         var md = ExperimentReport.Markdown([ClearWinner(dir2.Path)]);
         Assert.True(md.IndexOf("## The answer", StringComparison.Ordinal) < md.IndexOf("## Headline", StringComparison.Ordinal));
         Assert.Contains("- **instruct-clear**: instruction tuning, pool of 200 rows", md);
