@@ -185,8 +185,7 @@ public static partial class ExperimentReport
             {
                 var values = r.Cells.Where(c => c.Method == method && c.Budget == budget).Select(value).OfType<double>().Where(double.IsFinite).ToList();
                 if (values.Count == 0) continue;
-                double mean = values.Average();
-                double se = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) / values.Count) : double.NaN;
+                var (mean, se) = MeanStdErr(values);
                 points.Add(new LinePoint(budget, mean, se));
             }
             if (points.Count > 0) list.Add(new LineSeries(method, Colour(r, method), points));

@@ -238,7 +238,7 @@ public static partial class ExperimentReport
     private static string Changes(ExperimentResults r, string method) =>
         r.Study.Ablation.FirstOrDefault(a => a.Name == method) is { } a ? a.Changes : "(the method as in the study)";
 
-    private static string Percent(double? v) => v is { } x ? x.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%" : "–";
+    private static string Percent(double? v) => v is { } x ? Pct(x) : "–";
 
     private static string Ratio(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–";
 
