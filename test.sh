@@ -11,6 +11,15 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
     || echo "test.sh: chromium could not be installed; the browser test will be skipped" >&2
 fi
+# Sharded scoring is run on a real single-node Slurm cluster (tests/cluster/slurm-cluster.sh starts it under a
+# temporary folder and stops it by its pids): Debian's slurmctld, slurmd, slurm-client and munge, installed here
+# when missing (as root, with apt); where they cannot be had, that one test is reported as skipped with the reason.
+if { [ ! -x /usr/sbin/slurmctld ] || [ ! -x /usr/sbin/slurmd ] || [ ! -x /usr/sbin/munged ] || ! command -v sbatch >/dev/null 2>&1; } \
+    && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "test.sh: installing Debian's Slurm (slurmctld, slurmd, slurm-client, munge) for the cluster test…" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurmctld slurmd slurm-client munge; } >/dev/null 2>&1 \
+    || echo "test.sh: Slurm could not be installed; the cluster test will be skipped" >&2
+fi
 results="$root/.build/test-results"
 rm -rf "$results"; mkdir -p "$results"
 status=0

@@ -13,6 +13,14 @@ mkdir -p "$dir"; dir="$(cd "$dir" && pwd)"
 
 stop() {
   local name pid
+  # Jobs first: their processes (slurmstepd and what it runs) would outlive slurmd.
+  if [ -f "$dir/slurm.conf" ] && [ -f "$dir/slurmctld.pid" ] && kill -0 "$(cat "$dir/slurmctld.pid")" 2>/dev/null; then
+    export SLURM_CONF="$dir/slurm.conf"
+    if [ -n "$(squeue -h -o %A 2>/dev/null)" ]; then
+      squeue -h -o %A | sort -u | xargs -r scancel 2>/dev/null || true
+      for _ in $(seq 100); do [ -z "$(squeue -h -o %A 2>/dev/null)" ] && break; sleep 0.1; done
+    fi
+  fi
   for name in slurmd slurmctld munged; do
     [ -f "$dir/$name.pid" ] || continue
     pid="$(cat "$dir/$name.pid")"
