@@ -70,6 +70,11 @@ public static class ClusterScripts
     /// <summary>Two YAML documents: the Indexed Job that scores the shards, then the Job that merges them (apply it once the first completes).</summary>
     public static string KubernetesJobs(ShardedScoring scoring, KubernetesOptions options)
     {
+        // The Jobs' names (NAME-score, NAME-merge) become pod labels: DNS-1123 labels of at most 63 characters.
+        if (options.Name.Length > 57 || !System.Text.RegularExpressions.Regex.IsMatch(options.Name, "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))
+            throw new ArgumentException($"Job name '{options.Name}' is not one Kubernetes accepts: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 57 characters (NAME-score must fit 63).");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.VolumeClaim, "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"))
+            throw new ArgumentException($"Volume claim '{options.VolumeClaim}' is not a Kubernetes object name (lowercase letters, digits, '-' and '.').");
         var serializer = new SerializerBuilder().DisableAliases().Build();
         var score = Job(options, $"{options.Name}-score", scoring.ShardCommand(), indexed: scoring.Shards);
         var merge = Job(options, $"{options.Name}-merge", scoring.MergeCommand(), indexed: null);
