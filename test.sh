@@ -11,6 +11,28 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
     || echo "test.sh: chromium could not be installed; the browser test will be skipped" >&2
 fi
+# Sharded scoring is run on a real single-node Slurm cluster (tests/cluster/slurm-cluster.sh starts it under a
+# temporary folder and stops it by its pids): Debian's slurmctld, slurmd, slurm-client and munge, installed here
+# when missing (as root, with apt); where they cannot be had, that one test is reported as skipped with the reason.
+if { [ ! -x /usr/sbin/slurmctld ] || [ ! -x /usr/sbin/slurmd ] || [ ! -x /usr/sbin/munged ] || ! command -v sbatch >/dev/null 2>&1; } \
+    && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "test.sh: installing Debian's Slurm (slurmctld, slurmd, slurm-client, munge) for the cluster test…" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurmctld slurmd slurm-client munge; } >/dev/null 2>&1 \
+    || echo "test.sh: Slurm could not be installed; the cluster test will be skipped" >&2
+fi
+# The Kubernetes manifests are checked against Kubernetes' OpenAPI schemas by the npm package kubernetes-models
+# (tests/k8s: package.json and its lock); installed here with npm ci when the lock changed since the last install.
+# Where npm is missing or the install fails, those tests are reported as skipped with the reason.
+k8s="$root/tests/k8s"
+if ! cmp -s "$k8s/package-lock.json" "$k8s/node_modules/.winnow-installed-lock"; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "test.sh: installing the npm packages of the Kubernetes schema check (tests/k8s)…" >&2
+    if (cd "$k8s" && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1); then cp "$k8s/package-lock.json" "$k8s/node_modules/.winnow-installed-lock"
+    else echo "test.sh: npm ci failed in tests/k8s; the Kubernetes schema tests will be skipped" >&2; fi
+  else
+    echo "test.sh: npm is not installed; the Kubernetes schema tests will be skipped" >&2
+  fi
+fi
 results="$root/.build/test-results"
 rm -rf "$results"; mkdir -p "$results"
 status=0

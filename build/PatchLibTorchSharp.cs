@@ -15,6 +15,10 @@ public sealed class WinnowPatchLibTorchSharp : Task
     [Required]
     public string Directory { get; set; } = "";
 
+    /// <summary>Patch whatever the build machine's libstdc++ has (a tool package is installed on other machines); the weak
+    /// version requirement changes nothing where the version exists.</summary>
+    public bool Always { get; set; }
+
     private static readonly string[] SystemLibStdCxx =
     {
         "/usr/lib/x86_64-linux-gnu/libstdc++.so.6",
@@ -30,6 +34,7 @@ public sealed class WinnowPatchLibTorchSharp : Task
         var libs = System.IO.Directory.GetFiles(Directory, "libLibTorchSharp.so", SearchOption.AllDirectories);
         if (libs.Length == 0) return true;
 
+        if (Always) return PatchAll(libs, "for machines whose libstdc++ lacks it");
         var system = SystemLibStdCxx.FirstOrDefault(File.Exists);
         if (system == null)
         {
@@ -42,6 +47,11 @@ public sealed class WinnowPatchLibTorchSharp : Task
             return true;
         }
 
+        return PatchAll(libs, "system libstdc++ lacks it");
+    }
+
+    private bool PatchAll(string[] libs, string why)
+    {
         foreach (var lib in libs)
         {
             try
@@ -54,7 +64,7 @@ public sealed class WinnowPatchLibTorchSharp : Task
                     File.WriteAllBytes(tmp, bytes);
                     File.Delete(lib);
                     File.Move(tmp, lib);
-                    Log.LogMessage(MessageImportance.High, "Winnow: marked " + Version + " weak in " + lib + " (system libstdc++ lacks it).");
+                    Log.LogMessage(MessageImportance.High, "Winnow: marked " + Version + " weak in " + lib + " (" + why + ").");
                 }
                 else if (result == PatchResult.NotFound)
                 {

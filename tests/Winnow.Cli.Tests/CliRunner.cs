@@ -33,6 +33,15 @@ public static class CliRunner
 
     public static string Samples(params string[] parts) => Path.Combine([RepoRoot, "samples", .. parts]);
 
+    /// <summary>The CLI assembly the test project references, run through the dotnet host.</summary>
+    public static string WinnowDll()
+    {
+        string beside = Path.Combine(Path.GetDirectoryName(typeof(WinnowCli).Assembly.Location)!, "winnow.dll");
+        if (File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json"))) return beside;
+        var built = Directory.GetFiles(Path.Combine(RepoRoot, "src", "Winnow.Cli", "bin"), "winnow.dll", SearchOption.AllDirectories);
+        return built.OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault() ?? throw new FileNotFoundException("winnow.dll not built");
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

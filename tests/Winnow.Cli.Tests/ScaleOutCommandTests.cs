@@ -80,7 +80,7 @@ public class ScaleOutCommandTests
     private static void KillWhenPartsExist(string[] args, string parts, int count)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(WinnowDll());
+        start.ArgumentList.Add(CliRunner.WinnowDll());
         foreach (var a in args) start.ArgumentList.Add(a);
         using var child = Process.Start(start)!;
         child.OutputDataReceived += (_, _) => { };
@@ -98,24 +98,15 @@ public class ScaleOutCommandTests
         child.WaitForExit();
     }
 
-    /// <summary>The CLI assembly the test project references, run through the dotnet host.</summary>
-    private static string WinnowDll()
-    {
-        string beside = Path.Combine(Path.GetDirectoryName(typeof(WinnowCli).Assembly.Location)!, "winnow.dll");
-        if (File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json"))) return beside;
-        var built = Directory.GetFiles(Path.Combine(CliRunner.RepoRoot, "src", "Winnow.Cli", "bin"), "winnow.dll", SearchOption.AllDirectories);
-        return built.OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault() ?? throw new FileNotFoundException("winnow.dll not built");
-    }
-
     /// <summary>The sample's sentences repeated: positional ids make every copy a new example.</summary>
-    private static void WriteRepeatedPool(string path, string sample, int copies)
+    internal static void WriteRepeatedPool(string path, string sample, int copies)
     {
         string text = File.ReadAllText(sample).TrimEnd('\n') + "\n\n";
         using var writer = new StreamWriter(path);
         for (int i = 0; i < copies; i++) writer.Write(text);
     }
 
-    private static List<string> Values(string path) =>
+    internal static List<string> Values(string path) =>
         ScoreFile.Read(path).Select(r => string.Create(CultureInfo.InvariantCulture,
             $"{r.Row}|{r.Id}|{r.Source}|{r.Length}|{r.Predicted}|{r.InBase}|{r.Score:R}|{r.PhiIdentity:R}|{r.PhiAbs:R}|{r.PhiPositive:R}|{r.PhiIdentityEpochs.Count}")).ToList();
 

@@ -66,7 +66,7 @@ internal static class ClusterCommand
 
     private static Command Slurm()
     {
-        var command = new Command("slurm", "Slurm: an array script scoring one shard per task (SLURM_ARRAY_TASK_ID); the merge runs as a dependent job.");
+        var command = new Command("slurm", "Slurm: an array script scoring one shard per task (SLURM_ARRAY_TASK_ID); run with bash, it submits the array and a dependent merge job.");
         var common = Common.Create(command, "winnow-score.sbatch");
         var partition = new Option<string?>("--partition") { Description = "Slurm partition." };
         var time = new Option<string>("--time") { Description = "Time limit per task.", DefaultValueFactory = _ => "04:00:00" };
@@ -78,7 +78,7 @@ internal static class ClusterCommand
             {
                 Partition = r.GetValue(partition), Time = r.GetValue(time)!, CpusPerTask = r.GetValue(cpus), Parallelism = r.GetValue(common.Parallelism),
             };
-            common.Write(r, ClusterScripts.SlurmArray(common.Scoring(r), options), "Submit with sbatch; the script's header shows the merge command.");
+            common.Write(r, ClusterScripts.SlurmArray(common.Scoring(r), options), "`bash` it to submit the array and the merge that follows it (`sbatch` it for the array alone); its header says how to rerun shards.");
             return 0;
         }));
         return command;

@@ -35,7 +35,8 @@ public readonly record struct Shard(int Index, int Count)
 
     /// <summary>
     /// "i/N" as given; "auto/N" (or just N) takes i from the scheduler: Kubernetes Indexed Jobs set
-    /// JOB_COMPLETION_INDEX, Slurm job arrays SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN, so arrays need not start at 0).
+    /// JOB_COMPLETION_INDEX, Slurm job arrays SLURM_ARRAY_TASK_ID, each as it is: the array index is the shard index,
+    /// so a rerun of some indices (<c>sbatch --array=1,4 SCRIPT</c>, where SLURM_ARRAY_TASK_MIN is 1) scores those shards.
     /// </summary>
     public static Shard Parse(string text, Func<string, string?>? environment = null)
     {
@@ -56,7 +57,7 @@ public readonly record struct Shard(int Index, int Count)
     private static int? FromScheduler(Func<string, string?> environment)
     {
         if (Number(environment("JOB_COMPLETION_INDEX")) is int k8s) return k8s;
-        if (Number(environment("SLURM_ARRAY_TASK_ID")) is int slurm) return slurm - (Number(environment("SLURM_ARRAY_TASK_MIN")) ?? 0);
+        if (Number(environment("SLURM_ARRAY_TASK_ID")) is int slurm) return slurm;
         return null;
     }
 

@@ -64,6 +64,30 @@ public class ClusterScriptsTests
     }
 
     [Fact]
+    public void SlurmScriptRunOutsideAnArraySubmitsTheArrayAndADependentMerge()
+    {
+        using var dir = new TempDir();
+        string log = Path.Combine(dir.Path, "sbatch.log"), script = Path.Combine(dir.Path, "score.sbatch");
+        // A stand-in sbatch on PATH records its arguments and answers with a job id, as `sbatch --parsable` does.
+        File.WriteAllText(Path.Combine(dir.Path, "sbatch"), $"#!/usr/bin/env bash\nprintf '%s\\n' \"$*\" >>'{log}'\necho '41;cluster'\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(dir.Path, "sbatch"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(script, ClusterScripts.SlurmArray(Scoring, new SlurmOptions("sel") { Partition = "cpu" }));
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.Path };
+        foreach (var a in new[] { script, "--array=1,4" }) start.ArgumentList.Add(a);
+        start.Environment["PATH"] = dir.Path + ":" + Environment.GetEnvironmentVariable("PATH");
+        start.Environment.Remove("SLURM_ARRAY_TASK_ID");
+        using var bash = System.Diagnostics.Process.Start(start)!;
+        string output = bash.StandardOutput.ReadToEnd(), error = bash.StandardError.ReadToEnd();
+        bash.WaitForExit();
+        Assert.True(bash.ExitCode == 0, error);
+        var calls = File.ReadAllLines(log);
+        Assert.Equal(2, calls.Length);
+        Assert.Equal($"--parsable --array=1,4 {script}", calls[0]);
+        Assert.Equal("--parsable --job-name=sel-merge --dependency=afterok:41 --kill-on-invalid-dep=yes --mem=8G --time=04:00:00 --partition=cpu --wrap winnow merge /data/run", calls[1]);
+        Assert.Contains("Submitted scoring array 41 and merge job 41", output);
+    }
+
+    [Fact]
     public void ShellQuotingSurvivesQuotesAndSpaces() =>
         Assert.Equal("a 'b c' 'it'\\''s'", ClusterScripts.ShellJoin(["a", "b c", "it's"]));
 }

@@ -46,10 +46,11 @@ public class ShardTests
     }
 
     [Fact]
-    public void SlurmArraysNeedNotStartAtZero()
+    public void ASlurmRerunOfOneIndexScoresThatShard()
     {
-        var env = new Dictionary<string, string?> { ["SLURM_ARRAY_TASK_ID"] = "12", ["SLURM_ARRAY_TASK_MIN"] = "10" };
-        Assert.Equal(new Shard(2, 3), Shard.Parse("auto/3", k => env.GetValueOrDefault(k)));
+        // `sbatch --array=1 SCRIPT` sets SLURM_ARRAY_TASK_MIN=1: the shard is still the task's own index.
+        var env = new Dictionary<string, string?> { ["SLURM_ARRAY_TASK_ID"] = "1", ["SLURM_ARRAY_TASK_MIN"] = "1", ["SLURM_ARRAY_TASK_MAX"] = "1" };
+        Assert.Equal(new Shard(1, 3), Shard.Parse("auto/3", k => env.GetValueOrDefault(k)));
     }
 
     [Theory]
