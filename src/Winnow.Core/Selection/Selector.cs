@@ -11,7 +11,7 @@ public static class Selector
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(options);
         if (options.Budget > candidates.Count)
-            throw new ArgumentException($"The budget ({options.Budget}) is larger than the pool ({candidates.Count} candidates).", nameof(options));
+            throw new ArgumentException($"The budget ({options.Budget}) is larger than the pool ({candidates.Count} candidates).");
 
         var rng = new Random(options.Seed);
         return options.Strategy switch
