@@ -11,13 +11,28 @@ public static class WinnowCli
         foreach (var command in Commands()) root.Subcommands.Add(command);
         try
         {
-            return root.Parse(args).Invoke();
+            var parsed = root.Parse(args);
+            // A bad command line is bad input like any other: one line on stderr and exit 2, not the help text and 1.
+            if (parsed.Errors.Count > 0)
+            {
+                Console.Error.WriteLine($"winnow: error: {CliErrors.ParseError(parsed.Errors[0].Message)} (see `winnow {CommandPath(parsed)} --help`)");
+                return 2;
+            }
+            return parsed.Invoke();
         }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("winnow: cancelled.");
             return 130;
         }
+    }
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var result = parsed.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, result.Command.Name);
+        return names.Count == 0 ? "" : string.Join(' ', names);
     }
 
     private static IEnumerable<Command> Commands()

@@ -26,6 +26,9 @@ public sealed class ExplainFixture : IDisposable
         Write(Path.Combine(pool, "people.jsonl"), People(16, 0));
         Write(Path.Combine(pool, "places.jsonl"), Towns(16));
         var model = _dir.File("bert");
+        Model = model;
+        Target = target;
+        PoolFolder = pool;
         var texts = People(70, 0).Concat(Towns(16)).Select(r => string.Join(' ', r.Tokens));
         var tokenizer = TokenizerTrainer.TrainAndSave(texts, model, new TokenizerTrainerOptions { VocabSize = 300, Specials = SpecialTokens.Roberta });
         using (var bert = ModelFactory.Create(new BertConfig
@@ -48,6 +51,14 @@ public sealed class ExplainFixture : IDisposable
         Rows = ScoreFile.Read(Scores);
         Pool = DatasetReader.Read([pool]).Cast<NerExample>().ToList();
     }
+
+    /// <summary>The masked-LM BERT the run was fitted on (no NER head of its own).</summary>
+    public string Model { get; }
+
+    /// <summary>Target (PER only) and pool (PER and LOC sources) folders.</summary>
+    public string Target { get; }
+
+    public string PoolFolder { get; }
 
     public string Run { get; }
     public string Scores { get; }

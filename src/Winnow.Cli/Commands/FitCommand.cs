@@ -45,7 +45,7 @@ internal sealed class MethodFitCliOptions
     public Option<string[]> Target { get; } = new("--target") { Description = "Target (validation) files or folders.", AllowMultipleArgumentsPerToken = true };
     public Option<string[]> Pool { get; } = new("--pool") { Description = "Pool files or folders to select from.", AllowMultipleArgumentsPerToken = true };
     public Option<string> Out { get; }
-    public Option<string?> Task { get; } = new("--task") { Description = "instruction or ner (default: from --model — a causal LM means instruction, an encoder NER; instruction without a model)." };
+    public Option<string?> Task { get; } = new("--task") { Description = "instruction or ner (default: from --model — a causal LM means instruction, an encoder NER; without a model, from the target data)." };
     public Option<string?> LabelMap { get; } = new("--label-map") { Description = "NER label-map file applied to target and pool." };
     public Option<FieldMapping?> Fields { get; } = TaskData.FieldsOption();
     public Option<string[]> Set { get; } = new("--set") { Description = "Method setting key=value (repeatable), e.g. --set hash_bits=18." };
@@ -80,7 +80,9 @@ internal sealed class MethodFitCliOptions
         return new MethodFitRequest(result.GetValue(Target) ?? [], pool, runDirectory)
         {
             Model = model,
-            Kind = result.GetValue(Task) is { } task ? ParseTask(task) : model is not null ? TaskData.KindOf(model) : TaskKind.Instruction,
+            Kind = result.GetValue(Task) is { } task ? ParseTask(task)
+                : model is not null ? TaskData.KindOf(model)
+                : TaskData.KindOfData(result.GetValue(Target) is { Length: > 0 } t ? t : pool, result.GetValue(Fields)),
             LabelMap = result.GetValue(LabelMap),
             Fields = result.GetValue(Fields),
             Seed = result.GetValue(Seed),

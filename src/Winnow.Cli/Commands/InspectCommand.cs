@@ -26,28 +26,26 @@ internal static class InspectCommand
         command.Options.Add(fields);
         command.Options.Add(skipInvalid);
         command.Options.Add(tagScheme);
-        command.SetAction(parseResult =>
+        command.SetAction(parseResult => CliErrors.Guard(() =>
         {
-            // A console over today's Console.Out (AnsiConsole's static one keeps the writer it first saw).
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-            try
+            // A console over today's Console.Out (AnsiConsole's static one keeps the writer it first saw); plain text
+            // when the output is a file or a pipe, so colour codes never end up in a saved report.
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
             {
-                var options = new ReadOptions
-                {
-                    Format = parseResult.GetValue(format),
-                    LabelMap = parseResult.GetValue(labelMap) is { } mapPath ? LabelMap.Load(mapPath) : null,
-                    SkipInvalid = parseResult.GetValue(skipInvalid),
-                    Fields = parseResult.GetValue(fields),
-                    TagScheme = parseResult.GetValue(tagScheme),
-                };
-                return Run(console, parseResult.GetValue(paths) ?? [], options);
-            }
-            catch (DataFormatException e)
+                Out = new AnsiConsoleOutput(Console.Out),
+                Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+                ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            });
+            var options = new ReadOptions
             {
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-                return 1;
-            }
-        });
+                Format = parseResult.GetValue(format),
+                LabelMap = parseResult.GetValue(labelMap) is { } mapPath ? LabelMap.Load(mapPath) : null,
+                SkipInvalid = parseResult.GetValue(skipInvalid),
+                Fields = parseResult.GetValue(fields),
+                TagScheme = parseResult.GetValue(tagScheme),
+            };
+            return Run(console, parseResult.GetValue(paths) ?? [], options);
+        }));
         return command;
     }
 
@@ -72,10 +70,10 @@ internal static class InspectCommand
         ShowLengths(console, stats);
         ShowLabels(console, stats);
         ShowSkipped(console, report);
-        if (failure is null)
-            return 0;
-        console.MarkupLine($"[red]error:[/] {Markup.Escape(failure.Message)}");
-        return 1;
+        // What was read is shown (it tells where in the data things went wrong); the error itself is bad input like
+        // any other command's: one line on stderr, exit 2.
+        if (failure is not null) throw failure;
+        return 0;
     }
 
     private static void ShowSources(IAnsiConsole console, Stats stats)

@@ -38,6 +38,11 @@ internal static class SelectCommand
             var explicitStrategy = parseResult.GetValue(strategy) is { } s ? SubsetSelector.ParseStrategy(s) : (SelectionStrategy?)null;
             string column = ColumnOf(parseResult.GetValue(transform));
             bool oneShot = parseResult.GetResult(fit.MethodName) is { Implicit: false };
+            int budgetValue = parseResult.GetValue(budget);
+            // The cheap refusals first, before a fit and score that can take hours: the budget, the output's format and
+            // folder, and another process writing the same output (refused at once, naming it).
+            SubsetSelector.Check(new SubsetRequest("", pool, budgetValue, output));
+            using var held = Winnow.Core.IO.FileLock.AcquireFile(output, ConsoleProgress.Instance);
             string scorePath;
             ReadOptions readOptions;
             if (oneShot)
@@ -57,7 +62,7 @@ internal static class SelectCommand
                     Fields = parseResult.GetValue(fit.Fields),
                 };
             }
-            var subset = SubsetSelector.Select(new SubsetRequest(scorePath, pool, parseResult.GetValue(budget), output)
+            var subset = SubsetSelector.Select(new SubsetRequest(scorePath, pool, budgetValue, output)
             {
                 Strategy = explicitStrategy ?? DefaultStrategyOf(scorePath),
                 Column = column,

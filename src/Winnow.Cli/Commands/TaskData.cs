@@ -42,6 +42,22 @@ internal static class TaskData
         return config is LlamaConfig ? TaskKind.Instruction : TaskKind.Ner;
     }
 
+    /// <summary>
+    /// The task of data when no model says it (DSIR, random): the kind of the first example read, NER for CoNLL or
+    /// <c>{tokens, tags}</c> rows, instruction otherwise. Data that cannot be read is left for the method to report.
+    /// </summary>
+    public static TaskKind KindOfData(IReadOnlyList<string> paths, FieldMapping? fields)
+    {
+        try
+        {
+            return DatasetReader.Read(paths, new ReadOptions { Fields = fields }).FirstOrDefault()?.Kind ?? TaskKind.Instruction;
+        }
+        catch (DataFormatException)
+        {
+            return TaskKind.Instruction;
+        }
+    }
+
     public static List<Example> Read(IEnumerable<string> paths, TaskKind kind, string? labelMap, bool skipInvalid, string what, FieldMapping? fields = null)
     {
         var report = new ReadReport();

@@ -32,7 +32,10 @@ public readonly record struct PoolItem(long Row, Example Example);
 /// <param name="Rows">Rows in the score file (the shard's examples).</param>
 /// <param name="Scored">Rows with a finite score.</param>
 /// <param name="ResumedChunks">Chunks taken from an interrupted earlier run instead of computed.</param>
-public sealed record ChunkedScoreResult(long Rows, long Scored, int Chunks, int ResumedChunks);
+/// <param name="InBase">Encodable rows in the method's own training set (ToV's U, LESS's warm-up set), over the whole file.</param>
+/// <param name="NotEncodable">Rows that could not be encoded (length 0), over the whole file.</param>
+/// <remarks>Counted from the finished file, so a resumed run reports the same numbers as a clean one.</remarks>
+public sealed record ChunkedScoreResult(long Rows, long Scored, int Chunks, int ResumedChunks, long InBase = 0, long NotEncodable = 0);
 
 /// <summary>
 /// The streaming path every chunked scorer shares, so sharding and resume are implemented once:
@@ -69,6 +72,9 @@ public static class ChunkedScoreWriter
         var shard = job.Shard;
         string parts = PartsFolder(job.OutputPath);
         Directory.CreateDirectory(Path.GetDirectoryName(job.OutputPath)!);
+        // One process per score file; the temp file of a join that was killed goes first.
+        using var held = FileLock.AcquireFile(job.OutputPath);
+        AtomicFile.RemoveOrphans(job.OutputPath);
         if (!shard.IsWhole) File.Delete(ShardFiles.RecordPath(job.OutputPath));
         OpenParts(parts, job);
         int chunks = 0, resumed = 0;
@@ -94,10 +100,10 @@ public static class ChunkedScoreWriter
             ScoreFile.Write<TRow>(part, rows, metadata, cancellationToken);
         }
         if (!started) onStart?.Invoke(doneRows);
-        var (written, scored) = Concatenate<TRow>(parts, chunks, job.OutputPath, metadata, cancellationToken);
+        var (written, scored, inBase, notEncodable) = Concatenate<TRow>(parts, chunks, job.OutputPath, metadata, cancellationToken);
         Directory.Delete(parts, recursive: true);
         if (!shard.IsWhole) ShardFiles.Complete(job.OutputPath, shard, written, job.Fingerprint);
-        return new ChunkedScoreResult(written, scored, chunks, resumed);
+        return new ChunkedScoreResult(written, scored, chunks, resumed, inBase, notEncodable);
     }
 
     /// <summary>The shard's examples with their row numbers in the whole pool.</summary>
@@ -155,21 +161,23 @@ public static class ChunkedScoreWriter
         return string.Join("; ", differ);
     }
 
-    private static (long Rows, long Scored) Concatenate<TRow>(
+    private static (long Rows, long Scored, long InBase, long NotEncodable) Concatenate<TRow>(
         string parts, int chunks, string outputPath, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
         where TRow : ScoreRow, new()
     {
-        long scored = 0;
+        long scored = 0, inBase = 0, notEncodable = 0;
         IEnumerable<TRow> Rows()
         {
             for (int c = 0; c < chunks; c++)
                 foreach (var row in ParquetRows.ReadAsync<TRow>(PartPath(parts, c), cancellationToken).ToBlockingEnumerable(cancellationToken))
                 {
                     if (double.IsFinite(row.Score)) scored++;
+                    if (row.Length == 0) notEncodable++;
+                    else if (row.InBase) inBase++;
                     yield return row;
                 }
         }
         long rows = ScoreFile.Write<TRow>(outputPath, Rows(), metadata, cancellationToken);
-        return (rows, scored);
+        return (rows, scored, inBase, notEncodable);
     }
 }

@@ -52,6 +52,6 @@ public static class ScoreFile
         "phi_identity" => row.PhiIdentity,
         "phi_abs" => row.PhiAbs,
         "phi_positive" => row.PhiPositive,
-        _ => throw new ArgumentException($"Unknown score column '{column}': expected one of {string.Join(", ", Columns)}.", nameof(column)),
+        _ => throw new ArgumentException($"Unknown score column '{column}': expected one of {string.Join(", ", Columns)}."),
     };
 }

@@ -52,7 +52,14 @@ public static class SubsetSelector
     public static SubsetResult Select(SubsetRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        Check(request);
         var clock = Stopwatch.StartNew();
+        // One process per output; what an interrupted run left beside it goes first.
+        using var held = FileLock.AcquireFile(request.OutputPath, progress);
+        string side = SidePath(request.OutputPath, ".scores.jsonl");
+        string summary = SidePath(request.OutputPath, ".summary.json");
+        foreach (var output in new[] { request.OutputPath, side, summary }) AtomicFile.RemoveOrphans(output);
+
         var rows = ScoreFile.Read(request.ScoresPath);
         _ = ScoreFile.Value(new ScoreRow(), request.Column);
         var candidates = rows.Select((r, i) => new Candidate(i, r.Length, ScoreFile.Value(r, request.Column), r.InBase)).ToArray();
@@ -62,18 +69,58 @@ public static class SubsetSelector
         var fromScores = selection.Indices.Take(selection.FromScores).ToHashSet();
         var byRow = selection.Indices.ToDictionary(i => rows[i].Row, i => rows[i]);
         var picked = ReadSelected(request, byRow, cancellationToken).ToList();
-        WriteExamples(request.OutputPath, picked.Select(p => p.Example));
-
-        string side = SidePath(request.OutputPath, ".scores.jsonl");
         var rowIndex = selection.Indices.ToDictionary(i => rows[i].Row, i => i);
-        WriteSideFile(side, picked.Select(p => (p.Row, Reason: fromScores.Contains(rowIndex[p.Row.Row]) ? "score" : "random")), request.Column);
-
         var bySource = picked.GroupBy(p => p.Example.Source).OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         string histogram = Histogram(picked.Select(p => ScoreFile.Value(p.Row, request.Column)).Where(double.IsFinite).ToArray());
-        string summary = SidePath(request.OutputPath, ".summary.json");
-        WriteSummary(summary, request, selection, bySource, histogram);
+
+        // The three files appear together or not at all: each is written in full under a hidden name, then they are
+        // renamed into place with the summary — which names the other two and their row count — removed first and
+        // renamed last. A subset whose summary is missing, or names another count, is not a finished selection.
+        using (var set = new AtomicFileSet())
+        {
+            WriteExamples(set.Stage(request.OutputPath), request.OutputPath, picked.Select(p => p.Example));
+            WriteSideFile(set.Stage(side), picked.Select(p => (p.Row, Reason: fromScores.Contains(rowIndex[p.Row.Row]) ? "score" : "random")), request.Column);
+            WriteSummary(set.Stage(summary), request, selection, bySource, histogram, picked.Count, Path.GetFileName(request.OutputPath), Path.GetFileName(side));
+            cancellationToken.ThrowIfCancellationRequested();
+            set.Commit(summary);
+        }
         return new SubsetResult(request.OutputPath, side, summary, picked.Count, selection.FromScores, selection.FromRandom, bySource, histogram, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// What can be refused before any work (before a fit, when <c>select --method</c> runs one): the budget, the output's
+    /// format, and whether its folder can be written.
+    /// </summary>
+    public static void Check(SubsetRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Budget <= 0) throw new ArgumentException($"--budget must be a positive number of examples (got {request.Budget}).");
+        if (!request.OutputPath.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && !request.OutputPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"Write the subset as .jsonl or .parquet (got {request.OutputPath}).");
+        CheckWritable(request.OutputPath);
+    }
+
+    /// <summary>Refuses an output whose folder cannot be created or written, or that is a folder itself, naming it and why.</summary>
+    public static void CheckWritable(string output)
+    {
+        var full = Path.GetFullPath(output);
+        if (Directory.Exists(full)) throw new IOException($"Cannot write {output}: it is a folder.");
+        var folder = Path.GetDirectoryName(full)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+            if (File.Exists(full) && (File.GetAttributes(full) & FileAttributes.ReadOnly) != 0)
+                throw new UnauthorizedAccessException("the file is read-only");
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException and not FileLockException)
+        {
+            throw new IOException($"Cannot write {output}: {e.Message}", e);
+        }
     }
 
     public static SelectionStrategy ParseStrategy(string name) => name.Trim().ToLowerInvariant() switch
@@ -111,15 +158,14 @@ public static class SubsetSelector
             throw new InvalidDataException($"The pool ended after {position} examples; the score file refers to rows beyond that: not the pool that was scored.");
     }
 
-    private static void WriteExamples(string path, IEnumerable<Example> examples)
+    // Written to the staged path in the format the final name asks for.
+    private static void WriteExamples(string path, string finalPath, IEnumerable<Example> examples)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+        if (finalPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
             ExampleParquet.WriteAsync(path, examples).GetAwaiter().GetResult();
-        else if (path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+        else if (finalPath.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
             ExampleJsonl.Write(path, examples);
-        else throw new ArgumentException($"Write the subset as .jsonl or .parquet (got {path}).");
+        else throw new ArgumentException($"Write the subset as .jsonl or .parquet (got {finalPath}).");
     }
 
     private static void WriteSideFile(string path, IEnumerable<(ScoreRow Row, string Reason)> rows, string column) =>
@@ -150,10 +196,13 @@ public static class SubsetSelector
         else json.WriteNull(name);
     }
 
-    private static void WriteSummary(string path, SubsetRequest request, SelectionResult selection, IReadOnlyDictionary<string, int> bySource, string histogram)
+    private static void WriteSummary(
+        string path, SubsetRequest request, SelectionResult selection, IReadOnlyDictionary<string, int> bySource, string histogram,
+        int rows, string subsetFile, string scoresFile)
     {
         var summary = new Summary(request.Budget, request.Strategy.ToString(), request.Column, request.Bins, request.Seed, selection.Indices.Count,
-            selection.FromScores, selection.FromRandom, bySource, histogram.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            selection.FromScores, selection.FromRandom, bySource, histogram.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            new SummaryFiles(subsetFile, scoresFile, rows));
         AtomicFile.WriteText(path, w => w.Write(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n"));
     }
 
@@ -167,7 +216,14 @@ public static class SubsetSelector
         [property: JsonPropertyName("from_scores")] int FromScores,
         [property: JsonPropertyName("from_random")] int FromRandom,
         [property: JsonPropertyName("by_source")] IReadOnlyDictionary<string, int> BySource,
-        [property: JsonPropertyName("score_histogram")] IReadOnlyList<string> ScoreHistogram);
+        [property: JsonPropertyName("score_histogram")] IReadOnlyList<string> ScoreHistogram,
+        [property: JsonPropertyName("files")] SummaryFiles Files);
+
+    /// <summary>The finished set the summary stands for: written last, it names the subset and score files and their row count.</summary>
+    private sealed record SummaryFiles(
+        [property: JsonPropertyName("subset")] string Subset,
+        [property: JsonPropertyName("scores")] string Scores,
+        [property: JsonPropertyName("rows")] int Rows);
 
     /// <summary>A 10-bin text histogram of the selected examples' scores.</summary>
     public static string Histogram(IReadOnlyList<double> values, int bins = 10, int width = 40)

@@ -19,7 +19,7 @@ public static class BaseSetSampler
         var seen = new HashSet<string>();
         foreach (var id in ids)
         {
-            if (!seen.Add(id)) throw new ArgumentException($"Duplicate example id '{id}' in the pool.", nameof(ids));
+            if (!seen.Add(id)) throw new ArgumentException($"Duplicate example id '{id}' in the pool.");
             if (size == 0) continue;
             ulong key = Key(id, seed);
             if (heap.Count < size) heap.Enqueue(id, key);

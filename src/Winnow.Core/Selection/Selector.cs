@@ -11,7 +11,7 @@ public static class Selector
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(options);
         if (options.Budget > candidates.Count)
-            throw new ArgumentException($"The budget ({options.Budget}) is larger than the pool ({candidates.Count} candidates).", nameof(options));
+            throw new ArgumentException($"The budget ({options.Budget}) is larger than the pool ({candidates.Count} candidates).");
 
         var rng = new Random(options.Seed);
         return options.Strategy switch
@@ -35,7 +35,7 @@ public static class Selector
     {
         var scored = candidates.Where(c => !double.IsNaN(c.Score)).ToList();
         if (scored.Count < options.Budget)
-            throw new ArgumentException($"Score-Only needs {options.Budget} scored candidates, but only {scored.Count} have a score.", nameof(options));
+            throw new ArgumentException($"Score-Only needs {options.Budget} scored candidates, but only {scored.Count} have a score.");
         var top = LengthBinnedTop(scored, options.Budget, options.Bins);
         return new SelectionResult(top, top.Count, 0);
     }
@@ -52,7 +52,7 @@ public static class Selector
         int scoreHalf = options.Budget - randomHalf;
         if (scored.Count < scoreHalf)
             throw new ArgumentException(
-                $"Score+Random needs {scoreHalf} scored candidates outside the base set, but only {scored.Count} exist.", nameof(options));
+                $"Score+Random needs {scoreHalf} scored candidates outside the base set, but only {scored.Count} exist.");
 
         var top = LengthBinnedTop(scored, scoreHalf, options.Bins);
         var random = DrawUniform(baseSet, randomHalf, rng);
@@ -68,7 +68,7 @@ public static class Selector
     public static List<int> LengthBinnedTop(IReadOnlyList<Candidate> scored, int budget, int bins)
     {
         if (budget > scored.Count)
-            throw new ArgumentException($"Cannot take {budget} from {scored.Count} candidates.", nameof(budget));
+            throw new ArgumentException($"Cannot take {budget} from {scored.Count} candidates.");
         bins = Math.Max(1, Math.Min(bins, scored.Count));
 
         // Ties in length are broken by index so the binning is deterministic.
@@ -134,13 +134,13 @@ public static class Selector
         foreach (var c in candidates)
         {
             if (double.IsNaN(c.Score) || c.Score < 0)
-                throw new ArgumentException($"Sampling needs non-negative weights; row {c.Index} has {c.Score}.", nameof(candidates));
+                throw new ArgumentException($"Sampling needs non-negative weights; row {c.Index} has {c.Score}.");
             if (c.Score == 0) continue;
             double u = 1.0 - rng.NextDouble(); // (0, 1]
             keyed.Add((Math.Log(c.Score) - Math.Log(-Math.Log(u)), c.Index));
         }
         if (keyed.Count < budget)
-            throw new ArgumentException($"Only {keyed.Count} candidates have a positive weight; the budget is {budget}.", nameof(candidates));
+            throw new ArgumentException($"Only {keyed.Count} candidates have a positive weight; the budget is {budget}.");
         var picked = keyed.OrderByDescending(k => k.Key).ThenBy(k => k.Index).Take(budget).Select(k => k.Index).ToList();
         return new SelectionResult(picked, picked.Count, 0);
     }
@@ -159,7 +159,7 @@ public static class Selector
             keyed.Add((c.Score - Math.Log(-Math.Log(u)), c.Index));
         }
         if (keyed.Count < budget)
-            throw new ArgumentException($"Only {keyed.Count} candidates have a finite log-weight; the budget is {budget}.", nameof(candidates));
+            throw new ArgumentException($"Only {keyed.Count} candidates have a finite log-weight; the budget is {budget}.");
         var picked = keyed.OrderByDescending(k => k.Key).ThenBy(k => k.Index).Take(budget).Select(k => k.Index).ToList();
         return new SelectionResult(picked, picked.Count, 0);
     }

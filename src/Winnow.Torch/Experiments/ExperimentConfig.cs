@@ -110,6 +110,11 @@ public sealed record ExperimentConfig
             var message = cause.InnerException?.Message ?? cause.Message;
             throw new ArgumentException($"{path}:{e.Start.Line}: {Describe(message)}");
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+        {
+            // YamlDotNet's own state errors on malformed documents ("The scanner should contain no more tokens").
+            throw new ArgumentException($"{path}: not a valid YAML study config ({e.Message.Split('\n')[0].TrimEnd('.')}).");
+        }
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
         var cells = new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance)
             .WithTypeConverter(new FieldMappingYamlConverter()).Build()

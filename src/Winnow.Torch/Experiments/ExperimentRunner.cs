@@ -55,6 +55,8 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
     {
         CheckOnly();
         Directory.CreateDirectory(Results);
+        // One study process per results folder: a second one is refused at once, naming the first.
+        using var held = FileLock.AcquireFolder(Results, log);
         CheckSameStudy();
         var baseModel = EnsureBaseModel(cancellationToken);
         var data = EnsureData();

@@ -1,3 +1,4 @@
+using Winnow.Core.IO;
 using Winnow.Torch.Methods.Baselines;
 using Winnow.Torch.Methods.Dsir;
 using Winnow.Torch.Methods.Tov;
@@ -12,13 +13,57 @@ public static class SelectionMethods
 {
     private static readonly ISelectionMethod[] All =
     [
-        new TovMethod(),
-        new RandomMethod(),
-        new UncertaintyMethod(),
-        new DsirMethod(),
-        new Tsds.TsdsMethod(),
-        new Less.LessMethod(),
+        .. new ISelectionMethod[]
+        {
+            new TovMethod(),
+            new RandomMethod(),
+            new UncertaintyMethod(),
+            new DsirMethod(),
+            new Tsds.TsdsMethod(),
+            new Less.LessMethod(),
+        }.Select(m => new OneProcessAtATime(m)),
     ];
+
+    /// <summary>
+    /// Every registered method fits into a locked run folder and scores into a locked output, so a second process on
+    /// the same folder or file is refused at once with the holder's pid (<see cref="FileLock"/>) instead of racing.
+    /// Scoring does not lock the run folder: shards of one run are scored side by side.
+    /// </summary>
+    private sealed class OneProcessAtATime(ISelectionMethod inner) : ISelectionMethod
+    {
+        public string Name => inner.Name;
+        public bool NeedsModel => inner.NeedsModel;
+        public Core.Selection.SelectionStrategy DefaultStrategy => inner.DefaultStrategy;
+        public int DefaultBins => inner.DefaultBins;
+
+        public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(request);
+            bool existed = Directory.Exists(request.RunDirectory);
+            using var held = FileLock.AcquireFolder(request.RunDirectory, progress);
+            try
+            {
+                return inner.Fit(request, progress, cancellationToken);
+            }
+            catch when (!existed && !Resumable(request.RunDirectory))
+            {
+                // A fit refused or stopped before it made anything a rerun could continue from leaves no folder behind
+                // (no complete:false stub that looks like a run).
+                try { Directory.Delete(request.RunDirectory, recursive: true); } catch (IOException) { }
+                throw;
+            }
+        }
+
+        // Only ToV continues an interrupted fit, from its finished epochs.
+        private static bool Resumable(string runDirectory) => new TovRunFolder(runDirectory).EpochComplete(0);
+
+        public MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(request);
+            using var held = FileLock.AcquireFile(request.OutputPath, progress);
+            return inner.Score(request, progress, cancellationToken);
+        }
+    }
 
     /// <summary>Registered names, in registration order.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(m => m.Name).ToArray();

@@ -140,17 +140,18 @@ public sealed record BertConfig : IModelConfig
             _ => throw new ModelConfigException($"Unknown architecture '{architecture}': expected Bert/RobertaForTokenClassification or Bert/RobertaForMaskedLM."),
         };
         bool roberta = modelType == "roberta";
+        string what = $"a {(roberta ? "RoBERTa" : "BERT")} config";
         return new BertConfig
         {
             ModelType = modelType,
             Head = head,
             BodyOnly = architecture is "BertModel" or "RobertaModel",
-            VocabSize = Json.Int(o, "vocab_size", 30522),
-            HiddenSize = Json.Int(o, "hidden_size", 768),
-            IntermediateSize = Json.Int(o, "intermediate_size", 3072),
-            NumHiddenLayers = Json.Int(o, "num_hidden_layers", 12),
-            NumAttentionHeads = Json.Int(o, "num_attention_heads", 12),
-            MaxPositionEmbeddings = Json.Int(o, "max_position_embeddings", 512),
+            VocabSize = Json.Required(o, "vocab_size", what),
+            HiddenSize = Json.Required(o, "hidden_size", what),
+            IntermediateSize = Json.Required(o, "intermediate_size", what),
+            NumHiddenLayers = Json.Required(o, "num_hidden_layers", what),
+            NumAttentionHeads = Json.Required(o, "num_attention_heads", what),
+            MaxPositionEmbeddings = Json.Required(o, "max_position_embeddings", what),
             TypeVocabSize = Json.Int(o, "type_vocab_size", 2),
             LayerNormEps = Json.Num(o, "layer_norm_eps", 1e-12),
             HiddenDropoutProb = Json.Num(o, "hidden_dropout_prob", 0.1),

@@ -109,16 +109,17 @@ public sealed record LlamaConfig : IModelConfig
 
     public static LlamaConfig FromJson(JsonObject o)
     {
-        int heads = Json.Int(o, "num_attention_heads", 32);
+        const string what = "a Llama config";
+        int heads = Json.Required(o, "num_attention_heads", what);
         var act = Json.Str(o, "hidden_act") ?? "silu";
         if (act != "silu") throw new ModelConfigException($"Llama hidden_act '{act}' is not supported (only silu).");
         if (o["rope_scaling"] is JsonObject) throw new ModelConfigException("rope_scaling is not supported.");
         return new LlamaConfig
         {
-            VocabSize = Json.Int(o, "vocab_size", 32000),
-            HiddenSize = Json.Int(o, "hidden_size", 4096),
-            IntermediateSize = Json.Int(o, "intermediate_size", 11008),
-            NumHiddenLayers = Json.Int(o, "num_hidden_layers", 32),
+            VocabSize = Json.Required(o, "vocab_size", what),
+            HiddenSize = Json.Required(o, "hidden_size", what),
+            IntermediateSize = Json.Required(o, "intermediate_size", what),
+            NumHiddenLayers = Json.Required(o, "num_hidden_layers", what),
             NumAttentionHeads = heads,
             NumKeyValueHeads = Json.IntOrNull(o, "num_key_value_heads") ?? heads,
             HeadDimOverride = Json.IntOrNull(o, "head_dim"),

@@ -55,6 +55,30 @@ public static class ModelConfigs
         return config;
     }
 
+    /// <summary>Parameters of the model a config describes, counted from its shapes (no tensor is made).</summary>
+    public static long ParameterCount(IModelConfig config) => config switch
+    {
+        LlamaConfig c => LlamaParameters(c),
+        BertConfig c => BertParameters(c),
+        _ => 0,
+    };
+
+    private static long LlamaParameters(LlamaConfig c)
+    {
+        long h = c.HiddenSize, v = c.VocabSize, i = c.IntermediateSize, q = (long)c.NumAttentionHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim;
+        long layer = h * q + 2 * h * kv + q * h + 3 * h * i + 2 * h;
+        return checked(v * h * (c.TieWordEmbeddings ? 1 : 2) + c.NumHiddenLayers * layer + h);
+    }
+
+    private static long BertParameters(BertConfig c)
+    {
+        long h = c.HiddenSize, i = c.IntermediateSize;
+        long embeddings = ((long)c.VocabSize + c.MaxPositionEmbeddings + c.TypeVocabSize) * h + 2 * h;
+        long layer = 4 * (h * h + h) + 2 * h * i + i + h + 4 * h;
+        long head = c.Head == ModelFamily.MaskedLm ? h * h + 3 * h + c.VocabSize : (h + 1) * c.Labels.Count;
+        return checked(embeddings + c.NumHiddenLayers * layer + head);
+    }
+
     public static IModelConfig Read(string configPath)
     {
         JsonObject json;
@@ -91,7 +115,16 @@ internal static class Json
 
     public static int Int(JsonObject o, string key, int fallback) => IntOrNull(o, key) ?? fallback;
 
-    public static int? IntOrNull(JsonObject o, string key) => NumOrNull(o, key) is { } d ? checked((int)d) : null;
+    /// <summary>
+    /// A size field the model cannot be built without. Filling it with a default (Llama-7B's hidden 4096, 32 layers)
+    /// would build a model other than the checkpoint's, or one larger than the machine, so its absence is an error.
+    /// </summary>
+    public static int Required(JsonObject o, string key, string architecture) =>
+        IntOrNull(o, key) ?? throw new ModelConfigException($"missing required field '{key}' ({architecture} needs it; Winnow does not guess model sizes).");
+
+    public static int? IntOrNull(JsonObject o, string key) => NumOrNull(o, key) is { } d
+        ? d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d : throw new FormatException($"config key '{key}' must be a whole number, got {d}.")
+        : null;
 
     public static double Num(JsonObject o, string key, double fallback) => NumOrNull(o, key) ?? fallback;
 

@@ -13,6 +13,7 @@ public static class ModelFactory
     public static IPretrainedModel Create(IModelConfig config, long seed = 0, ScalarType dtype = ScalarType.Float32)
     {
         config.Validate();
+        ModelMemory.EnsureFits(config, ModelMemory.Available());
         using var generator = new Generator((ulong)seed, CPU);
         IPretrainedModel model = config switch
         {

@@ -249,7 +249,24 @@ public sealed class SafeTensorsReader : IDisposable
             }
             entries.Add(ParseEntry(path, name, node, dataLength));
         }
+        CheckNoOverlap(path, entries);
         return (dataStart, entries, metadata);
+    }
+
+    /// <summary>
+    /// Two tensors sharing data bytes would load as aliased copies of one another (the safetensors format gives each
+    /// tensor its own byte range): such a file is corrupt or crafted, and is refused naming both tensors.
+    /// </summary>
+    private static void CheckNoOverlap(string path, List<SafeTensorEntry> entries)
+    {
+        SafeTensorEntry? previous = null;
+        foreach (var entry in entries.Where(e => e.ByteLength > 0).OrderBy(e => e.Begin).ThenBy(e => e.End))
+        {
+            if (previous is not null && entry.Begin < previous.End)
+                throw new CheckpointException(path, entry.Name,
+                    $"data_offsets [{entry.Begin}, {entry.End}] overlap those of tensor '{previous.Name}' [{previous.Begin}, {previous.End}]: each tensor must own its bytes (corrupt or crafted file).");
+            if (previous is null || entry.End > previous.End) previous = entry;
+        }
     }
 
     private static SafeTensorEntry ParseEntry(string path, string name, JsonNode? node, long dataLength)

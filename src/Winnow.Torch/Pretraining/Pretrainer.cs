@@ -199,7 +199,7 @@ public static class Pretrainer
         bool stopped = Directory.Exists(partial);
         Directory.CreateDirectory(partial);
         // The lock first: a folder another process is working in is not a stopped run.
-        using var runLock = Lock(partial);
+        using var runLock = Lock(partial, log);
         if (stopped && !run.Resume)
         {
             var at = Trainer.LatestCheckpoint(checkpoints) is { } c ? $" (last checkpoint: {Path.GetFileName(c)})" : " (no checkpoint yet)";
@@ -307,7 +307,6 @@ public static class Pretrainer
         AtomicFile.WriteText(Path.Combine(partial, ReportFile), w => w.Write(JsonSerializer.Serialize(report, Indented)));
         if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
         runLock.Dispose();
-        File.Delete(Path.Combine(partial, LockFile));
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         Directory.Move(partial, directory);
         return report;
@@ -367,17 +366,17 @@ public static class Pretrainer
         return state;
     }
 
-    // One process at a time per run folder: a second one stops with a clear line instead of racing on checkpoints.
-    private static FileStream Lock(string partial)
+    // One process at a time per run folder: a second one stops with one line naming the holder instead of racing on
+    // checkpoints; a lock left by a killed run is recovered (Winnow.Core.IO.FileLock, shared with every run folder).
+    private static FileLock Lock(string partial, IProgress<string>? log)
     {
-        var path = Path.Combine(partial, LockFile);
         try
         {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return FileLock.Acquire(Path.Combine(partial, LockFile), partial, log);
         }
-        catch (IOException)
+        catch (FileLockException e)
         {
-            throw new PretrainRunException($"Another process is pre-training into {partial} (it holds {path}); wait for it or stop it first.");
+            throw new PretrainRunException(e.Message);
         }
     }
 

@@ -83,7 +83,7 @@ public sealed class TaskModel : IDisposable
         }
 
         labels ??= LabelsOfCheckpoint(directory)
-            ?? throw new ArgumentException($"{directory} has no NER labels: pass the target data so the label set can be built from it.");
+            ?? throw new ArgumentException($"{directory} is an encoder without a token-classification head (no NER labels in its config.json): evaluate or predict with a fine-tuned NER model (`winnow finetune` writes one).");
         var model = ModelCheckpoint.Load(directory, new CheckpointLoadOptions
         {
             Head = ModelFamily.TokenClassifier,

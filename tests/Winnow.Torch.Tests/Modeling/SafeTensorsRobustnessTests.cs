@@ -72,4 +72,27 @@ public class SafeTensorsRobustnessTests
             }
         }
     }
+
+    [Fact]
+    public void OverlappingTensorsAreRefusedNamingBoth()
+    {
+        using var dir = new TempDir();
+        var path = dir.Sub("overlap.safetensors");
+        using (var a = arange(4, ScalarType.Float32))
+        using (var b = arange(4, ScalarType.Float32) + 10)
+            SafeTensors.Save(path, [new("a", a), new("b", b)]);
+        var bytes = File.ReadAllBytes(path);
+        int headerLength = (int)BitConverter.ToUInt64(bytes, 0);
+        var header = System.Text.Encoding.UTF8.GetString(bytes, 8, headerLength);
+        Assert.Contains("[16,32]", header);
+        // b's bytes moved onto a's: every name is still there, the sizes still match, the data section is unchanged.
+        var crafted = header.Replace("[16,32]", "[8,24]").PadRight(headerLength);
+        System.Text.Encoding.UTF8.GetBytes(crafted).CopyTo(bytes, 8);
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.Throws<CheckpointException>(() => SafeTensors.Load(path));
+        Assert.Contains("overlap", e.Message);
+        Assert.Contains("'a'", e.Message);
+        Assert.Equal("b", e.Tensor);
+    }
 }

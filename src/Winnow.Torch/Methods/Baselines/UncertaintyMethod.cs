@@ -100,7 +100,7 @@ public sealed class UncertaintyMethod : ISelectionMethod
         LabelSet? labels = null;
         if (options.Kind == TaskKind.Ner)
         {
-            labels = LabelSet.FromExamples(DatasetReader.Read(request.Target, read).Cast<NerExample>());
+            labels = TargetLabels.From(DatasetReader.Read(request.Target, read), DatasetReader.Read(request.Pool, read), request.LabelMap, progress);
             labels.Save(folder.File(LabelsFile));
         }
 

@@ -47,7 +47,18 @@ public sealed record MethodRunFolder(string Root)
 
         Directory.CreateDirectory(Root);
         planned.Save(Manifest);
-        long bytes = fit();
+        long bytes;
+        try
+        {
+            bytes = fit();
+        }
+        catch
+        {
+            // A fit that stopped (refused input, Ctrl+C) leaves nothing that looks like a run: these methods never
+            // resume a partial fit, so its files would only be a stub with complete:false.
+            Clear(ownFiles);
+            throw;
+        }
         bytes += new FileInfo(Manifest).Length;
         var done = planned with { Complete = true, Seconds = clock.Elapsed.TotalSeconds, BytesWritten = bytes };
         done.Save(Manifest);

@@ -73,7 +73,7 @@ public sealed class LessMethod : ISelectionMethod
         folder.WriteKeys(folder.WarmupSetFile, warmup.Select(e => (e.Source, e.Id)).OrderBy(k => k.Source, StringComparer.Ordinal).ThenBy(k => k.Id, StringComparer.Ordinal));
         progress?.Report($"LESS warm-up on {warmup.Count} of {poolSize} pool examples for {options.Epochs} epochs; target {target.Count}");
 
-        var labels = options.Kind == TaskKind.Ner ? LabelSet.FromExamples(target.Cast<NerExample>()) : null;
+        var labels = options.Kind == TaskKind.Ner ? TargetLabels.From(target, DatasetReader.Read(request.Pool, readOptions), request.LabelMap, progress) : null;
         labels?.Save(folder.LabelsFile);
         using var task = LoadTask(request.Model!, options, labels);
         var encodedWarmup = Usable(task.EncodeAll(warmup), "warm-up set", progress).Encoded;
@@ -144,8 +144,9 @@ public sealed class LessMethod : ISelectionMethod
                 scoring.Start, cancellationToken);
             int written = checked((int)result.Rows);
             long bytes = scoring.FeatureBytes + new FileInfo(request.OutputPath).Length;
-            progress?.Report($"LESS scored {scoring.Scored} of {written} pool examples ({scoring.InWarmup} in the warm-up set, scored too) in {clock.Elapsed.TotalSeconds:F1}s; {scoring.FeatureBytes} bytes of pool features");
-            return new MethodScoreResult(request.OutputPath, written, scoring.Scored, clock.Elapsed.TotalSeconds, bytes);
+            // Counted over the finished file, so a resumed run reports what a clean one does.
+            progress?.Report($"LESS scored {result.Scored} of {written} pool examples ({result.InBase} in the warm-up set, scored too) in {clock.Elapsed.TotalSeconds:F1}s; {scoring.FeatureBytes} bytes of pool features");
+            return new MethodScoreResult(request.OutputPath, written, checked((int)result.Scored), clock.Elapsed.TotalSeconds, bytes);
         }
         finally
         {

@@ -30,7 +30,7 @@ public static class ScoreTransforms
         "identity" or "id" => ScoreTransform.Identity,
         "abs" => ScoreTransform.Abs,
         "positive" or "pos" => ScoreTransform.Positive,
-        _ => throw new ArgumentException($"Unknown transform '{name}': expected identity, abs or positive.", nameof(name)),
+        _ => throw new ArgumentException($"Unknown transform '{name}': expected identity, abs or positive."),
     };
 
     /// <summary>

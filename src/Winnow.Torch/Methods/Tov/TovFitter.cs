@@ -63,7 +63,7 @@ public static class TovFitter
         var target = DatasetReader.Read(request.Target, readOptions).ToList();
         if (target.Count == 0) throw new ArgumentException("The target has no examples.");
         // The label set comes from the whole target, also when part of it is held out, so every run shares one head.
-        var labels = options.Kind == TaskKind.Ner ? LabelSet.FromExamples(target.Cast<NerExample>()) : null;
+        var labels = options.Kind == TaskKind.Ner ? TargetLabels.From(target, DatasetReader.Read(request.Pool, readOptions), request.LabelMap, progress) : null;
         if (options.TargetHoldout > 0) target = TovAuto.SplitTarget(target, options.TargetHoldout, options.Seed).Fit;
         TovAutoChoice? choice = existing?.Auto;
         if (options.Auto)

@@ -99,8 +99,10 @@ public static class TovScorer
         }, metadata, cancellationToken: cancellationToken);
         int written = checked((int)result.Rows);
         string resumed = result.ResumedChunks > 0 ? $"; {result.ResumedChunks} of {result.Chunks} chunks resumed from an interrupted run" : "";
-        messages?.Report($"scored {result.Scored} of {written} pool examples ({counts.InBase} in U, {counts.NotEncodable} not encodable{resumed}) in {clock.Elapsed.TotalSeconds:F1}s");
-        return new TovScoreResult(request.OutputPath, written, checked((int)result.Scored), counts.InBase, counts.NotEncodable, clock.Elapsed.TotalSeconds);
+        // Counted over the finished file: a resumed run's computed chunks alone would miss the resumed ones.
+        int inBase = checked((int)result.InBase), notEncodable = checked((int)result.NotEncodable);
+        messages?.Report($"scored {result.Scored} of {written} pool examples ({inBase} in U, {notEncodable} not encodable{resumed}) in {clock.Elapsed.TotalSeconds:F1}s");
+        return new TovScoreResult(request.OutputPath, written, checked((int)result.Scored), inBase, notEncodable, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Whether <paramref name="scoresPath"/> was written by this run for this pool (so a pipeline can reuse it).</summary>

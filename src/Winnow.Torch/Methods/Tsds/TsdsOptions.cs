@@ -59,17 +59,19 @@ public sealed record TsdsOptions
 
     public TsdsOptions Validate()
     {
-        if (!(Alpha > 0 && Alpha < 1)) throw new ArgumentOutOfRangeException(nameof(Alpha), Alpha, "alpha must lie in (0,1).");
-        if (!(CostScale > 0) || double.IsInfinity(CostScale)) throw new ArgumentOutOfRangeException(nameof(CostScale), CostScale, "C must be positive.");
-        if (!(Sigma >= 0) || double.IsInfinity(Sigma)) throw new ArgumentOutOfRangeException(nameof(Sigma), Sigma, "sigma must be ≥ 0.");
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxNeighbours, 1, nameof(MaxNeighbours));
-        ArgumentOutOfRangeException.ThrowIfLessThan(KdeNeighbours, 1, nameof(KdeNeighbours));
-        ArgumentOutOfRangeException.ThrowIfLessThan(HashedDimensions, 2, nameof(HashedDimensions));
-        ArgumentOutOfRangeException.ThrowIfLessThan(HashedMaxN, 1, nameof(HashedMaxN));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxLength, 2, nameof(MaxLength));
-        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(QueryBlock, 1, nameof(QueryBlock));
-        ArgumentOutOfRangeException.ThrowIfLessThan(CandidateBlock, 1, nameof(CandidateBlock));
+        // Named as the user sets them (--set key=value), one line each: .NET's argument exceptions add lines and type names.
+        var errors = new List<string>();
+        if (!(Alpha > 0 && Alpha < 1)) errors.Add($"alpha must lie in (0, 1) (got {Alpha}).");
+        if (!(CostScale > 0) || double.IsInfinity(CostScale)) errors.Add($"c must be positive and finite (got {CostScale}).");
+        if (!(Sigma >= 0) || double.IsInfinity(Sigma)) errors.Add($"sigma must be >= 0 and finite (got {Sigma}).");
+        foreach (var (value, name, least) in new[]
+        {
+            (MaxNeighbours, "max_neighbours", 1), (KdeNeighbours, "kde_neighbours", 1), (HashedDimensions, "hashed_dim", 2),
+            (HashedMaxN, "hashed_max_n", 1), (MaxLength, "max_length", 2), (BatchSize, "batch_size", 1), (QueryBlock, "query_block", 1),
+            (CandidateBlock, "candidate_block", 1),
+        })
+            if (value < least) errors.Add($"{name} must be >= {least} (got {value}).");
+        if (errors.Count > 0) throw new ArgumentException("Invalid TSDS settings: " + string.Join(" ", errors));
         return this;
     }
 

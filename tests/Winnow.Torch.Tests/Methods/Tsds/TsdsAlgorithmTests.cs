@@ -196,8 +196,8 @@ public sealed class TsdsAlgorithmTests
         Assert.Equal(TsdsEmbedderKind.Hashed, o.Embedder);
         Assert.Equal(10, o.MaxNeighbours);
         Assert.Equal(3, o.Seed);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TsdsOptions { Alpha = 1 }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TsdsOptions { Sigma = -1 }.Validate());
+        Assert.Contains("alpha", Assert.Throws<ArgumentException>(() => new TsdsOptions { Alpha = 1 }.Validate()).Message);
+        Assert.Contains("sigma", Assert.Throws<ArgumentException>(() => new TsdsOptions { Sigma = -1 }.Validate()).Message);
         Assert.Throws<ArgumentException>(() => TsdsOptions.FromSettings(new Dictionary<string, string> { ["alhpa"] = "0.5" }));
     }
 
