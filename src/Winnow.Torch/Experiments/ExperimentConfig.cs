@@ -115,12 +115,12 @@ public sealed record ExperimentConfig
             // YamlDotNet's own state errors on malformed documents ("The scanner should contain no more tokens").
             throw new ArgumentException($"{path}: not a valid YAML study config ({e.Message.Split('\n')[0].TrimEnd('.')}).");
         }
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+        static string Hash16(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)))[..16];
         var cells = new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance)
             .WithTypeConverter(new FieldMappingYamlConverter()).Build()
             .Serialize(config with { Name = "", Methods = [], Budgets = [], Seeds = [], Ablation = [], AblationBudgets = [] });
-        var cellsHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cells)))[..16];
-        return (config with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!, Hash = hash, CellsHash = cellsHash, SourcePath = path }).Validate(path);
+        return (config with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!, Hash = Hash16(text), CellsHash = Hash16(cells), SourcePath = path })
+            .Validate(path);
     }
 
     private static string Describe(string message) =>

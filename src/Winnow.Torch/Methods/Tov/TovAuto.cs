@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
 using Winnow.Core.IO;
@@ -34,13 +33,6 @@ public static class TovAuto
     public const int MinimumTarget = 4;
 
     private const string ChoiceFile = "choice.json";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
 
     /// <summary>
     /// Splits the target into the part a fit uses and the held-out part: the held-out rows are the
@@ -114,7 +106,7 @@ public static class TovAuto
 
         // 2. Each candidate's top rows (Score-Only: the probe judges the ranking itself), and as many random rows.
         var rows = scored[0].Rows;
-        int scoredPool = rows.Count(r => !r.InBase && !double.IsNaN(r.PhiIdentity));
+        int scoredPool = rows.Count(Probeable);
         int probeSize = ProbeSize(fitPart.Count, scoredPool);
         var picks = new List<(double Epsilon, ScoreTransform? Transform, HashSet<string> Keys)>();
         foreach (var (epsilon, scoreRows) in scored)
@@ -162,7 +154,7 @@ public static class TovAuto
             Candidates = candidates,
             Seconds = clock.Elapsed.TotalSeconds,
         };
-        AtomicFile.WriteText(choicePath, w => w.Write(JsonSerializer.Serialize(choice, Json) + "\n"));
+        AtomicFile.WriteText(choicePath, w => w.Write(JsonSerializer.Serialize(choice, TovManifest.Json) + "\n"));
         progress?.Report($"auto: chose ε={choice.Epsilon:G3}, {choice.Transform.ToString().ToLowerInvariant()} (held-out loss {best.HeldOutLoss:F4}; random rows {randomLoss:F4})");
         return choice;
     }
@@ -171,7 +163,7 @@ public static class TovAuto
     {
         try
         {
-            return JsonSerializer.Deserialize<TovAutoChoice>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} is empty");
+            return JsonSerializer.Deserialize<TovAutoChoice>(File.ReadAllText(path), TovManifest.Json) ?? throw new InvalidDataException($"{path} is empty");
         }
         catch (JsonException e)
         {
@@ -179,10 +171,12 @@ public static class TovAuto
         }
     }
 
+    /// <summary>Scored rows outside U: U was trained on during the fit, and the probe asks what the ranking adds.</summary>
+    private static bool Probeable(ScoreRow row) => !row.InBase && !double.IsNaN(row.PhiIdentity);
+
     private static HashSet<string> Pick(List<ScoreRow> rows, string column, SelectionStrategy strategy, int size, int seed)
     {
-        // Scored rows outside U only: U was trained on during the fit, and the probe asks what the ranking adds.
-        var usable = rows.Where(r => !r.InBase && !double.IsNaN(r.PhiIdentity)).ToList();
+        var usable = rows.Where(Probeable).ToList();
         var candidates = usable.Select((r, i) => new Candidate(i, r.Length, ScoreFile.Value(r, column), false)).ToArray();
         var selection = Selector.Select(candidates, new SelectionOptions(Math.Min(size, candidates.Length), strategy, seed: seed));
         return selection.Indices.Select(i => PoolExamples.Key(usable[i].Source, usable[i].Id)).ToHashSet(StringComparer.Ordinal);

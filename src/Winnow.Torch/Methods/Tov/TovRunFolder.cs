@@ -53,7 +53,8 @@ public sealed record TovManifest
     [JsonPropertyName("auto"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TovAutoChoice? Auto { get; init; }
 
     // Enums as names so the manifest reads well; NaN losses (an epoch with no usable batch) stay representable.
-    private static readonly JsonSerializerOptions Json = new()
+    // Also the format of what the manifest embeds and a run writes beside it (auto/choice.json).
+    internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
