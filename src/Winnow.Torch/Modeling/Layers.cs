@@ -40,7 +40,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public RmsNorm(long dim, double eps) : base(nameof(RmsNorm))
     {
         weight = new Parameter(ones(dim), requires_grad: true);
-        _eps = eps;
+        _eps = SafeScalars.Owned(eps);
         RegisterComponents();
     }
 

@@ -87,7 +87,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         lora_dropout = nn.Dropout(options.Dropout);
         Options = options;
         Scaling = options.Scaling;
-        _scaling = Scaling;
+        _scaling = SafeScalars.Owned(Scaling);
         RegisterComponents();
     }
 

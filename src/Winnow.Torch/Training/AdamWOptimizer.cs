@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Winnow.Torch.Runtime;
 using static TorchSharp.torch;
 
 namespace Winnow.Torch.Training;
@@ -134,8 +135,10 @@ public sealed class AdamWOptimizer : IDisposable
             double biasCorrection2 = 1 - Math.Pow(o.Beta2, Step);
             // Every Scalar is a local disposed at the end, not an implicit temporary the GC may free mid-call (see
             // Runtime/SafeScalars: it crashed a study with "Expected false to be true … toFloat at Scalar.h").
-            using Scalar decay = 1 - lr * o.WeightDecay, beta1 = o.Beta1, beta2 = o.Beta2, oneMinusBeta1 = 1 - o.Beta1,
-                oneMinusBeta2 = 1 - o.Beta2, correction2 = Math.Sqrt(biasCorrection2), epsilon = o.Epsilon, step = -lr / biasCorrection1;
+            using Scalar decay = SafeScalars.Owned(1 - lr * o.WeightDecay), beta1 = SafeScalars.Owned(o.Beta1), beta2 = SafeScalars.Owned(o.Beta2),
+                oneMinusBeta1 = SafeScalars.Owned(1 - o.Beta1), oneMinusBeta2 = SafeScalars.Owned(1 - o.Beta2),
+                correction2 = SafeScalars.Owned(Math.Sqrt(biasCorrection2)), epsilon = SafeScalars.Owned(o.Epsilon),
+                step = SafeScalars.Owned(-lr / biasCorrection1);
             if (o.WeightDecay != 0) Parameter.mul_(decay);
             ExpAvg.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
             ExpAvgSq.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);

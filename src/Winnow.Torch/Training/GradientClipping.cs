@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Winnow.Torch.Runtime;
 using static TorchSharp.torch;
 
 namespace Winnow.Torch.Training;
@@ -32,7 +33,7 @@ public static class GradientClipping
         if (coefficient >= 1.0) return norm;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using Scalar scale = coefficient; // a local, not an implicit temporary (see Runtime/SafeScalars)
+        using Scalar scale = SafeScalars.Owned(coefficient); // a local, not an implicit temporary (see Runtime/SafeScalars)
         foreach (var grad in parameters.Select(p => p.grad).OfType<Tensor>()) grad.mul_(scale);
         return norm;
     }

@@ -35,7 +35,7 @@ public static class Losses
         var included = mask.any(1);
         long includedCount = included.sum().item<long>();
         // Rows without predictions are 0 in perExample, so summing all and dividing by the included count is exact.
-        using Scalar count = Math.Max(includedCount, 1);
+        using Scalar count = SafeScalars.Owned(Math.Max(includedCount, 1));
         var value = perExample.sum().div(count);
         return new MeanLoss(value, includedCount, perExample.shape[0] - includedCount);
     }

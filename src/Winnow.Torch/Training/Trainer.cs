@@ -4,6 +4,7 @@ using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
 using Winnow.Torch.Modeling;
+using Winnow.Torch.Runtime;
 using static TorchSharp.torch;
 
 namespace Winnow.Torch.Training;
@@ -239,7 +240,7 @@ public sealed class Trainer : IDisposable
                 if (loss.IncludedExamples == 0) { skipped++; continue; }
                 double value = loss.Value.item<float>();
                 if (!double.IsFinite(value)) throw new TrainingDivergedException(State.GlobalStep, "loss", value);
-                using (Scalar included = loss.IncludedExamples) loss.Value.mul(included).backward();
+                using (Scalar included = SafeScalars.Owned(loss.IncludedExamples)) loss.Value.mul(included).backward();
                 examples += loss.IncludedExamples;
                 lossTimesExamples += value * loss.IncludedExamples;
             }
@@ -267,7 +268,7 @@ public sealed class Trainer : IDisposable
         if (factor == 1.0) return;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using Scalar scale = factor; // a local, not an implicit temporary (see Runtime/SafeScalars)
+        using Scalar scale = SafeScalars.Owned(factor); // a local, not an implicit temporary (see Runtime/SafeScalars)
         foreach (var grad in _trainable.Select(p => p.grad).OfType<Tensor>()) grad.mul_(scale);
     }
 

@@ -3,6 +3,7 @@ using TorchSharp.Modules;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Training;
+using Winnow.Torch.Runtime;
 using static TorchSharp.torch;
 
 namespace Winnow.Torch.Methods.Less;
@@ -86,7 +87,8 @@ public sealed class LessGradients
         using var scope = NewDisposeScope();
         // Scalars held in locals until the end: an implicitly converted temporary can be finalised by the GC while
         // libtorch still reads it (seen as "Unknown scalar type" under memory pressure on a 10k-example pool).
-        using Scalar b1 = beta1, b2 = beta2, a1 = 1 - beta1, a2 = 1 - beta2, eps = epsilon;
+        using Scalar b1 = SafeScalars.Owned(beta1), b2 = SafeScalars.Owned(beta2), a1 = SafeScalars.Owned(1 - beta1),
+            a2 = SafeScalars.Owned(1 - beta2), eps = SafeScalars.Owned(epsilon);
         var m1 = m.mul(b1).add(g, alpha: a1);
         var v1 = v.mul(b2).add(g.square(), alpha: a2);
         var denominator = epsilonInsideSqrt ? v1.add(eps).sqrt() : v1.sqrt().add(eps);

@@ -46,7 +46,7 @@ public sealed class RademacherProjector
         using var generator = new Generator(BlockSeed(Seed, b), CPU);
         var bits = randint(0, 2, [rows, Dimension], dtype: ScalarType.Float32, generator: generator);
         // Held Scalars, not implicit temporaries (see Runtime/SafeScalars).
-        using Scalar scale = 1.0 / Math.Sqrt(Dimension);
+        using Scalar scale = SafeScalars.Owned(1.0 / Math.Sqrt(Dimension));
         return bits.mul_(SafeScalars.Of(2L)).sub_(SafeScalars.One).mul_(scale).MoveToOuterDisposeScope();
     }
 
