@@ -25,37 +25,3 @@ internal static class TestData
         throw new InvalidOperationException("Winnow.slnx not found above " + AppContext.BaseDirectory);
     }
 }
-
-/// <summary>A temporary folder deleted when the test ends.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "winnow-tests-" + Guid.NewGuid().ToString("N"));
-
-    public string File(string name, string content)
-    {
-        var path = System.IO.Path.Combine(Path, name);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        System.IO.File.WriteAllText(path, content);
-        return path;
-    }
-
-    public string Bytes(string name, byte[] content)
-    {
-        var path = System.IO.Path.Combine(Path, name);
-        System.IO.File.WriteAllBytes(path, content);
-        return path;
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}

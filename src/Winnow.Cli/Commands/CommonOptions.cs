@@ -12,12 +12,6 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
-    public static Option<string> Device() => new("--device")
-    {
-        Description = "cpu, cuda, cuda:N or auto.",
-        DefaultValueFactory = _ => "cpu",
-    };
-
     public static Option<int> Seed() => new("--seed")
     {
         Description = "Random seed; the same seed gives the same result.",

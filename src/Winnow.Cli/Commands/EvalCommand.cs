@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Winnow.Core.Statistics;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.FineTuning;
 using Winnow.Torch.Tasks;
@@ -31,7 +32,7 @@ internal static class EvalCommand
             var set = TaskData.Encode(task, examples, "evaluation data");
             var result = FineTuner.Evaluate(task, set, includeTokenLogProbs: r.GetValue(perToken) is not null);
             var losses = result.Examples.Where(e => !double.IsNaN(e.Loss)).Select(e => e.Loss).ToArray();
-            double se = losses.Length > 1 ? StandardDeviation(losses) / Math.Sqrt(losses.Length) : double.NaN;
+            double se = SampleStatistics.MeanAndStandardError(losses).StandardError;
             Console.WriteLine($"Mean test log-loss: {result.MeanLoss:F4} ± {se:F4} (standard error) over {result.IncludedExamples} examples");
             if (result.ExcludedExamples > 0) Console.WriteLine($"  {result.ExcludedExamples} examples had no predicted token and are not in the mean");
             if (r.GetValue(perExample) is { } pe) { EvaluationFiles.WriteExampleLosses(pe, result.Examples); Console.WriteLine($"  per-example losses: {pe}"); }
@@ -39,11 +40,5 @@ internal static class EvalCommand
             return 0;
         }));
         return command;
-    }
-
-    private static double StandardDeviation(double[] values)
-    {
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Winnow.Core.Scoring;
 using Winnow.Core.Sharding;
 
 namespace Winnow.Cli.Commands;
@@ -7,19 +8,17 @@ namespace Winnow.Cli.Commands;
 internal static class MergeCommand
 {
     public const string ShardFolder = "shards";
-    public const string MergedFile = "scores.parquet";
-
     public static Command Create()
     {
         var run = new Argument<string>("run") { Description = "Run folder whose shards/ holds the shard score files." };
-        var out_ = new Option<string?>("--out") { Description = $"Merged score file (default RUN/{MergedFile})." };
+        var out_ = new Option<string?>("--out") { Description = $"Merged score file (default RUN/{ScoreFile.DefaultFileName})." };
         var command = new Command("merge", "Merge shard score files (from `winnow score --shard`) into one score file ordered by pool row.");
         command.Arguments.Add(run);
         command.Options.Add(out_);
         command.SetAction(r => CliErrors.Guard(() =>
         {
             var runDir = r.GetValue(run)!;
-            var output = r.GetValue(out_) ?? Path.Combine(runDir, MergedFile);
+            var output = r.GetValue(out_) ?? Path.Combine(runDir, ScoreFile.DefaultFileName);
             try
             {
                 var result = ShardMerger.Merge(Path.Combine(runDir, ShardFolder), output);

@@ -4,6 +4,7 @@ using Spectre.Console;
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
+using Winnow.Core.Statistics;
 using Winnow.Torch.FineTuning;
 using Winnow.Torch.Experiments;
 using Winnow.Torch.Methods.Tov;
@@ -107,8 +108,7 @@ internal static class QuickstartCommand
             f1s.Add(NerF1.Micro(NerPredictor.Predict(model, encoded)).F1);
             Console.Error.WriteLine($"  {Path.GetFileName(subset)} seed {seed}: test log-loss {losses[^1]:F4}, entity F1 {f1s[^1]:F3}");
         }
-        double mean = losses.Average();
-        double se = losses.Count > 1 ? Math.Sqrt(losses.Sum(l => (l - mean) * (l - mean)) / (losses.Count - 1) / losses.Count) : double.NaN;
+        var (mean, se) = SampleStatistics.MeanAndStandardError(losses);
         return new Judged(mean, se, f1s.Average());
     }
 

@@ -16,8 +16,6 @@ namespace Winnow.Cli.Commands;
 /// </summary>
 internal static class SelectCommand
 {
-    public const string ScoresFileName = "scores.parquet";
-
     public static Command Create()
     {
         var scores = new Option<string?>("--scores") { Description = "Score file to select from (from `winnow score`)." };
@@ -81,7 +79,7 @@ internal static class SelectCommand
     {
         method.Fit(request, ConsoleProgress.Instance, cancellationToken);
         var info = MethodRuns.Describe(request.RunDirectory);
-        string scorePath = Path.Combine(request.RunDirectory, ScoresFileName);
+        string scorePath = Path.Combine(request.RunDirectory, ScoreFile.DefaultFileName);
         if (MethodRuns.IsCurrent(scorePath, info))
             ConsoleProgress.Instance.Report($"{scorePath} is current; reusing it");
         else

@@ -7,6 +7,9 @@ public static class ScoreFile
 {
     public const string SchemaKey = "winnow.schema";
 
+    /// <summary>The score file's name where Winnow chooses it: beside a run (select --method, studies) and merged shards.</summary>
+    public const string DefaultFileName = "scores.parquet";
+
     /// <summary>Footer key naming the method that wrote the file (so <c>winnow select</c> knows its default strategy).</summary>
     public const string MethodKey = "winnow.method";
 

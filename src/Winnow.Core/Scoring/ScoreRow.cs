@@ -10,7 +10,7 @@ namespace Winnow.Core.Scoring;
 /// Method-specific columns: a method that needs more than these derives its own row type from this class and writes
 /// it with <see cref="ScoreFile.Write{TRow}"/>. Parquet.Net serialises the derived type's extra properties as extra
 /// columns and reads a base <see cref="ScoreRow"/> back from such a file by column name, so
-/// <see cref="SubsetSelector"/> selects from any method's file (tested in ScoreFileTests). The base columns stay the
+/// <see cref="Selection.SubsetSelector"/> selects from any method's file (tested in ScoreFileTests). The base columns stay the
 /// shared schema; methods that write only a score (random, uncertainty, DSIR) use this class as it is. Without a
 /// model (random, DSIR) <see cref="Length"/> counts words, not tokens, and <see cref="Predicted"/> is 0.
 /// </para>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Winnow.Core.Data;
-using Winnow.Core.Scoring;
+using Winnow.Core.Selection;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Winnow.Core.IO;
+using Winnow.Core.Scoring;
+using Winnow.Core.Statistics;
 
 namespace Winnow.Torch.Experiments;
 
@@ -77,11 +79,7 @@ public static partial class ExperimentReport
         return summaries;
     }
 
-    private static (double Mean, double StdErr) MeanStdErr(IReadOnlyList<double> values)
-    {
-        double mean = values.Average();
-        return (mean, values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) / values.Count) : double.NaN);
-    }
+    private static (double Mean, double StdErr) MeanStdErr(IReadOnlyList<double> values) => SampleStatistics.MeanAndStandardError(values);
 
     /// <summary>Mean fit+score seconds and bytes per artifact of each method (tov-score-only shares tov's).</summary>
     public static Dictionary<string, (double Seconds, double Bytes)> Costs(ExperimentResults results) =>
@@ -394,10 +392,10 @@ public static partial class ExperimentReport
         if (method is null || r.Study.Seeds.Count == 0 || r.Study.Budgets.Count == 0) return null;
         int seed = r.Study.Seeds[0], budget = r.Study.Budgets.Max();
         var artifact = Path.Combine(r.Directory, "artifacts", $"tov-s{seed}");
-        var scores = Path.Combine(artifact, "scores.parquet");
+        var scores = Path.Combine(artifact, ScoreFile.DefaultFileName);
         if (!File.Exists(scores)) return new ExplainLinks(seed, budget, scores, false, []);
         var scored = Winnow.Core.Scoring.ScoreFile.Read(scores).Where(x => !x.InBase && double.IsFinite(x.Score)).ToList();
-        var picked = PickedKeys(Winnow.Core.Scoring.SubsetSelector.SidePath(
+        var picked = PickedKeys(Winnow.Core.Selection.SubsetSelector.SidePath(
             Path.Combine(r.Directory, "subsets", CellResult.CellKey(method, budget, seed) + ".jsonl"), ".scores.jsonl"));
         string run = Path.Combine(artifact, "run");
         ExplainLink Link(string end, int rank, Winnow.Core.Scoring.ScoreRow x) => new(end, rank, x.Source, x.Id, x.Score,

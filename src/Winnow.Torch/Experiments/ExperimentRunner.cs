@@ -3,6 +3,7 @@ using System.Globalization;
 using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
 using Winnow.Core.IO;
+using Winnow.Core.Progress;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.FineTuning;
@@ -160,11 +161,6 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
     {
         if (p.Step % 50 == 0 || p.Step == p.TotalSteps) log.Report($"pre-training step {p.Step}/{p.TotalSteps}: loss {p.Loss:F3}");
     });
-
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 
     private sealed record DataSizes(int Target, int Test, Dictionary<string, int> Pool)
     {
@@ -348,7 +344,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var key = $"{name}-s{seed}";
         var dir = Path.Combine(Results, "artifacts", key);
         var costPath = Path.Combine(dir, "cost.json");
-        var scoresPath = Path.Combine(dir, "scores.parquet");
+        var scoresPath = Path.Combine(dir, ScoreFile.DefaultFileName);
         if (File.Exists(costPath) && File.Exists(scoresPath)) return ExperimentResults.Read<ArtifactCost>(costPath) with { ScoresPath = scoresPath };
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         Directory.CreateDirectory(dir);
@@ -370,7 +366,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var key = SeedFree.Contains(method.Name) && name == method.Name ? name : $"{name}-s{seed}";
         var dir = Path.Combine(Results, "artifacts", key);
         var costPath = Path.Combine(dir, "cost.json");
-        var localScores = Path.Combine(dir, "scores.parquet");
+        var localScores = Path.Combine(dir, ScoreFile.DefaultFileName);
         if (File.Exists(costPath))
         {
             // Committed results keep cost.json but not the scores: a folder resumed on another machine (or moved) refits.
@@ -386,7 +382,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             Model = method.NeedsModel ? baseModel : null, Kind = config.Kind, Seed = seed,
             Settings = settings.ToDictionary(),
         }, log, cancellationToken);
-        var scoresPath = Path.Combine(dir, "scores.parquet");
+        var scoresPath = Path.Combine(dir, ScoreFile.DefaultFileName);
         var score = method.Score(new MethodScoreRequest(fit.RunDirectory, [PoolDirectory], scoresPath) { BatchSize = options.ScoreBatchSize }, log, cancellationToken);
         long bytes = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         var cost = new ArtifactCost(name, key, fit.Seconds, score.Seconds, bytes, scoresPath);

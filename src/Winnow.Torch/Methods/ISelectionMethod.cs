@@ -9,7 +9,7 @@ namespace Winnow.Torch.Methods;
 /// <b>fit</b> does the method's training (ToV's trajectory, LESS's warm-up, uncertainty's warm-up, TSDS's target
 /// embeddings, DSIR's n-gram models, nothing for random) into a run folder with a manifest; <b>score</b> streams the
 /// pool and writes a score file (<see cref="Winnow.Core.Scoring.ScoreRow"/> columns plus method-specific ones);
-/// selection is shared (<see cref="Winnow.Core.Scoring.SubsetSelector"/>). Methods never print; they report through
+/// selection is shared (<see cref="Winnow.Core.Selection.SubsetSelector"/>). Methods never print; they report through
 /// <see cref="IProgress{T}"/>.
 /// </summary>
 public interface ISelectionMethod

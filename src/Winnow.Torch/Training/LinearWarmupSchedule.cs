@@ -33,4 +33,17 @@ public sealed record LinearWarmupSchedule
     }
 
     public double LearningRate(int step) => PeakLearningRate * Factor(step);
+
+    /// <summary>
+    /// The mean scheduled rate over steps [<paramref name="from"/>, <paramref name="to"/>): an epoch's η as ToV and LESS
+    /// record it, so warm-up's zero first step does not zero the epoch. An epoch that took no step gets the rate of the
+    /// step it would have taken.
+    /// </summary>
+    public double MeanRate(int from, int to)
+    {
+        if (to <= from) return LearningRate(Math.Max(0, Math.Min(from, TotalSteps - 1)));
+        double sum = 0;
+        for (int s = from; s < to; s++) sum += LearningRate(s);
+        return sum / (to - from);
+    }
 }

@@ -8,7 +8,7 @@ public class EvaluationFilesTests
     [Fact]
     public void ExampleLossesRoundTripWithNaNAsNull()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "sub", "losses.jsonl");
         var losses = new[] { new ExampleLoss(0, "a", 1.25, 4), new ExampleLoss(1, null, double.NaN, 0), new ExampleLoss(2, "ünïcode \"q\"", 0.1, 1) };
 
@@ -27,7 +27,7 @@ public class EvaluationFilesTests
     [Fact]
     public void TokenLogProbsRoundTripExactly()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "tokens.jsonl");
         var tokens = new[] { new ExampleTokenLogProbs(3, "x", [-0.1f, -2.3456789f, -1e-7f]), new ExampleTokenLogProbs(0, "y", []) };
 
@@ -43,7 +43,7 @@ public class EvaluationFilesTests
     [Fact]
     public void AFailedWriteLeavesTheOldFileAndNoTemporary()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "losses.jsonl");
         EvaluationFiles.WriteExampleLosses(path, [new ExampleLoss(0, "old", 1, 1)]);
 
@@ -56,7 +56,7 @@ public class EvaluationFilesTests
     [Fact]
     public void ABrokenLineNamesTheFileAndLine()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "tokens.jsonl");
         File.WriteAllLines(path, ["""{"index":0,"id":"a","logprobs":[-1]}""", "{not json"]);
         var e = Assert.Throws<InvalidDataException>(() => EvaluationFiles.ReadTokenLogProbs(path));

@@ -5,7 +5,7 @@ namespace Winnow.Torch.Tests.Experiments;
 
 public sealed class ExperimentConfigTests
 {
-    private static string Write(TempDirectory dir, string yaml)
+    private static string Write(TempDir dir, string yaml)
     {
         var path = Path.Combine(dir.Path, "study.yaml");
         File.WriteAllText(path, yaml);
@@ -42,7 +42,7 @@ public sealed class ExperimentConfigTests
     [Fact]
     public void The_cells_hash_ignores_which_cells_run_and_follows_what_a_cell_depends_on()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         ExperimentConfig Load(string yaml) => ExperimentConfig.Load(Write(dir, yaml));
         var plain = Load(Minimal);
         var more = Load(Minimal.Replace("methods: [random, source-filter]", "methods: [random, source-filter, tov]")
@@ -60,7 +60,7 @@ public sealed class ExperimentConfigTests
     [Fact]
     public void Paths_resolve_against_the_config_folder()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var config = ExperimentConfig.Load(Write(dir, Minimal));
         Assert.Equal(Path.Combine(dir.Path, "p"), config.Resolve(config.Pool[0].Paths[0]));
         Assert.Equal([10, 20], config.Budgets);
@@ -70,7 +70,7 @@ public sealed class ExperimentConfigTests
     [Fact]
     public void An_unknown_key_is_refused_with_file_and_line()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var path = Write(dir, Minimal + "\nfinetune: { lora_rank: 0, learning_rate: 1 }\n");
         var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(path));
         Assert.StartsWith($"{path}:12:", error.Message, StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public sealed class ExperimentConfigTests
     [InlineData("task: vision", "task must be")]
     public void Invalid_values_are_refused(string replacement, string expected)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var key = replacement[..replacement.IndexOf(':')];
         var yaml = string.Join('\n', Minimal.Split('\n').Select(l => l.StartsWith(key + ":", StringComparison.Ordinal) ? replacement : l));
         var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(Write(dir, yaml)));
@@ -100,7 +100,7 @@ public sealed class ExperimentConfigTests
     [InlineData("ablation_budgets: [10]\n", "there is no ablation")]
     public void A_bad_ablation_is_refused_naming_the_variant(string yaml, string expected)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(Write(dir, Minimal + "\n" + yaml)));
         Assert.Contains(expected, error.Message);
         Assert.StartsWith(Path.Combine(dir.Path, "study.yaml"), error.Message, StringComparison.Ordinal);
@@ -109,7 +109,7 @@ public sealed class ExperimentConfigTests
     [Fact]
     public void An_ablation_variant_overrides_only_its_own_settings()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var config = ExperimentConfig.Load(Write(dir, Minimal.Replace("methods: [random, source-filter]", "methods: [random, tov]", StringComparison.Ordinal) + """
 
             method_settings:
@@ -133,7 +133,7 @@ public sealed class ExperimentConfigTests
     [InlineData("fields:\n  completion: a\n  prompt: q", "prompt=q,completion=a")]
     public void Fields_are_read_in_the_option_syntax_or_as_a_mapping_and_reach_the_read_options(string yaml, string canonical)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var config = ExperimentConfig.Load(Write(dir, Minimal.Replace("task: ner", "task: instruction", StringComparison.Ordinal) + "\n" + yaml + "\n"));
         Assert.Equal(canonical, config.Fields?.ToString());
         var read = config.SourceReadOptions();
@@ -149,7 +149,7 @@ public sealed class ExperimentConfigTests
     [InlineData("task: instruction", "fields: tokens=w,tags=t", "an instruction study maps prompt and completion")]
     public void A_bad_field_mapping_is_refused_with_the_file_and_why(string task, string yaml, string expected)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var path = Write(dir, Minimal.Replace("task: ner", task, StringComparison.Ordinal) + "\n" + yaml + "\n");
         var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(path));
         Assert.StartsWith(path + ":", error.Message, StringComparison.Ordinal);

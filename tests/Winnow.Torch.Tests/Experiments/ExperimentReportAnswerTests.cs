@@ -32,7 +32,7 @@ public sealed class ExperimentReportAnswerTests
     [Fact]
     public void The_paired_gain_is_the_mean_over_seed_budget_pairs_with_a_t_interval()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var r = ExperimentResults.Load(ExperimentReportTests.MakeResults(dir.Path));
         var tov = PairedGain.Of(r, "tov")!;
         // (2.0−1.89)/2.0, (2.2−1.89)/2.2, (1.8−1.805)/1.8, (2.0−1.805)/2.0 in %.
@@ -55,13 +55,13 @@ public sealed class ExperimentReportAnswerTests
     [Fact]
     public void The_answer_is_worded_from_the_numbers()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var unclear = ExperimentReport.AnswerText(StudyAnswer.Of(ExperimentResults.Load(ExperimentReportTests.MakeResults(dir.Path))));
         Assert.Equal("NER, pool of 100 rows from 2 sources. No method is clearly better than random: the highest, tov, has a gain of +7.3% " +
             "(95% CI -2.5% to +17.0%; 4 seed×budget pairs, lower loss in 3), an interval that includes 0; entity F1 0.500 against random's 0.500. " +
             "This study has no source-filter control.", unclear);
 
-        using var dir2 = new TempDirectory();
+        using var dir2 = new TempDir();
         var clear = StudyAnswer.Of(ClearWinner(dir2.Path));
         Assert.Equal("tov", clear.Best!.Method);
         Assert.Equal(8, clear.Best.Mean, 9);
@@ -74,7 +74,7 @@ public sealed class ExperimentReportAnswerTests
         var onlyFilter = ClearWinner(dir2.Path) is var r ? r with { Study = r.Study with { Methods = ["random", "source-filter"] } } : null;
         Assert.EndsWith("It is the source-filter control itself: no selection method did better than keeping the filter's sources.",
             ExperimentReport.AnswerText(StudyAnswer.Of(onlyFilter!)));
-        using var dir3 = new TempDirectory();
+        using var dir3 = new TempDir();
         var both = new[] { ExperimentResults.Load(ExperimentReportTests.MakeResults(dir3.Path)), ClearWinner(dir2.Path) };
         Assert.Equal("Across 2 studies the best method is tov in 2 (ner-music, instruct-clear). Its gain over random is clearly above 0 (95% CI) in 1 of 2. " +
             "A selection method beats the source-filter control beyond its interval in 1 of 1 with the control (instruct-clear).",
@@ -88,7 +88,7 @@ public sealed class ExperimentReportAnswerTests
     [Fact]
     public void The_heatmap_colours_the_gain_around_zero_and_outlines_each_studys_best()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var html = ExperimentReport.Html([ExperimentResults.Load(ExperimentReportTests.MakeResults(dir.Path))]);
         var heatmap = System.Text.RegularExpressions.Regex.Match(html, "<svg class=\"chart heatmap\".*?</svg>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
         Assert.Contains("<title>ner-music · tov: +7.3% (95% CI -2.5% to +17.0%; 4 seed×budget pairs, lower loss in 3)</title>", heatmap);
@@ -108,7 +108,7 @@ public sealed class ExperimentReportAnswerTests
     [Fact]
     public void A_method_far_off_the_others_is_drawn_at_the_edge_with_its_values()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var r = ExperimentResults.Load(ReportLayoutTests.MakeCrowdedStudy(dir.Path));
         var html = ExperimentReport.Html([r]);
         var loss = System.Text.RegularExpressions.Regex.Match(html, "<svg class=\"chart lines loss\".*?</svg>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
@@ -131,7 +131,7 @@ public sealed class ExperimentReportAnswerTests
     [Fact]
     public void The_papers_figures_stand_beside_winnows_where_a_study_mirrors_them()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var rows = ExperimentReport.PaperComparisons([ExperimentResults.Load(ExperimentReportTests.MakeResults(dir.Path))]);
         // NER gain (tov; no tov-score-only in this study), then time and disk: tov 10 s / 2 MB against LESS 40 s / 8 MB.
         Assert.Equal(["NER: ToV's gain over random", "ToV faster than LESS (fit+score time)", "ToV smaller than LESS on disk"], rows.Select(x => x.Claim.Claim));
@@ -139,7 +139,7 @@ public sealed class ExperimentReportAnswerTests
         Assert.Equal("overlaps the paper's range", rows[0].Verdict);
         Assert.Equal(("4.0× less time", "within the paper's range (one measurement, no interval)"), (rows[1].Winnow, rows[1].Verdict));
         Assert.Equal(("4.0× less disk", "within the paper's range (one measurement, no interval)"), (rows[2].Winnow, rows[2].Verdict));
-        using var dir2 = new TempDirectory();
+        using var dir2 = new TempDir();
         var instruct = ExperimentReport.PaperComparisons([ClearWinner(dir2.Path)]);
         Assert.Equal(("instruction tuning: ToV's gain over random", "+5 to +10%", "within the paper's range"), (instruct.Single().Claim.Claim, instruct[0].Claim.PaperText, instruct[0].Verdict));
         var md = ExperimentReport.Markdown([ExperimentResults.Load(dir.Path)]);

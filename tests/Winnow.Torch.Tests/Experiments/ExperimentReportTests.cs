@@ -50,7 +50,7 @@ public sealed class ExperimentReportTests
     [Fact]
     public void Summaries_are_means_over_seeds_with_improvement_over_random()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var results = ExperimentResults.Load(MakeResults(dir.Path));
         var summary = ExperimentReport.Summarize(results).ToDictionary(s => (s.Method, s.Budget));
         Assert.Equal(2.1, summary[("random", 10)].MeanLoss, 9);
@@ -65,7 +65,7 @@ public sealed class ExperimentReportTests
     [Fact]
     public void Html_and_markdown_hold_the_charts_tables_costs_and_composition()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var written = ExperimentReport.Write([ExperimentResults.Load(MakeResults(dir.Path))], dir.Path);
         var html = File.ReadAllText(written.HtmlPath);
         Assert.Contains("<svg class=\"chart heatmap\"", html);
@@ -100,7 +100,7 @@ public sealed class ExperimentReportTests
     [Fact]
     public void The_ablation_has_its_own_table_bars_and_composition_and_stays_out_of_the_main_comparison()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var results = ExperimentResults.Load(MakeResultsWithAblation(dir.Path));
         var ablation = ExperimentReport.SummarizeAblation(results).ToDictionary(s => (s.Method, s.Budget));
         Assert.Equal([("tov", 10), ("tov-abs", 10), ("tov-no-bins", 10)], ablation.Keys);
@@ -134,7 +134,7 @@ public sealed class ExperimentReportTests
     [Fact]
     public void The_report_links_tovs_top_and_bottom_rows_to_winnow_explain()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         MakeResults(dir.Path);
         var md = File.ReadAllText(ExperimentReport.Write([ExperimentResults.Load(dir.Path)], dir.Path).MarkdownPath);
         Assert.Contains("### ToV's picks, explained", md);
@@ -171,7 +171,7 @@ public sealed class ExperimentReportTests
     [ChromiumFact]
     public void Report_renders_in_headless_chromium_without_errors()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var written = ExperimentReport.Write([ExperimentResults.Load(MakeResultsWithAblation(dir.Path))], dir.Path);
         var start = new ProcessStartInfo(ChromiumFactAttribute.Chromium!)
         {

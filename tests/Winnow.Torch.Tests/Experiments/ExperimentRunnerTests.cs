@@ -13,7 +13,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     [Fact]
     public void Micro_study_runs_resumes_after_an_interruption_and_never_redoes_a_finished_cell()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var clock = Stopwatch.StartNew();
         var config = ExperimentConfig.Load(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"));
         var options = new ExperimentRunOptions(Path.Combine(dir.Path, "results"), Path.Combine(dir.Path, "cache"), Path.Combine(dir.Path, "no-shared-data"));
@@ -57,7 +57,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     [Fact]
     public void Ablation_variants_run_at_their_budgets_and_reuse_the_base_fit_when_only_the_selection_or_the_scoring_changes()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var samples = Path.Combine(RepoPaths.Root, "samples");
         // A pool source whose folder also holds an empty file: skip_invalid counts it instead of failing the study.
         var mixed = Directory.CreateDirectory(Path.Combine(dir.Path, "mixed")).FullName;
@@ -113,7 +113,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     [Fact]
     public void A_validation_slice_is_disjoint_from_target_test_and_pool_and_picks_the_judged_epoch()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         // Validation drawn from the target's own file: the runner must keep it apart from the 30 target rows.
         var (config, options) = RandomOnlyMicro(dir, "micro-validation.yaml",
             ("test: {", $"validation: {{ paths: [{Samples}/ner/target], max: 20 }}\ntest: {{"),
@@ -136,7 +136,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     [Fact]
     public void A_results_folder_committed_without_data_and_scores_resumes_elsewhere()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var (config, here) = RandomOnlyMicro(dir, "micro-commit.yaml", ("budgets: [30]", "budgets: [20, 30]"));
         using var cancel = new CancellationTokenSource();
         var first = new ExperimentRunner(config, here);
@@ -165,7 +165,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     [Fact]
     public void The_run_writes_what_each_subset_and_the_studys_sets_are_made_of_and_a_resumed_run_restores_missing_ones()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var (config, options) = RandomOnlyMicro(dir, "micro-composition.yaml", ("methods: [random]", "methods: [random, source-filter]\nsource_filter: [music]"));
         new ExperimentRunner(config, options).Run();
         var results = ExperimentResults.Load(options.ResultsDirectory);
@@ -205,7 +205,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     private static string Samples => Path.Combine(RepoPaths.Root, "samples");
 
     /// <summary>experiments/micro.yaml with random only and one seed, plus <paramref name="edits"/>, written into <paramref name="dir"/>.</summary>
-    private static (ExperimentConfig Config, ExperimentRunOptions Options) RandomOnlyMicro(TempDirectory dir, string fileName, params (string From, string To)[] edits)
+    private static (ExperimentConfig Config, ExperimentRunOptions Options) RandomOnlyMicro(TempDir dir, string fileName, params (string From, string To)[] edits)
     {
         var yaml = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"))
             .Replace("../samples", Samples, StringComparison.Ordinal)
@@ -230,7 +230,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     [Fact]
     public void A_results_folder_of_another_config_is_refused()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         ExperimentResults.Write(Path.Combine(dir.Path, ExperimentResults.StudyFile), ExperimentReportTests.Study("other", "ner") with { ConfigHash = "feedfeed" });
         var config = ExperimentConfig.Load(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"));
         var error = Assert.Throws<ArgumentException>(() =>
@@ -241,7 +241,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     [Fact]
     public void A_results_folder_of_the_same_cells_resumes_under_a_config_with_more_rows_but_not_a_renamed_changed_row()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var config = ExperimentConfig.Load(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"));
         var studyPath = Path.Combine(dir.Path, ExperimentResults.StudyFile);
         var options = new ExperimentRunOptions(dir.Path, Path.Combine(dir.Path, "cache"), dir.Path);
@@ -272,7 +272,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     [Fact]
     public void Only_runs_the_named_methods_and_refuses_a_name_the_config_does_not_have()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var config = ExperimentConfig.Load(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"));
         var options = new ExperimentRunOptions(Path.Combine(dir.Path, "results"), Path.Combine(dir.Path, "cache"), Path.Combine(dir.Path, "no-shared-data"));
 

@@ -104,7 +104,7 @@ public sealed class ReportLayoutTests
     [ChromiumFact]
     public void No_chart_text_overlaps_a_bar_a_point_or_another_text()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var studies = new List<ExperimentResults>
         {
             ExperimentResults.Load(MakeCrowdedStudy(Path.Combine(dir.Path, "crowded"))),
@@ -127,7 +127,7 @@ public sealed class ReportLayoutTests
             .Select(g => Directory.EnumerateFiles(g, ExperimentResults.StudyFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(Path.GetDirectoryName).ToList())
             .Where(g => g.Count > 0).ToList();
         Assert.NotEmpty(groups); // the clone ships its results folders
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         foreach (var group in groups)
         {
             var layout = Measure(ExperimentReport.Html(group.Select(f => ExperimentResults.Load(f!)).ToList()), dir.Path);
@@ -140,7 +140,7 @@ public sealed class ReportLayoutTests
     [ChromiumFact]
     public void The_checker_finds_overlaps_it_is_meant_to_find()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         const string html = """
             <!DOCTYPE html><html><body>
             <svg class="chart bars" xmlns="http://www.w3.org/2000/svg" width="300" height="60">

@@ -21,7 +21,7 @@ public sealed class SetCompositionTests
     [Fact]
     public void Ner_subset_counts_entity_tokens_rows_without_entity_lengths_types_and_sources()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var subset = Path.Combine(dir.Path, "tov__b3__s0.jsonl");
         // Read back from the file: sources are the stored pool sources (the reader alone would tag every row with the file).
         ExampleJsonl.Write(subset, [Ner("a", "pool/music", "B-PER I-PER O B-LOC"), NewsEmpty, Ner("c", "pool/music", "O B-MISC O O O O")]);
@@ -133,7 +133,7 @@ public sealed class SetCompositionTests
     [Fact]
     public void Missing_composition_files_are_computed_from_the_subset_and_data_files_and_written_ones_kept()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var results = MakeResultsWithRows(dir.Path);
         Assert.Contains("No composition files", ExperimentReport.Markdown([ExperimentResults.Load(results)]));
 
@@ -161,7 +161,7 @@ public sealed class SetCompositionTests
     [Fact]
     public void The_report_shows_each_selection_beside_random_test_and_pool_with_its_loss_change()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var results = MakeResultsWithRows(dir.Path);
         SetComposition.FillMissing(results);
         var written = ExperimentReport.Write([ExperimentResults.Load(results)], Path.Combine(dir.Path, "report"));
@@ -196,7 +196,7 @@ public sealed class SetCompositionTests
     [Fact]
     public void Without_a_recorded_source_filter_the_in_domain_sources_are_those_the_source_filter_cells_drew_from()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var results = ExperimentResults.Load(ExperimentReportTests.MakeResults(dir.Path));
         Assert.Empty(ExperimentReport.InDomainSources(results));
         var control = new CellResult("source-filter", 10, 0, 10, new Dictionary<string, int> { ["music"] = 10, ["news"] = 0 }, 2, 0.1, null, null, null, 0, 1, "");

@@ -13,7 +13,7 @@ namespace Winnow.Torch.Tests.FineTuning;
 [Collection(TorchSerialCollection.Name)]
 public sealed class JudgeRecipeOptionsTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDir _dir = new();
     private readonly string _base;
     private readonly List<Example> _train;
     private readonly List<Example> _validation;

@@ -81,18 +81,3 @@ internal static class TestModels
     public static Dictionary<string, byte[]> StateBytes(IPretrainedModel model) =>
         model.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().contiguous().bytes.ToArray());
 }
-
-/// <summary>A temporary directory removed at the end of a test.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "winnow-modeling-" + Guid.NewGuid().ToString("N")[..10]);
-
-    public string Sub(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}

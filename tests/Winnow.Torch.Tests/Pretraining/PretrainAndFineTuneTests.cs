@@ -18,7 +18,7 @@ public class PretrainAndFineTuneTests
     [Fact]
     public void MaskedLmPretrainingBeatsUntrainedModelOnHeldOutTextAndIsCached()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string[] corpus = [RepoPaths.Samples("ner", "pool")];
         var report = Pretrainer.Run(corpus, dir.Path, Small(PretrainFamily.Ner));
 
@@ -39,7 +39,7 @@ public class PretrainAndFineTuneTests
     [Fact]
     public void CausalLmPretrainingBeatsUntrainedModel()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var report = Pretrainer.Run([RepoPaths.Samples("instruct", "pool")], dir.Path, Small(PretrainFamily.Lm));
         Assert.True(report.HeldOutLossTrained < 0.9 * report.HeldOutLossUntrained, $"{report.HeldOutLossUntrained} → {report.HeldOutLossTrained}");
     }
@@ -47,7 +47,7 @@ public class PretrainAndFineTuneTests
     [Fact]
     public void FineTuningOnNerLowersLossAndSavedModelEvaluatesTheSame()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var baseModel = Pretrainer.Run([RepoPaths.Samples("ner", "pool")], dir.Path, Small(PretrainFamily.Ner) with { Steps = 5 });
         var train = DatasetReader.Read([RepoPaths.Samples("ner", "target")], new ReadOptions { Kind = TaskKind.Ner }).Take(48).ToList();
         var labels = LabelSet.FromExamples(train.OfType<NerExample>());

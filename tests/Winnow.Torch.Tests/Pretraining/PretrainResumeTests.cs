@@ -38,11 +38,11 @@ public class PretrainResumeTests
     [Fact]
     public void KilledRunResumedFromItsLastCheckpointEqualsAnUninterruptedOne()
     {
-        using var straightDir = new TempDirectory();
+        using var straightDir = new TempDir();
         var straightSteps = new Recorder();
         var straight = Pretrainer.Run(Corpus, straightDir.Path, Options, progress: straightSteps, run: Settings);
 
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var first = new Recorder(p => { if (p.Step == 7) throw new Killed(); });
         Assert.Throws<Killed>(() => Pretrainer.Run(Corpus, dir.Path, Options, progress: first, run: Settings));
         var partial = Pretrainer.ModelDirectory(Corpus, dir.Path, Options) + ".partial";
@@ -69,11 +69,11 @@ public class PretrainResumeTests
     [Fact]
     public void CancelledRunSavesWhereItStoppedAndResumesFromThere()
     {
-        using var straightDir = new TempDirectory();
+        using var straightDir = new TempDir();
         var straightSteps = new Recorder();
         var straight = Pretrainer.Run(Corpus, straightDir.Path, Options, progress: straightSteps, run: Settings);
 
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         using var cts = new CancellationTokenSource();
         var first = new Recorder(p => { if (p.Step == 6) cts.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => Pretrainer.Run(Corpus, dir.Path, Options, progress: first, cancellationToken: cts.Token, run: Settings));

@@ -43,15 +43,3 @@ public sealed class SingleThreaded : IDisposable
 
     public void Dispose() => torch.set_num_threads(_previous);
 }
-
-public sealed class TempDirectory : IDisposable
-{
-    public TempDirectory() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "winnow-tests-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}

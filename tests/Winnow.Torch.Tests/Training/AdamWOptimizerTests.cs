@@ -39,7 +39,7 @@ public class AdamWOptimizerTests
     public void MomentsRoundTripThroughTheStateFile()
     {
         using var scope = NewDisposeScope();
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var w = new Parameter(tensor(new float[] { 1f, 2f, 3f, 4f, 5f, 6f }, [2, 3]), requires_grad: true);
         using var optimizer = new AdamWOptimizer([("layer.w", w)]);
         Backward(w);

@@ -58,7 +58,7 @@ public class TrainerTests(ITestOutputHelper output)
     public void ResumingFromACheckpointMatchesAnUninterruptedRun()
     {
         using var threads = new SingleThreaded();
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var examples = TinyData.Sequences(12);
         // 3 batches per epoch, 2 epochs: 6 steps; the checkpoint at step 4 is in the middle of the second epoch.
         var options = Fast with { Epochs = 2, WarmupSteps = 2, CheckpointEverySteps = 2, CheckpointDirectory = dir.Path };
@@ -92,7 +92,7 @@ public class TrainerTests(ITestOutputHelper output)
     [Fact]
     public void CheckpointsEachEpochCarryAdamMoments()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var examples = TinyData.Sequences(8);
         // Step checkpoints every 2 steps fall on the epoch ends too: the epoch checkpoint, written later, wins.
         var options = Fast with { Epochs = 2, CheckpointEachEpoch = true, CheckpointEverySteps = 2, CheckpointDirectory = dir.Path };

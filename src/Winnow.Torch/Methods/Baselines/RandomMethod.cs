@@ -7,7 +7,7 @@ using Winnow.Torch.Methods.Common;
 namespace Winnow.Torch.Methods.Baselines;
 
 /// <summary>
-/// The reference baseline (methods.md §2): fit records only the manifest; score gives every row a seeded uniform value
+/// The reference baseline (docs/methods.md, "Random"): fit records only the manifest; score gives every row a seeded uniform value
 /// in [0, 1) drawn from a hash of (seed, source, id), so the top n by score are a uniform sample and the value of an
 /// example does not depend on the pool's order. Its default strategy draws uniformly at selection time instead.
 /// </summary>

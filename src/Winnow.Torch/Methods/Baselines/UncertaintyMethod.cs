@@ -15,7 +15,7 @@ using Winnow.Torch.Training;
 namespace Winnow.Torch.Methods.Baselines;
 
 /// <summary>
-/// Max-uncertainty (methods.md §2): ψ(x) = (1/T) Σ_t log[p_t (1 − p_t)], p_t the probability of the correct token
+/// Max-uncertainty (docs/methods.md, "Uncertainty"): ψ(x) = (1/T) Σ_t log[p_t (1 − p_t)], p_t the probability of the correct token
 /// under a warmed-up model; higher = more uncertain = selected.
 /// <para>
 /// The warm-up is ToV's first base epoch exactly: the same random base set U (<see cref="BaseSetSampler"/>, default

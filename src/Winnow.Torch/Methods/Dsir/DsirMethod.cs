@@ -8,7 +8,7 @@ using Winnow.Torch.Methods.Common;
 namespace Winnow.Torch.Methods.Dsir;
 
 /// <summary>
-/// DSIR-style importance weights (methods.md §2, "cheap extra baseline"), no model needed. Fit builds two add-one
+/// DSIR-style importance weights (docs/methods.md, "DSIR"), no model needed. Fit builds two add-one
 /// smoothed bag-of-hashed-n-gram models, one over the target and one over the whole pool stream, and stores their
 /// per-bucket log ratio; score gives each pool example log w(x) = Σ_buckets count_x · (log p_target − log p_pool).
 /// The default strategy is importance resampling without replacement: Gumbel top-k on log w

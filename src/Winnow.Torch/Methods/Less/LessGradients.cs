@@ -80,7 +80,7 @@ public sealed class LessGradients
 
     /// <summary>
     /// LESS's Adam-preconditioned gradient: m' = β1·m + (1−β1)·g, v' = β2·v + (1−β2)·g², Γ = m'/√(v' + ε) (LESS's
-    /// code) or m'/(√v' + ε) (methods.md). No bias correction, exactly as the reference code.
+    /// code) or m'/(√v' + ε) (the paper's formula; docs/methods.md, "LESS"). No bias correction, exactly as the reference code.
     /// </summary>
     public static Tensor AdamPrecondition(Tensor g, Tensor m, Tensor v, double beta1, double beta2, double epsilon, bool epsilonInsideSqrt)
     {

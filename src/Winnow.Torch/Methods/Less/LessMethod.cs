@@ -19,7 +19,7 @@ namespace Winnow.Torch.Methods.Less;
 public sealed class LessRunMismatchException(string message) : Exception(message);
 
 /// <summary>
-/// LESS (Xia et al. 2024, princeton-nlp/LESS; methods.md §2). <b>Fit</b>: LoRA warm-up on a random 5% of the pool for
+/// LESS (Xia et al. 2024, princeton-nlp/LESS; docs/methods.md, "LESS"). <b>Fit</b>: LoRA warm-up on a random 5% of the pool for
 /// 4 epochs, a checkpoint (adapter + Adam moments) and η̄_i per epoch, then the target's plain per-example gradients
 /// per checkpoint, projected and normalised, stored as fp16. <b>Score</b>: the pool's Adam-preconditioned per-example
 /// gradients per checkpoint, projected, normalised, appended to the fp16 store chunk by chunk, and the influence
@@ -172,7 +172,7 @@ public sealed class LessMethod : ISelectionMethod
         trainer.Fit(source, cancellationToken: cancellationToken, onEpochEnd: end =>
         {
             int lastStep = end.Trainer.State.GlobalStep;
-            double eta = MeanRate(end.Trainer.Schedule, firstStep, lastStep);
+            double eta = end.Trainer.Schedule.MeanRate(firstStep, lastStep); // η̄_i
             Lora.SaveAdapter(task.Model, folder.Adapter(end.Epoch));
             end.Trainer.SaveState(folder.TrainerState(end.Epoch));
             records.Add(new LessCheckpointRecord(end.Epoch, eta, end.Result.MeanLoss, lastStep - firstStep));
@@ -180,15 +180,6 @@ public sealed class LessMethod : ISelectionMethod
             firstStep = lastStep;
         });
         return records;
-    }
-
-    /// <summary>η̄: the mean scheduled rate over an epoch's steps (the rate of the step the epoch would have taken if it took none).</summary>
-    internal static double MeanRate(LinearWarmupSchedule schedule, int from, int to)
-    {
-        if (to <= from) return schedule.LearningRate(Math.Max(0, Math.Min(from, schedule.TotalSteps - 1)));
-        double sum = 0;
-        for (int s = from; s < to; s++) sum += schedule.LearningRate(s);
-        return sum / (to - from);
     }
 
     /// <summary>

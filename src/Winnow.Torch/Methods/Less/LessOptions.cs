@@ -4,7 +4,7 @@ using Winnow.Core.Data;
 namespace Winnow.Torch.Methods.Less;
 
 /// <summary>
-/// What a LESS run does (methods.md §2, princeton-nlp/LESS). Defaults follow the paper and its code except the LoRA
+/// What a LESS run does (docs/methods.md, "LESS"; princeton-nlp/LESS). Defaults follow the paper and its code except the LoRA
 /// rank: LESS uses rank 128 / alpha 512 on 7B models; our tiny models take the shared rank 8 with alpha 32, which keeps
 /// LESS's scaling alpha/r = 4. Everything here goes into the manifest, so a changed option is a different run.
 /// </summary>
@@ -58,8 +58,8 @@ public sealed record LessOptions
     public double AdamEpsilon { get; init; } = 1e-8;
 
     /// <summary>
-    /// LESS's code computes Γ = m'/√(v' + ε) (ε inside the root); methods.md writes m'/(√v' + ε). True = the code's
-    /// form (default, faithful to the released implementation); false = the formula as written in methods.md.
+    /// LESS's code computes Γ = m'/√(v' + ε) (ε inside the root); the paper writes m'/(√v' + ε). True = the code's
+    /// form (default, faithful to the released implementation); false = the paper's formula.
     /// </summary>
     public bool EpsilonInsideSqrt { get; init; } = true;
 

@@ -1,6 +1,6 @@
 namespace Winnow.Torch.Methods.Tov;
 
-/// <summary>The per-token map F in φ(x) = (1/T) Σ_t F(Δ_t) (methods.md §1).</summary>
+/// <summary>The per-token map F in φ(x) = (1/T) Σ_t F(Δ_t) (docs/methods.md, "ToV").</summary>
 public enum ScoreTransform
 {
     /// <summary>F(y) = y: the mean improvement, equal to ℓ(θ,x) − ℓ(θ',x).</summary>

@@ -98,7 +98,7 @@ public static class TovAuto
                 Fields = request.Fields,
                 Force = request.Force,
             }, Prefixed(progress, $"auto ε={epsilon:G3}: "), cancellationToken);
-            string scores = Path.Combine(runDirectory, TovPipeline.ScoresFileName);
+            string scores = Path.Combine(runDirectory, ScoreFile.DefaultFileName);
             if (!TovScorer.IsCurrent(scores, run.Manifest, run.Manifest.PoolHash))
                 TovScorer.Score(new TovScoreRequest(runDirectory, request.Pool, scores), Prefixed(progress, $"auto ε={epsilon:G3}: "), cancellationToken: cancellationToken);
             scored.Add((epsilon, ScoreFile.Read(scores)));

@@ -36,7 +36,7 @@ public sealed record TovRun(string RunDirectory, TovManifest Manifest, bool Reus
 public sealed class TovRunMismatchException(string message) : Exception(message);
 
 /// <summary>
-/// ToV's training stage (methods.md §1): draws the random base set U, trains L LoRA epochs on U, and after each
+/// ToV's training stage (docs/methods.md, "ToV"): draws the random base set U, trains L LoRA epochs on U, and after each
 /// epoch k a validation pass over the target at ε·η_k, saving θ_bas^k and θ_val^k as adapter folders. Interleaved
 /// continues from θ_val^k; parallel restores θ_bas^k's adapter and optimizer state (an in-memory snapshot) first.
 /// </summary>
@@ -155,7 +155,7 @@ public static class TovFitter
         var model = task.Model;
         int firstStep = trainer.State.GlobalStep;
         var baseResult = trainer.TrainEpoch(baseBatches.ForEpoch(k), cancellationToken: cancellationToken);
-        double eta = MeanRate(trainer.Schedule, firstStep, trainer.State.GlobalStep);
+        double eta = trainer.Schedule.MeanRate(firstStep, trainer.State.GlobalStep); // η_k
         Lora.SaveAdapter(model, folder.BaseAdapter(k));
 
         // Parallel: the side branch must leave no trace, in the adapter or in Adam's moments.
@@ -176,15 +176,6 @@ public static class TovFitter
         }
         trainer.SaveState(folder.TrainerState(k));
         return new TovEpochRecord(k, eta, options.Epsilon * eta, baseResult.MeanLoss, valLoss, clock.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>η_k: the mean scheduled rate over the epoch's steps, so warm-up's zero first step does not zero the validation pass.</summary>
-    private static double MeanRate(LinearWarmupSchedule schedule, int from, int to)
-    {
-        if (to <= from) return schedule.LearningRate(Math.Max(0, Math.Min(from, schedule.TotalSteps - 1)));
-        double sum = 0;
-        for (int s = from; s < to; s++) sum += schedule.LearningRate(s);
-        return sum / (to - from);
     }
 
     /// <summary>Recorded epochs whose files are all there, from 0 on; a resume starts after the last of them.</summary>

@@ -14,7 +14,7 @@ public enum TovVariant
 }
 
 /// <summary>
-/// What a ToV fit does (methods.md §1). Everything here goes into the run's manifest, so a changed option is a
+/// What a ToV fit does (docs/methods.md, "ToV"). Everything here goes into the run's manifest, so a changed option is a
 /// different run. Null sizes are resolved from the pool size (<see cref="ResolveBaseSize"/>, <see cref="ResolveEpochs"/>).
 /// </summary>
 public sealed record TovFitOptions

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Winnow.Core.Data;
+using Winnow.Core.Progress;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 
@@ -42,14 +43,12 @@ public sealed record TovPipelineResult(TovRun Run, string ScoresPath, TovScoreRe
 /// </summary>
 public static class TovPipeline
 {
-    public const string ScoresFileName = "scores.parquet";
-
     public static TovRun Fit(TovFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default) =>
         TovFitter.Fit(request, progress, cancellationToken);
 
     public static TovScoreResult Score(TovScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
-        var rate = progress is null ? null : new SyncProgress<TovScoreProgress>(p => progress.Report($"scored {p.Rows} pool examples ({p.ExamplesPerSecond:F0} examples/s)"));
+        var rate = progress is null ? null : new SynchronousProgress<TovScoreProgress>(p => progress.Report($"scored {p.Rows} pool examples ({p.ExamplesPerSecond:F0} examples/s)"));
         return TovScorer.Score(request, progress, rate, cancellationToken);
     }
 
@@ -81,7 +80,7 @@ public static class TovPipeline
             Force = request.Force,
         }, progress, cancellationToken);
 
-        string scores = Path.Combine(runDirectory, ScoresFileName);
+        string scores = Path.Combine(runDirectory, ScoreFile.DefaultFileName);
         TovScoreResult? scored = null;
         if (TovScorer.IsCurrent(scores, run.Manifest, run.Manifest.PoolHash))
             progress?.Report($"{scores} is current; reusing it");
@@ -91,11 +90,5 @@ public static class TovPipeline
         var subset = Select(SelectRequest(run.Manifest, scores, request.Pool, request.Budget, request.OutputPath, request.Strategy,
             request.Transform, request.Bins, request.SelectionSeed ?? request.Options.Seed), progress, cancellationToken);
         return new TovPipelineResult(run, scores, scored, subset, clock.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>Reports on the caller's thread (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

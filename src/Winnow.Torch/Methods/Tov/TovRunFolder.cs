@@ -115,7 +115,7 @@ public sealed record TovRunFolder(string Root)
     {
         if (Directory.Exists(EpochsDirectory)) Directory.Delete(EpochsDirectory, recursive: true);
         if (Directory.Exists(AutoDirectory)) Directory.Delete(AutoDirectory, recursive: true);
-        foreach (var file in new[] { Manifest, BaseSetFile, LabelsFile, Path.Combine(Root, TovPipeline.ScoresFileName) })
+        foreach (var file in new[] { Manifest, BaseSetFile, LabelsFile, Path.Combine(Root, Core.Scoring.ScoreFile.DefaultFileName) })
             File.Delete(file);
     }
 

@@ -13,7 +13,7 @@ public sealed class FieldMappingRunTests
 {
     private static readonly FieldMapping Mapping = FieldMapping.Parse("prompt=q,completion=a,id=n");
 
-    private static string Data(TempDirectory dir, string name, int rows)
+    private static string Data(TempDir dir, string name, int rows)
     {
         var path = Path.Combine(dir.Path, name);
         File.WriteAllLines(path, Enumerable.Range(1, rows).Select(i =>
@@ -24,7 +24,7 @@ public sealed class FieldMappingRunTests
     [Fact]
     public void Dsir_run_records_the_mapping_and_scores_the_pool_through_it()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var target = Data(dir, "target.jsonl", 4);
         var pool = Data(dir, "pool.jsonl", 12);
         var run = Path.Combine(dir.Path, "run");
@@ -50,7 +50,7 @@ public sealed class FieldMappingRunTests
     [Fact]
     public void Without_a_mapping_the_manifest_and_fingerprint_are_as_before()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var pool = Path.Combine(dir.Path, "pool.jsonl");
         File.WriteAllText(pool, "{\"prompt\":\"p\",\"completion\":\"c\"}\n");
         var request = new MethodFitRequest([], [pool], Path.Combine(dir.Path, "run")) { Seed = 3 };

@@ -28,7 +28,7 @@ public sealed class LessMethodTests(TovFixture fixture, ITestOutputHelper output
     [Fact]
     public void Fit_and_score_write_one_row_per_pool_example_fp16_features_of_the_stated_size_and_are_deterministic()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var method = new LessMethod();
         Assert.Equal("less", method.Name);
         Assert.True(method.NeedsModel);
@@ -102,7 +102,7 @@ public sealed class LessMethodTests(TovFixture fixture, ITestOutputHelper output
     [Fact]
     public void Ner_target_in_two_files_is_two_subtasks_and_the_score_is_the_max_over_them()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var lines = File.ReadAllLines(Directory.GetFiles(fixture.NerTarget).Single());
         var target = Path.Combine(dir.Path, "target");
         Directory.CreateDirectory(target);

@@ -18,7 +18,7 @@ namespace Winnow.Torch.Tests.Methods.Tov;
 /// </summary>
 public sealed class TovFixture : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDir _dir = new();
     private readonly Lazy<TovRun> _instructionRun;
     private readonly Lazy<string> _instructionScores;
 

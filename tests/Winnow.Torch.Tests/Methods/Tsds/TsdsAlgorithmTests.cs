@@ -204,7 +204,7 @@ public sealed class TsdsAlgorithmTests
     [Fact]
     public void Embedding_files_round_trip_in_fp32_and_fp16()
     {
-        using var dir = new TestSupport.TempDirectory();
+        using var dir = new TempDir();
         var values = RandomUnitRows(5, 3, 9);
         foreach (bool half in new[] { false, true })
         {

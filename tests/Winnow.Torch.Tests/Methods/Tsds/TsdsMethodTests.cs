@@ -13,7 +13,7 @@ namespace Winnow.Torch.Tests.Methods.Tsds;
 /// <summary>Tiny models (a 2-layer Llama and a 1-layer BERT, hidden 32) with tokenizers trained on the bundled samples.</summary>
 public sealed class TsdsFixture : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDir _dir = new();
 
     public TsdsFixture()
     {
@@ -99,7 +99,7 @@ public sealed class TsdsMethodTests(TsdsFixture fixture) : IClassFixture<TsdsFix
     [Fact]
     public void Hashed_embedder_scores_every_pool_row_and_favours_the_target_source()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var fit = new MethodFitRequest([TsdsFixture.InstructTarget], [TsdsFixture.InstructPool], Path.Combine(dir.Path, "run"))
         {
             Kind = TaskKind.Instruction, Settings = new Dictionary<string, string> { ["embedder"] = "hashed", ["half"] = "true" },
@@ -124,7 +124,7 @@ public sealed class TsdsMethodTests(TsdsFixture fixture) : IClassFixture<TsdsFix
     [Fact]
     public void A_refit_with_other_inputs_is_refused_and_scoring_another_pool_is_refused()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var run = Path.Combine(dir.Path, "run");
         var settings = new Dictionary<string, string> { ["embedder"] = "hashed" };
         Method.Fit(new MethodFitRequest([TsdsFixture.InstructTarget], [TsdsFixture.InstructPool], run) { Settings = settings });
@@ -141,7 +141,7 @@ public sealed class TsdsMethodTests(TsdsFixture fixture) : IClassFixture<TsdsFix
     [Fact]
     public void Tiny_llama_embeds_instruction_data_end_to_end()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var fit = new MethodFitRequest([TsdsFixture.InstructTarget], [TsdsFixture.InstructPool], Path.Combine(dir.Path, "run"))
         {
             Model = fixture.Llama, Kind = TaskKind.Instruction, Seed = 1,
@@ -157,7 +157,7 @@ public sealed class TsdsMethodTests(TsdsFixture fixture) : IClassFixture<TsdsFix
     [Fact]
     public void Tiny_bert_embeds_label_mapped_ner_data_end_to_end()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var fit = new MethodFitRequest([TsdsFixture.NerTarget], [TsdsFixture.NerPool], Path.Combine(dir.Path, "run"))
         {
             Model = fixture.Bert, Kind = TaskKind.Ner, LabelMap = TsdsFixture.NerLabelMap,

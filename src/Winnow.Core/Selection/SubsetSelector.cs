@@ -5,9 +5,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Winnow.Core.Data;
 using Winnow.Core.IO;
-using Winnow.Core.Selection;
+using Winnow.Core.Scoring;
 
-namespace Winnow.Core.Scoring;
+namespace Winnow.Core.Selection;
 
 /// <summary>What to select from a score file, and where to write the subset (.jsonl or .parquet by extension).</summary>
 public sealed record SubsetRequest(string ScoresPath, IReadOnlyList<string> Pool, int Budget, string OutputPath)

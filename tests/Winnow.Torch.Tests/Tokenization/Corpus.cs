@@ -1,18 +1,5 @@
 namespace Winnow.Torch.Tests.Tokenization;
 
-/// <summary>A fresh folder under the temp dir, deleted on dispose.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir() => Directory.CreateDirectory(Path);
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "winnow-tok-" + Guid.NewGuid().ToString("N"));
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-    public string Sub(string name) => System.IO.Path.Combine(Path, name);
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}
-
 internal static class Corpus
 {
     private static readonly string[] Words =

@@ -1,0 +1,15 @@
+namespace Winnow.Core.Statistics;
+
+/// <summary>The one place the mean ± standard error of repeated measurements (seeds, examples) is computed.</summary>
+public static class SampleStatistics
+{
+    /// <summary>
+    /// The mean and its standard error √(Σ(v − mean)² / (n − 1) / n); the error is NaN for fewer than two values.
+    /// </summary>
+    public static (double Mean, double StandardError) MeanAndStandardError(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        double mean = values.Average();
+        return (mean, values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) / values.Count) : double.NaN);
+    }
+}
