@@ -16,10 +16,6 @@ namespace Winnow.Torch.Experiments;
 /// </summary>
 public sealed record ExperimentConfig
 {
-    /// <summary>Study names for the selections compared; <c>tov</c> is ToV with Score+Random.</summary>
-    public static readonly IReadOnlyList<string> KnownMethods =
-        ["random", "uncertainty", "less", "tsds", "dsir", "tov", "tov-score-only", "source-filter"];
-
     public string Name { get; init; } = "";
     public string Task { get; init; } = "";
     public BaseModelConfig BaseModel { get; init; } = new();
@@ -146,13 +142,14 @@ public sealed record ExperimentConfig
         }
         if (Pool.Select(s => s.Name).Distinct().Count() != Pool.Count) Fail("pool source names must be unique.");
         if (Methods.Count == 0) Fail("methods is required.");
-        foreach (var m in Methods.Where(m => !KnownMethods.Contains(m)))
-            Fail($"unknown method '{m}': expected {string.Join(", ", KnownMethods)}.");
+        foreach (var m in Methods.Where(m => StudyMethods.Find(m) is null))
+            Fail($"unknown method '{m}': expected {string.Join(", ", StudyMethods.Names)}.");
         if (Methods.Distinct().Count() != Methods.Count) Fail("methods are listed twice.");
-        if (Methods.Contains("source-filter") && SourceFilter.Count == 0) Fail("source-filter needs source_filter: the pool source names it draws from.");
+        var control = StudyMethods.SourceFilter.Name;
+        if (Methods.Contains(control) && SourceFilter.Count == 0) Fail($"{control} needs source_filter: the pool source names it draws from.");
         foreach (var s in SourceFilter.Where(s => Pool.All(p => p.Name != s))) Fail($"source_filter names '{s}', which is no pool source.");
-        foreach (var m in MethodSettings.Keys.Where(k => !KnownMethods.Contains(k) || k is "tov-score-only" or "source-filter"))
-            Fail($"method_settings for '{m}': settings go under the method's own name ({string.Join(", ", MethodNamesWithSettings)}).");
+        foreach (var m in MethodSettings.Keys.Where(k => StudyMethods.Find(k) is not { IsMethodItself: true }))
+            Fail($"method_settings for '{m}': settings go under the method's own name ({string.Join(", ", StudyMethods.MethodsThemselves.Select(x => x.Name))}).");
         if (Budgets.Count == 0 || Budgets.Any(b => b <= 0)) Fail("budgets must be positive numbers.");
         if (Seeds.Count == 0 || Seeds.Distinct().Count() != Seeds.Count) Fail("seeds must be a non-empty list of distinct numbers.");
         if (Task == "instruction" && LabelMap is not null) Fail("label_map is for NER only.");
@@ -170,9 +167,9 @@ public sealed record ExperimentConfig
         {
             if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(['/', '\\', ' ']) >= 0 || name.Contains("__", StringComparison.Ordinal))
                 fail($"ablation variant name '{name}' must be a plain word (no '/', spaces or '__').");
-            if (KnownMethods.Contains(name) || Methods.Contains(name)) fail($"ablation variant '{name}' has the name of a method: give it its own name.");
-            if (!KnownMethods.Contains(variant.Method) || variant.Method is "tov-score-only" or "source-filter" or "random")
-                fail($"ablation variant '{name}': method '{variant.Method}' is no scored method ({string.Join(", ", MethodNamesWithSettings.Where(m => m != "random"))}).");
+            if (StudyMethods.Find(name) is not null || Methods.Contains(name)) fail($"ablation variant '{name}' has the name of a method: give it its own name.");
+            if (StudyMethods.Find(variant.Method) is not { IsMethodItself: true, Role: StudyRole.Selection })
+                fail($"ablation variant '{name}': method '{variant.Method}' is no scored method ({string.Join(", ", VariableMethods.Select(m => m.Name))}).");
             if (variant.Strategy is { } strategy)
             {
                 try { SubsetSelector.ParseStrategy(strategy); }
@@ -187,15 +184,24 @@ public sealed record ExperimentConfig
     }
 
     /// <summary>The settings a method runs with: the study's method_settings, overridden by a variant's own settings.</summary>
-    public IReadOnlyDictionary<string, string> SettingsFor(string method, AblationConfig? variant = null)
+    public IReadOnlyDictionary<string, string> SettingsFor(string method, AblationConfig? variant = null) => SettingsFor(method, variant?.Settings);
+
+    /// <summary>The settings a method runs with: the study's method_settings, overridden by <paramref name="changed"/>.</summary>
+    public IReadOnlyDictionary<string, string> SettingsFor(string method, IReadOnlyDictionary<string, string>? changed)
     {
         var settings = new Dictionary<string, string>(MethodSettings.GetValueOrDefault(method) ?? [], StringComparer.Ordinal);
-        if (variant is not null)
-            foreach (var (key, value) in variant.Settings) settings[key] = value;
+        if (changed is not null)
+            foreach (var (key, value) in changed) settings[key] = value;
         return settings;
     }
 
-    private static IEnumerable<string> MethodNamesWithSettings => KnownMethods.Where(m => m is not ("tov-score-only" or "source-filter"));
+    /// <summary>The study column called <paramref name="name"/>: an ablation row of this config, or a method or preset.</summary>
+    public StudyMethod Column(string name) =>
+        Ablation.TryGetValue(name, out var variant) ? variant.AsStudyMethod(name)
+        : StudyMethods.Find(name) ?? throw new ArgumentException($"{SourcePath}: no method or ablation row named '{name}'.");
+
+    /// <summary>The methods an ablation row can vary: the scored methods' own columns.</summary>
+    private static IEnumerable<StudyMethod> VariableMethods => StudyMethods.MethodsThemselves.Where(m => m.Role == StudyRole.Selection);
 }
 
 /// <summary>
@@ -244,7 +250,7 @@ internal sealed class FieldMappingYamlConverter : IYamlTypeConverter
 /// <summary>One ablation variant: a scored method with some settings changed, another strategy or another number of bins.</summary>
 public sealed record AblationConfig
 {
-    public string Method { get; init; } = "tov";
+    public string Method { get; init; } = StudyMethods.Tov.Name;
     public Dictionary<string, string> Settings { get; init; } = [];
 
     /// <summary>score-random, score-only or random; null = the method's default.</summary>
@@ -252,6 +258,13 @@ public sealed record AblationConfig
 
     /// <summary>Length bins of the selection; null = the method's default (1 turns ToV's length binning off).</summary>
     public int? Bins { get; init; }
+
+    /// <summary>The row as a study column: its method's fit and scores with these settings, strategy and bins.</summary>
+    public StudyMethod AsStudyMethod(string name) => new(name)
+    {
+        Method = Method, Settings = Settings, Bins = Bins,
+        Strategy = Strategy is null ? null : SubsetSelector.ParseStrategy(Strategy),
+    };
 
     /// <summary>What differs from the base method, for reports.</summary>
     public string Describe() => string.Join(", ",

@@ -46,7 +46,7 @@ public static partial class ExperimentReport
         s.Append(". ");
         if (a.SourceFilter is not { } control) return s.Append("This study has no source-filter control.").ToString();
         string controlText = $"the source-filter control ({Pct(control.Mean)} over random)";
-        if (best.Method == "source-filter") s.Append("It is the source-filter control itself: no selection method did better than keeping the filter's sources.");
+        if (best.Method == StudyMethods.SourceFilter.Name) s.Append("It is the source-filter control itself: no selection method did better than keeping the filter's sources.");
         else if (a.BestOverSourceFilter is not { } d) s.Append($"It has no (budget, seed) pair with {controlText}.");
         else if (!d.HasInterval) s.Append($"Against {controlText}: {Pct(d.Mean)} lower loss on one pair (no interval).");
         else if (d.ClearlyAbove) s.Append($"It beats {controlText}: {Pct(d.Mean)} lower loss than it, paired ({Interval(d)}).");
@@ -96,20 +96,20 @@ public static partial class ExperimentReport
             {
                 if (claim.Measure == PaperMeasure.GainOverRandom)
                 {
-                    foreach (var method in r.Study.Methods.Where(m => m is "tov" or "tov-score-only"))
+                    foreach (var method in r.Study.Methods.Where(m => StudyMethods.UsesMethod(m, StudyMethods.Tov)))
                         if (PairedGain.Of(r, method) is { } g)
                             rows.Add(new(claim, r.Study.Name, method, g.Mean, g.Low, g.High,
                                 $"{Pct(g.Mean)} ({Interval(g)})", Verdict(g.Mean, g.Low, g.High, claim)));
                     continue;
                 }
                 var costs = Costs(r);
-                if (!r.Study.Methods.Contains("tov") || !costs.TryGetValue("tov", out var tov) || !costs.TryGetValue("less", out var less)) continue;
+                if (!r.Study.Methods.Contains(StudyMethods.Tov.Name) || !costs.TryGetValue(StudyMethods.Tov.Name, out var tov) || !costs.TryGetValue(StudyMethods.Less.Name, out var less)) continue;
                 var (ours, theirs) = claim.Measure == PaperMeasure.TimeVsLess ? (tov.Seconds, less.Seconds) : (tov.Bytes, less.Bytes);
                 if (ours <= 0 || theirs <= 0) continue;
                 double ratio = theirs / ours;
                 string unit = claim.Measure == PaperMeasure.TimeVsLess ? (ratio >= 1 ? "less time" : "more time") : (ratio >= 1 ? "less disk" : "more disk");
                 string text = string.Create(CultureInfo.InvariantCulture, $"{(ratio >= 1 ? ratio : 1 / ratio):0.0}× {unit}");
-                rows.Add(new(claim, r.Study.Name, "tov", ratio, double.NaN, double.NaN, text, Verdict(ratio, double.NaN, double.NaN, claim)));
+                rows.Add(new(claim, r.Study.Name, StudyMethods.Tov.Name, ratio, double.NaN, double.NaN, text, Verdict(ratio, double.NaN, double.NaN, claim)));
             }
         return rows;
     }

@@ -23,7 +23,7 @@ public static partial class ExperimentReport
     }
 
     /// <summary>The methods Winnow runs, in the order that fixes their colours, so a method has one colour in every study.</summary>
-    private static readonly string[] KnownMethods = ["random", "source-filter", "uncertainty", "less", "tsds", "dsir", "tov", "tov-score-only"];
+    private static readonly IReadOnlyList<string> KnownMethods = StudyMethods.Names;
 
     /// <summary>One colour per method: the known methods' own, then the study's other names (ablation variants) in their order.</summary>
     private static string Colour(ExperimentResults r, string method)
@@ -119,7 +119,7 @@ public static partial class ExperimentReport
     /// <summary>Study × method: colour = mean gain over random (diverging around 0), in each cell the gain and the paired wins; the study's best outlined.</summary>
     private static string Heatmap(IReadOnlyList<ExperimentResults> studies)
     {
-        var methods = studies.SelectMany(r => r.Study.Methods).Where(m => m != "random").Distinct().ToList();
+        var methods = studies.SelectMany(r => r.Study.Methods).Where(m => !StudyMethods.IsBaseline(m)).Distinct().ToList();
         var gains = studies.ToDictionary(r => r.Study.Name, r => Headline(r).ToDictionary(g => g.Method));
         if (methods.Count == 0 || gains.Values.All(g => g.Count == 0)) return "<p>No method has a random baseline to compare with yet.</p>";
         var best = studies.ToDictionary(r => r.Study.Name, r => StudyAnswer.Of(r).Best?.Method);
@@ -282,8 +282,8 @@ public static partial class ExperimentReport
         const double floor = 0.1;
         var costs = Costs(r);
         // The source-filter control has no fit or score step (it keeps the filter's sources), so it has no cost file: 0 s.
-        var all = r.Study.Methods.Where(m => m != "random")
-            .Select(m => (Method: m, Gain: PairedGain.Of(r, m), Cost: costs.TryGetValue(CostMethod(m), out var c) ? c.Seconds : m == "source-filter" ? 0 : (double?)null))
+        var all = r.Study.Methods.Where(m => !StudyMethods.IsBaseline(m))
+            .Select(m => (Method: m, Gain: PairedGain.Of(r, m), Cost: costs.TryGetValue(CostMethod(m), out var c) ? c.Seconds : StudyMethods.Find(m) is { IsScored: false } ? 0 : (double?)null))
             .Where(p => p.Gain is not null).ToList();
         var points = all.Where(p => p.Cost is not null).Select(p => (p.Method, Gain: p.Gain!, Seconds: p.Cost!.Value)).ToList();
         var unmeasured = all.Where(p => p.Cost is null).Select(p => p.Method).ToList();

@@ -37,7 +37,7 @@ public static partial class ExperimentReport
     public static IReadOnlyList<string> InDomainSources(ExperimentResults r) =>
         r.Study.SourceFilter.Count > 0
             ? r.Study.SourceFilter
-            : r.Cells.Where(c => c.Method == "source-filter").SelectMany(c => c.BySource.Where(kv => kv.Value > 0).Select(kv => kv.Key))
+            : r.Cells.Where(c => c.Method == StudyMethods.SourceFilter.Name).SelectMany(c => c.BySource.Where(kv => kv.Value > 0).Select(kv => kv.Key))
                 .Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Budgets with a diagnosis table: the study's and the ablation's.</summary>
@@ -56,7 +56,7 @@ public static partial class ExperimentReport
         foreach (var set in StudySets)
             if (r.DataCompositions.FirstOrDefault(c => c.Set == set) is { } c)
                 rows.Add(Row(set, true, [c], null, null, set == "pool" && inDomain.Count > 0));
-        var random = r.Cells.Where(c => c.Method == "random" && c.Budget == budget).ToDictionary(c => c.Seed, c => c.TestLoss);
+        var random = r.Cells.Where(c => StudyMethods.IsBaseline(c.Method) && c.Budget == budget).ToDictionary(c => c.Seed, c => c.TestLoss);
         var budgets = r.Study.AblationBudgets.Count > 0 ? r.Study.AblationBudgets : r.Study.Budgets;
         var methods = r.Study.Methods.Concat(budgets.Contains(budget) ? r.Study.Ablation.Select(a => a.Name) : []);
         foreach (var method in methods)
@@ -187,7 +187,7 @@ public static partial class ExperimentReport
         {
             var inDomain = InDomainSources(r);
             var cells = r.Cells.ToDictionary(c => c.Key, StringComparer.Ordinal);
-            var random = r.Cells.Where(c => c.Method == "random").ToDictionary(c => (c.Budget, c.Seed), c => c.TestLoss);
+            var random = r.Cells.Where(c => StudyMethods.IsBaseline(c.Method)).ToDictionary(c => (c.Budget, c.Seed), c => c.TestLoss);
             var lines = r.DataCompositions.Select(c => (Composition: c, IsSubset: false, Cell: (CellResult?)null))
                 .Concat(r.Compositions.Values.OrderBy(c => c.Set, StringComparer.Ordinal).Select(c => (Composition: c, IsSubset: true, Cell: cells.GetValueOrDefault(c.Set))));
             foreach (var (c, isSubset, cell) in lines)

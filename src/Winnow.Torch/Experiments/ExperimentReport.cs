@@ -68,7 +68,7 @@ public static partial class ExperimentReport
             {
                 if (!groups.TryGetValue((method, budget), out var cells)) continue;
                 var (mean, se) = MeanStdErr(cells.Select(c => c.TestLoss).ToArray());
-                double? improvement = groups.TryGetValue(("random", budget), out var random)
+                double? improvement = groups.TryGetValue((StudyMethods.Random.Name, budget), out var random)
                     ? (random.Average(c => c.TestLoss) - mean) / random.Average(c => c.TestLoss) * 100 : null;
                 var f1 = cells.Where(c => c.F1 is not null).Select(c => c.F1!.Value).ToArray();
                 summaries.Add(new CellSummary(method, budget, cells.Count, mean, se, improvement, f1.Length > 0 ? f1.Average() : null)
@@ -85,11 +85,11 @@ public static partial class ExperimentReport
     public static Dictionary<string, (double Seconds, double Bytes)> Costs(ExperimentResults results) =>
         results.Costs.GroupBy(c => c.Method).ToDictionary(g => g.Key, g => (g.Average(c => c.Seconds), g.Average(c => (double)c.BytesOnDisk)));
 
-    private static string CostMethod(string studyMethod) => studyMethod == "tov-score-only" ? "tov" : studyMethod;
+    private static string CostMethod(string studyMethod) => StudyMethods.CostName(studyMethod);
 
     /// <summary>Per study: every method but random with its paired gain over random (<see cref="PairedGain"/>), in the study's order.</summary>
     public static List<PairedGain> Headline(ExperimentResults r) =>
-        r.Study.Methods.Where(m => m != "random").Select(m => PairedGain.Of(r, m)).OfType<PairedGain>().ToList();
+        r.Study.Methods.Where(m => !StudyMethods.IsBaseline(m)).Select(m => PairedGain.Of(r, m)).OfType<PairedGain>().ToList();
 
     /// <summary>Columns (method names) and rows (study name, one text per column) of a table across studies.</summary>
     private sealed record Grid(IReadOnlyList<string> Methods, IReadOnlyList<(string Study, IReadOnlyList<string> Values)> Rows);
@@ -97,7 +97,7 @@ public static partial class ExperimentReport
     /// <summary>The headline: one row per study, one column per method, "gain [95% CI] (wins/pairs)".</summary>
     private static Grid HeadlineGrid(IReadOnlyList<ExperimentResults> studies)
     {
-        var methods = studies.SelectMany(r => r.Study.Methods).Where(m => m != "random").Distinct().ToList();
+        var methods = studies.SelectMany(r => r.Study.Methods).Where(m => !StudyMethods.IsBaseline(m)).Distinct().ToList();
         return new Grid(methods, studies.Select(r =>
         {
             var cells = Headline(r).ToDictionary(h => h.Method);
@@ -198,7 +198,7 @@ public static partial class ExperimentReport
     /// <summary>The gain column of the cost table: the method's (or variant's, at the ablation's budgets) paired gain over random.</summary>
     private static string CostGain(ExperimentResults r, string method)
     {
-        if (method == "random") return "(the baseline)";
+        if (StudyMethods.IsBaseline(method)) return "(the baseline)";
         var budgets = r.Study.Methods.Contains(method) ? null : AblationBudgets(r);
         return PairedGain.Of(r, method, budgets) is { } g ? $"{Pct(g.Mean)} {(g.HasInterval ? $"[{Pct(g.Low)}, {Pct(g.High)}]" : "[–]")}" : "–";
     }
@@ -245,7 +245,7 @@ public static partial class ExperimentReport
     private static List<CostRow> CostRows(ExperimentResults r)
     {
         var costs = Costs(r);
-        var less = costs.TryGetValue("less", out var l) ? l : ((double, double)?)null;
+        var less = costs.TryGetValue(StudyMethods.Less.Name, out var l) ? l : ((double, double)?)null;
         // Ablation variants with settings of their own have their own fit+score, so their own cost row.
         return r.Study.Methods.Concat(r.Study.Ablation.Select(a => a.Name).Where(costs.ContainsKey)).Select(m =>
         {
@@ -388,10 +388,10 @@ public static partial class ExperimentReport
     /// <summary>The explain links of a study with ToV (tov or tov-score-only), or null for a study without it.</summary>
     public static ExplainLinks? TovExplainLinks(ExperimentResults r, int count = 5)
     {
-        var method = r.Study.Methods.FirstOrDefault(m => m is "tov" or "tov-score-only");
+        var method = r.Study.Methods.FirstOrDefault(m => StudyMethods.UsesMethod(m, StudyMethods.Tov));
         if (method is null || r.Study.Seeds.Count == 0 || r.Study.Budgets.Count == 0) return null;
         int seed = r.Study.Seeds[0], budget = r.Study.Budgets.Max();
-        var artifact = Path.Combine(r.Directory, "artifacts", $"tov-s{seed}");
+        var artifact = Path.Combine(r.Directory, "artifacts", $"{StudyMethods.Tov.Name}-s{seed}");
         var scores = Path.Combine(artifact, ScoreFile.DefaultFileName);
         if (!File.Exists(scores)) return new ExplainLinks(seed, budget, scores, false, []);
         var scored = Winnow.Core.Scoring.ScoreFile.Read(scores).Where(x => !x.InBase && double.IsFinite(x.Score)).ToList();

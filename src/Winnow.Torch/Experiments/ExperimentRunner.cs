@@ -6,6 +6,7 @@ using Winnow.Core.IO;
 using Winnow.Core.Progress;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
+using Winnow.Core.Statistics;
 using Winnow.Torch.FineTuning;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Modeling.Catalog;
@@ -40,9 +41,6 @@ public sealed record ExperimentRunSummary(string ResultsDirectory, int CellsTota
 /// </summary>
 public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptions options, IProgress<string>? log = null)
 {
-    /// <summary>Methods whose fit+score ignore the seed, so one artifact serves every seed.</summary>
-    public static readonly IReadOnlySet<string> SeedFree = new HashSet<string> { "dsir" };
-
     /// <summary>Raised after each cell is recorded (tests cancel from here).</summary>
     public event Action<CellResult>? CellFinished;
 
@@ -245,9 +243,10 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var key = CellResult.CellKey(method, budget, seed);
         var subsetPath = Path.Combine(Results, "subsets", key + ".jsonl");
         var clock = Stopwatch.StartNew();
-        var (bySource, artifact) = method == "source-filter"
-            ? (SourceFilter(budget, seed, subsetPath), "")
-            : SelectFromScores(method, budget, seed, baseModel, subsetPath, cancellationToken);
+        var column = config.Column(method);
+        var (bySource, artifact) = column.IsScored
+            ? SelectFromScores(column, budget, seed, baseModel, subsetPath, cancellationToken)
+            : (SourceFilter(budget, seed, subsetPath), "");
         double selectSeconds = clock.Elapsed.TotalSeconds;
         ExperimentResults.Write(SetComposition.SubsetFile(Results, key), SetComposition.OfSubset(subsetPath, key, config.Kind));
 
@@ -266,19 +265,12 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var evaluation = FineTuner.Evaluate(model, encodedTest, cancellationToken: cancellationToken);
         var losses = evaluation.Examples.Select(e => e.Loss).Where(double.IsFinite).ToArray();
         NerF1.Score? f1 = config.Kind == TaskKind.Ner ? NerF1.Micro(NerPredictor.Predict(model, encodedTest)) : null;
-        return new CellResult(method, budget, seed, train.Count, bySource, evaluation.MeanLoss, StdErr(losses),
+        return new CellResult(method, budget, seed, train.Count, bySource, evaluation.MeanLoss, SampleStatistics.MeanAndStandardError(losses).StandardError,
             f1?.F1, f1?.Precision, f1?.Recall, selectSeconds, clock.Elapsed.TotalSeconds, artifact)
         {
             KeptEpoch = validation is null ? null : tuned.KeptEpoch,
             ValidationLosses = validation is null ? null : tuned.ValidationLosses,
         };
-    }
-
-    private static double StdErr(double[] values)
-    {
-        if (values.Length < 2) return double.NaN;
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1) / values.Length);
     }
 
     /// <summary>The control: random examples from the named pool sources only.</summary>
@@ -299,44 +291,31 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
     private static Dictionary<string, int> BySource(IEnumerable<string> sources) =>
         sources.GroupBy(PoolSourceName).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
-    private (Dictionary<string, int> BySource, string Artifact) SelectFromScores(string study, int budget, int seed, string baseModel, string subsetPath, CancellationToken cancellationToken)
+    private (Dictionary<string, int> BySource, string Artifact) SelectFromScores(StudyMethod column, int budget, int seed, string baseModel, string subsetPath, CancellationToken cancellationToken)
     {
-        var variant = config.Ablation.GetValueOrDefault(study);
-        var methodName = variant?.Method ?? (study == "tov-score-only" ? "tov" : study);
-        var method = SelectionMethods.Get(methodName);
-        // A variant that only changes the selection reuses its method's fit+score; one that changes only how scores
-        // are computed from a fit (ToV's transform, aggregate, skip_epochs) reuses the fit and scores again; one with
-        // other settings has its own fit+score.
+        var method = SelectionMethods.Get(column.Method);
+        // A column that only changes the selection (a preset, or a row with a strategy or bins) reuses its method's
+        // fit+score; one that changes only how scores are computed from a fit (the method's score-time settings)
+        // reuses the fit and scores again; one with other settings has its own fit+score.
         ArtifactCost cost;
-        if (variant is { Settings.Count: > 0 } && ScoreOnlySettings(method.Name, variant.Settings) is { } scoreSettings)
+        bool changesSettings = column.Settings.Count > 0;
+        if (changesSettings && column.Settings.Keys.All(method.ScoreTimeSettings.Contains))
         {
             var fitted = EnsureArtifact(method, method.Name, config.SettingsFor(method.Name), seed, baseModel, cancellationToken);
-            cost = EnsureRescored(method, study, fitted, scoreSettings, seed, cancellationToken);
+            cost = EnsureRescored(method, column.Name, fitted, column.Settings.ToDictionary(StringComparer.Ordinal), seed, cancellationToken);
         }
         else
         {
-            var artifactName = variant is { Settings.Count: > 0 } ? study : method.Name;
-            cost = EnsureArtifact(method, artifactName, config.SettingsFor(method.Name, variant), seed, baseModel, cancellationToken);
+            var artifactName = changesSettings ? column.Name : method.Name;
+            cost = EnsureArtifact(method, artifactName, config.SettingsFor(method.Name, column.Settings), seed, baseModel, cancellationToken);
         }
-        var strategy = variant?.Strategy is { } s ? SubsetSelector.ParseStrategy(s)
-            : study == "tov-score-only" ? SelectionStrategy.ScoreOnly : method.DefaultStrategy;
         var subset = SubsetSelector.Select(new SubsetRequest(cost.ScoresPath, [PoolDirectory], budget, subsetPath)
         {
-            Strategy = strategy, Bins = variant?.Bins ?? method.DefaultBins, Seed = seed, ReadOptions = new ReadOptions { Kind = config.Kind },
+            Strategy = column.Strategy ?? method.DefaultStrategy, Bins = column.Bins ?? method.DefaultBins, Seed = seed,
+            ReadOptions = new ReadOptions { Kind = config.Kind },
         }, null, cancellationToken);
         return (BySource(subset.BySource.SelectMany(kv => Enumerable.Repeat(kv.Key, kv.Value))), cost.Key);
     }
-
-    /// <summary>Settings a method reads at scoring time as well as at fit time: changing only these needs no new fit.</summary>
-    private static readonly Dictionary<string, string[]> ScoreTimeSettings = new(StringComparer.Ordinal)
-    {
-        ["tov"] = ["transform", "aggregate", "skip_epochs"],
-    };
-
-    private static Dictionary<string, string>? ScoreOnlySettings(string method, IReadOnlyDictionary<string, string> changed) =>
-        ScoreTimeSettings.TryGetValue(method, out var keys) && changed.Keys.All(keys.Contains)
-            ? changed.ToDictionary(StringComparer.Ordinal)
-            : null;
 
     // Scores the base artifact's fit again with score-time settings; the fit's cost stays with the base artifact.
     private ArtifactCost EnsureRescored(ISelectionMethod method, string name, ArtifactCost fitted, Dictionary<string, string> scoreSettings, int seed, CancellationToken cancellationToken)
@@ -363,7 +342,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
 
     private ArtifactCost EnsureArtifact(ISelectionMethod method, string name, IReadOnlyDictionary<string, string> settings, int seed, string baseModel, CancellationToken cancellationToken)
     {
-        var key = SeedFree.Contains(method.Name) && name == method.Name ? name : $"{name}-s{seed}";
+        var key = method.SeedFree && name == method.Name ? name : $"{name}-s{seed}";
         var dir = Path.Combine(Results, "artifacts", key);
         var costPath = Path.Combine(dir, "cost.json");
         var localScores = Path.Combine(dir, ScoreFile.DefaultFileName);

@@ -22,7 +22,7 @@ public sealed record PairedGain(string Method, int Pairs, double Mean, double Lo
     /// budgets when null); null when no (budget, seed) has both the method and random.
     /// </summary>
     public static PairedGain? Of(ExperimentResults r, string method, IReadOnlyCollection<int>? budgets = null) =>
-        Against(r, method, "random", budgets);
+        Against(r, method, StudyMethods.Random.Name, budgets);
 
     /// <summary>
     /// The paired gain of <paramref name="method"/> over <paramref name="baseline"/> (any method, e.g. the source-filter

@@ -20,7 +20,7 @@ public sealed record StudyAnswer(
 {
     public static StudyAnswer Of(ExperimentResults r)
     {
-        var gains = r.Study.Methods.Where(m => m != "random").Select(m => PairedGain.Of(r, m)).OfType<PairedGain>().ToList();
+        var gains = r.Study.Methods.Where(m => !StudyMethods.IsBaseline(m)).Select(m => PairedGain.Of(r, m)).OfType<PairedGain>().ToList();
         // Highest mean; on a tie, the one measured on more pairs.
         var best = gains.OrderByDescending(g => g.Mean).ThenByDescending(g => g.Pairs).FirstOrDefault();
         double? F1(string? method)
@@ -29,9 +29,9 @@ public sealed record StudyAnswer(
             return f1.Count > 0 ? f1.Average() : null;
         }
         var filter = ExperimentReport.InDomainSources(r);
-        var sourceFilter = gains.FirstOrDefault(g => g.Method == "source-filter");
+        var sourceFilter = gains.FirstOrDefault(g => g.Method == StudyMethods.SourceFilter.Name);
         return new StudyAnswer(r.Study.Name, r.Study.Task, r.Study.PoolSizes.Values.Sum(), r.Study.PoolSizes.Count, filter,
-            filter.Sum(s => r.Study.PoolSizes.GetValueOrDefault(s)), best, F1(best?.Method), F1("random"), sourceFilter,
-            best is not null && sourceFilter is not null && best.Method != "source-filter" ? PairedGain.Against(r, best.Method, "source-filter") : null);
+            filter.Sum(s => r.Study.PoolSizes.GetValueOrDefault(s)), best, F1(best?.Method), F1(StudyMethods.Random.Name), sourceFilter,
+            best is not null && sourceFilter is not null && best.Method != StudyMethods.SourceFilter.Name ? PairedGain.Against(r, best.Method, StudyMethods.SourceFilter.Name) : null);
     }
 }

@@ -26,6 +26,26 @@ public interface ISelectionMethod
     /// <summary>Equal-count length bins the top scores are taken from unless the user says otherwise (1 = global top).</summary>
     int DefaultBins => 10;
 
+    /// <summary>Whether fit and score ignore the seed (DSIR), so a study computes one fit+score for all its seeds.</summary>
+    bool SeedFree => false;
+
+    /// <summary>Whether score can run on one shard of the pool; TSDS cannot (its probabilities need the whole pool).</summary>
+    bool Shardable => true;
+
+    /// <summary>
+    /// Settings that score reads as well as fit: a change to these alone needs no new fit, only a new score (ToV's
+    /// transform, aggregate and skip_epochs). Empty for methods whose scores follow from the fit alone.
+    /// </summary>
+    IReadOnlySet<string> ScoreTimeSettings => EmptySettings;
+
+    /// <summary>
+    /// Whether RUN holds a stopped fit that a rerun continues (ToV, from its finished epochs). A failed fit of a method
+    /// that cannot resume leaves no folder behind.
+    /// </summary>
+    bool CanResume(string runDirectory) => false;
+
+    private static readonly IReadOnlySet<string> EmptySettings = new HashSet<string>();
+
     MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default);
 
     MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default);

@@ -35,6 +35,10 @@ public static class SelectionMethods
         public bool NeedsModel => inner.NeedsModel;
         public Core.Selection.SelectionStrategy DefaultStrategy => inner.DefaultStrategy;
         public int DefaultBins => inner.DefaultBins;
+        public bool SeedFree => inner.SeedFree;
+        public bool Shardable => inner.Shardable;
+        public IReadOnlySet<string> ScoreTimeSettings => inner.ScoreTimeSettings;
+        public bool CanResume(string runDirectory) => inner.CanResume(runDirectory);
 
         public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
         {
@@ -45,7 +49,7 @@ public static class SelectionMethods
             {
                 return inner.Fit(request, progress, cancellationToken);
             }
-            catch when (!existed && !Resumable(request.RunDirectory))
+            catch when (!existed && !inner.CanResume(request.RunDirectory))
             {
                 // A fit refused or stopped before it made anything a rerun could continue from leaves no folder behind
                 // (no complete:false stub that looks like a run).
@@ -53,9 +57,6 @@ public static class SelectionMethods
                 throw;
             }
         }
-
-        // Only ToV continues an interrupted fit, from its finished epochs.
-        private static bool Resumable(string runDirectory) => new TovRunFolder(runDirectory).EpochComplete(0);
 
         public MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
         {

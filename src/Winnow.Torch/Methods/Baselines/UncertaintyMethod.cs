@@ -6,7 +6,6 @@ using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Methods.Common;
-using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
@@ -52,12 +51,12 @@ public sealed class UncertaintyMethod : ISelectionMethod
             () => WarmUp(model, request, options, folder, progress, cancellationToken), progress);
     }
 
-    /// <summary>The ToV options the warm-up shares; keys as in <c>--set</c>.</summary>
-    private TovFitOptions ParseOptions(MethodFitRequest request)
+    /// <summary>The warm-up it shares with ToV; keys as in <c>--set</c>.</summary>
+    private LoraWarmup ParseOptions(MethodFitRequest request)
     {
         var settings = new MethodSettings(Name, request.Settings);
-        var defaults = new TovFitOptions();
-        var options = new TovFitOptions
+        var defaults = new LoraWarmup();
+        var options = new LoraWarmup
         {
             Kind = request.Kind,
             Seed = request.Seed,
@@ -71,10 +70,12 @@ public sealed class UncertaintyMethod : ISelectionMethod
             MaxLength = settings.Int("max_length", defaults.MaxLength)!.Value,
         };
         settings.RejectUnknown();
-        return options.Validate();
+        var problems = options.Problems();
+        if (problems.Count > 0) throw new ArgumentException("Invalid uncertainty settings: " + string.Join(" ", problems));
+        return options;
     }
 
-    private static Dictionary<string, string> Describe(TovFitOptions o) => new()
+    private static Dictionary<string, string> Describe(LoraWarmup o) => new()
     {
         ["base_size"] = o.BaseSize?.ToString(CultureInfo.InvariantCulture) ?? "auto",
         ["schedule_epochs"] = o.Epochs?.ToString(CultureInfo.InvariantCulture) ?? "auto",
@@ -86,16 +87,16 @@ public sealed class UncertaintyMethod : ISelectionMethod
         ["max_length"] = o.MaxLength.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static long WarmUp(string modelPath, MethodFitRequest request, TovFitOptions options, MethodRunFolder folder, IProgress<string>? progress, CancellationToken cancellationToken)
+    private static long WarmUp(string modelPath, MethodFitRequest request, LoraWarmup options, MethodRunFolder folder, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var read = TovFitter.ReadOptionsFor(options.Kind, request.LabelMap, request.Fields?.ToString());
+        var read = RunReadOptions.For(options.Kind, request.LabelMap, request.Fields?.ToString());
         var keys = DatasetReader.Read(request.Pool, read).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
         if (keys.Count < 2) throw new ArgumentException($"The pool has {keys.Count} examples; uncertainty needs at least 2.");
         int baseSize = options.ResolveBaseSize(keys.Count);
         int scheduleEpochs = options.ResolveEpochs(baseSize);
         var baseSet = BaseSetSampler.Sample(keys, baseSize, options.Seed);
         var baseExamples = DatasetReader.Read(request.Pool, read).Where(e => baseSet.Contains(PoolExamples.Key(e.Source, e.Id))).ToList();
-        new TovRunFolder(folder.Root).WriteBaseSet(baseSet);
+        KeyFile.WriteKeys(folder.File(BaseSetFile), baseSet);
 
         LabelSet? labels = null;
         if (options.Kind == TaskKind.Ner)
@@ -107,7 +108,7 @@ public sealed class UncertaintyMethod : ISelectionMethod
         using var task = TaskModel.Load(modelPath, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
         var encoded = task.EncodeAll(baseExamples).Encoded.Where(e => e.PredictedCount > 0).ToList();
         if (encoded.Count == 0) throw new ArgumentException("No base-set example has a token to predict after encoding.");
-        Lora.Apply(task.Model, TovFitter.LoraOptionsOf(options));
+        Lora.Apply(task.Model, options.Lora);
         var training = new TrainingOptions { LearningRate = options.LearningRate, BatchSize = options.BatchSize, Epochs = scheduleEpochs, Seed = options.Seed };
         var batches = BatchSource.FromExamples(encoded, options.BatchSize, b => task.Collator.Collate(b), options.Seed);
         using var trainer = new Trainer(task.Model.Module, task.Model, training, training.TotalSteps(batches.BatchesPerEpoch));
@@ -127,7 +128,7 @@ public sealed class UncertaintyMethod : ISelectionMethod
         var folder = new MethodRunFolder(request.RunDirectory);
         var manifest = folder.LoadComplete(Name);
         string poolHash = MethodRunFolder.CheckPool(manifest, request.Pool);
-        var baseSet = new TovRunFolder(folder.Root).ReadBaseSet();
+        var baseSet = KeyFile.ReadKeys(folder.File(BaseSetFile));
         var labels = manifest.Kind == TaskKind.Ner ? LabelSet.Load(folder.File(LabelsFile)) : null;
         int maxLength = int.Parse(manifest.Settings["max_length"], CultureInfo.InvariantCulture);
 

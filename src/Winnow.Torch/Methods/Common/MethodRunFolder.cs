@@ -103,7 +103,7 @@ public sealed record MethodRunFolder(string Root)
         [ScoreFile.PoolHashKey] = poolHash,
     };
 
-    public static ReadOptions ReadOptionsFor(MethodManifest manifest) => Tov.TovFitter.ReadOptionsFor(manifest.Kind, manifest.LabelMap, manifest.Fields);
+    public static ReadOptions ReadOptionsFor(MethodManifest manifest) => RunReadOptions.For(manifest.Kind, manifest.LabelMap, manifest.Fields);
 
     /// <summary>Bytes under <paramref name="path"/> (a file or a folder).</summary>
     public static long SizeOf(string path) =>

@@ -16,7 +16,7 @@ public sealed record RunInfo(string Method, TaskKind Kind, string? LabelMap, str
     public string? Fields { get; init; }
 
     /// <summary>How the pool must be read for selection so rows line up with the score file.</summary>
-    public ReadOptions ReadOptions => TovFitter.ReadOptionsFor(Kind, LabelMap, Fields);
+    public ReadOptions ReadOptions => RunReadOptions.For(Kind, LabelMap, Fields);
 }
 
 /// <summary>Reads run folders without knowing in advance which method wrote them.</summary>

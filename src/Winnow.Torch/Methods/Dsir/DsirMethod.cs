@@ -30,6 +30,9 @@ public sealed class DsirMethod : ISelectionMethod
     public bool NeedsModel => false;
     public SelectionStrategy DefaultStrategy => SelectionStrategy.SampleLog;
 
+    /// <summary>The n-gram models and weights do not depend on the seed (only selection's sampling does).</summary>
+    public bool SeedFree => true;
+
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -6,7 +6,6 @@ using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.Methods.Common;
-using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
@@ -270,7 +269,7 @@ public sealed class LessMethod : ISelectionMethod
     public static LoraOptions LoraOptionsOf(LessOptions options) =>
         new() { Rank = options.LoraRank, Alpha = options.LoraAlpha, Dropout = options.LoraDropout, Seed = options.Seed };
 
-    public static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap, string? fields = null) => TovFitter.ReadOptionsFor(kind, labelMap, fields);
+    public static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap, string? fields = null) => RunReadOptions.For(kind, labelMap, fields);
 
     private static EncodedSet Usable(EncodedSet set, string what, IProgress<string>? progress)
     {

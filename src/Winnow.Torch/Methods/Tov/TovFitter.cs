@@ -220,8 +220,7 @@ public static class TovFitter
     };
 
     /// <summary>How a run reads its data: the task kind, the label map file and the field mapping text, as its manifest records them.</summary>
-    public static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap, string? fields = null) =>
-        new() { Kind = kind, LabelMap = labelMap is null ? null : LabelMap.Load(labelMap), Fields = fields is null ? null : FieldMapping.Parse(fields) };
+    public static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap, string? fields = null) => RunReadOptions.For(kind, labelMap, fields);
 
     public static LoraOptions LoraOptionsOf(TovFitOptions options) =>
         new() { Rank = options.LoraRank, Alpha = options.LoraAlpha, Dropout = options.LoraDropout, Seed = options.Seed };

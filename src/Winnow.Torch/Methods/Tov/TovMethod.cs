@@ -16,6 +16,12 @@ public sealed class TovMethod : ISelectionMethod
     public bool NeedsModel => true;
     public SelectionStrategy DefaultStrategy => SelectionStrategy.ScoreRandom;
 
+    /// <summary>How φ is made from a fit's Δ: a change to these rescoring the same fit.</summary>
+    public IReadOnlySet<string> ScoreTimeSettings { get; } = new HashSet<string>(StringComparer.Ordinal) { "transform", "aggregate", "skip_epochs" };
+
+    /// <summary>An interrupted fit continues from its finished epochs.</summary>
+    public bool CanResume(string runDirectory) => new TovRunFolder(runDirectory).EpochComplete(0);
+
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

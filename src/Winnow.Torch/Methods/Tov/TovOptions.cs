@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Winnow.Core.Data;
+using Winnow.Torch.Methods.Common;
 
 namespace Winnow.Torch.Methods.Tov;
 
@@ -30,15 +31,15 @@ public sealed record TovFitOptions
     /// <summary>ε: the validation pass runs at ε·η_k.</summary>
     public double Epsilon { get; init; } = 0.1;
 
-    public double LearningRate { get; init; } = 2e-4;
+    public double LearningRate { get; init; } = LoraWarmup.DefaultLearningRate;
 
-    public int BatchSize { get; init; } = 16;
+    public int BatchSize { get; init; } = LoraWarmup.DefaultBatchSize;
 
-    public int LoraRank { get; init; } = 8;
+    public int LoraRank { get; init; } = LoraWarmup.DefaultLoraRank;
 
-    public double LoraAlpha { get; init; } = 32;
+    public double LoraAlpha { get; init; } = LoraWarmup.DefaultLoraAlpha;
 
-    public double LoraDropout { get; init; } = 0.2;
+    public double LoraDropout { get; init; } = LoraWarmup.DefaultLoraDropout;
 
     public TovVariant Variant { get; init; } = TovVariant.Interleaved;
 
@@ -48,7 +49,7 @@ public sealed record TovFitOptions
     /// <summary>The transform whose φ becomes a score file's <c>score</c> column.</summary>
     public ScoreTransform Transform { get; init; } = ScoreTransform.Identity;
 
-    public int MaxLength { get; init; } = 256;
+    public int MaxLength { get; init; } = LoraWarmup.DefaultMaxLength;
 
     public int Seed { get; init; }
 
@@ -110,7 +111,7 @@ public sealed record TovFitOptions
         return this;
     }
 
-    public int ResolveBaseSize(int poolSize) => Math.Clamp(BaseSize ?? Math.Min(4096, poolSize / 4), 1, Math.Max(1, poolSize));
+    public int ResolveBaseSize(int poolSize) => LoraWarmup.ResolveBaseSize(BaseSize, poolSize);
 
-    public int ResolveEpochs(int baseSize) => Epochs ?? Math.Max(1, 16 * 1024 / Math.Max(1, baseSize));
+    public int ResolveEpochs(int baseSize) => LoraWarmup.ResolveEpochs(Epochs, baseSize);
 }

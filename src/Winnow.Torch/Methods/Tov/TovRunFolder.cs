@@ -127,16 +127,7 @@ public sealed record TovRunFolder(string Root)
     public bool HasTrainerState(int k) => File.Exists(Path.Combine(TrainerState(k), Training.Trainer.StateFileName));
 
     /// <summary>Base-set keys as <see cref="Key"/> gives them.</summary>
-    public HashSet<string> ReadBaseSet() =>
-        File.ReadLines(BaseSetFile).Where(l => l.Length > 0).Select(l =>
-        {
-            int tab = l.IndexOf('\t');
-            return tab < 0 ? throw new InvalidDataException($"{BaseSetFile}: line without a tab") : PoolExamples.Key(l[..tab], l[(tab + 1)..]);
-        }).ToHashSet(StringComparer.Ordinal);
+    public HashSet<string> ReadBaseSet() => KeyFile.ReadKeys(BaseSetFile);
 
-    public void WriteBaseSet(IEnumerable<string> keys) =>
-        AtomicFile.WriteText(BaseSetFile, w =>
-        {
-            foreach (var key in keys.Order(StringComparer.Ordinal)) w.Write(key.Replace('\0', '\t') + "\n");
-        });
+    public void WriteBaseSet(IEnumerable<string> keys) => KeyFile.WriteKeys(BaseSetFile, keys);
 }

@@ -29,6 +29,9 @@ public sealed class TsdsMethod : ISelectionMethod
 
     public SelectionStrategy DefaultStrategy => SelectionStrategy.Sample;
 
+    /// <summary>p is computed over the whole pool at once (KDE and the neighbourhood rule).</summary>
+    public bool Shardable => false;
+
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -152,7 +155,7 @@ public sealed class TsdsMethod : ISelectionMethod
         _ => new ModelEmbedder(model ?? throw new InvalidDataException("The TSDS run names no model to embed with."), options.MaxLength, options.BatchSize),
     };
 
-    private static ReadOptions ReadOptionsFor(TsdsManifest manifest) => Tov.TovFitter.ReadOptionsFor(manifest.Kind, manifest.LabelMap, manifest.Fields);
+    private static ReadOptions ReadOptionsFor(TsdsManifest manifest) => Common.RunReadOptions.For(manifest.Kind, manifest.LabelMap, manifest.Fields);
 
     private static TsdsManifest NewManifest(MethodFitRequest request, TsdsOptions options)
     {

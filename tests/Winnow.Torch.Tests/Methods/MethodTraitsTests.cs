@@ -1,0 +1,64 @@
+using System.Text.RegularExpressions;
+using Winnow.Core.Selection;
+using Winnow.Torch.Experiments;
+using Winnow.Torch.Methods;
+using Winnow.Torch.Tests.TestSupport;
+
+namespace Winnow.Torch.Tests.Methods;
+
+/// <summary>
+/// What the runner, CLI and report ask a method or a study column instead of matching names (docs/design.md,
+/// "Study methods"), and the rule that no method reaches into another.
+/// </summary>
+public sealed class MethodTraitsTests
+{
+    [Fact]
+    public void Every_registered_method_is_a_study_column_of_its_own_name_and_every_scored_column_is_registered()
+    {
+        foreach (var name in SelectionMethods.Names)
+            Assert.True(StudyMethods.Find(name) is { IsMethodItself: true }, $"{name} has no study column of its own");
+        foreach (var column in StudyMethods.All.Where(c => c.IsScored))
+            Assert.True(SelectionMethods.TryGet(column.Method, out _), $"{column.Name} selects from '{column.Method}', which is not registered");
+    }
+
+    [Fact]
+    public void Presets_are_their_method_with_the_selection_changed()
+    {
+        Assert.Equal("tov", StudyMethods.TovScoreOnly.Method);
+        Assert.Equal(SelectionStrategy.ScoreOnly, StudyMethods.TovScoreOnly.Strategy);
+        Assert.Equal("tov", StudyMethods.CostName("tov-score-only"));
+        Assert.False(StudyMethods.SourceFilter.IsScored);
+        Assert.Equal(StudyRole.Control, StudyMethods.SourceFilter.Role);
+        Assert.True(StudyMethods.IsBaseline("random"));
+        Assert.Single(StudyMethods.All, c => c.Role == StudyRole.Baseline);
+    }
+
+    [Fact]
+    public void Traits_live_on_the_methods()
+    {
+        Assert.True(SelectionMethods.Get("dsir").SeedFree);
+        Assert.All(SelectionMethods.Names.Where(n => n != "dsir"), n => Assert.False(SelectionMethods.Get(n).SeedFree));
+        Assert.False(SelectionMethods.Get("tsds").Shardable);
+        Assert.All(SelectionMethods.Names.Where(n => n != "tsds"), n => Assert.True(SelectionMethods.Get(n).Shardable));
+        Assert.Equal(["aggregate", "skip_epochs", "transform"], SelectionMethods.Get("tov").ScoreTimeSettings.Order(StringComparer.Ordinal));
+        Assert.False(SelectionMethods.Get("random").NeedsModel);
+        Assert.Equal(1, SelectionMethods.Get("less").DefaultBins);
+    }
+
+    [Fact]
+    public void No_method_uses_another_methods_code()
+    {
+        var methods = Path.Combine(RepoPaths.Root, "src", "Winnow.Torch", "Methods");
+        string[] folders = ["Tov", "Less", "Tsds", "Dsir", "Baselines"];
+        var found = new List<string>();
+        foreach (var folder in folders)
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(methods, folder), "*.cs"))
+            {
+                var text = File.ReadAllText(file);
+                foreach (var other in folders.Where(o => o != folder))
+                    if (Regex.IsMatch(text, $@"\bMethods\.{other}\b|[^\w.]{other}\.[A-Z]"))
+                        found.Add($"{folder}/{Path.GetFileName(file)} uses {other}");
+            }
+        Assert.Empty(found);
+    }
+}
