@@ -39,6 +39,12 @@ public interface ISelectionMethod
     IReadOnlySet<string> ScoreTimeSettings => EmptySettings;
 
     /// <summary>
+    /// What a run of this method writes in its folder (files and subfolders, manifest.json included): what is removed
+    /// when another method's fit replaces it with --force, never the folder itself (--out may hold other things).
+    /// </summary>
+    IReadOnlyList<string> RunFiles { get; }
+
+    /// <summary>
     /// Whether RUN holds a stopped fit that a rerun continues (ToV, from its finished epochs). A failed fit of a method
     /// that cannot resume leaves no folder behind.
     /// </summary>

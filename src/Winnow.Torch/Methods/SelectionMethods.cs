@@ -1,5 +1,7 @@
 using Winnow.Core.IO;
+using Winnow.Core.Runs;
 using Winnow.Torch.Methods.Baselines;
+using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Methods.Dsir;
 using Winnow.Torch.Methods.Tov;
 
@@ -39,12 +41,14 @@ public static class SelectionMethods
         public bool Shardable => inner.Shardable;
         public IReadOnlySet<string> ScoreTimeSettings => inner.ScoreTimeSettings;
         public bool CanResume(string runDirectory) => inner.CanResume(runDirectory);
+        public IReadOnlyList<string> RunFiles => inner.RunFiles;
 
         public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(request);
             bool existed = Directory.Exists(request.RunDirectory);
             using var held = FileLock.AcquireFolder(request.RunDirectory, progress);
+            ClaimRunFolder(request, progress);
             try
             {
                 return inner.Fit(request, progress, cancellationToken);
@@ -55,6 +59,34 @@ public static class SelectionMethods
                 // (no complete:false stub that looks like a run).
                 try { Directory.Delete(request.RunDirectory, recursive: true); } catch (IOException) { }
                 throw;
+            }
+        }
+
+        /// <summary>
+        /// Another method's run in the folder is refused, or with Force replaced (only the files that method writes are
+        /// removed) before this method fits: whichever two methods they are. A run of this method is left to it.
+        /// </summary>
+        private void ClaimRunFolder(MethodFitRequest request, IProgress<string>? progress)
+        {
+            if (!File.Exists(Path.Combine(request.RunDirectory, MethodManifest.FileName))) return;
+            string holder;
+            try
+            {
+                holder = MethodRuns.Describe(request.RunDirectory).Method;
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+            {
+                return; // an unreadable manifest is the method's own to report
+            }
+            if (string.Equals(holder, inner.Name, StringComparison.Ordinal)) return;
+            if (!request.Force)
+                throw new RunMismatchException($"{request.RunDirectory} holds a {holder} run; use another --out or --force to replace it.");
+            progress?.Report($"replacing the {holder} run in {request.RunDirectory} (--force)");
+            foreach (var name in Get(holder).RunFiles)
+            {
+                var path = Path.Combine(request.RunDirectory, name);
+                if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+                else File.Delete(path);
             }
         }
 

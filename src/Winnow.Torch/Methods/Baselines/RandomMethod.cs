@@ -16,6 +16,7 @@ public sealed class RandomMethod : ISelectionMethod
     public string Name => "random";
     public bool NeedsModel => false;
     public SelectionStrategy DefaultStrategy => SelectionStrategy.Random;
+    public IReadOnlyList<string> RunFiles { get; } = [MethodManifest.FileName];
 
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -37,6 +37,7 @@ public sealed class UncertaintyMethod : ISelectionMethod
     public string Name => "uncertainty";
     public bool NeedsModel => true;
     public SelectionStrategy DefaultStrategy => SelectionStrategy.ScoreOnly;
+    public IReadOnlyList<string> RunFiles { get; } = [MethodManifest.FileName, AdapterDirectory, BaseSetFile, LabelsFile];
 
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -75,8 +75,8 @@ public sealed record MethodManifest
         var settings = new SortedDictionary<string, string>(resolvedSettings.ToDictionary(), StringComparer.Ordinal);
         string? fields = request.Fields?.ToString();
         // The mapping enters the fingerprint only when there is one, so runs made without one keep their fingerprints.
-        string fingerprint = ContentHash.OfText(string.Join("\n", SchemaName, method, request.Kind, model ?? "", target ?? "", pool, map ?? "",
-            request.Seed, string.Join("\n", settings.Select(kv => kv.Key + "=" + kv.Value))) + (fields is null ? "" : "\nfields=" + fields));
+        string fingerprint = RunFingerprint.Of([SchemaName, method, request.Kind.ToString(), model ?? "", target ?? "", pool, map ?? "",
+            request.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join("\n", settings.Select(kv => kv.Key + "=" + kv.Value))], fields);
         return new MethodManifest
         {
             Method = method,

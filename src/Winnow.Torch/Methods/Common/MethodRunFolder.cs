@@ -5,9 +5,6 @@ using Winnow.Core.Scoring;
 
 namespace Winnow.Torch.Methods.Common;
 
-/// <summary>Raised when a run folder holds a run made from other inputs, settings or by another method.</summary>
-public sealed class MethodRunMismatchException(string message) : Exception(message);
-
 /// <summary>
 /// The shared run-folder mechanics of the non-ToV methods: reuse a complete run with the same fingerprint, refuse a
 /// different one unless forced, write the manifest last, and load a finished run for scoring. A method's own files
@@ -26,12 +23,8 @@ public sealed record MethodRunFolder(string Root)
     public MethodRun FitOnce(MethodManifest planned, bool force, IReadOnlyList<string> ownFiles, Func<long> fit, IProgress<string>? progress)
     {
         var clock = Stopwatch.StartNew();
-        if (System.IO.File.Exists(Manifest) && MethodRuns.IsTovManifest(Manifest))
-        {
-            if (!force) throw new MethodRunMismatchException($"{Root} holds a ToV run; use another --out or --force to replace it.");
-            new Tov.TovRunFolder(Root).Clear();
-        }
-        else if (System.IO.File.Exists(Manifest))
+        // Another method's run here was refused or, with force, cleared by the registry (SelectionMethods).
+        if (System.IO.File.Exists(Manifest))
         {
             var existing = MethodManifest.Load(Manifest);
             if (existing.Fingerprint == planned.Fingerprint && existing.Complete)
@@ -40,7 +33,7 @@ public sealed record MethodRunFolder(string Root)
                 return new MethodRun(Root, existing.Method, Reused: true, clock.Elapsed.TotalSeconds, 0);
             }
             if (existing.Fingerprint != planned.Fingerprint && !force)
-                throw new MethodRunMismatchException(
+                throw new RunMismatchException(
                     $"{Root} holds a {existing.Method} run made from other inputs or settings ({existing.Differences(planned)}); use another --out or --force to replace it.");
             Clear(ownFiles);
         }

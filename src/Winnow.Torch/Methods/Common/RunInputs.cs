@@ -22,8 +22,7 @@ public sealed record RunInputs(string Model, string Target, string Pool, string?
         string targetHash = ContentHash.OfPaths(target);
         string poolHash = ContentHash.OfPaths(pool);
         string? mapHash = labelMap is null ? null : ContentHash.OfFile(labelMap);
-        string fingerprint = ContentHash.OfText(string.Join("\n", schema, modelHash, targetHash, poolHash, mapHash ?? "", optionsJson)
-            + (fields is null ? "" : "\nfields=" + fields));
+        string fingerprint = RunFingerprint.Of([schema, modelHash, targetHash, poolHash, mapHash ?? "", optionsJson], fields);
         return new RunInputs(modelHash, targetHash, poolHash, mapHash, optionsJson, fingerprint) { Fields = fields };
     }
 

@@ -33,6 +33,8 @@ public sealed class DsirMethod : ISelectionMethod
     /// <summary>The n-gram models and weights do not depend on the seed (only selection's sampling does).</summary>
     public bool SeedFree => true;
 
+    public IReadOnlyList<string> RunFiles { get; } = [MethodManifest.FileName, RatioFile];
+
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

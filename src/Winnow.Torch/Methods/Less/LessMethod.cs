@@ -14,9 +14,6 @@ using static TorchSharp.torch;
 
 namespace Winnow.Torch.Methods.Less;
 
-/// <summary>Raised when a run folder holds a LESS run made from other inputs or options.</summary>
-public sealed class LessRunMismatchException(string message) : Exception(message);
-
 /// <summary>
 /// LESS (Xia et al. 2024, princeton-nlp/LESS; docs/methods.md, "LESS"). <b>Fit</b>: LoRA warm-up on a random 5% of the pool for
 /// 4 epochs, a checkpoint (adapter + Adam moments) and η̄_i per epoch, then the target's plain per-example gradients
@@ -40,6 +37,9 @@ public sealed class LessMethod : ISelectionMethod
 
     /// <summary>LESS selects the global top n by influence (no length binning).</summary>
     public int DefaultBins => 1;
+
+    /// <summary>As <see cref="LessRunFolder"/> lays them out.</summary>
+    public IReadOnlyList<string> RunFiles { get; } = ["manifest.json", "warmup-set.txt", "labels.json", "target-rows.tsv", "checkpoints"];
 
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -294,7 +294,7 @@ public sealed class LessMethod : ISelectionMethod
         var existing = LessManifest.Load(folder.Manifest);
         if (existing.Fingerprint == inputs.Fingerprint) return existing;
         if (!force)
-            throw new LessRunMismatchException(
+            throw new RunMismatchException(
                 $"{folder.Root} holds a LESS run made from other inputs or options ({inputs.DifferencesFrom(existing.ModelHash, existing.TargetHash, existing.PoolHash, existing.LabelMapHash, LessManifest.OptionsJson(existing.Options), existing.Fields)}); use another run folder or --force to replace it.");
         folder.Clear();
         return null;

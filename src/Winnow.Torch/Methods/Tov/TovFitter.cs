@@ -32,9 +32,6 @@ public sealed record TovRun(string RunDirectory, TovManifest Manifest, bool Reus
     public TovRunFolder Folder => new(RunDirectory);
 }
 
-/// <summary>Raised when a run folder holds a run made from other inputs or options.</summary>
-public sealed class TovRunMismatchException(string message) : Exception(message);
-
 /// <summary>
 /// ToV's training stage (docs/methods.md, "ToV"): draws the random base set U, trains L LoRA epochs on U, and after each
 /// epoch k a validation pass over the target at ε·η_k, saving θ_bas^k and θ_val^k as adapter folders. Interleaved
@@ -198,7 +195,7 @@ public static class TovFitter
         var existing = TovManifest.Load(folder.Manifest);
         if (existing.Fingerprint == inputs.Fingerprint) return existing;
         if (!force)
-            throw new TovRunMismatchException(
+            throw new RunMismatchException(
                 $"{folder.Root} holds a ToV run made from other inputs or options ({inputs.DifferencesFrom(existing.ModelHash, existing.TargetHash, existing.PoolHash, existing.LabelMapHash, TovManifest.OptionsJson(existing.Options), existing.Fields)}); use another --out or --force to replace it.");
         folder.Clear();
         return null;

@@ -19,6 +19,9 @@ public sealed class TovMethod : ISelectionMethod
     /// <summary>How φ is made from a fit's Δ: a change to these rescoring the same fit.</summary>
     public IReadOnlySet<string> ScoreTimeSettings { get; } = new HashSet<string>(StringComparer.Ordinal) { "transform", "aggregate", "skip_epochs" };
 
+    /// <summary>As <see cref="TovRunFolder"/> lays them out (the scores a pipeline writes beside the run included).</summary>
+    public IReadOnlyList<string> RunFiles { get; } = ["manifest.json", "base-set.txt", "labels.json", "epochs", "auto", Core.Scoring.ScoreFile.DefaultFileName];
+
     /// <summary>An interrupted fit continues from its finished epochs.</summary>
     public bool CanResume(string runDirectory) => new TovRunFolder(runDirectory).EpochComplete(0);
 

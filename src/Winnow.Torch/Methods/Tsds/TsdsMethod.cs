@@ -32,6 +32,9 @@ public sealed class TsdsMethod : ISelectionMethod
     /// <summary>p is computed over the whole pool at once (KDE and the neighbourhood rule).</summary>
     public bool Shardable => false;
 
+    /// <summary>As <see cref="TsdsRunFolder"/> lays them out.</summary>
+    public IReadOnlyList<string> RunFiles { get; } = ["manifest.json", "target.emb", "pool.emb"];
+
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -167,9 +170,8 @@ public sealed class TsdsMethod : ISelectionMethod
         string? labelMapHash = request.LabelMap is null ? null : ContentHash.OfPaths([request.LabelMap]);
         string? fields = request.Fields?.ToString();
         // The mapping enters the fingerprint only when there is one, so runs made without one keep their fingerprints.
-        string fingerprint = ContentHash.OfText(string.Join("\n",
-            modelHash ?? "-", request.Kind.ToString(), targetHash, poolHash, labelMapHash ?? "-", TsdsManifest.OptionsJson(options))
-            + (fields is null ? "" : "\nfields=" + fields));
+        string fingerprint = RunFingerprint.Of(
+            [modelHash ?? "-", request.Kind.ToString(), targetHash, poolHash, labelMapHash ?? "-", TsdsManifest.OptionsJson(options)], fields);
         return new TsdsManifest
         {
             Fingerprint = fingerprint, Model = model, ModelHash = modelHash, Kind = request.Kind,
@@ -186,7 +188,7 @@ public sealed class TsdsMethod : ISelectionMethod
         var existing = TsdsManifest.Load(folder.Manifest);
         if (existing.Fingerprint == wanted.Fingerprint) return existing.Complete && File.Exists(folder.TargetEmbeddings);
         if (force) return false;
-        throw new InvalidDataException(
+        throw new RunMismatchException(
             $"{folder.Root} holds a TSDS run of other inputs ({Differences(existing, wanted)} differ); use another folder or force a refit.");
     }
 

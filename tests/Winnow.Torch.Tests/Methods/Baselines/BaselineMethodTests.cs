@@ -1,3 +1,4 @@
+using Winnow.Core.Runs;
 using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
 using Winnow.Core.Scoring;
@@ -80,9 +81,9 @@ public sealed class BaselineMethodTests(TovFixture fixture, ITestOutputHelper ou
         var request = new MethodFitRequest([fixture.InstructionTarget], [fixture.InstructionPool], first.RunDirectory);
         Assert.True(method.Fit(request).Reused);
         var changed = request with { Settings = new Dictionary<string, string> { ["hash_bits"] = "12" } };
-        Assert.Contains("settings", Assert.Throws<MethodRunMismatchException>(() => method.Fit(changed)).Message);
+        Assert.Contains("settings", Assert.Throws<RunMismatchException>(() => method.Fit(changed)).Message);
         Assert.False(method.Fit(changed with { Force = true }).Reused);
-        Assert.Throws<MethodRunMismatchException>(() => SelectionMethods.Get("random").Fit(request));
+        Assert.Throws<RunMismatchException>(() => SelectionMethods.Get("random").Fit(request));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class FieldMappingRunTests
         Assert.True(MethodRuns.IsCurrent(scores, info));
 
         // The same inputs without the mapping are another run: refused, naming the difference.
-        var error = Assert.Throws<MethodRunMismatchException>(() => method.Fit(request with { Fields = null }));
+        var error = Assert.Throws<RunMismatchException>(() => method.Fit(request with { Fields = null }));
         Assert.Contains("field mapping", error.Message);
     }
 

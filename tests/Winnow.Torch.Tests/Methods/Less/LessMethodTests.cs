@@ -1,3 +1,4 @@
+using Winnow.Core.Runs;
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Torch.Methods;
@@ -88,7 +89,7 @@ public sealed class LessMethodTests(TovFixture fixture, ITestOutputHelper output
         // Same inputs again: reused; a changed option is refused; another pool is refused at scoring.
         Assert.True(method.Fit(FitRequest(run.RunDirectory)).Reused);
         var changed = FitRequest(run.RunDirectory) with { Settings = new Dictionary<string, string>(Settings) { ["epochs"] = "3" } };
-        Assert.Throws<LessRunMismatchException>(() => method.Fit(changed));
+        Assert.Throws<RunMismatchException>(() => method.Fit(changed));
         Assert.Throws<InvalidDataException>(() =>
             method.Score(new MethodScoreRequest(run.RunDirectory, [fixture.InstructionTarget], Path.Combine(dir.Path, "x.parquet"))));
 

@@ -1,3 +1,4 @@
+using Winnow.Core.Runs;
 using Winnow.Core.Data;
 using Xunit.Abstractions;
 using Winnow.Core.Scoring;
@@ -43,7 +44,7 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
         {
             Options = TovFixture.InstructionOptions with { Epsilon = 0.2 },
         };
-        var error = Assert.Throws<TovRunMismatchException>(() => TovFitter.Fit(changed));
+        var error = Assert.Throws<RunMismatchException>(() => TovFitter.Fit(changed));
         Assert.Contains("options", error.Message);
     }
 

@@ -132,7 +132,7 @@ public sealed class TsdsMethodTests(TsdsFixture fixture) : IClassFixture<TsdsFix
         {
             Settings = new Dictionary<string, string> { ["embedder"] = "hashed", ["alpha"] = "0.9" },
         };
-        Assert.Throws<InvalidDataException>(() => Method.Fit(other));
+        Assert.Throws<Winnow.Core.Runs.RunMismatchException>(() => Method.Fit(other));
         Assert.False(Method.Fit(other with { Force = true }).Reused);
         var otherPool = RepoPaths.Samples("instruct", "test");
         Assert.Throws<InvalidDataException>(() => Method.Score(new MethodScoreRequest(run, [otherPool], Path.Combine(dir.Path, "s.parquet"))));
