@@ -7,6 +7,7 @@ using Winnow.Core.Selection;
 using Winnow.Core.Statistics;
 using Winnow.Torch.FineTuning;
 using Winnow.Torch.Experiments;
+using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling.Catalog;
 using Winnow.Torch.Tasks;
@@ -61,18 +62,20 @@ internal static class QuickstartCommand
 
         Step(2, "ToV: train on the target (CrossNER music dev slice, labels mapped to PER/ORG/LOC/MISC) along a base trajectory, score the pool by how its predictions moved");
         var tovSubset = Path.Combine(outDir, "subset-tov.jsonl");
-        var fitOptions = new TovFitOptions { Kind = TaskKind.Ner, Epochs = 3, LearningRate = 1e-3, LoraRank = 8, Seed = 0, MaxLength = 128 };
-        var tov = TovPipeline.Run(new TovPipelineRequest(baseModel, target, pool, budget, tovSubset)
+        var fit = new MethodFitRequest(target, pool, Path.Combine(outDir, "tov-run"))
         {
-            Options = fitOptions,
-            LabelMap = labelMap,
-            RunDirectory = Path.Combine(outDir, "tov-run"),
+            Model = baseModel, Kind = TaskKind.Ner, LabelMap = labelMap, Seed = 0,
+            Settings = new Dictionary<string, string> { ["epochs"] = "3", ["lr"] = "0.001", ["lora_rank"] = "8", ["max_length"] = "128" },
+        };
+        var tov = MethodPipeline.Run(new PipelineRequest("tov", fit, budget, tovSubset)
+        {
             Strategy = SelectionStrategy.ScoreRandom,
+            Column = ScoreTransform.Identity.ColumnName(),
         }, log);
 
         Step(3, "Random baseline: the same number of examples drawn uniformly from the pool");
         var randomSubset = Path.Combine(outDir, "subset-random.jsonl");
-        var random = TovPipeline.Select(new SubsetRequest(tov.ScoresPath, pool, budget, randomSubset)
+        var random = SubsetSelector.Select(new SubsetRequest(tov.ScoresPath, pool, budget, randomSubset)
         {
             Strategy = SelectionStrategy.Random,
             Seed = 1,
@@ -114,7 +117,7 @@ internal static class QuickstartCommand
 
     private static void Step(int n, string text) => AnsiConsole.MarkupLine($"[bold]{n}.[/] {Markup.Escape(text)}");
 
-    private static void Report(TovPipelineResult tov, SubsetResult random, Judged tovLoss, Judged randomLoss,
+    private static void Report(PipelineResult tov, SubsetResult random, Judged tovLoss, Judged randomLoss,
         int budget, int seeds, string outDir, TimeSpan elapsed)
     {
         var table = new Table().Title($"Music test set after fine-tuning on {budget} selected examples (mean over {seeds} seeds; log-loss ± s.e., lower is better)");

@@ -48,7 +48,9 @@ internal static class SelectCommand
                 if (parseResult.GetValue(scores) is not null) throw new ArgumentException("Give either --scores or --method, not both.");
                 var method = fit.Method(parseResult);
                 string run = parseResult.GetValue(runDir) ?? output + ".run";
-                (scorePath, readOptions) = FitAndScore(method, fit.FitRequest(parseResult, method, run), cancellationToken);
+                var done = MethodPipeline.FitAndScore(method, fit.FitRequest(parseResult, method, run), progress: ConsoleProgress.Instance,
+                    cancellationToken: cancellationToken);
+                (scorePath, readOptions) = (done.ScoresPath, done.ReadOptions);
             }
             else
             {
@@ -72,19 +74,6 @@ internal static class SelectCommand
             return 0;
         })));
         return command;
-    }
-
-    /// <summary>Fit (or reuse) the run, then score into RUN/scores.parquet unless that file is current for this run and pool.</summary>
-    private static (string ScorePath, ReadOptions ReadOptions) FitAndScore(ISelectionMethod method, MethodFitRequest request, CancellationToken cancellationToken)
-    {
-        method.Fit(request, ConsoleProgress.Instance, cancellationToken);
-        var info = MethodRuns.Describe(request.RunDirectory);
-        string scorePath = Path.Combine(request.RunDirectory, ScoreFile.DefaultFileName);
-        if (MethodRuns.IsCurrent(scorePath, info))
-            ConsoleProgress.Instance.Report($"{scorePath} is current; reusing it");
-        else
-            method.Score(new MethodScoreRequest(request.RunDirectory, request.Pool, scorePath), ConsoleProgress.Instance, cancellationToken);
-        return (scorePath, info.ReadOptions);
     }
 
     /// <summary>The strategy of the method named in the score file's footer; Score+Random for a file that names none.</summary>

@@ -356,15 +356,14 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         Directory.CreateDirectory(dir);
 
         log?.Report($"fit+score {key}");
-        var fit = method.Fit(new MethodFitRequest([TargetDirectory], [PoolDirectory], Path.Combine(dir, "run"))
+        var scoresPath = Path.Combine(dir, ScoreFile.DefaultFileName);
+        var done = MethodPipeline.FitAndScore(method, new MethodFitRequest([TargetDirectory], [PoolDirectory], Path.Combine(dir, "run"))
         {
             Model = method.NeedsModel ? baseModel : null, Kind = config.Kind, Seed = seed,
             Settings = settings.ToDictionary(),
-        }, log, cancellationToken);
-        var scoresPath = Path.Combine(dir, ScoreFile.DefaultFileName);
-        var score = method.Score(new MethodScoreRequest(fit.RunDirectory, [PoolDirectory], scoresPath) { BatchSize = options.ScoreBatchSize }, log, cancellationToken);
+        }, scoresPath, options.ScoreBatchSize, log, cancellationToken);
         long bytes = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-        var cost = new ArtifactCost(name, key, fit.Seconds, score.Seconds, bytes, scoresPath);
+        var cost = new ArtifactCost(name, key, done.Run.Seconds, done.Scores?.Seconds ?? 0, bytes, scoresPath);
         ExperimentResults.Write(costPath, cost);
         log?.Report($"fit+score {key}: {cost.Seconds:F1} s, {bytes / 1e6:F1} MB");
         return cost;

@@ -6,40 +6,10 @@ using Winnow.Core.Selection;
 
 namespace Winnow.Torch.Methods.Tov;
 
-/// <summary>fit → score → select in one call, into one run folder, each stage reused when its artifact is current.</summary>
-public sealed record TovPipelineRequest(string Model, IReadOnlyList<string> Target, IReadOnlyList<string> Pool, int Budget, string OutputPath)
-{
-    public TovFitOptions Options { get; init; } = new();
-
-    public string? LabelMap { get; init; }
-
-    /// <summary>Columns of target and pool data in another schema.</summary>
-    public FieldMapping? Fields { get; init; }
-
-    /// <summary>Run folder; null = <c>&lt;out&gt;.run/</c> next to the subset.</summary>
-    public string? RunDirectory { get; init; }
-
-    public SelectionStrategy Strategy { get; init; } = SelectionStrategy.ScoreRandom;
-
-    /// <summary>Transform ranked by; null = the fit's (<see cref="TovFitOptions.Transform"/>).</summary>
-    public ScoreTransform? Transform { get; init; }
-
-    public int Bins { get; init; } = 10;
-
-    /// <summary>Selection seed; null = the fit's seed.</summary>
-    public int? SelectionSeed { get; init; }
-
-    public bool Force { get; init; }
-
-    public int ScoreBatchSize { get; init; } = 32;
-}
-
-/// <summary>What the pipeline produced, stage by stage.</summary>
-public sealed record TovPipelineResult(TovRun Run, string ScoresPath, TovScoreResult? Scores, SubsetResult Subset, double Seconds);
-
 /// <summary>
-/// The library face of ToV for callers without the CLI (the quickstart): <see cref="Fit"/>, <see cref="Score"/>,
-/// <see cref="Select"/> and <see cref="Run"/>, plain records in and out.
+/// ToV's own stages as a library, plain records in and out: <see cref="Fit"/>, <see cref="Score"/> (with a progress
+/// line per rate report) and <see cref="Select"/>. The pipeline over them, for ToV as for every method, is
+/// <see cref="MethodPipeline"/>.
 /// </summary>
 public static class TovPipeline
 {
@@ -66,29 +36,4 @@ public static class TovPipeline
             Seed = seed,
             ReadOptions = TovFitter.ReadOptionsFor(manifest.Options.Kind, manifest.LabelMap, manifest.Fields),
         };
-
-    public static TovPipelineResult Run(TovPipelineRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var clock = Stopwatch.StartNew();
-        string runDirectory = request.RunDirectory ?? request.OutputPath + ".run";
-        var run = Fit(new TovFitRequest(request.Model, request.Target, request.Pool, runDirectory)
-        {
-            Options = request.Options,
-            LabelMap = request.LabelMap,
-            Fields = request.Fields,
-            Force = request.Force,
-        }, progress, cancellationToken);
-
-        string scores = Path.Combine(runDirectory, ScoreFile.DefaultFileName);
-        TovScoreResult? scored = null;
-        if (TovScorer.IsCurrent(scores, run.Manifest, run.Manifest.PoolHash))
-            progress?.Report($"{scores} is current; reusing it");
-        else
-            scored = Score(new TovScoreRequest(runDirectory, request.Pool, scores) { BatchSize = request.ScoreBatchSize }, progress, cancellationToken);
-
-        var subset = Select(SelectRequest(run.Manifest, scores, request.Pool, request.Budget, request.OutputPath, request.Strategy,
-            request.Transform, request.Bins, request.SelectionSeed ?? request.Options.Seed), progress, cancellationToken);
-        return new TovPipelineResult(run, scores, scored, subset, clock.Elapsed.TotalSeconds);
-    }
 }

@@ -189,7 +189,7 @@ public sealed class TsdsMethod : ISelectionMethod
         if (existing.Fingerprint == wanted.Fingerprint) return existing.Complete && File.Exists(folder.TargetEmbeddings);
         if (force) return false;
         throw new RunMismatchException(
-            $"{folder.Root} holds a TSDS run of other inputs ({Differences(existing, wanted)} differ); use another folder or force a refit.");
+            $"{folder.Root} holds a TSDS run of other inputs ({Differences(existing, wanted)} differ); use another --out or --force to replace it.");
     }
 
     private static string Differences(TsdsManifest a, TsdsManifest b)

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.Evaluation;
+using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.TaskEncoding;
@@ -94,13 +95,20 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
     {
         _ = fixture.InstructionScores;
         var messages = new RecordingProgress<string>();
-        var result = TovPipeline.Run(new TovPipelineRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], 12,
-            Path.Combine(fixture.Root, "pipeline", "subset.jsonl"))
+        // The fixture's run, fitted by TovFitter with InstructionOptions, is found again through the generic pipeline.
+        var fit = new MethodFitRequest([fixture.InstructionTarget], [fixture.InstructionPool], fixture.InstructionRun.RunDirectory)
         {
-            Options = TovFixture.InstructionOptions,
-            RunDirectory = fixture.InstructionRun.RunDirectory,
+            Model = fixture.LlamaModel, Kind = TaskKind.Instruction, Seed = TovFixture.InstructionOptions.Seed,
+            Settings = new Dictionary<string, string>
+            {
+                ["base_size"] = "30", ["epochs"] = "2", ["lr"] = "0.01", ["batch_size"] = "8", ["lora_rank"] = "4", ["lora_dropout"] = "0", ["max_length"] = "64",
+            },
+        };
+        var result = MethodPipeline.Run(new PipelineRequest("tov", fit, 12, Path.Combine(fixture.Root, "pipeline", "subset.jsonl"))
+        {
             Strategy = SelectionStrategy.ScoreOnly,
             Bins = 2,
+            Column = TovFixture.InstructionOptions.Transform.ColumnName(),
         }, messages);
         Assert.True(result.Run.Reused);
         Assert.Null(result.Scores);
