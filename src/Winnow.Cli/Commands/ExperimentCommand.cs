@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Winnow.Experiments;
 using Winnow.Torch.Experiments;
 
 namespace Winnow.Cli.Commands;

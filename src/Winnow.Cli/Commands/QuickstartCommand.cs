@@ -6,6 +6,7 @@ using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Core.Statistics;
 using Winnow.Torch.FineTuning;
+using Winnow.Experiments;
 using Winnow.Torch.Experiments;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Tov;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Winnow.Experiments;
 using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
 using Winnow.Core.IO;
@@ -286,7 +287,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
     }
 
     /// <summary>The config's pool source name of an example read from the materialized pool (<c>pool/NAME.jsonl</c>).</summary>
-    public static string PoolSourceName(string source) => Path.GetFileNameWithoutExtension(source);
+    public static string PoolSourceName(string source) => SetComposition.PoolSourceName(source);
 
     private static Dictionary<string, int> BySource(IEnumerable<string> sources) =>
         sources.GroupBy(PoolSourceName).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);

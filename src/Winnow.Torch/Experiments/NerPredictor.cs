@@ -1,3 +1,4 @@
+using Winnow.Experiments;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tasks;

@@ -1,3 +1,4 @@
+using Winnow.Experiments;
 using Winnow.Torch.Experiments;
 using Winnow.Torch.Tests.TestSupport;
 
@@ -154,5 +155,15 @@ public sealed class ExperimentConfigTests
         var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(path));
         Assert.StartsWith(path + ":", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void A_study_pre_trains_with_the_pre_trainers_own_defaults_unless_it_says_otherwise()
+    {
+        var config = new BaseModelConfig();
+        var pretrainer = new Winnow.Torch.Pretraining.PretrainOptions();
+        Assert.Equal(pretrainer.MaxTexts, config.PretrainMaxTexts);
+        Assert.Equal(pretrainer.LearningRate, config.PretrainLr);
+        Assert.Equal(pretrainer.SequenceLength, config.PretrainSeqLen);
     }
 }

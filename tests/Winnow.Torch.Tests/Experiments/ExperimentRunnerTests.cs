@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Winnow.Core.Data;
+using Winnow.Experiments;
 using Winnow.Torch.Experiments;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Tests.TestSupport;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Winnow.Experiments;
 using Winnow.Torch.Experiments;
 using Winnow.Torch.Tests.TestSupport;
 

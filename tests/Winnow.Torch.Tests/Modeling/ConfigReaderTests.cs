@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
+using Winnow.Experiments;
 using Winnow.Torch.Experiments;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Less;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Winnow.Torch.Experiments;
+namespace Winnow.Experiments;
 
 /// <summary>
 /// One row of a study's diagnosis table at one budget: one of the study's own sets (test, target, pool) or a method,

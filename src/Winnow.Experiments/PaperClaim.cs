@@ -1,4 +1,4 @@
-namespace Winnow.Torch.Experiments;
+namespace Winnow.Experiments;
 
 /// <summary>What a <see cref="PaperClaim"/> compares: ToV's gain over random in test log-loss, or LESS's cost over ToV's.</summary>
 public enum PaperMeasure

@@ -1,6 +1,6 @@
 using Winnow.Core.Selection;
 
-namespace Winnow.Torch.Experiments;
+namespace Winnow.Experiments;
 
 /// <summary>
 /// The columns a study can name in <c>methods:</c>: each registered selection method under its own name, plus the

@@ -7,7 +7,7 @@ using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
-namespace Winnow.Torch.Experiments;
+namespace Winnow.Experiments;
 
 /// <summary>
 /// One study, as written in <c>experiments/*.yaml</c>: a base model, target/test/pool built from data files (with an
@@ -283,9 +283,11 @@ public sealed record BaseModelConfig
     public int PretrainSteps { get; init; } = 600;
     public int PretrainBatchSize { get; init; } = 32;
     public int VocabSize { get; init; } = 4096;
-    public int PretrainMaxTexts { get; init; } = new Pretraining.PretrainOptions().MaxTexts;
-    public double PretrainLr { get; init; } = new Pretraining.PretrainOptions().LearningRate;
-    public int PretrainSeqLen { get; init; } = new Pretraining.PretrainOptions().SequenceLength;
+    // The pre-trainer's own defaults (Winnow.Torch's PretrainOptions; this project builds without it, and a test
+    // checks the two agree).
+    public int PretrainMaxTexts { get; init; } = 40_000;
+    public double PretrainLr { get; init; } = 1e-3;
+    public int PretrainSeqLen { get; init; } = 128;
 
     /// <summary>Pre-training text; empty = the shared data's default corpus for the task, or the pool when that is missing.</summary>
     public List<string> Corpus { get; init; } = [];

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Winnow.Core.Data;
 
-namespace Winnow.Torch.Experiments;
+namespace Winnow.Experiments;
 
 /// <summary>
 /// What one set of rows of a study is made of: a selected subset (<c>subsets/&lt;cell&gt;.composition.json</c>) or the
@@ -13,6 +13,9 @@ namespace Winnow.Torch.Experiments;
 /// </summary>
 public sealed record SetComposition(string Set, string Task, int Rows, IReadOnlyDictionary<string, int> BySource)
 {
+    /// <summary>The config's pool source name of an example read from a study's materialized pool (<c>pool/NAME.jsonl</c>).</summary>
+    public static string PoolSourceName(string source) => Path.GetFileNameWithoutExtension(source);
+
     /// <summary>NER: all tokens (words) of the set.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Tokens { get; init; }
@@ -137,7 +140,7 @@ public sealed record SetComposition(string Set, string Task, int Rows, IReadOnly
     public static SetComposition OfSubset(string subsetPath, string cellKey, TaskKind kind)
     {
         // A subset row keeps the source it was read under from the pool (pool/NAME): its pool source's name.
-        var composition = Of(cellKey, kind, ReadWithStoredSources(subsetPath, kind), ExperimentRunner.PoolSourceName);
+        var composition = Of(cellKey, kind, ReadWithStoredSources(subsetPath, kind), PoolSourceName);
         var summary = Path.ChangeExtension(subsetPath, ".summary.json");
         if (!File.Exists(summary)) return composition;
         using var json = JsonDocument.Parse(File.ReadAllText(summary));
@@ -174,7 +177,7 @@ public sealed record SetComposition(string Set, string Task, int Rows, IReadOnly
             if (!Directory.Exists(folder)) continue;
             // Pool rows by the pool source (data/pool/NAME.jsonl); the others by the source file each row was drawn from.
             sets.Add(set == "pool"
-                ? Of(set, kind, DatasetReader.Read([folder], new ReadOptions { Kind = kind }), ExperimentRunner.PoolSourceName)
+                ? Of(set, kind, DatasetReader.Read([folder], new ReadOptions { Kind = kind }), PoolSourceName)
                 : Of(set, kind, Directory.EnumerateFiles(folder, "*.jsonl").Order(StringComparer.Ordinal).SelectMany(f => ReadWithStoredSources(f, kind))));
         }
         return sets;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Winnow.Torch.Experiments;
+namespace Winnow.Experiments;
 
 /// <summary>
 /// The report's hand-written SVG charts: the headline heatmap, a line chart per study (log-loss, and F1 for NER) with an

@@ -1,4 +1,4 @@
-namespace Winnow.Torch.Experiments;
+namespace Winnow.Experiments;
 
 /// <summary>What a study column is compared as (docs/design.md, "Study methods").</summary>
 public enum StudyRole

@@ -1,4 +1,4 @@
-namespace Winnow.Torch.Experiments;
+namespace Winnow.Experiments;
 
 /// <summary>
 /// The answer a study gives, computed from its cells: the method with the highest paired gain over random (of the

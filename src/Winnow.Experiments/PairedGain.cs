@@ -1,4 +1,4 @@
-namespace Winnow.Torch.Experiments;
+namespace Winnow.Experiments;
 
 /// <summary>
 /// A method's gain over random in one study, from paired fine-tunes: for every (budget, seed) where both the method and

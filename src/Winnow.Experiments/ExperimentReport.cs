@@ -5,7 +5,7 @@ using Winnow.Core.IO;
 using Winnow.Core.Scoring;
 using Winnow.Core.Statistics;
 
-namespace Winnow.Torch.Experiments;
+namespace Winnow.Experiments;
 
 /// <summary>One method at one budget of one study: mean over seeds.</summary>
 public sealed record CellSummary(string Method, int Budget, int Seeds, double MeanLoss, double StdErr, double? ImprovementOverRandom, double? MeanF1)

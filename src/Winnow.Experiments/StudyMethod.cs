@@ -1,6 +1,6 @@
 using Winnow.Core.Selection;
 
-namespace Winnow.Torch.Experiments;
+namespace Winnow.Experiments;
 
 /// <summary>
 /// One column of a study: which registered selection method's scores a cell selects from, and what it changes about

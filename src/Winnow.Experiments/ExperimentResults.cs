@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Winnow.Core.IO;
 
-namespace Winnow.Torch.Experiments;
+namespace Winnow.Experiments;
 
 /// <summary>What a results folder holds about its study (<c>study.json</c>), written when the run starts.</summary>
 public sealed record StudyInfo(
