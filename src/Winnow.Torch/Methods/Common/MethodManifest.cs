@@ -97,19 +97,14 @@ public sealed record MethodManifest
         };
     }
 
-    /// <summary>What changed against <paramref name="other"/>, for the refusal message.</summary>
-    public string Differences(MethodManifest other)
+    /// <summary>What the run store compares (<see cref="RunStore"/>).</summary>
+    public RunHeader ToHeader() => new(Method, Fingerprint)
     {
-        var parts = new List<string>();
-        if (Method != other.Method) parts.Add("method");
-        if (Kind != other.Kind) parts.Add("task");
-        if (ModelHash != other.ModelHash) parts.Add("model");
-        if (TargetHash != other.TargetHash) parts.Add("target");
-        if (PoolHash != other.PoolHash) parts.Add("pool");
-        if (LabelMapHash != other.LabelMapHash) parts.Add("label map");
-        if (Fields != other.Fields) parts.Add("field mapping");
-        if (!Settings.SequenceEqual(other.Settings)) parts.Add("settings");
-        if (Seed != other.Seed) parts.Add("seed");
-        return parts.Count == 0 ? "schema" : "differs in " + string.Join(", ", parts);
-    }
+        Complete = Complete, Task = Kind.ToString(), ModelHash = ModelHash, TargetHash = TargetHash, PoolHash = PoolHash,
+        LabelMapHash = LabelMapHash, Fields = Fields, Options = string.Join("\n", Settings.Select(kv => kv.Key + "=" + kv.Value)),
+        OptionsName = "settings", Seed = Seed,
+    };
+
+    /// <summary>What changed against <paramref name="other"/>, for the refusal message.</summary>
+    public string Differences(MethodManifest other) => ToHeader().Differences(other.ToHeader());
 }

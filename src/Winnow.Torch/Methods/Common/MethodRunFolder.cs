@@ -27,14 +27,12 @@ public sealed record MethodRunFolder(string Root)
         if (System.IO.File.Exists(Manifest))
         {
             var existing = MethodManifest.Load(Manifest);
-            if (existing.Fingerprint == planned.Fingerprint && existing.Complete)
+            if (RunStore.Check(Root, existing.ToHeader(), planned.ToHeader(), force) == RunDecision.Same && existing.Complete)
             {
                 progress?.Report($"run {Root} is complete; reusing it");
                 return new MethodRun(Root, existing.Method, Reused: true, clock.Elapsed.TotalSeconds, 0);
             }
-            if (existing.Fingerprint != planned.Fingerprint && !force)
-                throw new RunMismatchException(
-                    $"{Root} holds a {existing.Method} run made from other inputs or settings ({existing.Differences(planned)}); use another --out or --force to replace it.");
+            // An unfinished run of the same inputs is redone, like a forced one of other inputs.
             Clear(ownFiles);
         }
 

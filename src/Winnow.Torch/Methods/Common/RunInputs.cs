@@ -26,16 +26,9 @@ public sealed record RunInputs(string Model, string Target, string Pool, string?
         return new RunInputs(modelHash, targetHash, poolHash, mapHash, optionsJson, fingerprint) { Fields = fields };
     }
 
-    /// <summary>Which inputs differ from a stored run's, for the refusal message.</summary>
-    public string DifferencesFrom(string? modelHash, string targetHash, string poolHash, string? labelMapHash, string optionsJson, string? fields = null)
+    /// <summary>The planned run as the run store compares it (<see cref="RunStore"/>).</summary>
+    public RunHeader ToHeader(string method) => new(method, Fingerprint)
     {
-        var parts = new List<string>();
-        if (modelHash != Model) parts.Add("model");
-        if (targetHash != Target) parts.Add("target");
-        if (poolHash != Pool) parts.Add("pool");
-        if (labelMapHash != LabelMap) parts.Add("label map");
-        if (fields != Fields) parts.Add("field mapping");
-        if (optionsJson != OptionsJson) parts.Add("options");
-        return parts.Count == 0 ? "schema" : "differs in " + string.Join(", ", parts);
-    }
+        ModelHash = Model, TargetHash = Target, PoolHash = Pool, LabelMapHash = LabelMap, Fields = Fields, Options = OptionsJson,
+    };
 }

@@ -288,16 +288,16 @@ public sealed class LessMethod : ISelectionMethod
         return manifest;
     }
 
+    /// <summary>The run of the same inputs, or null (nothing there, or cleared by force: <see cref="RunStore"/>).</summary>
     private static LessManifest? CheckExisting(LessRunFolder folder, RunInputs inputs, bool force)
     {
-        if (!folder.HasManifest) return null;
-        var existing = LessManifest.Load(folder.Manifest);
-        if (existing.Fingerprint == inputs.Fingerprint) return existing;
-        if (!force)
-            throw new RunMismatchException(
-                $"{folder.Root} holds a LESS run made from other inputs or options ({inputs.DifferencesFrom(existing.ModelHash, existing.TargetHash, existing.PoolHash, existing.LabelMapHash, LessManifest.OptionsJson(existing.Options), existing.Fields)}); use another run folder or --force to replace it.");
-        folder.Clear();
-        return null;
+        var existing = folder.HasManifest ? LessManifest.Load(folder.Manifest) : null;
+        switch (RunStore.Check(folder.Root, existing?.ToHeader(), inputs.ToHeader(MethodName), force))
+        {
+            case RunDecision.Same: return existing;
+            case RunDecision.Replace: folder.Clear(); return null;
+            default: return null;
+        }
     }
 
     private static LessManifest NewManifest(MethodFitRequest request, LessOptions options, RunInputs inputs) => new()

@@ -68,6 +68,13 @@ public sealed record LessManifest
 
     public static string OptionsJson(LessOptions options) => JsonSerializer.Serialize(options, Json);
 
+    /// <summary>What the run store compares (<see cref="Core.Runs.RunStore"/>).</summary>
+    public Core.Runs.RunHeader ToHeader() => new(LessMethod.MethodName, Fingerprint)
+    {
+        Complete = Complete, ModelHash = ModelHash, TargetHash = TargetHash, PoolHash = PoolHash, LabelMapHash = LabelMapHash,
+        Fields = Fields, Options = OptionsJson(Options),
+    };
+
     /// <summary>η̄_i normalised to sum to 1 (LESS weights each checkpoint's cosine by its share of the learning rate).</summary>
     public double[] CheckpointWeights()
     {

@@ -189,16 +189,16 @@ public static class TovFitter
         return done;
     }
 
+    /// <summary>The run of the same inputs to reuse or continue, or null (nothing there, or cleared by force: <see cref="RunStore"/>).</summary>
     private static TovManifest? CheckExisting(TovRunFolder folder, RunInputs inputs, bool force)
     {
-        if (!folder.HasManifest) return null;
-        var existing = TovManifest.Load(folder.Manifest);
-        if (existing.Fingerprint == inputs.Fingerprint) return existing;
-        if (!force)
-            throw new RunMismatchException(
-                $"{folder.Root} holds a ToV run made from other inputs or options ({inputs.DifferencesFrom(existing.ModelHash, existing.TargetHash, existing.PoolHash, existing.LabelMapHash, TovManifest.OptionsJson(existing.Options), existing.Fields)}); use another --out or --force to replace it.");
-        folder.Clear();
-        return null;
+        var existing = folder.HasManifest ? TovManifest.Load(folder.Manifest) : null;
+        switch (RunStore.Check(folder.Root, existing?.ToHeader(), inputs.ToHeader(TovManifest.MethodName), force))
+        {
+            case RunDecision.Same: return existing;
+            case RunDecision.Replace: folder.Clear(); return null;
+            default: return null;
+        }
     }
 
     private static TovManifest NewManifest(TovFitRequest request, TovFitOptions options, RunInputs inputs) => new()

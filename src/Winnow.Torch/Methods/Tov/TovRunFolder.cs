@@ -27,6 +27,9 @@ public sealed record TovManifest
 {
     public const string SchemaName = "winnow.tov-run.v1";
 
+    /// <summary>The registered method's name (the schema names it; the manifest has no method field).</summary>
+    public const string MethodName = "tov";
+
     [JsonPropertyName("schema")] public string Schema { get; init; } = SchemaName;
     [JsonPropertyName("fingerprint")] public string Fingerprint { get; init; } = "";
     [JsonPropertyName("model")] public string Model { get; init; } = "";
@@ -80,6 +83,13 @@ public sealed record TovManifest
     }
 
     public static string OptionsJson(TovFitOptions options) => JsonSerializer.Serialize(options, Json);
+
+    /// <summary>What the run store compares (<see cref="Core.Runs.RunStore"/>).</summary>
+    public Core.Runs.RunHeader ToHeader() => new(MethodName, Fingerprint)
+    {
+        Complete = Complete, ModelHash = ModelHash, TargetHash = TargetHash, PoolHash = PoolHash, LabelMapHash = LabelMapHash,
+        Fields = Fields, Options = OptionsJson(Options),
+    };
 }
 
 /// <summary>

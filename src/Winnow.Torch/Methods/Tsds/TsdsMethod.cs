@@ -184,25 +184,9 @@ public sealed class TsdsMethod : ISelectionMethod
     /// <summary>True when a finished run of the same inputs is there; refuses a run of other inputs unless forced.</summary>
     private static bool Reusable(TsdsRunFolder folder, TsdsManifest wanted, bool force)
     {
-        if (!folder.HasManifest) return false;
-        var existing = TsdsManifest.Load(folder.Manifest);
-        if (existing.Fingerprint == wanted.Fingerprint) return existing.Complete && File.Exists(folder.TargetEmbeddings);
-        if (force) return false;
-        throw new RunMismatchException(
-            $"{folder.Root} holds a TSDS run of other inputs ({Differences(existing, wanted)} differ); use another --out or --force to replace it.");
-    }
-
-    private static string Differences(TsdsManifest a, TsdsManifest b)
-    {
-        var parts = new List<string>();
-        if (a.ModelHash != b.ModelHash) parts.Add("model");
-        if (a.Kind != b.Kind) parts.Add("task kind");
-        if (a.TargetHash != b.TargetHash) parts.Add("target");
-        if (a.PoolHash != b.PoolHash) parts.Add("pool");
-        if (a.LabelMapHash != b.LabelMapHash) parts.Add("label map");
-        if (a.Fields != b.Fields) parts.Add("field mapping");
-        if (parts.Count == 0) parts.Add("options");
-        return string.Join(", ", parts);
+        var existing = folder.HasManifest ? TsdsManifest.Load(folder.Manifest) : null;
+        return RunStore.Check(folder.Root, existing?.ToHeader(), wanted.ToHeader(), force) == RunDecision.Same
+               && existing!.Complete && File.Exists(folder.TargetEmbeddings);
     }
 
     private static TsdsManifest LoadComplete(TsdsRunFolder folder)

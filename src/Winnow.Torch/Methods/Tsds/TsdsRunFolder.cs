@@ -58,6 +58,13 @@ public sealed record TsdsManifest
     }
 
     public static string OptionsJson(TsdsOptions options) => JsonSerializer.Serialize(options, Json);
+
+    /// <summary>What the run store compares (<see cref="Core.Runs.RunStore"/>).</summary>
+    public Core.Runs.RunHeader ToHeader() => new("tsds", Fingerprint)
+    {
+        Complete = Complete, Task = Kind.ToString(), ModelHash = ModelHash, TargetHash = TargetHash, PoolHash = PoolHash,
+        LabelMapHash = LabelMapHash, Fields = Fields, Options = OptionsJson(Options),
+    };
 }
 
 /// <summary>
