@@ -3,9 +3,6 @@ using System.Text;
 
 namespace Winnow.Experiments;
 
-/// <summary>One line of the paper comparison: a paper figure and Winnow's measurement of the same thing in one study.</summary>
-public sealed record PaperComparison(PaperClaim Claim, string Study, string Method, double Value, double Low, double High, string Winnow, string Verdict);
-
 public static partial class ExperimentReport
 {
     /// <summary>How every gain in the report is computed, said once above the answer.</summary>

@@ -7,13 +7,6 @@ using Winnow.Core.Statistics;
 
 namespace Winnow.Experiments;
 
-/// <summary>One method at one budget of one study: mean over seeds.</summary>
-public sealed record CellSummary(string Method, int Budget, int Seeds, double MeanLoss, double StdErr, double? ImprovementOverRandom, double? MeanF1)
-{
-    /// <summary>Standard error of the F1 over seeds (NaN with fewer than two seeds or without F1).</summary>
-    public double F1StdErr { get; init; } = double.NaN;
-}
-
 /// <summary>
 /// Renders results folders as one self-contained HTML file (inline SVG charts, no scripts, opens offline) and a
 /// Markdown file with the same content as tables: first the answer per study (best method, its paired gain over random

@@ -1,8 +1,5 @@
 namespace Winnow.Experiments;
 
-/// <summary>An entity span over word positions [Start, End) with its type.</summary>
-public readonly record struct EntitySpan(int Start, int End, string Type);
-
 /// <summary>Entity-level micro F1 over exact spans (CoNLL style): a predicted span counts only if start, end and type all match.</summary>
 public static class NerF1
 {

@@ -1,18 +1,5 @@
 namespace Winnow.Experiments;
 
-/// <summary>What a <see cref="PaperClaim"/> compares: ToV's gain over random in test log-loss, or LESS's cost over ToV's.</summary>
-public enum PaperMeasure
-{
-    /// <summary>% reduction in test log-loss against random (Winnow: <see cref="PairedGain"/> of tov / tov-score-only).</summary>
-    GainOverRandom,
-
-    /// <summary>LESS's fit+score seconds divided by ToV's in the same study.</summary>
-    TimeVsLess,
-
-    /// <summary>LESS's bytes on disk divided by ToV's in the same study.</summary>
-    DiskVsLess,
-}
-
 /// <summary>
 /// One figure the ToV paper reports, as the project's README quotes it, which a study can mirror: the report puts
 /// Winnow's own measurement beside it wherever a study has what the claim needs (the task, ToV, LESS and their costs).

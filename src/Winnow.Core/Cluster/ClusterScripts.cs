@@ -5,62 +5,6 @@ using YamlDotNet.Serialization;
 namespace Winnow.Core.Cluster;
 
 /// <summary>
-/// What a sharded scoring job runs: <see cref="ScoreArguments"/> are the <c>winnow score</c> arguments without the
-/// shard, which the generated job adds as <c>--shard auto/N</c> (the index comes from the scheduler).
-/// </summary>
-public sealed record ShardedScoring
-{
-    public ShardedScoring(string runDirectory, IReadOnlyList<string> scoreArguments, int shards)
-    {
-        if (string.IsNullOrWhiteSpace(runDirectory)) throw new ArgumentException("A run folder is required.", nameof(runDirectory));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1, nameof(shards));
-        RunDirectory = runDirectory;
-        ScoreArguments = scoreArguments;
-        Shards = shards;
-    }
-
-    public string RunDirectory { get; }
-    public IReadOnlyList<string> ScoreArguments { get; }
-    public int Shards { get; }
-
-    /// <summary>The executable inside the job's environment (a container image or a cluster node).</summary>
-    public string Winnow { get; init; } = "winnow";
-
-    public IReadOnlyList<string> ShardCommand() =>
-        [Winnow, "score", "--run", RunDirectory, .. ScoreArguments, "--shard", $"auto/{Shards.ToString(CultureInfo.InvariantCulture)}"];
-
-    public IReadOnlyList<string> MergeCommand() => [Winnow, "merge", RunDirectory];
-}
-
-/// <summary>Kubernetes settings for <see cref="ClusterScripts.KubernetesJobs"/>.</summary>
-public sealed record KubernetesOptions(string Name, string Image)
-{
-    public int? Parallelism { get; init; }
-
-    /// <summary>Retries of one failed index before that index is given up (backoffLimitPerIndex).</summary>
-    public int RetriesPerIndex { get; init; } = 3;
-
-    /// <summary>A PersistentVolumeClaim holding the run folder and the data, mounted at <see cref="MountPath"/>.</summary>
-    public string VolumeClaim { get; init; } = "winnow-data";
-
-    public string MountPath { get; init; } = "/data";
-    public string Cpu { get; init; } = "2";
-    public string Memory { get; init; } = "8Gi";
-}
-
-/// <summary>Slurm settings for <see cref="ClusterScripts.SlurmArray"/>.</summary>
-public sealed record SlurmOptions(string Name)
-{
-    public string? Partition { get; init; }
-    public string Time { get; init; } = "04:00:00";
-    public int CpusPerTask { get; init; } = 4;
-    public string Memory { get; init; } = "8G";
-
-    /// <summary>Array tasks running at once (the %N throttle); null = no limit.</summary>
-    public int? Parallelism { get; init; }
-}
-
-/// <summary>
 /// Writes ready-to-submit job definitions for sharded scoring: a Kubernetes Indexed Job (one pod per shard, index in
 /// JOB_COMPLETION_INDEX) followed by a merge Job, or a Slurm array script (index in SLURM_ARRAY_TASK_ID) that
 /// submits the merge as a dependent job. Winnow brings no cluster of its own.

@@ -1,8 +1,5 @@
 namespace Winnow.Core.Data;
 
-/// <summary>One file to read and the source tag its examples get.</summary>
-public sealed record DataFile(string Path, string Source);
-
 /// <summary>
 /// A pool, target or test set given as several files and folders. Folders are expanded recursively to their data
 /// files (see <see cref="FormatDetector.IsDataFileName"/>), sorted by ordinal relative path, so the order is the same on

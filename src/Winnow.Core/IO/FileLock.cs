@@ -3,9 +3,6 @@ using System.Globalization;
 
 namespace Winnow.Core.IO;
 
-/// <summary>A folder or output that another live process holds.</summary>
-public sealed class FileLockException(string message) : IOException(message);
-
 /// <summary>
 /// One process at a time per output or run folder. The lock is a small file naming its holder (pid, host, start time,
 /// command line), created exclusively and kept open with a shared advisory lock while held:

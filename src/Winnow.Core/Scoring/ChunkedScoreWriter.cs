@@ -7,37 +7,6 @@ using Winnow.Core.Sharding;
 namespace Winnow.Core.Scoring;
 
 /// <summary>
-/// Everything that decides a score file's content: a resumed run must match all of it, or its finished parts would be
-/// mixed with rows computed from other inputs. <see cref="Options"/> holds the score-time settings as text.
-/// </summary>
-public sealed record ScoreJob(
-    [property: JsonPropertyName("output")] string OutputPath,
-    [property: JsonPropertyName("method")] string Method,
-    [property: JsonPropertyName("fingerprint")] string Fingerprint,
-    [property: JsonPropertyName("pool_hash")] string PoolHash,
-    [property: JsonPropertyName("shard")] string ShardText,
-    [property: JsonPropertyName("chunk_size")] int ChunkSize,
-    [property: JsonPropertyName("options")] string Options)
-{
-    [JsonIgnore] public Shard Shard => Shard.Parse(ShardText, _ => null);
-
-    public static ScoreJob Of(string outputPath, string method, string fingerprint, string poolHash, Shard shard, int chunkSize, string options = "") =>
-        new(Path.GetFullPath(outputPath), method, fingerprint, poolHash, shard.ToString(), chunkSize, options);
-}
-
-/// <summary>One pool example of the shard being scored, with its position in the whole pool stream.</summary>
-public readonly record struct PoolItem(long Row, Example Example);
-
-/// <summary>What a chunked scoring wrote.</summary>
-/// <param name="Rows">Rows in the score file (the shard's examples).</param>
-/// <param name="Scored">Rows with a finite score.</param>
-/// <param name="ResumedChunks">Chunks taken from an interrupted earlier run instead of computed.</param>
-/// <param name="InBase">Encodable rows in the method's own training set (ToV's U, LESS's warm-up set), over the whole file.</param>
-/// <param name="NotEncodable">Rows that could not be encoded (length 0), over the whole file.</param>
-/// <remarks>Counted from the finished file, so a resumed run reports the same numbers as a clean one.</remarks>
-public sealed record ChunkedScoreResult(long Rows, long Scored, int Chunks, int ResumedChunks, long InBase = 0, long NotEncodable = 0);
-
-/// <summary>
 /// The streaming path every chunked scorer shares, so sharding and resume are implemented once:
 /// <list type="bullet">
 /// <item>the pool is filtered to the examples whose (source, id) falls in the job's shard, keeping each one's row number

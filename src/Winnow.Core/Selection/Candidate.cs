@@ -6,9 +6,3 @@ namespace Winnow.Core.Selection;
 /// <param name="Score">The score under the chosen transform; higher = more useful. NaN = not scored.</param>
 /// <param name="InBaseSet">Whether the example is in ToV's random base set U (not scored by ToV).</param>
 public readonly record struct Candidate(int Index, int Length, double Score, bool InBaseSet);
-
-/// <summary>What was selected and why.</summary>
-/// <param name="Indices">Selected row indices, distinct, in selection order.</param>
-/// <param name="FromScores">How many came from the score ranking.</param>
-/// <param name="FromRandom">How many were drawn uniformly at random.</param>
-public sealed record SelectionResult(IReadOnlyList<int> Indices, int FromScores, int FromRandom);

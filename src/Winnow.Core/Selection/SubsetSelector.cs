@@ -9,34 +9,6 @@ using Winnow.Core.Scoring;
 
 namespace Winnow.Core.Selection;
 
-/// <summary>What to select from a score file, and where to write the subset (.jsonl or .parquet by extension).</summary>
-public sealed record SubsetRequest(string ScoresPath, IReadOnlyList<string> Pool, int Budget, string OutputPath)
-{
-    public SelectionStrategy Strategy { get; init; } = SelectionStrategy.ScoreRandom;
-
-    /// <summary>The score column ranked by (<see cref="ScoreFile.Columns"/>).</summary>
-    public string Column { get; init; } = "score";
-
-    public int Bins { get; init; } = 10;
-
-    public int Seed { get; init; }
-
-    /// <summary>How the pool is read; must match how it was read for scoring (same label map), or rows will not line up.</summary>
-    public ReadOptions ReadOptions { get; init; } = ReadOptions.Default;
-}
-
-/// <summary>A written subset and its summary.</summary>
-public sealed record SubsetResult(
-    string OutputPath,
-    string ScoresSidePath,
-    string SummaryPath,
-    int Selected,
-    int FromScores,
-    int FromRandom,
-    IReadOnlyDictionary<string, int> BySource,
-    string Histogram,
-    double Seconds);
-
 /// <summary>
 /// Selection stage: reads a score file, picks rows with <see cref="Selector"/>, then streams the pool once more and
 /// writes the selected examples themselves, a side file with each one's score and why it was picked

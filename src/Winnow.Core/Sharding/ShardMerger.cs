@@ -6,16 +6,6 @@ using Winnow.Core.Scoring;
 
 namespace Winnow.Core.Sharding;
 
-/// <summary>Raised when shards cannot be merged: some are missing, incomplete, corrupted or from another run.</summary>
-public sealed class ShardMergeException(string message, IReadOnlyList<int> missing) : Exception(message)
-{
-    /// <summary>Shard indices that have to be (re)run.</summary>
-    public IReadOnlyList<int> Missing { get; } = missing;
-}
-
-/// <summary>What a merge produced.</summary>
-public sealed record MergeResult(string OutputPath, int Shards, long Rows);
-
 /// <summary>
 /// Merges the shard score files of one run into one file ordered by pool row. DuckDB reads the Parquet shards
 /// together to check them (row counts, overlaps). Refuses while any shard is missing, its record does not match its file, or shards disagree on the run.

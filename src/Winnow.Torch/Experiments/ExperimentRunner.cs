@@ -18,21 +18,6 @@ using Winnow.Torch.Training;
 
 namespace Winnow.Torch.Experiments;
 
-/// <summary>Where a study runs: its results folder, the model cache and the shared data (for the default pre-training corpus).</summary>
-public sealed record ExperimentRunOptions(string ResultsDirectory, string CacheDirectory, string SharedData)
-{
-    public int ScoreBatchSize { get; init; } = 32;
-
-    /// <summary>
-    /// Run only these methods and ablation rows (empty = all): to get an answer from a few rows first and add the
-    /// others later into the same results folder. A name the config does not have is refused.
-    /// </summary>
-    public IReadOnlyList<string> Only { get; init; } = [];
-}
-
-/// <summary>How many cells a run computed and how many it found finished.</summary>
-public sealed record ExperimentRunSummary(string ResultsDirectory, int CellsTotal, int CellsComputed, int CellsReused);
-
 /// <summary>
 /// Runs a study cell by cell (method × budget × seed). Each finished cell is written atomically to
 /// <c>cells/&lt;key&gt;.json</c> and never recomputed; each method's fit+score is an artifact in <c>artifacts/</c>,

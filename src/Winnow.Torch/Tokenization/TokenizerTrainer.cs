@@ -3,60 +3,6 @@ using System.Text.Json.Nodes;
 
 namespace Winnow.Torch.Tokenization;
 
-/// <summary>Options for <see cref="TokenizerTrainer"/>.</summary>
-public sealed record TokenizerTrainerOptions
-{
-    /// <summary>Final vocabulary size including the 256 byte tokens and the special tokens. 4096 keeps a tiny model's output layer cheap.</summary>
-    public int VocabSize { get; init; } = 4096;
-
-    /// <summary>Pairs seen fewer times than this are never merged (training may then stop below <see cref="VocabSize"/>).</summary>
-    public int MinPairFrequency { get; init; } = 2;
-
-    /// <summary>
-    /// Special tokens, given ids 0..k-1 ahead of the bytes. Default <see cref="SpecialTokens.Gpt2"/> (causal LM);
-    /// use <see cref="SpecialTokens.Roberta"/> for the NER / masked-LM encoder.
-    /// </summary>
-    public SpecialTokens Specials { get; init; } = SpecialTokens.Gpt2;
-
-    public void Validate()
-    {
-        int minimum = 256 + Specials.Distinct().Count;
-        if (VocabSize < minimum)
-            throw new ArgumentOutOfRangeException(nameof(VocabSize), VocabSize, $"VocabSize must be at least {minimum} (256 bytes + special tokens).");
-        ArgumentOutOfRangeException.ThrowIfLessThan(MinPairFrequency, 1, nameof(MinPairFrequency));
-    }
-}
-
-/// <summary>The learned vocabulary and merges, ready to be written as a Hugging Face byte-level BPE folder.</summary>
-public sealed record TrainedBpe(IReadOnlyList<string> Tokens, IReadOnlyList<(string Left, string Right)> Merges, SpecialTokens Specials)
-{
-    /// <summary>Writes vocab.json, merges.txt, special_tokens_map.json and tokenizer_config.json, and loads them back.</summary>
-    public WinnowTokenizer Save(string dir)
-    {
-        Directory.CreateDirectory(dir);
-        var vocab = new JsonObject();
-        for (int id = 0; id < Tokens.Count; id++) vocab[Tokens[id]] = id;
-        File.WriteAllText(Path.Combine(dir, "vocab.json"), vocab.ToJsonString(JsonFormat.Compact) + "\n");
-        var merges = new StringBuilder("#version: 0.2\n");
-        foreach (var (left, right) in Merges) merges.Append(left).Append(' ').Append(right).Append('\n');
-        File.WriteAllText(Path.Combine(dir, "merges.txt"), merges.ToString());
-
-        var map = new JsonObject();
-        foreach (var (key, token) in Specials.ByConfigKey()) map[key] = token;
-        WinnowTokenizer.WriteJson(Path.Combine(dir, "special_tokens_map.json"), map);
-        var config = new JsonObject
-        {
-            ["tokenizer_class"] = Specials.Mask is null ? "GPT2Tokenizer" : "RobertaTokenizer",
-            ["add_prefix_space"] = false,
-            ["model_max_length"] = 1_000_000,
-            ["trained_by"] = "Winnow TokenizerTrainer (byte-level BPE, GPT-2 pre-tokenization)",
-        };
-        foreach (var (key, token) in Specials.ByConfigKey()) config[key] = token;
-        WinnowTokenizer.WriteJson(Path.Combine(dir, "tokenizer_config.json"), config);
-        return TokenizerLoader.Load(dir);
-    }
-}
-
 /// <summary>
 /// Learns a GPT-2 style byte-level BPE from raw text. Microsoft.ML.Tokenizers can load and run BPE vocabularies but has
 /// no trainer, hence this one. Words come from GPT-2's pre-tokenization regex, so merges never cross word boundaries

@@ -6,19 +6,6 @@ using Winnow.Torch.Methods.Tov;
 
 namespace Winnow.Torch.Methods.Common;
 
-/// <summary>What the shared stages need to know about any run folder, ToV's or another method's.</summary>
-/// <param name="Method">The registered method name.</param>
-/// <param name="Fingerprint">The run's input fingerprint (written into its score files).</param>
-/// <param name="PoolHash">Hash of the pool the run was fitted on.</param>
-public sealed record RunInfo(string Method, TaskKind Kind, string? LabelMap, string Fingerprint, string PoolHash)
-{
-    /// <summary>The field mapping the run read its data with (<see cref="FieldMapping"/> text), null without one.</summary>
-    public string? Fields { get; init; }
-
-    /// <summary>How the pool must be read for selection so rows line up with the score file.</summary>
-    public ReadOptions ReadOptions => RunReadOptions.For(Kind, LabelMap, Fields);
-}
-
 /// <summary>Reads run folders without knowing in advance which method wrote them.</summary>
 public static class MethodRuns
 {

@@ -11,27 +11,6 @@ using Winnow.Torch.Training;
 
 namespace Winnow.Torch.Methods.Tov;
 
-/// <summary>Inputs of a ToV fit.</summary>
-public sealed record TovFitRequest(string Model, IReadOnlyList<string> Target, IReadOnlyList<string> Pool, string RunDirectory)
-{
-    public TovFitOptions Options { get; init; } = new();
-
-    /// <summary>NER label-map file applied when reading target and pool.</summary>
-    public string? LabelMap { get; init; }
-
-    /// <summary>Columns of target and pool data in another schema (recorded in the manifest).</summary>
-    public FieldMapping? Fields { get; init; }
-
-    /// <summary>Replaces a run folder made from other inputs instead of refusing.</summary>
-    public bool Force { get; init; }
-}
-
-/// <summary>A finished fit: where it is, what it recorded, and whether it was already there.</summary>
-public sealed record TovRun(string RunDirectory, TovManifest Manifest, bool Reused, int ResumedFromEpoch, double Seconds)
-{
-    public TovRunFolder Folder => new(RunDirectory);
-}
-
 /// <summary>
 /// ToV's training stage (docs/methods.md, "ToV"): draws the random base set U, trains L LoRA epochs on U, and after each
 /// epoch k a validation pass over the target at ε·η_k, saving θ_bas^k and θ_val^k as adapter folders. Interleaved

@@ -4,9 +4,6 @@ using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Methods.Tsds;
 
-/// <summary>k nearest candidates of each query: squared L2 distances ascending, and candidate indices; both <c>Queries × K</c>, row-major.</summary>
-public sealed record KnnResult(int Queries, int K, float[] SquaredDistances, long[] Indices);
-
 /// <summary>
 /// Exact k-nearest-neighbour search in blocks: a query block × candidate block distance matrix
 /// (‖q‖² + ‖x‖² − 2q·x, one matmul) at a time, merged into a running top-k per query. Memory is

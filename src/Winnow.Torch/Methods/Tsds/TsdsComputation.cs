@@ -4,12 +4,6 @@ using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Methods.Tsds;
 
-/// <summary>The TSDS distribution over a pool plus the kernel density ρ of every pool row that ρ was needed for (NaN elsewhere).</summary>
-public sealed record TsdsResult(TsdsAllocation Allocation, double[] Density, int Neighbours, int KdeNeighbours)
-{
-    public double[] Probabilities => Allocation.Probabilities;
-}
-
 /// <summary>
 /// TSDS from embeddings: exact kNN of each target query among the pool, kernel densities of the retrieved candidates
 /// among the whole pool, then <see cref="TsdsAllocator"/>. Memory: the pool's embeddings (N × d fp32, e.g. 2 GB for

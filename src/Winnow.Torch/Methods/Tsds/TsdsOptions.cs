@@ -2,16 +2,6 @@ using System.Globalization;
 
 namespace Winnow.Torch.Methods.Tsds;
 
-/// <summary>Which encoder turns examples into vectors.</summary>
-public enum TsdsEmbedderKind
-{
-    /// <summary>The base model's last hidden state, mean-pooled over real tokens (the default).</summary>
-    Model,
-
-    /// <summary>Signed feature hashing of word 1..n-grams: no model needed, fast, lexical only.</summary>
-    Hashed,
-}
-
 /// <summary>
 /// TSDS options; defaults are the reference implementation's (α 0.5, C 5, σ 0.75, 5000 neighbours, 1000 for KDE).
 /// Neighbour counts are clamped to the pool size at score time (the reference clamps to N/10, which is only sensible

@@ -1,11 +1,5 @@
 namespace Winnow.Torch.Methods.Tsds;
 
-/// <summary>A draw of n from p: every draw in order, and the distinct rows with how often each was drawn.</summary>
-public sealed record TsdsSample(int[] Draws, int[] Distinct, int[] Counts)
-{
-    public int DistinctCount => Distinct.Length;
-}
-
 /// <summary>
 /// Draws from the TSDS distribution. The reference samples n with replacement (a multinomial), so a subset of n draws
 /// holds fewer than n distinct examples; <see cref="WithReplacement"/> reports both so an experiment can count the

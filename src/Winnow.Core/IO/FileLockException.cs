@@ -1,0 +1,7 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace Winnow.Core.IO;
+
+/// <summary>A folder or output that another live process holds.</summary>
+public sealed class FileLockException(string message) : IOException(message);

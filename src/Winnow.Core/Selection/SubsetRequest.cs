@@ -1,0 +1,26 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Winnow.Core.Data;
+using Winnow.Core.IO;
+using Winnow.Core.Scoring;
+
+namespace Winnow.Core.Selection;
+
+/// <summary>What to select from a score file, and where to write the subset (.jsonl or .parquet by extension).</summary>
+public sealed record SubsetRequest(string ScoresPath, IReadOnlyList<string> Pool, int Budget, string OutputPath)
+{
+    public SelectionStrategy Strategy { get; init; } = SelectionStrategy.ScoreRandom;
+
+    /// <summary>The score column ranked by (<see cref="ScoreFile.Columns"/>).</summary>
+    public string Column { get; init; } = "score";
+
+    public int Bins { get; init; } = 10;
+
+    public int Seed { get; init; }
+
+    /// <summary>How the pool is read; must match how it was read for scoring (same label map), or rows will not line up.</summary>
+    public ReadOptions ReadOptions { get; init; } = ReadOptions.Default;
+}

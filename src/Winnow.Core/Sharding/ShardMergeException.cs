@@ -1,0 +1,14 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using Parquet;
+using Winnow.Core.IO;
+using Winnow.Core.Scoring;
+
+namespace Winnow.Core.Sharding;
+
+/// <summary>Raised when shards cannot be merged: some are missing, incomplete, corrupted or from another run.</summary>
+public sealed class ShardMergeException(string message, IReadOnlyList<int> missing) : Exception(message)
+{
+    /// <summary>Shard indices that have to be (re)run.</summary>
+    public IReadOnlyList<int> Missing { get; } = missing;
+}

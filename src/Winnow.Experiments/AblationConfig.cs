@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using System.Text;
+using Winnow.Core.Data;
+using Winnow.Core.Selection;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Winnow.Experiments;
+
+/// <summary>One ablation variant: a scored method with some settings changed, another strategy or another number of bins.</summary>
+public sealed record AblationConfig
+{
+    public string Method { get; init; } = StudyMethods.Tov.Name;
+    public Dictionary<string, string> Settings { get; init; } = [];
+
+    /// <summary>score-random, score-only or random; null = the method's default.</summary>
+    public string? Strategy { get; init; }
+
+    /// <summary>Length bins of the selection; null = the method's default (1 turns ToV's length binning off).</summary>
+    public int? Bins { get; init; }
+
+    /// <summary>The row as a study column: its method's fit and scores with these settings, strategy and bins.</summary>
+    public StudyMethod AsStudyMethod(string name) => new(name)
+    {
+        Method = Method, Settings = Settings, Bins = Bins,
+        Strategy = Strategy is null ? null : SubsetSelector.ParseStrategy(Strategy),
+    };
+
+    /// <summary>What differs from the base method, for reports.</summary>
+    public string Describe() => string.Join(", ",
+        Settings.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")
+            .Concat(Strategy is null ? [] : [$"strategy={Strategy}"])
+            .Concat(Bins is null ? [] : [$"bins={Bins}"]));
+}

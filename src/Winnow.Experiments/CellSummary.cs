@@ -1,0 +1,15 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Winnow.Core.IO;
+using Winnow.Core.Scoring;
+using Winnow.Core.Statistics;
+
+namespace Winnow.Experiments;
+
+/// <summary>One method at one budget of one study: mean over seeds.</summary>
+public sealed record CellSummary(string Method, int Budget, int Seeds, double MeanLoss, double StdErr, double? ImprovementOverRandom, double? MeanF1)
+{
+    /// <summary>Standard error of the F1 over seeds (NaN with fewer than two seeds or without F1).</summary>
+    public double F1StdErr { get; init; } = double.NaN;
+}

@@ -1,0 +1,8 @@
+using Winnow.Core.Data;
+using Winnow.Core.Selection;
+using Winnow.Core.Sharding;
+
+namespace Winnow.Torch.Methods;
+
+/// <summary>A written score file.</summary>
+public sealed record MethodScoreResult(string OutputPath, int Rows, int Scored, double Seconds, long BytesWritten);

@@ -1,0 +1,19 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Winnow.Core.Data;
+using Winnow.Core.Scoring;
+using Winnow.Torch.Evaluation;
+using Winnow.Torch.TaskEncoding;
+
+namespace Winnow.Torch.Methods.Tov;
+
+/// <summary>
+/// How an explanation computes φ. Each unset value comes from the score file's footer (what it was scored with), then
+/// from the run's manifest (files written before the footer recorded it), so by default the explanation matches the file.
+/// </summary>
+public sealed record TovExplainOptions
+{
+    public ScoreTransform? Transform { get; init; }
+    public TovAggregation? Aggregation { get; init; }
+    public int? SkipEpochs { get; init; }
+}

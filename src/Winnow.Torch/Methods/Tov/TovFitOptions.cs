@@ -1,0 +1,107 @@
+using System.Text.Json.Serialization;
+using Winnow.Core.Data;
+using Winnow.Torch.Methods.Common;
+
+namespace Winnow.Torch.Methods.Tov;
+
+/// <summary>
+/// What a ToV fit does (docs/methods.md, "ToV"). Everything here goes into the run's manifest, so a changed option is a
+/// different run. Null sizes are resolved from the pool size (<see cref="ResolveBaseSize"/>, <see cref="ResolveEpochs"/>).
+/// </summary>
+public sealed record TovFitOptions
+{
+    public TaskKind Kind { get; init; } = TaskKind.Instruction;
+
+    /// <summary>|U|; null = min(4096, |P|/4).</summary>
+    public int? BaseSize { get; init; }
+
+    /// <summary>L; null = max(1, 16·1024/|U|) (the paper's fixed 1024 batches of 16).</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>ε: the validation pass runs at ε·η_k.</summary>
+    public double Epsilon { get; init; } = 0.1;
+
+    public double LearningRate { get; init; } = LoraWarmup.DefaultLearningRate;
+
+    public int BatchSize { get; init; } = LoraWarmup.DefaultBatchSize;
+
+    public int LoraRank { get; init; } = LoraWarmup.DefaultLoraRank;
+
+    public double LoraAlpha { get; init; } = LoraWarmup.DefaultLoraAlpha;
+
+    public double LoraDropout { get; init; } = LoraWarmup.DefaultLoraDropout;
+
+    public TovVariant Variant { get; init; } = TovVariant.Interleaved;
+
+    /// <summary>Passes over the target in each validation step (the paper leaves it open; one by default).</summary>
+    public int ValidationPasses { get; init; } = 1;
+
+    /// <summary>The transform whose φ becomes a score file's <c>score</c> column.</summary>
+    public ScoreTransform Transform { get; init; } = ScoreTransform.Identity;
+
+    public int MaxLength { get; init; } = LoraWarmup.DefaultMaxLength;
+
+    public int Seed { get; init; }
+
+    /// <summary>
+    /// How per-token changes become φ (<see cref="TovAggregation"/>). Left out of the manifest while it is the default,
+    /// so runs made before it existed keep their fingerprints.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public TovAggregation Aggregation { get; init; } = TovAggregation.Mean;
+
+    /// <summary>
+    /// φ averages epochs k ≥ SkipEpochs only: the earliest epochs of a fresh head mostly learn the label prior, and a
+    /// target step then moves every row the same way. Left out of the manifest at 0, like <see cref="Aggregation"/>.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int SkipEpochs { get; init; }
+
+    /// <summary>
+    /// Train on U in length-bucketed batches (little padding, so a faster fit) instead of uniformly shuffled ones;
+    /// the batches' order is still shuffled per epoch. Left out of the manifest while false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool BucketedBatches { get; init; }
+
+    /// <summary>
+    /// Choose ε and the transform F from the target alone (<see cref="TovAuto"/>, docs/tov-auto.md): fits on part of
+    /// the target at ε/3, ε and 3ε, probes each (ε, F) by a short fine-tune on its top rows against the held-out part,
+    /// then fits on the whole target at the winner. The manifest records the chosen ε and F and the probe table.
+    /// Left out of the manifest while false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Auto { get; init; }
+
+    /// <summary>
+    /// Fraction of the target held out of the fit (drawn by <see cref="TovAuto.SplitTarget{T}"/> from the seed): what
+    /// <see cref="Auto"/>'s probe fits use. 0 (the default) fits on the whole target; left out of the manifest at 0.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double TargetHoldout { get; init; }
+
+    public TovFitOptions Validate()
+    {
+        var errors = new List<string>();
+        if (BaseSize is < 1) errors.Add($"BaseSize must be >= 1 (got {BaseSize}).");
+        if (Epochs is < 1) errors.Add($"Epochs must be >= 1 (got {Epochs}).");
+        if (!(Epsilon > 0) || double.IsInfinity(Epsilon)) errors.Add($"Epsilon must be positive and finite (got {Epsilon}).");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) errors.Add($"LearningRate must be positive and finite (got {LearningRate}).");
+        if (BatchSize < 1) errors.Add($"BatchSize must be >= 1 (got {BatchSize}).");
+        if (LoraRank < 1) errors.Add($"LoraRank must be >= 1 (got {LoraRank}).");
+        if (!(LoraAlpha > 0)) errors.Add($"LoraAlpha must be positive (got {LoraAlpha}).");
+        if (LoraDropout is < 0 or >= 1) errors.Add($"LoraDropout must be in [0, 1) (got {LoraDropout}).");
+        if (ValidationPasses < 1) errors.Add($"ValidationPasses must be >= 1 (got {ValidationPasses}).");
+        if (MaxLength < 8) errors.Add($"MaxLength must be >= 8 (got {MaxLength}).");
+        if (SkipEpochs < 0) errors.Add($"SkipEpochs must be >= 0 (got {SkipEpochs}).");
+        if (SkipEpochs > 0 && Epochs is { } l && SkipEpochs >= l) errors.Add($"SkipEpochs ({SkipEpochs}) must be below Epochs ({l}): at least one epoch must count.");
+        if (TargetHoldout is < 0 or >= 1 || double.IsNaN(TargetHoldout)) errors.Add($"TargetHoldout must be in [0, 1) (got {TargetHoldout}).");
+        if (Auto && TargetHoldout > 0) errors.Add("Auto chooses on its own held-out part of the target; it cannot be combined with TargetHoldout.");
+        if (errors.Count > 0) throw new ArgumentException("Invalid ToV options: " + string.Join(" ", errors));
+        return this;
+    }
+
+    public int ResolveBaseSize(int poolSize) => LoraWarmup.ResolveBaseSize(BaseSize, poolSize);
+
+    public int ResolveEpochs(int baseSize) => LoraWarmup.ResolveEpochs(Epochs, baseSize);
+}

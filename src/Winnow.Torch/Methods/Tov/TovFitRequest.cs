@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using Winnow.Core.Data;
+using Winnow.Core.Data.Ner;
+using Winnow.Core.Runs;
+using Winnow.Core.Selection;
+using Winnow.Torch.Methods.Common;
+using Winnow.Torch.Modeling;
+using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
+using Winnow.Torch.Training;
+
+namespace Winnow.Torch.Methods.Tov;
+
+/// <summary>Inputs of a ToV fit.</summary>
+public sealed record TovFitRequest(string Model, IReadOnlyList<string> Target, IReadOnlyList<string> Pool, string RunDirectory)
+{
+    public TovFitOptions Options { get; init; } = new();
+
+    /// <summary>NER label-map file applied when reading target and pool.</summary>
+    public string? LabelMap { get; init; }
+
+    /// <summary>Columns of target and pool data in another schema (recorded in the manifest).</summary>
+    public FieldMapping? Fields { get; init; }
+
+    /// <summary>Replaces a run folder made from other inputs instead of refusing.</summary>
+    public bool Force { get; init; }
+}
