@@ -6,7 +6,10 @@ using Winnow.Torch.Methods.Tov;
 
 namespace Winnow.Torch.Methods.Common;
 
-/// <summary>Reads run folders without knowing in advance which method wrote them.</summary>
+/// <summary>
+/// Reads run folders without knowing in advance which method wrote them: the one place that knows the four manifest
+/// schemas written today (docs/design.md, "Run folders") and where each keeps its method, inputs and score-file keys.
+/// </summary>
 public static class MethodRuns
 {
     public static bool IsTovManifest(string path) => SchemaOf(path) == TovManifest.SchemaName;
@@ -26,17 +29,26 @@ public static class MethodRuns
         if (IsTovManifest(path))
         {
             var tov = TovManifest.Load(path);
-            return new RunInfo("tov", tov.Options.Kind, tov.LabelMap, tov.Fingerprint, tov.PoolHash) { Fields = tov.Fields };
+            return new RunInfo(TovManifest.MethodName, tov.Options.Kind, tov.LabelMap, tov.Fingerprint, tov.PoolHash)
+            {
+                Fields = tov.Fields, FingerprintKey = TovScorer.FingerprintKey, PoolHashKey = TovScorer.PoolHashKey,
+            };
         }
         if (SchemaOf(path) is Tsds.TsdsManifest.SchemaName)
         {
             var tsds = Tsds.TsdsManifest.Load(path);
-            return new RunInfo("tsds", tsds.Kind, tsds.LabelMap, tsds.Fingerprint, tsds.PoolHash) { Fields = tsds.Fields };
+            return new RunInfo("tsds", tsds.Kind, tsds.LabelMap, tsds.Fingerprint, tsds.PoolHash)
+            {
+                Fields = tsds.Fields, FingerprintKey = Tsds.TsdsMethod.FingerprintKey, PoolHashKey = Tsds.TsdsMethod.PoolHashKey,
+            };
         }
         if (SchemaOf(path) is Less.LessManifest.SchemaName)
         {
             var less = Less.LessManifest.Load(path);
-            return new RunInfo("less", less.Options.Kind, less.LabelMap, less.Fingerprint, less.PoolHash) { Fields = less.Fields };
+            return new RunInfo(Less.LessMethod.MethodName, less.Options.Kind, less.LabelMap, less.Fingerprint, less.PoolHash)
+            {
+                Fields = less.Fields, FingerprintKey = Less.LessMethod.FingerprintKey, PoolHashKey = Less.LessMethod.PoolHashKey,
+            };
         }
         var manifest = MethodManifest.Load(path);
         return new RunInfo(manifest.Method, manifest.Kind, manifest.LabelMap, manifest.Fingerprint, manifest.PoolHash) { Fields = manifest.Fields };
@@ -49,15 +61,8 @@ public static class MethodRuns
         try
         {
             var metadata = ScoreFile.ReadMetadata(scoresPath);
-            var (fingerprintKey, poolKey) = run.Method switch
-            {
-                "tov" => (TovScorer.FingerprintKey, TovScorer.PoolHashKey),
-                "tsds" => (Tsds.TsdsMethod.FingerprintKey, Tsds.TsdsMethod.PoolHashKey),
-                "less" => (Less.LessMethod.FingerprintKey, Less.LessMethod.PoolHashKey),
-                _ => (ScoreFile.FingerprintKey, ScoreFile.PoolHashKey),
-            };
-            return metadata.TryGetValue(fingerprintKey, out var f) && f == run.Fingerprint
-                   && metadata.TryGetValue(poolKey, out var p) && p == run.PoolHash;
+            return metadata.TryGetValue(run.FingerprintKey, out var f) && f == run.Fingerprint
+                   && metadata.TryGetValue(run.PoolHashKey, out var p) && p == run.PoolHash;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or Parquet.ParquetException)
         {

@@ -15,6 +15,12 @@ public sealed record RunInfo(string Method, TaskKind Kind, string? LabelMap, str
     /// <summary>The field mapping the run read its data with (<see cref="FieldMapping"/> text), null without one.</summary>
     public string? Fields { get; init; }
 
+    /// <summary>The score-file footer key that carries this run's fingerprint (its schema's own, or the shared one).</summary>
+    public string FingerprintKey { get; init; } = ScoreFile.FingerprintKey;
+
+    /// <summary>The score-file footer key that carries the scored pool's hash.</summary>
+    public string PoolHashKey { get; init; } = ScoreFile.PoolHashKey;
+
     /// <summary>How the pool must be read for selection so rows line up with the score file.</summary>
     public ReadOptions ReadOptions => RunReadOptions.For(Kind, LabelMap, Fields);
 }
