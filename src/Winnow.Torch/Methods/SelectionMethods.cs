@@ -76,7 +76,10 @@ public static class SelectionMethods
             }
             catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
             {
-                return; // an unreadable manifest is the method's own to report
+                // An unreadable manifest (damaged, or of a schema this version does not know) is the method's own to
+                // report, with the way out; --force is that way: the manifest goes, and the fit starts afresh.
+                if (request.Force) File.Delete(Path.Combine(request.RunDirectory, MethodManifest.FileName));
+                return;
             }
             if (string.Equals(holder, inner.Name, StringComparison.Ordinal)) return;
             if (!request.Force)

@@ -213,4 +213,21 @@ public sealed class RunFolderFormatTests
         Assert.False(File.Exists(Path.Combine(run, own)) || Directory.Exists(Path.Combine(run, own)));
         Assert.Equal("kept", File.ReadAllText(Path.Combine(run, "notes.txt")));
     }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("{ \"schema\": \"winnow.method-run.v9\", \"method\": \"random\" }")]
+    public void A_manifest_this_version_cannot_read_is_refused_with_the_way_to_redo_it_and_force_redoes_it(string manifest)
+    {
+        using var dir = new TempDir();
+        var run = dir.Sub("run");
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "manifest.json"), manifest);
+        var random = SelectionMethods.Get("random");
+        var request = new MethodFitRequest([], [RepoPaths.Samples("instruct", "pool")], run) { Kind = TaskKind.Instruction };
+        var error = Assert.Throws<InvalidDataException>(() => random.Fit(request));
+        Assert.Contains("--force", error.Message);
+        Assert.False(random.Fit(request with { Force = true }).Reused);
+        Assert.Equal("random", MethodRuns.Describe(run).Method);
+    }
 }

@@ -14,7 +14,7 @@ namespace Winnow.Torch.Methods.Common;
 public sealed record MethodManifest
 {
     public const string SchemaName = "winnow.method-run.v1";
-    public const string FileName = "manifest.json";
+    public const string FileName = ManifestFile.FileName;
 
     [JsonPropertyName("schema")] public string Schema { get; init; } = SchemaName;
     [JsonPropertyName("method")] public string Method { get; init; } = "";
@@ -49,21 +49,9 @@ public sealed record MethodManifest
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public void Save(string path) => AtomicFile.WriteText(path, w => w.Write(JsonSerializer.Serialize(this, Json) + "\n"));
+    public void Save(string path) => ManifestFile.Save(path, this, Json);
 
-    public static MethodManifest Load(string path)
-    {
-        try
-        {
-            var manifest = JsonSerializer.Deserialize<MethodManifest>(File.ReadAllText(path), Json) ?? throw new InvalidDataException("empty manifest");
-            if (manifest.Schema != SchemaName) throw new InvalidDataException($"schema '{manifest.Schema}', expected '{SchemaName}'");
-            return manifest;
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not a readable method manifest: {e.Message}", e);
-        }
-    }
+    public static MethodManifest Load(string path) => ManifestFile.Load<MethodManifest>(path, Json, SchemaName, m => m.Schema, "method");
 
     /// <summary>The manifest of a fit about to run: hashes every input given (a method that does not use the target may get none).</summary>
     public static MethodManifest ForFit(string method, MethodFitRequest request, IReadOnlyDictionary<string, string> resolvedSettings)

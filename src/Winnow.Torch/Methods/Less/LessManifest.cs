@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Winnow.Core.IO;
+using Winnow.Core.Runs;
 
 namespace Winnow.Torch.Methods.Less;
 
@@ -42,21 +43,9 @@ public sealed record LessManifest
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public void Save(string path) => AtomicFile.WriteText(path, w => w.Write(JsonSerializer.Serialize(this, Json) + "\n"));
+    public void Save(string path) => ManifestFile.Save(path, this, Json);
 
-    public static LessManifest Load(string path)
-    {
-        try
-        {
-            var manifest = JsonSerializer.Deserialize<LessManifest>(File.ReadAllText(path), Json) ?? throw new InvalidDataException("empty manifest");
-            if (manifest.Schema != SchemaName) throw new InvalidDataException($"schema '{manifest.Schema}', expected '{SchemaName}'");
-            return manifest;
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not a readable LESS manifest: {e.Message}", e);
-        }
-    }
+    public static LessManifest Load(string path) => ManifestFile.Load<LessManifest>(path, Json, SchemaName, m => m.Schema, "LESS");
 
     public static string OptionsJson(LessOptions options) => JsonSerializer.Serialize(options, Json);
 

@@ -39,7 +39,7 @@ public sealed class LessMethod : ISelectionMethod
     public int DefaultBins => 1;
 
     /// <summary>As <see cref="LessRunFolder"/> lays them out.</summary>
-    public IReadOnlyList<string> RunFiles { get; } = ["manifest.json", "warmup-set.txt", "labels.json", "target-rows.tsv", "checkpoints"];
+    public IReadOnlyList<string> RunFiles { get; } = [Core.Runs.ManifestFile.FileName, "warmup-set.txt", "labels.json", "target-rows.tsv", "checkpoints"];
 
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -21,7 +21,7 @@ namespace Winnow.Torch.Methods.Less;
 /// </summary>
 public sealed record LessRunFolder(string Root)
 {
-    public string Manifest => Path.Combine(Root, "manifest.json");
+    public string Manifest => Path.Combine(Root, Core.Runs.ManifestFile.FileName);
     public string WarmupSetFile => Path.Combine(Root, "warmup-set.txt");
     public string LabelsFile => Path.Combine(Root, "labels.json");
     public string TargetRowsFile => Path.Combine(Root, "target-rows.tsv");

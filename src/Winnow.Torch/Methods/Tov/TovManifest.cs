@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Winnow.Core.IO;
+using Winnow.Core.Runs;
 
 using Winnow.Torch.Methods.Common;
 
@@ -53,22 +54,9 @@ public sealed record TovManifest
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public void Save(string path) => AtomicFile.WriteText(path, w => w.Write(JsonSerializer.Serialize(this, Json) + "\n"));
+    public void Save(string path) => ManifestFile.Save(path, this, Json);
 
-    public static TovManifest Load(string path)
-    {
-        try
-        {
-            var manifest = JsonSerializer.Deserialize<TovManifest>(File.ReadAllText(path), Json)
-                           ?? throw new InvalidDataException("empty manifest");
-            if (manifest.Schema != SchemaName) throw new InvalidDataException($"schema '{manifest.Schema}', expected '{SchemaName}'");
-            return manifest;
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not a readable ToV manifest: {e.Message}", e);
-        }
-    }
+    public static TovManifest Load(string path) => ManifestFile.Load<TovManifest>(path, Json, SchemaName, m => m.Schema, "ToV");
 
     public static string OptionsJson(TovFitOptions options) => JsonSerializer.Serialize(options, Json);
 

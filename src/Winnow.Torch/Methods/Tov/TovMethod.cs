@@ -20,7 +20,7 @@ public sealed class TovMethod : ISelectionMethod
     public IReadOnlySet<string> ScoreTimeSettings { get; } = new HashSet<string>(StringComparer.Ordinal) { "transform", "aggregate", "skip_epochs" };
 
     /// <summary>As <see cref="TovRunFolder"/> lays them out (the scores a pipeline writes beside the run included).</summary>
-    public IReadOnlyList<string> RunFiles { get; } = ["manifest.json", "base-set.txt", "labels.json", "epochs", "auto", Core.Scoring.ScoreFile.DefaultFileName];
+    public IReadOnlyList<string> RunFiles { get; } = [Core.Runs.ManifestFile.FileName, "base-set.txt", "labels.json", "epochs", "auto", Core.Scoring.ScoreFile.DefaultFileName];
 
     /// <summary>An interrupted fit continues from its finished epochs.</summary>
     public bool CanResume(string runDirectory) => new TovRunFolder(runDirectory).EpochComplete(0);

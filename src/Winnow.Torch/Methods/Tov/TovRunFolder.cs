@@ -20,7 +20,7 @@ namespace Winnow.Torch.Methods.Tov;
 /// </summary>
 public sealed record TovRunFolder(string Root)
 {
-    public string Manifest => Path.Combine(Root, "manifest.json");
+    public string Manifest => Path.Combine(Root, Core.Runs.ManifestFile.FileName);
     public string BaseSetFile => Path.Combine(Root, "base-set.txt");
     public string LabelsFile => Path.Combine(Root, "labels.json");
     public string EpochsDirectory => Path.Combine(Root, "epochs");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Winnow.Core.Data;
 using Winnow.Core.IO;
+using Winnow.Core.Runs;
 
 namespace Winnow.Torch.Methods.Tsds;
 
@@ -41,21 +42,9 @@ public sealed record TsdsManifest
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public void Save(string path) => AtomicFile.WriteText(path, w => w.Write(JsonSerializer.Serialize(this, Json) + "\n"));
+    public void Save(string path) => ManifestFile.Save(path, this, Json);
 
-    public static TsdsManifest Load(string path)
-    {
-        try
-        {
-            var manifest = JsonSerializer.Deserialize<TsdsManifest>(File.ReadAllText(path), Json) ?? throw new InvalidDataException("empty manifest");
-            if (manifest.Schema != SchemaName) throw new InvalidDataException($"schema '{manifest.Schema}', expected '{SchemaName}'");
-            return manifest;
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not a readable TSDS manifest: {e.Message}", e);
-        }
-    }
+    public static TsdsManifest Load(string path) => ManifestFile.Load<TsdsManifest>(path, Json, SchemaName, m => m.Schema, "TSDS");
 
     public static string OptionsJson(TsdsOptions options) => JsonSerializer.Serialize(options, Json);
 

@@ -33,7 +33,7 @@ public sealed class TsdsMethod : ISelectionMethod
     public bool Shardable => false;
 
     /// <summary>As <see cref="TsdsRunFolder"/> lays them out.</summary>
-    public IReadOnlyList<string> RunFiles { get; } = ["manifest.json", "target.emb", "pool.emb"];
+    public IReadOnlyList<string> RunFiles { get; } = [Core.Runs.ManifestFile.FileName, "target.emb", "pool.emb"];
 
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -15,7 +15,7 @@ namespace Winnow.Torch.Methods.Tsds;
 /// </summary>
 public sealed record TsdsRunFolder(string Root)
 {
-    public string Manifest => Path.Combine(Root, "manifest.json");
+    public string Manifest => Path.Combine(Root, Core.Runs.ManifestFile.FileName);
     public string TargetEmbeddings => Path.Combine(Root, "target.emb");
     public string PoolEmbeddings => Path.Combine(Root, "pool.emb");
 
