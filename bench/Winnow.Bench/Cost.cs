@@ -350,7 +350,7 @@ public static class PoolBuilder
         return dir;
     }
 
-    private static List<string> Blocks(string file)
+    public static List<string> Blocks(string file)
     {
         var blocks = new List<string>();
         var current = new List<string>();

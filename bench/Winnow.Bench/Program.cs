@@ -14,6 +14,7 @@ var threads = Arg("--threads", $"1,{Environment.ProcessorCount}").Split(',').Sel
 double seconds = double.Parse(Arg("--seconds", "5"), CultureInfo.InvariantCulture);
 var outDir = Arg("--out", Path.Combine(Repo.Root, "bench", "results"));
 if (args.Length > 0 && args[0] == "cost") return RunCost();
+if (args.Length > 0 && args[0] == "encoder") return RunEncoder();
 
 
 var results = new List<ThroughputResult>();
@@ -94,6 +95,36 @@ int RunCost()
     finally
     {
         if (!args.Contains("--keep")) Directory.Delete(work, recursive: true);
+    }
+    return 0;
+}
+
+int RunEncoder()
+{
+    var settings = new EncoderSettings
+    {
+        Threads = Ints(Arg("--threads", "1,2")),
+        Seconds = double.Parse(Arg("--seconds", "8"), CultureInfo.InvariantCulture),
+        Sentences = int.Parse(Arg("--sentences", "512"), CultureInfo.InvariantCulture),
+        BatchSize = int.Parse(Arg("--batch", "32"), CultureInfo.InvariantCulture),
+        Parts = Arg("--parts", "forward,breakdown,train").Split(',', StringSplitOptions.RemoveEmptyEntries),
+    }.Validate();
+    var dir = Arg("--out", Path.Combine(Repo.Root, "bench", "results", $"perf-encoder-{DateTime.UtcNow:yyyy-MM-dd}"));
+    var work = Path.Combine(Path.GetTempPath(), "winnow-encoder-" + Guid.NewGuid().ToString("N")[..8]);
+    Directory.CreateDirectory(work);
+    try
+    {
+        var report = new EncoderBench(settings, work).Run("dotnet run -c Release --project bench/Winnow.Bench -- " + string.Join(' ', args), tuneAllocator: !args.Contains("--default-allocator"));
+        Directory.CreateDirectory(dir);
+        var stem = Path.Combine(dir, Arg("--name", $"encoder-{Machine.ShortName()}"));
+        File.WriteAllText(stem + ".json", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(stem + ".md", report.ToMarkdown());
+        Console.WriteLine(report.ToMarkdown());
+        Console.Error.WriteLine($"Wrote {stem}.json and .md");
+    }
+    finally
+    {
+        Directory.Delete(work, recursive: true);
     }
     return 0;
 }
