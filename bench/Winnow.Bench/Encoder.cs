@@ -194,6 +194,27 @@ public sealed class EncoderBench(EncoderSettings settings, string workRoot)
                 // libtorch's fp32 GEMM at the MLP's shape (rows = a typical bucketed batch): the rate every linear layer runs at.
                 var m = Matmul.Measure(new MatmulShape("minilm-mlp-up", 1024, 384, 1536), threads, settings.Seconds / 2);
                 _notes.Add(string.Create(CultureInfo.InvariantCulture, $"libtorch fp32 matmul 1024×384×1536, {threads} thread(s): {m.GflopsPerSecond:F1} GFLOP/s"));
+                foreach (var (rows, inF, outF) in new[] { (1024L, 384L, 1536L), (1024L, 1536L, 384L), (1024L, 384L, 384L) })
+                {
+                    using var scope = NewDisposeScope();
+                    using var noGrad = no_grad();
+                    var xs = randn(rows, inF);
+                    var w = randn(outF, inF);
+                    var b = randn(outF);
+                    var w4 = w.view(outF, inF, 1, 1);
+                    double Rate(Func<Tensor> f)
+                    {
+                        for (int i = 0; i < 3; i++) f().Dispose();
+                        var clock = Stopwatch.StartNew();
+                        int n = 0;
+                        while (clock.Elapsed.TotalSeconds < settings.Seconds / 4) { f().Dispose(); n++; }
+                        return 2.0 * rows * inF * outF * n / clock.Elapsed.TotalSeconds / 1e9;
+                    }
+                    double lin = Rate(() => F.linear(xs, w, b));
+                    double conv = Rate(() => F.conv2d(xs.view(rows, inF, 1, 1), w4, b).view(rows, outF));
+                    var diff = (F.linear(xs, w, b) - F.conv2d(xs.view(rows, inF, 1, 1), w4, b).view(rows, outF)).abs().max().item<float>();
+                    Log($"  {rows}×{inF}×{outF} {threads}t: linear (MKL) {lin:F1} GFLOP/s, 1×1 conv2d (oneDNN) {conv:F1} GFLOP/s, max diff {diff:E2}");
+                }
             }
             if (settings.Parts.Contains("forward"))
             {

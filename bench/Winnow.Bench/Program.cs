@@ -62,13 +62,14 @@ int RunCost()
         LessSettings = Pairs(Arg("--less", "")),
         Ablations = !args.Contains("--no-ablations"),
         ThreadAblation = args.Contains("--thread-ablation"),
+        Encoder = Arg("--encoder", "") is { Length: > 0 } e ? e : null,
     };
     var work = Path.Combine(Path.GetTempPath(), "winnow-cost-" + Guid.NewGuid().ToString("N")[..8]);
     Directory.CreateDirectory(work);
     try
     {
         Directory.CreateDirectory(outDir);
-        var stem = Path.Combine(outDir, $"cost-{DateTime.UtcNow:yyyy-MM-dd}-{Machine.ShortName()}");
+        var stem = Path.Combine(outDir, Arg("--name", $"cost-{DateTime.UtcNow:yyyy-MM-dd}-{Machine.ShortName()}"));
         // --append: add this run's sizes to the report already at the path (a larger size run later, same settings).
         if (args.Contains("--render-only"))
         {
