@@ -427,6 +427,15 @@ public sealed class EncoderBench(EncoderSettings settings, string workRoot)
                 foreach (var name in new[] { "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense" })
                     F.linear(x[i], W(name + ".weight"), W(name + ".bias"));
             })));
+            var qkvWeight = cat([W("attention.self.query.weight"), W("attention.self.key.weight"), W("attention.self.value.weight")], 0).DetachFromDisposeScope();
+            var qkvBias = cat([W("attention.self.query.bias"), W("attention.self.key.bias"), W("attention.self.value.bias")], 0).DetachFromDisposeScope();
+            results.Add(C("  (alternative) Q, K, V as one fused linear + attention output", layers * Time(i =>
+            {
+                F.linear(x[i], qkvWeight, qkvBias).chunk(3, -1);
+                F.linear(x[i], W("attention.output.dense.weight"), W("attention.output.dense.bias"));
+            })));
+            qkvWeight.Dispose();
+            qkvBias.Dispose();
             results.Add(C("linear: MLP up and down", layers * Time(i =>
             {
                 F.linear(x[i], W("intermediate.dense.weight"), W("intermediate.dense.bias"));

@@ -15,6 +15,15 @@ double seconds = double.Parse(Arg("--seconds", "5"), CultureInfo.InvariantCultur
 var outDir = Arg("--out", Path.Combine(Repo.Root, "bench", "results"));
 if (args.Length > 0 && args[0] == "cost") return RunCost();
 if (args.Length > 0 && args[0] == "encoder") return RunEncoder();
+if (args.Length > 0 && args[0] == "rss")
+{
+    // Issue 15, part 4: one process per pool size (peak RSS is per process).
+    var rss = RssBench.Run(int.Parse(Arg("--rows", "10000"), CultureInfo.InvariantCulture), int.Parse(Arg("--prefix", "4096"), CultureInfo.InvariantCulture),
+        int.Parse(Arg("--threads", "1"), CultureInfo.InvariantCulture), Arg("--work", Path.Combine(Path.GetTempPath(), "winnow-rss")),
+        "dotnet run -c Release --project bench/Winnow.Bench -- " + string.Join(' ', args));
+    RssBench.Save(rss, Arg("--out", Path.Combine(Repo.Root, "bench", "results", $"perf-encoder-{DateTime.UtcNow:yyyy-MM-dd}")));
+    return 0;
+}
 
 
 var results = new List<ThroughputResult>();
