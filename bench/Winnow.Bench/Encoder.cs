@@ -34,6 +34,12 @@ public sealed record EncoderSettings
     /// <summary>Truncation, as the studies set it (max_length: 128).</summary>
     public int MaxLength { get; init; } = 128;
 
+    /// <summary>Forward engines to run (null: all): onnxruntime, winnow-body, winnow-body-inference-mode, winnow-eval, tov-score-unmerged, tov-score.</summary>
+    public IReadOnlyList<string>? Engines { get; init; }
+
+    /// <summary>Batch sets to run: bucketed, padded.</summary>
+    public IReadOnlyList<string> BatchSets { get; init; } = ["bucketed", "padded"];
+
     /// <summary>Which parts to run: forward, breakdown, train (all by default).</summary>
     public IReadOnlyList<string> Parts { get; init; } = ["forward", "breakdown", "train"];
 
@@ -219,14 +225,14 @@ public sealed class EncoderBench(EncoderSettings settings, string workRoot)
             if (settings.Parts.Contains("forward"))
             {
                 using var ort = OrtSession(onnx, threads);
-                foreach (var (name, batches) in batchSets)
+                foreach (var (name, batches) in batchSets.Where(b => settings.BatchSets.Contains(b.Key)))
                 {
-                    forward.Add(Measure("onnxruntime", name, threads, 1, encoded, batches, () => RunOrt(ort, encoded, batches, eval.Collator.PadId)));
-                    forward.Add(Measure("winnow-body", name, threads, 1, encoded, batches, () => RunBody(eval, encoded, batches, inferenceMode: false)));
-                    forward.Add(Measure("winnow-body-inference-mode", name, threads, 1, encoded, batches, () => RunBody(eval, encoded, batches, inferenceMode: true)));
-                    forward.Add(Measure("winnow-eval", name, threads, 1, encoded, batches, () => RunEval(eval, encoded, batches)));
-                    forward.Add(Measure("tov-score-unmerged", name, threads, 2, encoded, batches, () => RunTov(tov, states, encoded, batches, merged: false)));
-                    forward.Add(Measure("tov-score", name, threads, 2, encoded, batches, () => RunTov(tov, states, encoded, batches, merged: true)));
+                    Measure(forward, "onnxruntime", name, threads, 1, encoded, batches, () => RunOrt(ort, encoded, batches, eval.Collator.PadId));
+                    Measure(forward, "winnow-body", name, threads, 1, encoded, batches, () => RunBody(eval, encoded, batches, inferenceMode: false));
+                    Measure(forward, "winnow-body-inference-mode", name, threads, 1, encoded, batches, () => RunBody(eval, encoded, batches, inferenceMode: true));
+                    Measure(forward, "winnow-eval", name, threads, 1, encoded, batches, () => RunEval(eval, encoded, batches));
+                    Measure(forward, "tov-score-unmerged", name, threads, 2, encoded, batches, () => RunTov(tov, states, encoded, batches, merged: false));
+                    Measure(forward, "tov-score", name, threads, 2, encoded, batches, () => RunTov(tov, states, encoded, batches, merged: true));
                 }
             }
             if (settings.Parts.Contains("breakdown"))
@@ -291,6 +297,11 @@ public sealed class EncoderBench(EncoderSettings settings, string workRoot)
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
         return new InferenceSession(onnx, options);
+    }
+
+    private void Measure(List<EncoderForwardResult> results, string engine, string batchesName, int threads, int forwards, IReadOnlyList<EncodedExample> examples, int[][] batches, Action pass)
+    {
+        if (settings.Engines is null || settings.Engines.Contains(engine)) results.Add(Measure(engine, batchesName, threads, forwards, examples, batches, pass));
     }
 
     private EncoderForwardResult Measure(string engine, string batchesName, int threads, int forwards, IReadOnlyList<EncodedExample> examples, int[][] batches, Action pass)

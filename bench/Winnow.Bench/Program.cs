@@ -118,6 +118,8 @@ int RunEncoder()
         Sentences = int.Parse(Arg("--sentences", "512"), CultureInfo.InvariantCulture),
         BatchSize = int.Parse(Arg("--batch", "32"), CultureInfo.InvariantCulture),
         Parts = Arg("--parts", "forward,breakdown,train").Split(',', StringSplitOptions.RemoveEmptyEntries),
+        Engines = Arg("--engines", "") is { Length: > 0 } engines ? engines.Split(',') : null,
+        BatchSets = Arg("--batches", "bucketed,padded").Split(',', StringSplitOptions.RemoveEmptyEntries),
     }.Validate();
     var dir = Arg("--out", Path.Combine(Repo.Root, "bench", "results", $"perf-encoder-{DateTime.UtcNow:yyyy-MM-dd}"));
     var work = Path.Combine(Path.GetTempPath(), "winnow-encoder-" + Guid.NewGuid().ToString("N")[..8]);
