@@ -50,7 +50,7 @@ public static class RssBench
             }, new Progress<string>(Log));
         }
         var pool = Path.Combine(work, $"pool-{poolRows}");
-        if (!Directory.Exists(pool) || Directory.GetFiles(pool).Length == 0) PoolBuilder.Build(poolRows, pool, studyPool);
+        if (!Directory.Exists(pool) || Directory.GetFiles(pool).Length == 0) Build(poolRows, pool, Path.Combine(work, "pool-unit"), studyPool);
         long peakBefore = Status("VmHWM:");
         Log($"pool {poolRows:N0} rows; peak RSS before scoring {peakBefore / 1048576.0:F0} MiB; scoring up to {prefixRows:N0} rows");
         var samples = new List<RssSample>();
@@ -74,8 +74,22 @@ public static class RssBench
             complete = false;
         }
         return new RssReport(Machine.Describe(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), Repo.Commit(), command,
-            loadBefore, CostBench.LoadAverage(), poolRows, prefixRows, threads, "ToV on minilm-l6: base_size 256, 1 epoch (2 adapter states), score batch 32, chunk 2048",
+            loadBefore, CostBench.LoadAverage(), poolRows, prefixRows, threads, "ToV on minilm-l6: base_size 256, 1 epoch (2 adapter states), score batch 32, chunk 2048; pool = the 10,000-row study-pool cut copied whole to size (same first rows for every size)",
             peakBefore, samples, complete);
+    }
+
+    /// <summary>The unit pool (10,000 rows of the study pool) copied whole until <paramref name="rows"/>: copy k's files are named
+    /// "copy{k:D4}-…" so the reader meets copy 0 first, and every pool's first 10,000 rows are the same rows in the same
+    /// order. A prefix of any pool therefore scores identical batches, and only the pool's size differs.</summary>
+    private static void Build(int rows, string dir, string unit, string studyPool)
+    {
+        const int unitRows = 10_000;
+        if (rows % unitRows != 0) throw new ArgumentException($"--rows must be a multiple of {unitRows:N0}.");
+        if (!Directory.Exists(unit) || Directory.GetFiles(unit).Length == 0) PoolBuilder.Build(unitRows, unit, studyPool);
+        Directory.CreateDirectory(dir);
+        for (int k = 0; k < rows / unitRows; k++)
+            foreach (var file in Directory.GetFiles(unit))
+                File.Copy(file, Path.Combine(dir, $"copy{k:D4}-{Path.GetFileName(file)}"), overwrite: true);
     }
 
     /// <summary>A /proc/self/status size line (kB) in bytes.</summary>
