@@ -34,9 +34,9 @@ public static class TorchRuntime
     /// blocks of a few MB (a BERT batch's activations) with a fresh mmap and unmaps them on free, so every layer of every
     /// batch page-faults and zeroes its outputs anew. Raising the mmap threshold to its maximum (32 MiB) and not trimming
     /// the heap top lets the next batch reuse the same pages, as ONNX Runtime's arena does: measured on minilm-l6 (issue
-    /// 15) it makes a forward pass markedly faster (bench/results/perf-encoder-2026-12-01). The cost is that the resident
-    /// size stays at its high-water mark, which streaming scoring bounds by one batch. Process-wide: the CLI calls it
-    /// once at start.
+    /// 15) evaluation ran 18–29% faster (bench/results/perf-encoder-2026-12-01). The cost is that the resident
+    /// size stays at its high-water mark: the largest batch when scoring streams (flat in the pool's size, measured to
+    /// 1M rows), the largest training step in a process that also trains. Process-wide: the CLI calls it at start.
     /// </summary>
     public static bool KeepFreedMemory()
     {
