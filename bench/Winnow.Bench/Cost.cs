@@ -13,6 +13,7 @@ using Winnow.Torch.Tasks;
 using static TorchSharp.torch;
 
 using Winnow.Torch.Methods.Common;
+using Winnow.Torch.Modeling;
 
 namespace Winnow.Bench;
 
@@ -37,6 +38,13 @@ public sealed record CostSettings
     /// <summary>Also re-score on 1 thread (meaningless while other processes load the machine, so off unless asked).</summary>
     public bool ThreadAblation { get; init; }
     public int PretrainSteps { get; init; } = 200;
+
+    /// <summary>
+    /// "minilm-l6": the real encoder on the ner-music-large study's pool, target (CrossNER music dev) and label map
+    /// (issue 15); null: the tiny BERT pre-trained here on the sample pool (issue 8).
+    /// </summary>
+    public string? Encoder { get; init; }
+
     public int Seed { get; init; }
 }
 
@@ -80,7 +88,9 @@ public sealed record CostReport(
         sb.AppendLine(CultureInfo.InvariantCulture, $"# ToV vs LESS cost — {Date}, commit {Commit}");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine}; {Settings.Threads} libtorch thread(s); score batch {Settings.ScoreBatch}.");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Base model: {BaseModel} ({BaseParameters:N0} parameters). Target: samples/ner/target; pools: samples/ner/pool sentences repeated to size (new ids), label map samples/ner/label-map.txt.");
+        sb.AppendLine(Settings.Encoder is null
+            ? $"Base model: {BaseModel} ({BaseParameters:N0} parameters). Target: samples/ner/target; pools: samples/ner/pool sentences repeated to size (new ids), label map samples/ner/label-map.txt."
+            : $"Base model: {BaseModel} ({BaseParameters:N0} parameters). Target: shared/data/ner/crossner/music/dev.txt; pools: the ner-music-large study pool (its 10 sources and row counts, ~11k rows) cut or repeated to size with each source keeping its share (new ids), label map experiments/label-maps/per-org-loc-misc.txt.");
         sb.AppendLine("Method settings: per row, in the last column of the per-stage table (runs appended with --append may differ).");
         sb.AppendLine();
         sb.AppendLine("Bytes = everything under the run folder after fit and score (LESS stores pool features there at score time) plus the score file.");
@@ -142,20 +152,22 @@ public sealed record CostReport(
 /// </summary>
 public sealed class CostBench(CostSettings settings, string workRoot)
 {
-    private static readonly string Target = Path.Combine(Repo.Root, "samples", "ner", "target");
-    private static readonly string LabelMap = Path.Combine(Repo.Root, "samples", "ner", "label-map.txt");
-    private static readonly string SourcePool = Path.Combine(Repo.Root, "samples", "ner", "pool");
+    private readonly string Target = settings.Encoder is null ? Path.Combine(Repo.Root, "samples", "ner", "target") : StudyPool.Target;
+    private readonly string LabelMap = settings.Encoder is null ? Path.Combine(Repo.Root, "samples", "ner", "label-map.txt") : StudyPool.LabelMap;
+    private readonly string SourcePool = settings.Encoder is null ? Path.Combine(Repo.Root, "samples", "ner", "pool") : StudyPool.Write(Path.Combine(workRoot, "study-pool"));
 
     /// <summary>Runs every size; <paramref name="partial"/> gets the report so far after each stage, so a long run killed late still leaves results.</summary>
     public CostReport Run(Action<CostReport>? partial = null)
     {
         torch.set_num_threads(settings.Threads);
+        // As the CLI runs (issue 15): freed tensor memory is kept for the next batch.
+        if (settings.Encoder is not null) Winnow.Torch.Runtime.TorchRuntime.KeepFreedMemory();
         var model = BaseModel();
         var results = new List<CostResult>();
         var padding = new List<PaddingResult>();
         var ablations = new List<Ablation>();
         CostReport Report() => new(Machine.Describe(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), Repo.Commit(),
-            $"ner tiny (BERT), pre-trained {settings.PretrainSteps} steps on samples/ner/pool", model.Parameters, settings, results, padding, ablations);
+            settings.Encoder ?? $"ner tiny (BERT), pre-trained {settings.PretrainSteps} steps on samples/ner/pool", model.Parameters, settings, results, padding, ablations);
         foreach (int size in settings.Sizes)
         {
             var pool = PoolBuilder.Build(size, Path.Combine(workRoot, $"pool-{size}"), SourcePool);
@@ -179,14 +191,28 @@ public sealed class CostBench(CostSettings settings, string workRoot)
     }
 
     /// <summary>The shared base model: pre-trained (cached) on the sample pool's text; speed does not depend on how well.</summary>
-    private PretrainReport BaseModel()
+    private (string Directory, long Parameters) BaseModel()
+    {
+        if (settings.Encoder is { } name)
+        {
+            string root = Environment.GetEnvironmentVariable("WINNOW_CACHE") is { Length: > 0 } c ? c
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "winnow");
+            var dir = Winnow.Torch.Modeling.Catalog.ModelCatalog.Resolve(name, new Winnow.Torch.Modeling.Catalog.ModelCatalogContext(Path.Combine(root, "models"), StudyPool.SharedData));
+            using var loaded = Winnow.Torch.Modeling.ModelCheckpoint.Load(dir, out _);
+            Log($"base model {dir}");
+            return (dir, loaded.ParameterCount(trainableOnly: false));
+        }
+        return Pretrained();
+    }
+
+    private (string Directory, long Parameters) Pretrained()
     {
         string cache = Environment.GetEnvironmentVariable("WINNOW_CACHE") is { Length: > 0 } c ? c : Path.Combine(Path.GetTempPath(), "winnow-bench-cache");
         var report = Pretrainer.Run([SourcePool], cache,
             new PretrainOptions { Family = PretrainFamily.Ner, Preset = "tiny", Steps = settings.PretrainSteps, Seed = settings.Seed },
             new Progress<string>(m => Log("pretrain: " + m)));
         Log($"base model {report.Directory} ({report.Parameters:N0} parameters, {(report.FromCache ? "cached" : $"built in {report.Seconds:F0}s")})");
-        return report;
+        return (report.Directory, report.Parameters);
     }
 
     private CostResult FitAndScore(string name, int size, string model, string pool, IReadOnlyDictionary<string, string> methodSettings, out string runDir)
@@ -350,7 +376,7 @@ public static class PoolBuilder
         return dir;
     }
 
-    private static List<string> Blocks(string file)
+    public static List<string> Blocks(string file)
     {
         var blocks = new List<string>();
         var current = new List<string>();

@@ -14,6 +14,16 @@ var threads = Arg("--threads", $"1,{Environment.ProcessorCount}").Split(',').Sel
 double seconds = double.Parse(Arg("--seconds", "5"), CultureInfo.InvariantCulture);
 var outDir = Arg("--out", Path.Combine(Repo.Root, "bench", "results"));
 if (args.Length > 0 && args[0] == "cost") return RunCost();
+if (args.Length > 0 && args[0] == "encoder") return RunEncoder();
+if (args.Length > 0 && args[0] == "rss")
+{
+    // Issue 15, part 4: one process per pool size (peak RSS is per process).
+    var rss = RssBench.Run(int.Parse(Arg("--rows", "10000"), CultureInfo.InvariantCulture), int.Parse(Arg("--prefix", "4096"), CultureInfo.InvariantCulture),
+        int.Parse(Arg("--threads", "1"), CultureInfo.InvariantCulture), Arg("--work", Path.Combine(Path.GetTempPath(), "winnow-rss")),
+        "dotnet run -c Release --project bench/Winnow.Bench -- " + string.Join(' ', args));
+    RssBench.Save(rss, Arg("--out", Path.Combine(Repo.Root, "bench", "results", $"perf-encoder-{DateTime.UtcNow:yyyy-MM-dd}")));
+    return 0;
+}
 
 
 var results = new List<ThroughputResult>();
@@ -61,13 +71,14 @@ int RunCost()
         LessSettings = Pairs(Arg("--less", "")),
         Ablations = !args.Contains("--no-ablations"),
         ThreadAblation = args.Contains("--thread-ablation"),
+        Encoder = Arg("--encoder", "") is { Length: > 0 } e ? e : null,
     };
     var work = Path.Combine(Path.GetTempPath(), "winnow-cost-" + Guid.NewGuid().ToString("N")[..8]);
     Directory.CreateDirectory(work);
     try
     {
         Directory.CreateDirectory(outDir);
-        var stem = Path.Combine(outDir, $"cost-{DateTime.UtcNow:yyyy-MM-dd}-{Machine.ShortName()}");
+        var stem = Path.Combine(outDir, Arg("--name", $"cost-{DateTime.UtcNow:yyyy-MM-dd}-{Machine.ShortName()}"));
         // --append: add this run's sizes to the report already at the path (a larger size run later, same settings).
         if (args.Contains("--render-only"))
         {
@@ -94,6 +105,38 @@ int RunCost()
     finally
     {
         if (!args.Contains("--keep")) Directory.Delete(work, recursive: true);
+    }
+    return 0;
+}
+
+int RunEncoder()
+{
+    var settings = new EncoderSettings
+    {
+        Threads = Ints(Arg("--threads", "1,2")),
+        Seconds = double.Parse(Arg("--seconds", "8"), CultureInfo.InvariantCulture),
+        Sentences = int.Parse(Arg("--sentences", "512"), CultureInfo.InvariantCulture),
+        BatchSize = int.Parse(Arg("--batch", "32"), CultureInfo.InvariantCulture),
+        Parts = Arg("--parts", "forward,breakdown,train").Split(',', StringSplitOptions.RemoveEmptyEntries),
+        Engines = Arg("--engines", "") is { Length: > 0 } engines ? engines.Split(',') : null,
+        BatchSets = Arg("--batches", "bucketed,padded").Split(',', StringSplitOptions.RemoveEmptyEntries),
+    }.Validate();
+    var dir = Arg("--out", Path.Combine(Repo.Root, "bench", "results", $"perf-encoder-{DateTime.UtcNow:yyyy-MM-dd}"));
+    var work = Path.Combine(Path.GetTempPath(), "winnow-encoder-" + Guid.NewGuid().ToString("N")[..8]);
+    Directory.CreateDirectory(work);
+    try
+    {
+        var report = new EncoderBench(settings, work).Run("dotnet run -c Release --project bench/Winnow.Bench -- " + string.Join(' ', args), tuneAllocator: !args.Contains("--default-allocator"));
+        Directory.CreateDirectory(dir);
+        var stem = Path.Combine(dir, Arg("--name", $"encoder-{Machine.ShortName()}"));
+        File.WriteAllText(stem + ".json", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(stem + ".md", report.ToMarkdown());
+        Console.WriteLine(report.ToMarkdown());
+        Console.Error.WriteLine($"Wrote {stem}.json and .md");
+    }
+    finally
+    {
+        Directory.Delete(work, recursive: true);
     }
     return 0;
 }

@@ -18,6 +18,9 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
-    public static void ApplyRuntime(ParseResult result, Option<int> threads) =>
+    public static void ApplyRuntime(ParseResult result, Option<int> threads)
+    {
         TorchRuntime.SetThreads(result.GetValue(threads));
+        TorchRuntime.KeepFreedMemory();
+    }
 }

@@ -62,6 +62,9 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     // Held by the layer, not an implicit temporary per forward (see SafeScalars).
     private readonly Scalar _scaling;
 
+    // W + scaling·B·A for scoring (CacheMergedWeight); null: run the base and adapter paths.
+    private Tensor? _merged;
+
     public LoraLinear(Linear baseLayer, LoraOptions options, Generator? generator = null) : base(nameof(LoraLinear))
     {
         options.Validate();
@@ -107,12 +110,48 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
 
     public Parameter B => lora_B.weight!;
 
+    /// <summary>Whether a merged weight is cached (see <see cref="CacheMergedWeight"/>).</summary>
+    public bool HasMergedWeight => _merged is not null;
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        if (_merged is not null)
+        {
+            // The cache is for scoring only: training (or anything that needs gradients) drops it and runs the two paths,
+            // so a stale merged weight can never outlive an optimizer step.
+            if (!training && !is_grad_enabled()) return (Enabled ? F.linear(x, _merged, bias) : F.linear(x, weight, bias)).MoveToOuterDisposeScope();
+            DropMergedWeight();
+        }
         var y = F.linear(x, weight, bias);
         if (Enabled) y = y.Plus(lora_B.call(lora_A.call(lora_dropout.call(x))).mul(_scaling));
         return y.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Caches W + scaling·B·A of the adapter as it is now, so that eval-mode forwards without autograd run one matmul
+    /// instead of the base matmul plus the rank-r path (ToV scores every pool batch under 2L adapter states; merging
+    /// once per state switch costs a few small matmuls). <see cref="Lora.LoadAdapterWeights"/> and a forward that
+    /// needs gradients drop the cache; a caller writing A or B directly calls <see cref="DropMergedWeight"/>.
+    /// </summary>
+    public void CacheMergedWeight()
+    {
+        using var noGrad = no_grad();
+        var merged = MergedWeight();
+        DropMergedWeight();
+        _merged = merged.DetachFromDisposeScope();
+    }
+
+    public void DropMergedWeight()
+    {
+        _merged?.Dispose();
+        _merged = null;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) DropMergedWeight();
+        base.Dispose(disposing);
     }
 
     /// <summary>W + scaling·B·A: the weight a merged export carries.</summary>
@@ -201,12 +240,31 @@ public static class Lora
     public static void SetAdapter(IPretrainedModel model, AdapterState state) => LoadAdapterWeights(model, state.Tensors);
 
     /// <summary>
+    /// <see cref="SetAdapter"/>, then caches each layer's merged weight W + scaling·B·A for forward passes in eval mode
+    /// without autograd (what scoring runs): one matmul per adapted layer instead of the base matmul plus the rank-r
+    /// path, with the same function up to float rounding. The next adapter load, or any forward that needs
+    /// gradients, drops the cache.
+    /// </summary>
+    public static void SetAdapterMerged(IPretrainedModel model, AdapterState state)
+    {
+        SetAdapter(model, state);
+        foreach (var (_, layer) in Layers(model)) layer.CacheMergedWeight();
+    }
+
+    /// <summary>Drops every layer's cached merged weight (see <see cref="SetAdapterMerged"/>).</summary>
+    public static void DropMergedWeights(IPretrainedModel model)
+    {
+        foreach (var (_, layer) in Layers(model)) layer.DropMergedWeight();
+    }
+
+    /// <summary>
     /// Copies adapter tensors (state-dict names, optionally with the PEFT prefix and RoBERTa checkpoint names)
     /// into the model's adapter parameters. Every adapter parameter must be provided.
     /// </summary>
     public static void LoadAdapterWeights(IPretrainedModel model, IReadOnlyDictionary<string, Tensor> tensors, string source = "(in memory)")
     {
         RequireApplied(model);
+        DropMergedWeights(model);
         var byModelKey = tensors.ToDictionary(kv => NormalizeAdapterKey(model, kv.Key), kv => kv.Value, StringComparer.Ordinal);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -283,6 +341,7 @@ public static class Lora
     {
         foreach (var (name, layer) in Layers(model).ToList())
         {
+            layer.DropMergedWeight();
             using (no_grad())
             {
                 if (layer.Enabled)

@@ -26,6 +26,64 @@ public class LoraTests
         foreach (var (_, layer) in Lora.Layers(model)) layer.B.normal_(0, 0.5, g);
     }
 
+    /// <summary>
+    /// Scoring with merged weights (W + s·B·A cached per layer, issue 15) gives the two-path log-probs within float
+    /// rounding for every state, and the cache never outlives a change: a forward with gradients or a plain adapter load drops it.
+    /// </summary>
+    [Fact]
+    public void MergedScoringGivesTheUnmergedLogProbsAndAnyChangeDropsTheCache()
+    {
+        foreach (var config in new IModelConfig[] { TestModels.Bert(), TestModels.Llama() })
+        {
+            using var model = TestModels.Create(config);
+            Lora.Apply(model, NoDropout with { IncludeMlp = true });
+            Perturb(model, 3);
+            using var first = Lora.Snapshot(model);
+            Perturb(model, 4);
+            using var second = Lora.Snapshot(model);
+            model.Module.eval();
+            float[] Scoring()
+            {
+                using var noGrad = no_grad();
+                return Score(model);
+            }
+            bool AnyMerged() => Lora.Layers(model).Any(l => l.Layer.HasMergedWeight);
+
+            Lora.SetAdapter(model, first);
+            var plainFirst = Scoring();
+            Lora.SetAdapter(model, second);
+            var plainSecond = Scoring();
+            Assert.True(plainFirst.Zip(plainSecond).Max(p => Math.Abs(p.First - p.Second)) > 1e-3, "the two states must differ");
+
+            Lora.SetAdapterMerged(model, first);
+            Assert.All(Lora.Layers(model), l => Assert.True(l.Layer.HasMergedWeight));
+            TestModels.AssertClose(plainFirst, Scoring(), 1e-4f);
+            Lora.SetAdapterMerged(model, second);
+            TestModels.AssertClose(plainSecond, Scoring(), 1e-4f);
+
+            // Disabled adapters: the base function, merged cache or not.
+            Lora.SetEnabled(model, false);
+            var baseScores = Scoring();
+            Lora.DropMergedWeights(model);
+            Assert.Equal(baseScores, Scoring());
+            Lora.SetEnabled(model, true);
+
+            // A plain load after a merged one drops the cache (the merged weight would be the old state's).
+            Lora.SetAdapterMerged(model, first);
+            Lora.SetAdapter(model, second);
+            Assert.False(AnyMerged());
+            Assert.Equal(plainSecond, Scoring());
+
+            // A forward that needs gradients (training) drops it too, so an optimizer step can never leave it stale.
+            Lora.SetAdapterMerged(model, first);
+            model.Module.train();
+            Score(model);
+            Assert.False(AnyMerged());
+            model.Module.eval();
+            Assert.Equal(plainFirst, Scoring());
+        }
+    }
+
     [Fact]
     public void DefaultTargetsAreTheAttentionProjections()
     {

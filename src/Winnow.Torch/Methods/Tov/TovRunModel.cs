@@ -22,7 +22,8 @@ internal sealed class TovRunModel : IDisposable
         Labels = labels;
         Task = task;
         _states = states;
-        var activations = states.Select(s => (Action)(() => Lora.SetAdapter(task.Model, s))).ToArray();
+        // Merged: scoring runs each adapted layer as one matmul with W + s·B·A (the same function up to float rounding).
+        var activations = states.Select(s => (Action)(() => Lora.SetAdapterMerged(task.Model, s))).ToArray();
         Scorer = new MultiStateTokenScorer(task.Model.Module, task.Model, activations);
     }
 
