@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Winnow.Core.Data;
+using Winnow.Torch.Methods.Common;
 
 namespace Winnow.Torch.Methods.Tsds;
 

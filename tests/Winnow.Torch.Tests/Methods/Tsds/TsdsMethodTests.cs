@@ -3,6 +3,7 @@ using Winnow.Core.Data.Ner;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.Methods;
+using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Methods.Tsds;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tests.TestSupport;
