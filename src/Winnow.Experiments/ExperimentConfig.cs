@@ -111,12 +111,30 @@ public sealed record ExperimentConfig
             // YamlDotNet's own state errors on malformed documents ("The scanner should contain no more tokens").
             throw new ArgumentException($"{path}: not a valid YAML study config ({e.Message.Split('\n')[0].TrimEnd('.')}).");
         }
-        static string Hash16(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)))[..16];
-        var cells = new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance)
-            .WithTypeConverter(new FieldMappingYamlConverter()).Build()
-            .Serialize(config with { Name = "", Methods = [], Budgets = [], Seeds = [], Ablation = [], AblationBudgets = [] });
-        return (config with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!, Hash = Hash16(text), CellsHash = Hash16(cells), SourcePath = path })
+        return (config with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!, Hash = Hash16(text), CellsHash = CellsHashOf(config), SourcePath = path })
             .Validate(path);
+    }
+
+    private static string Hash16(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)))[..16];
+
+    private static string CellsHashOf(ExperimentConfig config) => Hash16(new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .WithTypeConverter(new FieldMappingYamlConverter()).Build()
+        .Serialize(config with { Name = "", Methods = [], Budgets = [], Seeds = [], Ablation = [], AblationBudgets = [] }));
+
+    /// <summary>
+    /// <see cref="CellsHash"/> as if <paramref name="pins"/> (method, setting, value) were absent from method_settings:
+    /// a pin that restates a method's earlier default, added to finish a study begun under it, changes no finished cell.
+    /// </summary>
+    public string CellsHashWithout(IEnumerable<(string Method, string Key, string Value)> pins)
+    {
+        var settings = MethodSettings.ToDictionary(kv => kv.Key, kv => new Dictionary<string, string>(kv.Value, kv.Value.Comparer));
+        foreach (var (method, key, value) in pins)
+            if (settings.TryGetValue(method, out var of) && of.TryGetValue(key, out var v) && v == value)
+            {
+                of.Remove(key);
+                if (of.Count == 0) settings.Remove(method);
+            }
+        return CellsHashOf(this with { MethodSettings = settings });
     }
 
     private static string Describe(string message) =>

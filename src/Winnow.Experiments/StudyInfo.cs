@@ -30,4 +30,10 @@ public sealed record StudyInfo(
 
     /// <summary><see cref="ExperimentConfig.CellsHash"/>; null for results written before it was kept.</summary>
     public string? CellsHash { get; init; }
+
+    /// <summary>
+    /// The methods' default changes (<c>Winnow.Core.Runs.DefaultChange.Id</c>) in effect when the study's first cells
+    /// were made; null for results written before changes were kept, whose cells predate every change.
+    /// </summary>
+    public IReadOnlyList<string>? Defaults { get; init; }
 }

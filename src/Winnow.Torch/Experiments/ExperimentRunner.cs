@@ -5,6 +5,7 @@ using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
 using Winnow.Core.IO;
 using Winnow.Core.Progress;
+using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Core.Statistics;
@@ -42,10 +43,12 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         Directory.CreateDirectory(Results);
         // One study process per results folder: a second one is refused at once, naming the first.
         using var held = FileLock.AcquireFolder(Results, log);
-        CheckSameStudy();
+        var begunUnder = DefaultsBegunUnder();
+        CheckDefaults(begunUnder);
+        CheckSameStudy(begunUnder);
         var baseModel = EnsureBaseModel(cancellationToken);
         var data = EnsureData();
-        WriteStudy(baseModel, data);
+        WriteStudy(baseModel, data, begunUnder);
         // What each set is made of (data/composition.json, subsets/*.composition.json), for sets written before this.
         SetComposition.FillMissing(Results, config.Kind, log);
 
@@ -94,13 +97,59 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
                 + $"(it has {string.Join(", ", config.Methods.Concat(config.Ablation.Keys))}).");
     }
 
-    private void CheckSameStudy()
+    /// <summary>
+    /// The default changes (<see cref="DefaultChange.Id"/>) this folder's cells are made under: every change for a new
+    /// study (no finished cell yet), those its study.json recorded otherwise (none for folders from before they were kept).
+    /// </summary>
+    private IReadOnlyList<string> DefaultsBegunUnder()
+    {
+        var path = Path.Combine(Results, ExperimentResults.StudyFile);
+        var cells = Path.Combine(Results, "cells");
+        bool hasCells = Directory.Exists(cells) && Directory.EnumerateFiles(cells, "*.json").Any();
+        if (!File.Exists(path) || !hasCells) return AllDefaultChanges.Select(c => c.Id).ToList();
+        return ExperimentResults.Read<StudyInfo>(path).Defaults ?? [];
+    }
+
+    private static IEnumerable<DefaultChange> AllDefaultChanges => SelectionMethods.Names.SelectMany(n => SelectionMethods.Get(n).DefaultChanges);
+
+    /// <summary>The default changes made after this folder's first cells: what a pin must restate to finish it as begun.</summary>
+    private static List<DefaultChange> Missed(IReadOnlyList<string> begunUnder) => AllDefaultChanges.Where(c => !begunUnder.Contains(c.Id)).ToList();
+
+    /// <summary>
+    /// A study begun before a method's default changed is not finished under the new default: its remaining cells of
+    /// that method would be made another way than its finished ones, and the comparison would mix the two. The config
+    /// must pin the previous value (or the results go to another folder).
+    /// </summary>
+    private void CheckDefaults(IReadOnlyList<string> begunUnder)
+    {
+        var missed = Missed(begunUnder);
+        if (missed.Count == 0) return;
+        var pending = config.Seeds
+            .SelectMany(seed => CellsOfOneSeed().Where(c => !File.Exists(Path.Combine(Results, "cells", CellResult.CellKey(c.Method, c.Budget, seed) + ".json"))))
+            .Select(c => c.Method).Distinct(StringComparer.Ordinal);
+        foreach (var name in pending)
+        {
+            var column = config.Column(name);
+            if (column.Method is not { } method) continue;
+            var settings = config.SettingsFor(method, column.Settings);
+            foreach (var change in missed.Where(c => c.Method == method && !settings.ContainsKey(c.Key)))
+                throw new ArgumentException(
+                    $"{Results}: this study's first cells were made before {method}'s default {change.Key} changed from {change.Previous} to "
+                    + $"{change.Current} ({change.Since}; {change.Why}), and its column '{name}' would now run with {change.Current}. To finish the study "
+                    + $"as it was begun, add {change.Key}: \"{change.Previous}\" to method_settings.{method} in {config.SourcePath}; to run it under the "
+                    + "new default, give another --out.");
+        }
+    }
+
+    private void CheckSameStudy(IReadOnlyList<string> begunUnder)
     {
         var path = Path.Combine(Results, ExperimentResults.StudyFile);
         if (!File.Exists(path)) return;
         var study = ExperimentResults.Read<StudyInfo>(path);
         if (study.ConfigHash == config.Hash) return;
-        if (study.CellsHash is null || study.CellsHash != config.CellsHash)
+        // Pins that restate a default the study was begun under (CheckDefaults) change no finished cell.
+        var restated = Missed(begunUnder).Select(c => (c.Method, c.Key, c.Previous)).ToList();
+        if (study.CellsHash is null || (study.CellsHash != config.CellsHash && (restated.Count == 0 || study.CellsHash != config.CellsHashWithout(restated))))
             throw new ArgumentException(
                 $"{Results} holds results of another config (hash {study.ConfigHash}, this one {config.Hash}; they differ in more than which methods, "
                 + "rows, budgets or seeds run): give another --out.");
@@ -212,7 +261,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         return indices.Take(count).Order().Select(i => items[i]).ToList();
     }
 
-    private void WriteStudy(string baseModel, DataSizes data) =>
+    private void WriteStudy(string baseModel, DataSizes data, IReadOnlyList<string> begunUnder) =>
         ExperimentResults.Write(Path.Combine(Results, ExperimentResults.StudyFile), new StudyInfo(
             config.Name, config.Task, config.Hash, config.SourcePath, config.Methods, config.Budgets, config.Seeds, data.Pool, data.Target, data.Test,
             baseModel, $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
@@ -222,6 +271,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             AblationBudgets = config.EffectiveAblationBudgets,
             SourceFilter = config.SourceFilter,
             CellsHash = config.CellsHash,
+            Defaults = begunUnder,
         });
 
     private CellResult RunCell(string method, int budget, int seed, string baseModel, List<Example> test, List<Example>? validation, LabelSet? labels, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Winnow.Core.Data;
+using Winnow.Core.Runs;
 using Winnow.Core.Selection;
 using Winnow.Core.Sharding;
 
@@ -49,6 +50,12 @@ public interface ISelectionMethod
     /// that cannot resume leaves no folder behind.
     /// </summary>
     bool CanResume(string runDirectory) => false;
+
+    /// <summary>
+    /// Defaults this method changed, newest last: a study begun before one of them must pin the previous value to be
+    /// finished as begun (<see cref="DefaultChange"/>). Empty for methods whose defaults never changed.
+    /// </summary>
+    IReadOnlyList<DefaultChange> DefaultChanges => [];
 
     private static readonly IReadOnlySet<string> EmptySettings = new HashSet<string>();
 

@@ -42,6 +42,7 @@ public static class SelectionMethods
         public IReadOnlySet<string> ScoreTimeSettings => inner.ScoreTimeSettings;
         public bool CanResume(string runDirectory) => inner.CanResume(runDirectory);
         public IReadOnlyList<string> RunFiles => inner.RunFiles;
+        public IReadOnlyList<Core.Runs.DefaultChange> DefaultChanges => inner.DefaultChanges;
 
         public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
         {

@@ -59,6 +59,27 @@ public sealed class ExperimentConfigTests
     }
 
     [Fact]
+    public void The_cells_hash_without_a_pin_is_that_of_the_config_without_it()
+    {
+        using var dir = new TempDir();
+        ExperimentConfig Load(string yaml) => ExperimentConfig.Load(Write(dir, yaml));
+        var plain = Load(Minimal);
+        var epochs = Load(Minimal + "\nmethod_settings:\n  tov: { epochs: \"3\" }\n");
+        var pinned = Load(Minimal + "\nmethod_settings:\n  tov: { epochs: \"3\", batches: random }\n");
+        var onlyPin = Load(Minimal + "\nmethod_settings:\n  tov: { batches: random }\n");
+
+        Assert.Equal(pinned.CellsHash, pinned.CellsHashWithout([]));
+        Assert.NotEqual(epochs.CellsHash, pinned.CellsHash);
+        Assert.Equal(epochs.CellsHash, pinned.CellsHashWithout([("tov", "batches", "random")]));
+        Assert.Equal(plain.CellsHash, onlyPin.CellsHashWithout([("tov", "batches", "random")]));
+        // A pin to another value, or of another method, is a real change and stays in the hash.
+        Assert.Equal(pinned.CellsHash, pinned.CellsHashWithout([("tov", "batches", "bucketed")]));
+        Assert.Equal(pinned.CellsHash, pinned.CellsHashWithout([("less", "batches", "random")]));
+        // The config itself is not changed by asking.
+        Assert.Equal("random", pinned.MethodSettings["tov"]["batches"]);
+    }
+
+    [Fact]
     public void Paths_resolve_against_the_config_folder()
     {
         using var dir = new TempDir();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Winnow.Core.Data;
 using Winnow.Experiments;
 using Winnow.Torch.Experiments;
+using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -271,6 +272,50 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_study_begun_before_a_default_changed_is_finished_only_with_the_old_value_pinned()
+    {
+        using var dir = new TempDir();
+        var config = ExperimentConfig.Load(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"));
+        var options = new ExperimentRunOptions(dir.Path, Path.Combine(dir.Path, "cache"), dir.Path);
+        var change = Assert.Single(SelectionMethods.Get("tov").DefaultChanges);
+        var studyPath = Path.Combine(dir.Path, ExperimentResults.StudyFile);
+        // A folder from before changes were recorded (no "defaults"), with one finished cell; tov's cells still to run.
+        ExperimentResults.Write(studyPath, ExperimentReportTests.Study("micro", "ner") with { ConfigHash = config.Hash, CellsHash = config.CellsHash });
+        Directory.CreateDirectory(Path.Combine(dir.Path, "cells"));
+        File.WriteAllText(Path.Combine(dir.Path, "cells", CellResult.CellKey("random", 30, 0) + ".json"), "{}");
+
+        var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(config, options).Run());
+        Assert.Contains($"{change.Key}: \"{change.Previous}\"", error.Message);
+        Assert.Contains("method_settings.tov", error.Message);
+        Assert.Contains("'tov'", error.Message);
+        // Only random's cells to run: nothing of tov's would be made under the new default, so no refusal.
+        var lines = new List<string>();
+        using (var cancel = new CancellationTokenSource())
+        {
+            var runner = new ExperimentRunner(config, options with { Only = ["random"] }, new CancelOn(new SynchronousLog(lines), "data:", cancel));
+            Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(cancel.Token));
+            Assert.DoesNotContain(lines, l => l.Contains(change.Key, StringComparison.Ordinal));
+        }
+
+        // The same config with the previous value pinned: accepted as the same cells, and the folder keeps that it was
+        // begun before the change (so the pin cannot later be dropped).
+        var pinned = config with
+        {
+            MethodSettings = new() { ["tov"] = new(config.MethodSettings["tov"]) { [change.Key] = change.Previous } },
+            Hash = "0123456789abcdef",
+        };
+        Assert.NotEqual(config.CellsHash, pinned.CellsHashWithout([]));
+        pinned = pinned with { CellsHash = pinned.CellsHashWithout([]) };
+        lines.Clear();
+        using (var cancel = new CancellationTokenSource())
+        {
+            var runner = new ExperimentRunner(pinned, options, new CancelOn(new SynchronousLog(lines), "finished cells are kept", cancel));
+            Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(cancel.Token));
+        }
+        Assert.Contains(lines, l => l.Contains("finished cells are kept", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Only_runs_the_named_methods_and_refuses_a_name_the_config_does_not_have()
     {
         using var dir = new TempDir();
@@ -282,6 +327,10 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Equal(2, summary.CellsComputed);
         Assert.Equal(["random__b30__s0.json", "random__b30__s1.json"],
             Directory.GetFiles(Path.Combine(options.ResultsDirectory, "cells")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        // A new study is made under every default change there is, and says so.
+        var study = ExperimentResults.Read<StudyInfo>(Path.Combine(options.ResultsDirectory, ExperimentResults.StudyFile));
+        Assert.Equal(SelectionMethods.Names.SelectMany(n => SelectionMethods.Get(n).DefaultChanges).Select(c => c.Id), study.Defaults!);
 
         var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(config, options with { Only = ["random", "lesss"] }).Run());
         Assert.Contains("'lesss'", error.Message);

@@ -62,4 +62,16 @@ public sealed class MethodTraitsTests
             }
         Assert.Empty(found);
     }
+
+    [Fact]
+    public void The_registry_wrapper_passes_every_trait_of_the_method_through()
+    {
+        // The registry wraps each method (one process at a time); a trait the wrapper does not implement would silently
+        // read as the interface's default instead of the method's own.
+        var wrapper = typeof(SelectionMethods).GetNestedTypes(System.Reflection.BindingFlags.NonPublic).Single(t => typeof(ISelectionMethod).IsAssignableFrom(t));
+        var map = wrapper.GetInterfaceMap(typeof(ISelectionMethod));
+        var inherited = map.TargetMethods.Where(m => m.DeclaringType != wrapper).Select(m => m.Name).ToList();
+        Assert.True(inherited.Count == 0, "not passed through: " + string.Join(", ", inherited));
+        Assert.NotEmpty(SelectionMethods.Get("tov").DefaultChanges);
+    }
 }

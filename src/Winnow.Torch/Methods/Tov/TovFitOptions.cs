@@ -8,7 +8,7 @@ namespace Winnow.Torch.Methods.Tov;
 /// What a ToV fit does (docs/methods.md, "ToV"). Everything here goes into the run's manifest, so a changed option is a
 /// different run. Null sizes are resolved from the pool size (<see cref="ResolveBaseSize"/>, <see cref="ResolveEpochs"/>).
 /// </summary>
-public sealed record TovFitOptions
+public sealed record TovFitOptions : IJsonOnDeserializing
 {
     public TaskKind Kind { get; init; } = TaskKind.Instruction;
 
@@ -59,10 +59,17 @@ public sealed record TovFitOptions
 
     /// <summary>
     /// Train on U in length-bucketed batches (little padding, so a faster fit) instead of uniformly shuffled ones;
-    /// the batches' order is still shuffled per epoch. Left out of the manifest while false.
+    /// the batches' order is still shuffled per epoch. The default since 2026-12-01 (docs/tov-defaults.md: as good a
+    /// selection on both public studies at 2.6× the fit throughput). The manifest writes it only while true, as before
+    /// the change, and reads a manifest without it as false: runs fitted on shuffled batches keep their fingerprints.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public bool BucketedBatches { get; init; }
+    public bool BucketedBatches { get => _bucketedBatches; init => _bucketedBatches = value; }
+
+    private bool _bucketedBatches = true;
+
+    // A manifest written before bucketed batches were the default omits them when false; so a missing field is false.
+    void IJsonOnDeserializing.OnDeserializing() => _bucketedBatches = false;
 
     /// <summary>
     /// Choose ε and the transform F from the target alone (<see cref="TovAuto"/>, docs/tov-auto.md): fits on part of

@@ -7,7 +7,7 @@ namespace Winnow.Torch.Methods.Tov;
 /// ToV behind the common contract: a thin adapter over <see cref="TovPipeline.Fit"/> and <see cref="TovPipeline.Score"/>.
 /// Fit settings (<c>--set</c> keys): base_size, epochs, epsilon, lr, batch_size, lora_rank, lora_alpha, lora_dropout,
 /// variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
-/// aggregate (mean|label_balanced), skip_epochs, batches (random|bucketed), auto (true: choose ε and the transform from the
+/// aggregate (mean|label_balanced), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto (true: choose ε and the transform from the
 /// target, <see cref="TovAuto"/>), target_holdout. Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run keeps ToV's own manifest (<see cref="TovManifest"/>).
 /// </summary>
 public sealed class TovMethod : ISelectionMethod
@@ -18,6 +18,13 @@ public sealed class TovMethod : ISelectionMethod
 
     /// <summary>How φ is made from a fit's Δ: a change to these rescoring the same fit.</summary>
     public IReadOnlySet<string> ScoreTimeSettings { get; } = new HashSet<string>(StringComparer.Ordinal) { "transform", "aggregate", "skip_epochs" };
+
+    /// <summary>
+    /// Length-bucketed fit batches became the default on 2026-12-01: they select as well as shuffled ones on both public
+    /// studies at 2.6× the fit throughput (docs/tov-defaults.md).
+    /// </summary>
+    public IReadOnlyList<Core.Runs.DefaultChange> DefaultChanges { get; } =
+        [new("tov", "batches", "random", "bucketed", "2026-12-01", "docs/tov-defaults.md, \"Bucketed fit batches\"")];
 
     /// <summary>As <see cref="TovRunFolder"/> lays them out (the scores a pipeline writes beside the run included).</summary>
     public IReadOnlyList<string> RunFiles { get; } = [Core.Runs.ManifestFile.FileName, "base-set.txt", "labels.json", "epochs", "auto", Core.Scoring.ScoreFile.DefaultFileName];

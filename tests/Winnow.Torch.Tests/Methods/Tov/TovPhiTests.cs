@@ -122,6 +122,17 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
         Assert.DoesNotContain("aggregation", json);
         Assert.DoesNotContain("skip_epochs", json);
         Assert.Contains("label_balanced", TovManifest.OptionsJson(options));
+        // Bucketed fit batches are the default; a manifest written without the field (shuffled batches, before the
+        // change) still reads as shuffled, and a default run's options round-trip as bucketed.
+        var defaults = TovMethod.ParseFitOptions(request with { Settings = new Dictionary<string, string>() });
+        Assert.True(defaults.BucketedBatches);
+        Assert.False(TovMethod.ParseFitOptions(request with { Settings = new Dictionary<string, string> { ["batches"] = "random" } }).BucketedBatches);
+        var readBack = System.Text.Json.JsonSerializer.Deserialize<TovFitOptions>(TovManifest.OptionsJson(defaults), TovManifest.Json)!;
+        Assert.True(readBack.BucketedBatches);
+        Assert.Equal(defaults, readBack);
+        var shuffled = defaults with { BucketedBatches = false };
+        Assert.DoesNotContain("bucketed", TovManifest.OptionsJson(shuffled));
+        Assert.False(System.Text.Json.JsonSerializer.Deserialize<TovFitOptions>(TovManifest.OptionsJson(shuffled), TovManifest.Json)!.BucketedBatches);
         var bad = Assert.Throws<ArgumentException>(() => TovMethod.ParseFitOptions(request with
         {
             Settings = new Dictionary<string, string> { ["aggregate"] = "median" },

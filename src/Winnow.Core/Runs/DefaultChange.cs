@@ -1,0 +1,19 @@
+namespace Winnow.Core.Runs;
+
+/// <summary>
+/// A method's default that changed between versions (ToV's fit batches went from random to bucketed on 2026-12-01).
+/// A study keeps which changes its cells were made under (<c>study.json</c>); one begun before a change must pin the
+/// previous value to be finished as begun, so one results folder never mixes cells made under two defaults
+/// (docs/design.md, "Studies and changed defaults").
+/// </summary>
+/// <param name="Method">The registered method whose default it is (tov).</param>
+/// <param name="Key">The setting, as written in a study's method_settings and on the command line (batches).</param>
+/// <param name="Previous">The value it had before (random).</param>
+/// <param name="Current">The value it has now (bucketed).</param>
+/// <param name="Since">The date of the change, yyyy-MM-dd.</param>
+/// <param name="Why">Where the evidence for the change is written down.</param>
+public sealed record DefaultChange(string Method, string Key, string Previous, string Current, string Since, string Why)
+{
+    /// <summary>How <c>study.json</c> names the change.</summary>
+    public string Id => $"{Method}:{Key}={Current}@{Since}";
+}
