@@ -58,6 +58,14 @@ public sealed record ExperimentConfig
     /// <summary>Budgets the ablation variants run at; empty = every budget.</summary>
     public List<int> AblationBudgets { get; init; } = [];
 
+    /// <summary>
+    /// Budgets at which only the random baseline runs, beside <see cref="Budgets"/>: the 2n rungs for the check "a
+    /// method at n against random at 2n" (e.g. budgets 50, 200 and baseline_budgets 100, 400). Left out of the cells
+    /// hash like the other lists of cells, and out of the serialized config while absent, so older hashes hold.
+    /// </summary>
+    [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
+    public List<int>? BaselineBudgets { get; init; }
+
     /// <summary>The budgets the ablation runs at.</summary>
     public IReadOnlyList<int> EffectiveAblationBudgets => AblationBudgets.Count > 0 ? AblationBudgets : Budgets;
 
@@ -119,7 +127,7 @@ public sealed record ExperimentConfig
 
     private static string CellsHashOf(ExperimentConfig config) => Hash16(new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance)
         .WithTypeConverter(new FieldMappingYamlConverter()).Build()
-        .Serialize(config with { Name = "", Methods = [], Budgets = [], Seeds = [], Ablation = [], AblationBudgets = [] }));
+        .Serialize(config with { Name = "", Methods = [], Budgets = [], Seeds = [], Ablation = [], AblationBudgets = [], BaselineBudgets = null }));
 
     /// <summary>
     /// <see cref="CellsHash"/> as if <paramref name="pins"/> (method, setting, value) were absent from method_settings:
@@ -169,6 +177,13 @@ public sealed record ExperimentConfig
         foreach (var m in MethodSettings.Keys.Where(k => StudyMethods.Find(k) is not { IsMethodItself: true }))
             Fail($"method_settings for '{m}': settings go under the method's own name ({string.Join(", ", StudyMethods.MethodsThemselves.Select(x => x.Name))}).");
         if (Budgets.Count == 0 || Budgets.Any(b => b <= 0)) Fail("budgets must be positive numbers.");
+        if (BaselineBudgets is { } baseline)
+        {
+            if (baseline.Any(b => b <= 0)) Fail("baseline_budgets must be positive numbers.");
+            if (baseline.Distinct().Count() != baseline.Count || baseline.Any(Budgets.Contains))
+                Fail("baseline_budgets must be distinct and not among budgets (random runs at every budget already).");
+            if (!Methods.Contains(StudyMethods.Random.Name)) Fail($"baseline_budgets needs {StudyMethods.Random.Name} among the methods.");
+        }
         if (Seeds.Count == 0 || Seeds.Distinct().Count() != Seeds.Count) Fail("seeds must be a non-empty list of distinct numbers.");
         if (Task == "instruction" && LabelMap is not null) Fail("label_map is for NER only.");
         if (Fields is { } fields && fields.Kind != Kind)

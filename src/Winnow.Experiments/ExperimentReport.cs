@@ -172,6 +172,13 @@ public static partial class ExperimentReport
             foreach (var row in CostRows(r))
                 s.AppendLine(CultureInfo.InvariantCulture, $"| {row.Method} | {F(row.Seconds, "F1")} | {F(row.Bytes / 1e6, "F2")} | {Ratio(row.TimeRatio)} | {Ratio(row.DiskRatio)} | {CostGain(r, row.Method)} |");
             s.AppendLine();
+            if (DoubledRows(r) is { Count: > 0 } doubled)
+            {
+                s.AppendLine(DoubledIntro).AppendLine();
+                s.AppendLine("| method | budgets n | against random at 2n |").AppendLine("|---|---|---:|");
+                foreach (var (label, budgets, g) in doubled) s.AppendLine($"| {label} | {budgets} | {GainText(g)} |");
+                s.AppendLine();
+            }
             var ablation = SummarizeAblation(r);
             if (ablation.Count > 0)
             {
@@ -186,6 +193,27 @@ public static partial class ExperimentReport
             s.Append(ExplainMarkdown(r));
         }
         return s.ToString();
+    }
+
+    private const string DoubledIntro =
+        "At n against random at 2n (where random ran at twice a budget: a rung of the ladder or a baseline budget): the % by which a method's " +
+        "test log-loss at budget n is below random's at twice that budget, paired by seed. Above 0, the method's subset is " +
+        "worth more than twice as much random data; random's own row (at n) shows what doubling the data is worth.";
+
+    /// <summary>Random at n, each method, then each ablation row: its paired gain over random at 2n, where both ran.</summary>
+    private static List<(string Label, string Budgets, PairedGain Gain)> DoubledRows(ExperimentResults r)
+    {
+        var names = r.Study.Methods.Where(StudyMethods.IsBaseline)
+            .Concat(r.Study.Methods.Where(m => !StudyMethods.IsBaseline(m))).Concat(r.Study.Ablation.Select(a => a.Name));
+        var rows = new List<(string, string, PairedGain)>();
+        foreach (var name in names)
+            if (PairedGain.OverDoubledRandom(r, name) is { } g)
+            {
+                var budgets = r.Cells.Where(c => c.Method == name && r.Cells.Concat(r.BaselineCells).Any(b => StudyMethods.IsBaseline(b.Method) && b.Budget == 2 * c.Budget && b.Seed == c.Seed))
+                    .Select(c => c.Budget).Distinct().Order();
+                rows.Add((StudyMethods.IsBaseline(name) ? name + " (at n)" : name, string.Join(", ", budgets), g));
+            }
+        return rows;
     }
 
     /// <summary>The gain column of the cost table: the method's (or variant's, at the ablation's budgets) paired gain over random.</summary>
@@ -287,6 +315,13 @@ public static partial class ExperimentReport
             h.AppendLine("<details><summary>Results per cell</summary>").AppendLine(CultureInfo.InvariantCulture, $"<p>{T(CellsIntro)}</p>").AppendLine(CellTable(r)).AppendLine("</details>");
             h.AppendLine("<h3>Cost beside quality</h3><p>Each method's fit+score time (log scale) against its gain over random: cheap and good is the top left. Whiskers: 95% CI.</p>");
             h.AppendLine(CostScatter(r)).AppendLine(CostTable(r));
+            if (DoubledRows(r) is { Count: > 0 } doubled)
+            {
+                h.AppendLine(CultureInfo.InvariantCulture, $"<h3>At n against random at 2n</h3><p>{T(DoubledIntro)}</p>");
+                h.AppendLine("<table class=\"doubled\"><tr><th>method</th><th>budgets n</th><th>against random at 2n</th></tr>");
+                foreach (var (label, budgets, g) in doubled) h.AppendLine($"<tr><td>{E(label)}</td><td>{E(budgets)}</td><td>{T(GainText(g))}</td></tr>");
+                h.AppendLine("</table>");
+            }
             h.AppendLine("<h3>Composition of each selection by pool source</h3><p>Share of selected examples per source, over all budgets and seeds.</p>");
             h.AppendLine(Composition(r, r.Study.Methods));
             if (r.Study.Ablation.Count > 0)

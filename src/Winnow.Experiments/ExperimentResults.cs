@@ -10,6 +10,13 @@ public sealed record ExperimentResults(string Directory, StudyInfo Study, IReadO
     /// <summary>Each subset's composition (<c>subsets/*.composition.json</c>) by cell key; empty where none were computed.</summary>
     public IReadOnlyDictionary<string, SetComposition> Compositions { get; init; } = new Dictionary<string, SetComposition>();
 
+    /// <summary>
+    /// Random's cells at the study's baseline budgets only (<see cref="StudyInfo.BaselineBudgets"/>): kept apart from
+    /// <see cref="Cells"/> so that means, charts and compositions over a method's cells stay over the study's budgets;
+    /// read by the "at n against random at 2n" comparison (<see cref="PairedGain.OverDoubledRandom"/>).
+    /// </summary>
+    public IReadOnlyList<CellResult> BaselineCells { get; init; } = [];
+
     /// <summary>The test, target, validation and pool compositions (<c>data/composition.json</c>); empty where not computed.</summary>
     public IReadOnlyList<SetComposition> DataCompositions { get; init; } = [];
 
@@ -37,13 +44,15 @@ public sealed record ExperimentResults(string Directory, StudyInfo Study, IReadO
         var studyPath = Path.Combine(directory, StudyFile);
         if (!File.Exists(studyPath)) throw new FileNotFoundException($"{directory} is no experiment results folder (no {StudyFile}).");
         var study = Read<StudyInfo>(studyPath);
-        var cells = Files(directory, "cells", "*.json").Select(Read<CellResult>).ToList();
+        var all = Files(directory, "cells", "*.json").Select(Read<CellResult>).ToList();
+        bool extra(CellResult c) => StudyMethods.IsBaseline(c.Method) && study.BaselineBudgets.Contains(c.Budget) && !study.Budgets.Contains(c.Budget);
+        var cells = all.Where(c => !extra(c)).ToList();
         var costs = Files(directory, "artifacts", "cost.json").Select(Read<ArtifactCost>).ToList();
         var compositions = Files(directory, "subsets", "*.composition.json").Select(Read<SetComposition>)
             .ToDictionary(c => c.Set, StringComparer.Ordinal);
         var dataFile = SetComposition.DataFile(directory);
         var data = File.Exists(dataFile) ? Read<List<SetComposition>>(dataFile) : [];
-        return new ExperimentResults(Path.GetFullPath(directory), study, cells, costs) { Compositions = compositions, DataCompositions = data };
+        return new ExperimentResults(Path.GetFullPath(directory), study, cells, costs) { Compositions = compositions, DataCompositions = data, BaselineCells = all.Where(extra).ToList() };
     }
 
     private static IEnumerable<string> Files(string directory, string folder, string pattern)

@@ -28,12 +28,22 @@ public sealed record PairedGain(string Method, int Pairs, double Mean, double Lo
     /// The paired gain of <paramref name="method"/> over <paramref name="baseline"/> (any method, e.g. the source-filter
     /// control): % reduction in test log-loss against the baseline's at the same budget and seed, mean and 95% CI.
     /// </summary>
-    public static PairedGain? Against(ExperimentResults r, string method, string baseline, IReadOnlyCollection<int>? budgets = null)
+    public static PairedGain? Against(ExperimentResults r, string method, string baseline, IReadOnlyCollection<int>? budgets = null) =>
+        Against(r, method, baseline, budgets, 1);
+
+    /// <summary>
+    /// The paired gain of <paramref name="method"/> at budget n over random at budget 2n, same seed: whether its subset
+    /// does better than twice as much random data (issue 14's "ToV at n better than random at 2n"). Null without pairs.
+    /// </summary>
+    public static PairedGain? OverDoubledRandom(ExperimentResults r, string method) => Against(r, method, StudyMethods.Random.Name, null, 2);
+
+    private static PairedGain? Against(ExperimentResults r, string method, string baseline, IReadOnlyCollection<int>? budgets, int baselineFactor)
     {
-        var reference = r.Cells.Where(c => c.Method == baseline && (budgets is null || budgets.Contains(c.Budget)))
+        var reference = r.Cells.Concat(baselineFactor == 1 ? [] : r.BaselineCells).Where(c => c.Method == baseline && (budgets is null || budgets.Contains(c.Budget / baselineFactor)))
             .GroupBy(c => (c.Budget, c.Seed)).ToDictionary(g => g.Key, g => g.First().TestLoss);
-        var pairs = r.Cells.Where(c => c.Method == method && reference.ContainsKey((c.Budget, c.Seed)))
-            .Select(c => (c.Budget, Gain: (reference[(c.Budget, c.Seed)] - c.TestLoss) / reference[(c.Budget, c.Seed)] * 100)).ToList();
+        var pairs = r.Cells.Where(c => c.Method == method && reference.ContainsKey((c.Budget * baselineFactor, c.Seed)))
+            .Select(c => (c.Budget, Reference: reference[(c.Budget * baselineFactor, c.Seed)], c.TestLoss))
+            .Select(c => (c.Budget, Gain: (c.Reference - c.TestLoss) / c.Reference * 100)).ToList();
         if (pairs.Count == 0) return null;
         var (mean, low, high) = MeanInterval(pairs.Select(p => p.Gain).ToList());
         return new PairedGain(method, pairs.Count, mean, low, high, pairs.Count(p => p.Gain > 0), pairs.Select(p => p.Budget).Distinct().Count());

@@ -25,6 +25,9 @@ public sealed record StudyInfo(
 
     public IReadOnlyList<int> AblationBudgets { get; init; } = [];
 
+    /// <summary>Budgets at which only random runs (<see cref="ExperimentConfig.BaselineBudgets"/>); empty without.</summary>
+    public IReadOnlyList<int> BaselineBudgets { get; init; } = [];
+
     /// <summary>The pool sources the <c>source-filter</c> control draws from (empty for studies recorded before it was kept).</summary>
     public IReadOnlyList<string> SourceFilter { get; init; } = [];
 

@@ -82,10 +82,11 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         return new ExperimentRunSummary(Results, total, computed, reused);
     }
 
-    /// <summary>Every method at every budget, then every ablation variant at the ablation's budgets.</summary>
+    /// <summary>Every method at every budget, then every ablation variant at the ablation's budgets, then random at the baseline budgets.</summary>
     private IEnumerable<(string Method, int Budget)> CellsOfOneSeed() =>
         config.Methods.SelectMany(m => config.Budgets.Select(b => (m, b)))
             .Concat(config.Ablation.Keys.SelectMany(v => config.EffectiveAblationBudgets.Select(b => (v, b))))
+            .Concat((config.BaselineBudgets ?? []).Select(b => (StudyMethods.Random.Name, b)))
             .Where(c => options.Only.Count == 0 || options.Only.Contains(c.Item1, StringComparer.Ordinal));
 
     private void CheckOnly()
@@ -269,6 +270,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         {
             Ablation = config.Ablation.Select(kv => new AblationInfo(kv.Key, kv.Value.Method, kv.Value.Describe())).ToList(),
             AblationBudgets = config.EffectiveAblationBudgets,
+            BaselineBudgets = config.BaselineBudgets ?? [],
             SourceFilter = config.SourceFilter,
             CellsHash = config.CellsHash,
             Defaults = begunUnder,

@@ -48,7 +48,7 @@ public sealed class ExperimentConfigTests
         var plain = Load(Minimal);
         var more = Load(Minimal.Replace("methods: [random, source-filter]", "methods: [random, source-filter, tov]")
             .Replace("budgets: [10, 20]", "budgets: [10, 20, 40]").Replace("seeds: [0]", "seeds: [0, 1]")
-            + "\nablation:\n  tov-abs: { settings: { transform: abs } }\n");
+            + "\nablation:\n  tov-abs: { settings: { transform: abs } }\nbaseline_budgets: [80, 160]\n");
         Assert.NotEqual(plain.Hash, more.Hash);
         Assert.Equal(plain.CellsHash, more.CellsHash);
 
@@ -56,6 +56,19 @@ public sealed class ExperimentConfigTests
         Assert.NotEqual(plain.CellsHash, Load(Minimal.Replace("paths: [p]", "paths: [q]")).CellsHash);
         Assert.NotEqual(plain.CellsHash, Load(Minimal + "\nmethod_settings:\n  tov: { epochs: \"3\" }\n").CellsHash);
         Assert.NotEqual(plain.CellsHash, Load(Minimal + "\nsample_seed: 7\n").CellsHash);
+    }
+
+    [Fact]
+    public void Baseline_budgets_need_random_and_new_budgets()
+    {
+        using var dir = new TempDir();
+        ExperimentConfig Load(string yaml) => ExperimentConfig.Load(Write(dir, yaml));
+        Assert.Equal(new[] { 40 }, Load(Minimal + "\nbaseline_budgets: [40]\n").BaselineBudgets!);
+        Assert.Null(Load(Minimal).BaselineBudgets);
+        Assert.Contains("not among budgets", Assert.Throws<ArgumentException>(() => Load(Minimal + "\nbaseline_budgets: [20]\n")).Message);
+        Assert.Contains("positive", Assert.Throws<ArgumentException>(() => Load(Minimal + "\nbaseline_budgets: [0]\n")).Message);
+        Assert.Contains("needs random", Assert.Throws<ArgumentException>(
+            () => Load(Minimal.Replace("methods: [random, source-filter]", "methods: [source-filter]") + "\nbaseline_budgets: [40]\n")).Message);
     }
 
     [Fact]
@@ -186,5 +199,26 @@ public sealed class ExperimentConfigTests
         Assert.Equal(pretrainer.MaxTexts, config.PretrainMaxTexts);
         Assert.Equal(pretrainer.LearningRate, config.PretrainLr);
         Assert.Equal(pretrainer.SequenceLength, config.PretrainSeqLen);
+    }
+
+    [Fact]
+    public void Every_committed_study_still_resumes_under_its_config()
+    {
+        // A committed results folder resumes only while its config's cells hash is the one it recorded: a new config
+        // key that changed every hash (or a pin that is not a restated earlier default) would strand them all.
+        var restated = Winnow.Torch.Methods.SelectionMethods.Names
+            .SelectMany(n => Winnow.Torch.Methods.SelectionMethods.Get(n).DefaultChanges).Select(c => (c.Method, c.Key, c.Previous)).ToList();
+        int checkedStudies = 0;
+        foreach (var path in Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "bench", "results"), "study.json", SearchOption.AllDirectories))
+        {
+            var study = ExperimentResults.Read<StudyInfo>(path);
+            var configPath = Path.Combine(RepoPaths.Root, study.ConfigPath);
+            if (study.CellsHash is null || !File.Exists(configPath)) continue;
+            var config = ExperimentConfig.Load(configPath);
+            Assert.True(study.CellsHash == config.CellsHash || study.CellsHash == config.CellsHashWithout(restated),
+                $"{path}: recorded cells hash {study.CellsHash}, its config {study.ConfigPath} now {config.CellsHash}");
+            checkedStudies++;
+        }
+        Assert.True(checkedStudies >= 3, $"only {checkedStudies} committed studies had a cells hash and a config");
     }
 }

@@ -49,6 +49,41 @@ public sealed class ExperimentReportTests
     }
 
     [Fact]
+    public void Random_at_the_baseline_budgets_is_kept_apart_and_compared_with_each_method_at_half_the_budget()
+    {
+        using var dir = new TempDir();
+        MakeResults(dir.Path);
+        ExperimentResults.Write(Path.Combine(dir.Path, ExperimentResults.StudyFile), Study("ner-music", "ner") with { BaselineBudgets = [40] });
+        // random at 40: 1.9 and 1.9; tov at 20 is 1.805 (5% below); random at 20 is 1.8 / 2.0 (+5.26% / −5.26%).
+        foreach (var c in new[] { Cell("random", 40, 0, 1.9, 20), Cell("random", 40, 1, 1.9, 20) })
+            ExperimentResults.Write(Path.Combine(dir.Path, "cells", c.Key + ".json"), c);
+        var results = ExperimentResults.Load(dir.Path);
+
+        Assert.Equal(2, results.BaselineCells.Count);
+        Assert.DoesNotContain(results.Cells, c => c.Budget == 40);
+        Assert.DoesNotContain(ExperimentReport.Summarize(results), s => s.Budget == 40);
+        // The ordinary gain over random (same budget) is untouched by the extra cells.
+        var sameBudget = new[] { (2.0 - 1.89) / 2.0, (2.2 - 1.89) / 2.2, (1.8 - 1.805) / 1.8, (2.0 - 1.805) / 2.0 }.Select(v => v * 100).Average();
+        Assert.Equal(sameBudget, PairedGain.Of(results, "tov")!.Mean, 6);
+
+        // tov at 10 against random at 20 (1.89 vs 1.8 and 2.0) and at 20 against random at 40 (1.805 vs 1.9).
+        var doubled = PairedGain.OverDoubledRandom(results, "tov")!;
+        var expected = new[] { (1.8 - 1.89) / 1.8, (2.0 - 1.89) / 2.0, (1.9 - 1.805) / 1.9, (1.9 - 1.805) / 1.9 }.Select(v => v * 100).ToArray();
+        Assert.Equal(4, doubled.Pairs);
+        Assert.Equal(expected.Average(), doubled.Mean, 6);
+        Assert.Equal(3, doubled.Wins);
+        var less = PairedGain.OverDoubledRandom(results, "less")!;
+        Assert.Equal(1, less.Pairs);
+        Assert.Equal((1.8 - 2.1) / 1.8 * 100, less.Mean, 6);
+        Assert.Equal(0, less.Wins);
+
+        var markdown = ExperimentReport.Markdown([results]);
+        Assert.Contains("| random (at n) | 10, 20 |", markdown);
+        Assert.Contains($"| tov | 10, 20 | {ExperimentReport.GainText(doubled)} |", markdown);
+        Assert.Contains("At n against random at 2n", ExperimentReport.Html([results]));
+    }
+
+    [Fact]
     public void Summaries_are_means_over_seeds_with_improvement_over_random()
     {
         using var dir = new TempDir();
