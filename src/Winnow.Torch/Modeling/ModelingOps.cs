@@ -5,54 +5,6 @@ using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Modeling;
 
-/// <summary>
-/// A lookup table whose single parameter is a managed field named <c>weight</c>, so its state-dict key
-/// matches Hugging Face's and it converts and ties like any other parameter.
-/// </summary>
-public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
-{
-    private Parameter weight;
-
-    public TokenEmbedding(long count, long dim, double std, Generator? generator) : base(nameof(TokenEmbedding))
-    {
-        weight = new Parameter(empty(count, dim).normal_(0, std, generator), requires_grad: true);
-        RegisterComponents();
-    }
-
-    public Parameter Weight => weight;
-
-    public override Tensor forward(Tensor ids)
-    {
-        using var scope = NewDisposeScope();
-        var flat = weight.index_select(0, ids.reshape(-1));
-        return flat.view([.. ids.shape, weight.shape[1]]).MoveToOuterDisposeScope();
-    }
-}
-
-/// <summary>Root-mean-square norm as Llama uses it: normalise in float32, then scale in the weight's dtype.</summary>
-public sealed class RmsNorm : nn.Module<Tensor, Tensor>
-{
-    private Parameter weight;
-
-    // Held by the module, not an implicit temporary per forward (see SafeScalars).
-    private readonly Scalar _eps;
-
-    public RmsNorm(long dim, double eps) : base(nameof(RmsNorm))
-    {
-        weight = new Parameter(ones(dim), requires_grad: true);
-        _eps = SafeScalars.Owned(eps);
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        var x32 = x.to_type(ScalarType.Float32);
-        var normed = x32 * x32.pow(SafeScalars.Of(2L)).mean([-1L], keepdim: true).add(_eps).rsqrt();
-        return (weight * normed.to_type(x.dtype)).MoveToOuterDisposeScope();
-    }
-}
-
 /// <summary>Weight initialisation and tensor plumbing shared by both families.</summary>
 internal static class ModelingOps
 {
