@@ -1,0 +1,9 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using Winnow.Torch.Runtime;
+using static TorchSharp.torch;
+
+namespace Winnow.Torch.Training;
+
+/// <summary>An <see cref="AdamWOptimizer"/>'s whole state, in parameter order.</summary>
+public sealed record AdamWState(IReadOnlyList<AdamMoments> Parameters);
