@@ -12,7 +12,6 @@ using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling.Catalog;
 using Winnow.Torch.Tasks;
-using Winnow.Torch.TaskEncoding;
 
 namespace Winnow.Cli.Commands;
 

@@ -13,7 +13,6 @@ using Winnow.Torch.Methods;
 using Winnow.Torch.Modeling.Catalog;
 using Winnow.Torch.Pretraining;
 using Winnow.Torch.Tasks;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Training;
 
 namespace Winnow.Torch.Experiments;

@@ -1,7 +1,7 @@
-using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
 using static TorchSharp.torch;
 
-namespace Winnow.Torch.Tests.TaskEncoding;
+namespace Winnow.Torch.Tests.Tasks;
 
 public class CollatorTests
 {

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Winnow.Torch.TaskEncoding;
+namespace Winnow.Torch.Tasks;
 
 /// <summary>
 /// The NER label vocabulary: tag ↔ id, "O" always 0. Built from data it is ordered by entity type (ordinal), B- before I-,

@@ -1,4 +1,4 @@
-namespace Winnow.Torch.TaskEncoding;
+namespace Winnow.Torch.Tasks;
 
 /// <summary>Options for <see cref="LengthBucketer"/>.</summary>
 public sealed record BucketingOptions

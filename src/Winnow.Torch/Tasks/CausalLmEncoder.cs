@@ -1,6 +1,6 @@
 using Winnow.Torch.Tokenization;
 
-namespace Winnow.Torch.TaskEncoding;
+namespace Winnow.Torch.Tasks;
 
 /// <summary>Options for <see cref="CausalLmEncoder"/>.</summary>
 public sealed record CausalLmEncodingOptions

@@ -1,7 +1,7 @@
 using Winnow.Core.Data;
 using Winnow.Torch.Tokenization;
 
-namespace Winnow.Torch.TaskEncoding;
+namespace Winnow.Torch.Tasks;
 
 /// <summary>Options for <see cref="InstructionEncoder"/>.</summary>
 public sealed record InstructionEncodingOptions

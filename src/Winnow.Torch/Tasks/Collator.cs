@@ -2,7 +2,7 @@ using Winnow.Torch.Modeling;
 using Winnow.Torch.Tokenization;
 using static TorchSharp.torch;
 
-namespace Winnow.Torch.TaskEncoding;
+namespace Winnow.Torch.Tasks;
 
 /// <summary>
 /// Turns encoded examples into a <see cref="Batch"/>: int64 tensors [B, T] right-padded to the longest example, attention

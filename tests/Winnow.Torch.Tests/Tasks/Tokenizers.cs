@@ -1,7 +1,7 @@
 using Winnow.Torch.Tests.Tokenization;
 using Winnow.Torch.Tokenization;
 
-namespace Winnow.Torch.Tests.TaskEncoding;
+namespace Winnow.Torch.Tests.Tasks;
 
 /// <summary>Small tokenizers trained once per test run (a few hundred ms), one per special-token convention.</summary>
 internal static class Tokenizers

@@ -1,6 +1,6 @@
-using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
 
-namespace Winnow.Torch.Tests.TaskEncoding;
+namespace Winnow.Torch.Tests.Tasks;
 
 public class MaskedLmEncoderTests
 {

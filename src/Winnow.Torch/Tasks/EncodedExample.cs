@@ -1,4 +1,4 @@
-namespace Winnow.Torch.TaskEncoding;
+namespace Winnow.Torch.Tasks;
 
 /// <summary>
 /// One example as token ids, in the shape of <see cref="Modeling.Batch"/>: position t reads <see cref="InputIds"/>[t]

@@ -1,7 +1,7 @@
 using Winnow.Core.Data;
-using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
 
-namespace Winnow.Torch.Tests.TaskEncoding;
+namespace Winnow.Torch.Tests.Tasks;
 
 public class NerEncoderTests
 {
