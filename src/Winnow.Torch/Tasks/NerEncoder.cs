@@ -3,15 +3,6 @@ using Winnow.Torch.Tokenization;
 
 namespace Winnow.Torch.Tasks;
 
-/// <summary>Options for <see cref="NerEncoder"/>.</summary>
-public sealed record NerEncodingOptions
-{
-    /// <summary>Maximum sequence length in tokens, cls and sep included.</summary>
-    public int MaxLength { get; init; } = 512;
-
-    public void Validate() => ArgumentOutOfRangeException.ThrowIfLessThan(MaxLength, 3, nameof(MaxLength));
-}
-
 /// <summary>
 /// Encoder-side NER encoding: ids = [cls] + sub-tokens of every word + [sep]; the word's label id is the target at its
 /// first sub-token and only there. cls/sep fall back to bos/eos (RoBERTa style) and are left out when neither exists.
