@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
 using Winnow.Core.Data;
-using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Core.Statistics;
 using Winnow.Torch.FineTuning;

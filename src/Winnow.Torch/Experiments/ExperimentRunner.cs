@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Winnow.Experiments;
 using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
 using Winnow.Core.IO;
 using Winnow.Core.Progress;
 using Winnow.Core.Scoring;

@@ -1,10 +1,4 @@
-using System.Reflection;
-using System.Text.Json.Nodes;
-using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
-using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Modeling;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Winnow.Torch.Modeling;

@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Text.Json.Nodes;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,11 +1,3 @@
-using System.Reflection;
-using System.Text.Json.Nodes;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
-using Winnow.Torch.Runtime;
-
 namespace Winnow.Torch.Modeling;
 
 /// <summary>LoRA hyper-parameters (paper: rank 256 for language models, 1 for NER; alpha 32, dropout 0.2).</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Winnow.Torch.Modeling;
 
 /// <summary>What a model predicts at each position, which decides how its batches are built.</summary>

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Winnow.Torch.Modeling;
 
 /// <summary>Named sizes for self-made base models, small enough to pretrain and fine-tune on a CPU.</summary>

@@ -1,7 +1,5 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Modeling;
 

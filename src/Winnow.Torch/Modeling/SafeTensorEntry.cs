@@ -1,10 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Winnow.Torch.Modeling;
 
 /// <summary>One tensor's entry in a safetensors header.</summary>

@@ -1,5 +1,3 @@
-using Winnow.Torch.Tokenization;
-
 namespace Winnow.Torch.Tasks;
 
 /// <summary>Options for <see cref="CausalLmEncoder"/>.</summary>

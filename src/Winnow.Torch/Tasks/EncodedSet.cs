@@ -1,7 +1,4 @@
 using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
-using Winnow.Torch.Modeling;
-using Winnow.Torch.Tokenization;
 
 namespace Winnow.Torch.Tasks;
 

@@ -1,6 +1,3 @@
-using Winnow.Core.Data;
-using Winnow.Torch.Tokenization;
-
 namespace Winnow.Torch.Tasks;
 
 /// <summary>Options for <see cref="NerEncoder"/>.</summary>

@@ -1,8 +1,3 @@
-using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
-using Winnow.Torch.Modeling;
-using Winnow.Torch.Tokenization;
-
 namespace Winnow.Torch.Tasks;
 
 /// <summary>Options for <see cref="TaskModel.Load"/>.</summary>

@@ -1,8 +1,3 @@
-using TorchSharp;
-using TorchSharp.Modules;
-using Winnow.Torch.Runtime;
-using static TorchSharp.torch;
-
 namespace Winnow.Torch.Training;
 
 /// <summary>Adam's state for one parameter: first moment m, second moment v (flattened, row-major) and its step count.</summary>

@@ -1,8 +1,3 @@
-using TorchSharp;
-using TorchSharp.Modules;
-using Winnow.Torch.Runtime;
-using static TorchSharp.torch;
-
 namespace Winnow.Torch.Training;
 
 /// <summary>An <see cref="AdamWOptimizer"/>'s whole state, in parameter order.</summary>

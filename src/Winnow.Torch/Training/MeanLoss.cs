@@ -1,6 +1,4 @@
-using TorchSharp;
 using static TorchSharp.torch;
-using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Training;
 

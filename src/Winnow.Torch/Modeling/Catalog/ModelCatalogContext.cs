@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using Winnow.Torch.Modeling.Import;
-using Winnow.Torch.Pretraining;
-
 namespace Winnow.Torch.Modeling.Catalog;
 
 /// <summary>Where built-in models are materialised, and where pre-training presets find their text.</summary>

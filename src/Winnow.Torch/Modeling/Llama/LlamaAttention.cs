@@ -1,8 +1,5 @@
-using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
-using Winnow.Torch.Runtime;
 
 namespace Winnow.Torch.Modeling;
 
