@@ -6,7 +6,6 @@ using Winnow.Core.Data;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tasks;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tokenization;
 using Winnow.Torch.Training;
 using static TorchSharp.torch;

@@ -8,7 +8,6 @@ using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Less;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Pretraining;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 using static TorchSharp.torch;
 

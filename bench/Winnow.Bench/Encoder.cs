@@ -8,7 +8,6 @@ using Winnow.Core.Data;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Modeling.Catalog;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 using Winnow.Torch.Training;
 using static TorchSharp.torch;

@@ -1,6 +1,6 @@
 using Winnow.Core.Data;
 using Winnow.Torch.Methods.Tov;
-using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
 
 namespace Winnow.Bench;
 

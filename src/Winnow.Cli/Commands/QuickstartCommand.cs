@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
 using Winnow.Core.Data;
-using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Core.Statistics;
 using Winnow.Torch.FineTuning;
@@ -12,7 +11,6 @@ using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling.Catalog;
 using Winnow.Torch.Tasks;
-using Winnow.Torch.TaskEncoding;
 
 namespace Winnow.Cli.Commands;
 

@@ -3,7 +3,6 @@ using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tasks;
-using Winnow.Torch.TaskEncoding;
 
 namespace Winnow.Cli.Commands;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Winnow.Experiments;
 using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
 using Winnow.Core.IO;
 using Winnow.Core.Progress;
 using Winnow.Core.Runs;
@@ -14,7 +13,6 @@ using Winnow.Torch.Methods;
 using Winnow.Torch.Modeling.Catalog;
 using Winnow.Torch.Pretraining;
 using Winnow.Torch.Tasks;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Training;
 
 namespace Winnow.Torch.Experiments;

@@ -20,6 +20,3 @@ public sealed class CheckpointException : Exception
     private static string Compose(string file, string? tensor, string message) =>
         tensor is null ? $"{file}: {message}" : $"{file}: tensor '{tensor}': {message}";
 }
-
-/// <summary>A model configuration that cannot describe a model Winnow can build.</summary>
-public sealed class ModelConfigException(string message) : Exception(message);

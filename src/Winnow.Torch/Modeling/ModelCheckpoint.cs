@@ -1,47 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Winnow.Torch.Modeling;
-
-public sealed record CheckpointSaveOptions
-{
-    /// <summary>Weights above this many bytes are split into <c>model-0000i-of-0000n.safetensors</c> shards.</summary>
-    public long MaxShardBytes { get; init; } = 2L * 1024 * 1024 * 1024;
-
-    /// <summary>Dtype to write; null keeps the model's own.</summary>
-    public ScalarType? DType { get; init; }
-
-    public void Validate()
-    {
-        if (MaxShardBytes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxShardBytes), "Shard size must be positive.");
-        if (DType is { } d && d is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
-            throw new ArgumentOutOfRangeException(nameof(DType), "Checkpoints are written as float32, float16 or bfloat16.");
-    }
-}
-
-public sealed record CheckpointLoadOptions
-{
-    /// <summary>The dtype the model is built in; checkpoint tensors are converted to it.</summary>
-    public ScalarType DType { get; init; } = ScalarType.Float32;
-
-    /// <summary>
-    /// Build this head instead of the checkpoint's, e.g. <c>BertForTokenClassification</c> over a masked-LM
-    /// checkpoint: the body loads, the new head keeps its fresh initialisation and is listed in the report.
-    /// </summary>
-    public ModelFamily? Head { get; init; }
-
-    /// <summary>Label names for a token-classifier head (replaces the checkpoint's id2label).</summary>
-    public IReadOnlyList<string>? Labels { get; init; }
-
-    /// <summary>Seed for whatever the checkpoint does not provide (a new head).</summary>
-    public long Seed { get; init; }
-}
-
-/// <summary>What a load did beyond copying matching tensors.</summary>
-public sealed record CheckpointLoadReport(IReadOnlyList<string> FreshlyInitialized, IReadOnlyList<string> Ignored);
 
 /// <summary>
 /// Reads and writes Hugging Face model directories: <c>config.json</c> plus <c>model.safetensors</c>, or

@@ -6,7 +6,6 @@ using Winnow.Core.Runs;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tasks;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tokenization;
 using Winnow.Torch.Training;
 

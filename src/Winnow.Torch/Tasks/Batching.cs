@@ -1,6 +1,4 @@
 using Winnow.Torch.Evaluation;
-using Winnow.Torch.Modeling;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Training;
 
 namespace Winnow.Torch.Tasks;

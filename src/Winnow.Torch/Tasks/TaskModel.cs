@@ -1,36 +1,9 @@
 using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tokenization;
 
 namespace Winnow.Torch.Tasks;
-
-/// <summary>Options for <see cref="TaskModel.Load"/>.</summary>
-public sealed record TaskModelOptions
-{
-    /// <summary>Longest encoded example in tokens; longer ones are truncated by the encoders' rules.</summary>
-    public int MaxLength { get; init; } = 256;
-
-    /// <summary>Seed for whatever the checkpoint does not provide (a fresh NER head).</summary>
-    public long Seed { get; init; }
-
-    public TaskModelOptions Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxLength, 8, nameof(MaxLength));
-        return this;
-    }
-}
-
-/// <summary>Examples encoded for one model, with what could not be encoded and why.</summary>
-public sealed record EncodedSet(
-    IReadOnlyList<EncodedExample> Encoded,
-    IReadOnlyList<Example> Examples,
-    IReadOnlyList<(string Id, string Reason)> Skipped,
-    int TagsMappedToOutside)
-{
-    public int Count => Encoded.Count;
-}
 
 /// <summary>
 /// A base model ready for one task family: the module, its tokenizer, the label set (NER) and the encoder that turns

@@ -173,9 +173,3 @@ public sealed class AdamWOptimizer : IDisposable
         }
     }
 }
-
-/// <summary>Adam's state for one parameter: first moment m, second moment v (flattened, row-major) and its step count.</summary>
-public sealed record AdamMoments(string Name, long[] Shape, long Step, float[] ExpAvg, float[] ExpAvgSq);
-
-/// <summary>An <see cref="AdamWOptimizer"/>'s whole state, in parameter order.</summary>
-public sealed record AdamWState(IReadOnlyList<AdamMoments> Parameters);

@@ -330,6 +330,3 @@ public sealed class Trainer : IDisposable
             Directory.Delete(old, recursive: true);
     }
 }
-
-/// <summary>Passed to <see cref="Trainer.Fit"/>'s epoch callback after each epoch.</summary>
-public sealed record EpochEnd(int Epoch, EpochResult Result, Trainer Trainer);

@@ -3,7 +3,6 @@ using Winnow.Torch.FineTuning;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Pretraining;
 using Winnow.Torch.Tasks;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tests.TestSupport;
 using static TorchSharp.torch;
 

@@ -2,7 +2,6 @@ using Winnow.Core.Data;
 using Winnow.Torch.FineTuning;
 using Winnow.Torch.Pretraining;
 using Winnow.Torch.Tasks;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tests.TestSupport;
 
 namespace Winnow.Torch.Tests.Pretraining;

@@ -1,5 +1,4 @@
 using Winnow.Core.Scoring;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 
 namespace Winnow.Torch.Methods.Common;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Winnow.Core.Data;
-using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
 
 namespace Winnow.Torch.Methods.Common;
 

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
 using Winnow.Torch.Training;
 using Winnow.Torch.Runtime;
 using static TorchSharp.torch;

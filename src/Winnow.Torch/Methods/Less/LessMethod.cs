@@ -7,7 +7,6 @@ using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 using Winnow.Torch.Training;
 using static TorchSharp.torch;

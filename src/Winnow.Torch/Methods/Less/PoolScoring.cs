@@ -2,7 +2,6 @@ using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Core.Sharding;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 
 using Winnow.Torch.Methods.Common;

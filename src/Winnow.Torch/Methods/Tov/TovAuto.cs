@@ -8,7 +8,6 @@ using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.FineTuning;
 using Winnow.Torch.Methods.Common;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 
 namespace Winnow.Torch.Methods.Tov;

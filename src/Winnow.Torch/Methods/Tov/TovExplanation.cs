@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Torch.Evaluation;
-using Winnow.Torch.TaskEncoding;
+using Winnow.Torch.Tasks;
 
 namespace Winnow.Torch.Methods.Tov;
 

@@ -5,7 +5,6 @@ using Winnow.Core.Runs;
 using Winnow.Core.Selection;
 using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 using Winnow.Torch.Training;
 

@@ -1,7 +1,6 @@
 using Winnow.Core.Data;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 
 namespace Winnow.Torch.Methods.Tov;

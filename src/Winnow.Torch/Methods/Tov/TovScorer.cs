@@ -6,7 +6,6 @@ using Winnow.Core.Scoring;
 using Winnow.Core.Sharding;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 
 using Winnow.Torch.Methods.Common;

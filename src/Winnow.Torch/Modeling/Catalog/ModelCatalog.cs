@@ -4,17 +4,6 @@ using Winnow.Torch.Pretraining;
 
 namespace Winnow.Torch.Modeling.Catalog;
 
-/// <summary>Where built-in models are materialised, and where pre-training presets find their text.</summary>
-/// <param name="CacheDirectory">The model cache (<c>$WINNOW_CACHE/models</c>).</param>
-/// <param name="SharedData">The shared data folder, for the pre-training presets' default corpus.</param>
-public sealed record ModelCatalogContext(string CacheDirectory, string SharedData)
-{
-    public IProgress<string>? Log { get; init; }
-
-    /// <summary>Pre-training corpus when the shared data is missing (e.g. the bundled pool).</summary>
-    public IReadOnlyList<string> FallbackCorpus { get; init; } = [];
-}
-
 /// <summary>
 /// The base models Winnow knows by name (<c>winnow models</c>). Every command that takes <c>--model</c> resolves a
 /// name through <see cref="Resolve"/>: an existing folder wins; otherwise a built-in name is materialised in the cache

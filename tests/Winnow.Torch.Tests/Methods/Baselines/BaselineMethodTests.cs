@@ -9,7 +9,6 @@ using Winnow.Torch.Methods.Baselines;
 using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 using Winnow.Torch.Tests.Methods.Tov;
 using Winnow.Torch.Tests.TestSupport;

@@ -6,7 +6,6 @@ using Winnow.Torch.Modeling;
 using Winnow.Torch.Tests.TestSupport;
 using Winnow.Torch.Tokenization;
 using Winnow.Torch.Evaluation;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 
 namespace Winnow.Torch.Tests.Methods.Tov;

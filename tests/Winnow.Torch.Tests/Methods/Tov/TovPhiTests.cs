@@ -4,7 +4,6 @@ using Winnow.Core.Scoring;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.TaskEncoding;
 using Winnow.Torch.Tasks;
 using Xunit.Abstractions;
 

@@ -7,8 +7,6 @@ using Winnow.Torch.Evaluation;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.TaskEncoding;
-using Winnow.Torch.Tasks;
 using Winnow.Torch.Tests.TestSupport;
 
 namespace Winnow.Torch.Tests.Methods.Tov;
