@@ -313,7 +313,7 @@ public sealed class CostBench(CostSettings settings, string workRoot)
     private Ablation ProjectionBatchAblation(string lessRun)
     {
         // The run's manifest through the run store (which also reads folders of earlier versions); P is LESS's state.
-        var manifest = new RunFolder(lessRun).ReadOf("less");
+        var manifest = new RunFolder(lessRun).ReadOf("less", "LESS");
         long p = manifest.State!.Value.GetProperty("gradient_size").GetInt64();
         var options = manifest.Options!.Value;
         int d = options.GetProperty("projection_dim").GetInt32();

@@ -152,19 +152,22 @@ public sealed record RunFolder(string Root)
     }
 
     /// <summary>The manifest of a run of <paramref name="method"/>: refuses a folder without one, or another method's run.</summary>
-    public RunManifest ReadOf(string method)
+    /// <param name="label">What messages call the method ("ToV", "LESS"); null: the folder is called a run folder.</param>
+    public RunManifest ReadOf(string method, string? label = null)
     {
-        var manifest = Read() ?? throw new FileNotFoundException($"{Root} is not a {method} run (no {ManifestFileName}); run `winnow fit --method {method}` first.", ManifestPath);
+        var manifest = Read() ?? throw new FileNotFoundException(
+            $"{Root} is not a {(label is null ? "run folder" : label + " run")} (no {ManifestFileName}); run `winnow fit --method {method}` first.", ManifestPath);
         if (manifest.Method != method) throw new InvalidDataException($"{Root} holds a {manifest.Method} run, not a {method} run.");
         return manifest;
     }
 
     /// <summary>The manifest of a finished run of <paramref name="method"/> (<paramref name="usable"/>: its files are there too), or a clear error.</summary>
-    public RunManifest ReadComplete(string method, Func<RunManifest, bool>? usable = null)
+    /// <param name="label">What messages call the method ("LESS", "TSDS"); null: its name.</param>
+    public RunManifest ReadComplete(string method, string? label = null, Func<RunManifest, bool>? usable = null)
     {
-        var manifest = ReadOf(method);
+        var manifest = ReadOf(method, label);
         if (!manifest.Complete || (usable is not null && !usable(manifest)))
-            throw new InvalidDataException($"The {method} run in {Root} is not finished; run fit again.");
+            throw new InvalidDataException($"The {label ?? method} run in {Root} is not finished; run fit again.");
         return manifest;
     }
 

@@ -114,7 +114,7 @@ public sealed class LessMethod : ISelectionMethod
         ArgumentOutOfRangeException.ThrowIfLessThan(request.ChunkSize, 1, nameof(request.ChunkSize));
         var clock = Stopwatch.StartNew();
         var folder = new LessRunLayout(request.RunDirectory);
-        var manifest = folder.Folder.ReadComplete(MethodName);
+        var manifest = folder.Folder.ReadComplete(MethodName, "LESS");
         var options = manifest.OptionsAs<LessOptions>(LessRunState.Json);
         var state = manifest.StateAs<LessRunState>(LessRunState.Json);
         string poolHash = ContentHash.OfPaths(request.Pool);

@@ -68,7 +68,7 @@ internal sealed class TovRunModel : IDisposable
     public static TovRun LoadComplete(string runDirectory)
     {
         var layout = new TovRunLayout(runDirectory);
-        var run = TovRun.Of(runDirectory, layout.Folder.ReadOf(TovMethod.MethodName));
+        var run = TovRun.Of(runDirectory, layout.Folder.ReadOf(TovMethod.MethodName, "ToV"));
         if (!run.Manifest.Complete || !Enumerable.Range(0, run.State.Epochs).All(layout.EpochComplete))
             throw new InvalidDataException($"The ToV run in {runDirectory} is not finished ({run.State.CompletedEpochs.Count}/{run.State.Epochs} epochs); run fit again to resume it.");
         return run;

@@ -81,7 +81,7 @@ public sealed class TsdsMethod : ISelectionMethod
         Common.MethodScoring.RefuseShard(request, Name, "its probabilities depend on the whole pool (KDE and optimal transport)");
         var clock = Stopwatch.StartNew();
         var folder = new TsdsRunLayout(request.RunDirectory);
-        var manifest = folder.Folder.ReadComplete(Name, _ => File.Exists(folder.TargetEmbeddings));
+        var manifest = folder.Folder.ReadComplete(Name, "TSDS", _ => File.Exists(folder.TargetEmbeddings));
         var state = manifest.StateAs<TsdsRunState>(TsdsRunState.Json);
         string poolHash = ContentHash.OfPaths(request.Pool);
         if (poolHash != manifest.PoolHash)
