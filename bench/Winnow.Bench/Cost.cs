@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using TorchSharp;
 using Winnow.Core.Data;
+using Winnow.Core.Runs;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Less;
 using Winnow.Torch.Methods.Tov;
@@ -225,22 +226,53 @@ public sealed class CostBench(CostSettings settings, string workRoot)
         {
             Model = model, Kind = TaskKind.Ner, LabelMap = LabelMap, Seed = settings.Seed, Force = true, Settings = methodSettings,
         };
-        var clock = Stopwatch.StartNew();
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var run = method.Fit(request, log);
-        double fitSeconds = clock.Elapsed.TotalSeconds;
-        double fitCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-        long fitBytes = DirectoryBytes(runDir);
-        Log($"== {name}, pool {size:N0}: fit {fitSeconds:F1}s, {CostReport.Bytes(fitBytes)}; score");
-        clock.Restart();
-        cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var scored = method.Score(new MethodScoreRequest(runDir, [pool], scoreFile) { BatchSize = settings.ScoreBatch }, log);
-        double scoreSeconds = clock.Elapsed.TotalSeconds;
-        double scoreCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-        long scoreBytes = DirectoryBytes(runDir) - fitBytes + new FileInfo(scoreFile).Length;
-        Log($"== {name}, pool {size:N0}: score {scoreSeconds:F1}s, {CostReport.Bytes(scoreBytes)}");
-        return new CostResult(name, size, fitSeconds, scoreSeconds, fitBytes, scoreBytes, run.BytesWritten, scored.BytesWritten, scored.Scored, methodSettings,
-            fitCpu, scoreCpu, LoadAverage());
+        // The one pipeline every caller runs (MethodPipeline); the bench only measures its stages. A score file left by an
+        // earlier bench run would be reused as current, and the score stage would go unmeasured.
+        File.Delete(scoreFile);
+        var stages = new StageMeter($"{name}, pool {size:N0}", runDir, scoreFile);
+        var done = MethodPipeline.FitAndScore(method, request, scoreFile, settings.ScoreBatch, log, observer: stages);
+        var scored = done.Scores ?? throw new InvalidOperationException($"{name}: the score stage did not run");
+        return new CostResult(name, size, stages.FitSeconds, stages.ScoreSeconds, stages.FitBytes, stages.ScoreBytes, done.Run.BytesWritten, scored.BytesWritten,
+            scored.Scored, methodSettings, stages.FitCpuSeconds, stages.ScoreCpuSeconds, LoadAverage());
+    }
+
+    /// <summary>
+    /// Per pipeline stage: wall time, process CPU time, and the bytes it left on disk (the fit: everything under the run
+    /// folder; the score: what the run folder grew by, LESS's pool features, plus the score file).
+    /// </summary>
+    private sealed class StageMeter(string label, string runDir, string scoreFile) : IPipelineObserver
+    {
+        private readonly Stopwatch _clock = new();
+        private TimeSpan _cpu;
+
+        public double FitSeconds { get; private set; }
+        public double ScoreSeconds { get; private set; }
+        public double FitCpuSeconds { get; private set; }
+        public double ScoreCpuSeconds { get; private set; }
+        public long FitBytes { get; private set; }
+        public long ScoreBytes { get; private set; }
+
+        public void Starting(PipelineStage stage)
+        {
+            _clock.Restart();
+            _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        }
+
+        public void Finished(PipelineStage stage)
+        {
+            double seconds = _clock.Elapsed.TotalSeconds;
+            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalSeconds;
+            if (stage == PipelineStage.Fit)
+            {
+                (FitSeconds, FitCpuSeconds, FitBytes) = (seconds, cpu, DirectoryBytes(runDir));
+                Log($"== {label}: fit {seconds:F1}s, {CostReport.Bytes(FitBytes)}; score");
+            }
+            else
+            {
+                (ScoreSeconds, ScoreCpuSeconds, ScoreBytes) = (seconds, cpu, DirectoryBytes(runDir) - FitBytes + new FileInfo(scoreFile).Length);
+                Log($"== {label}: score {seconds:F1}s, {CostReport.Bytes(ScoreBytes)}");
+            }
+        }
     }
 
     /// <summary>Score batch 64 instead of 32, and 1 thread instead of the run's count, on the same finished ToV run.</summary>
@@ -279,9 +311,10 @@ public sealed class CostBench(CostSettings settings, string workRoot)
     /// </summary>
     private Ablation ProjectionBatchAblation(string lessRun)
     {
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(lessRun, "manifest.json")));
-        long p = manifest.RootElement.GetProperty("gradient_size").GetInt64();
-        var options = manifest.RootElement.GetProperty("options");
+        // The run's manifest through the run store (which also reads folders of earlier versions); P is LESS's state.
+        var manifest = new RunFolder(lessRun).ReadOf("less", "LESS");
+        long p = manifest.State!.Value.GetProperty("gradient_size").GetInt64();
+        var options = manifest.Options!.Value;
         int d = options.GetProperty("projection_dim").GetInt32();
         int blockRows = options.GetProperty("projection_block_rows").GetInt32();
         int batch = options.GetProperty("projection_batch").GetInt32();
@@ -307,7 +340,7 @@ public sealed class CostBench(CostSettings settings, string workRoot)
     /// <summary>Padding of ToV's scoring batches: examples outside U, encoded, bucketed per 2048-example chunk.</summary>
     private IEnumerable<PaddingResult> Padding(string model, string pool, string tovRun, int size)
     {
-        var baseSet = new TovRunFolder(tovRun).ReadBaseSet();
+        var baseSet = new TovRunLayout(tovRun).ReadBaseSet();
         var readOptions = TovFitter.ReadOptionsFor(TaskKind.Ner, LabelMap);
         var examples = DatasetReader.Read([pool], readOptions).ToList();
         var labels = LabelSet.FromExamples(DatasetReader.Read([Target], readOptions).OfType<NerExample>());

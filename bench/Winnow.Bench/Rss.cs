@@ -35,7 +35,7 @@ public static class RssBench
         if (!Directory.Exists(studyPool)) StudyPool.Write(studyPool);
         string runDir = Path.Combine(work, "tov-run");
         var fitPool = Path.Combine(work, "fit-pool");
-        if (!File.Exists(Path.Combine(runDir, "manifest.json")) || !Directory.Exists(fitPool))
+        if (!new Winnow.Core.Runs.RunFolder(runDir).HasManifest || !Directory.Exists(fitPool))
         {
             PoolBuilder.Build(2000, fitPool, studyPool);
             string cache = Environment.GetEnvironmentVariable("WINNOW_CACHE") is { Length: > 0 } c ? c

@@ -17,7 +17,7 @@ public class MethodCommandTests
         using (var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "manifest.json"))))
         {
             Assert.Equal("dsir", manifest.RootElement.GetProperty("method").GetString());
-            Assert.Equal("14", manifest.RootElement.GetProperty("settings").GetProperty("hash_bits").GetString());
+            Assert.Equal("14", manifest.RootElement.GetProperty("options").GetProperty("hash_bits").GetString());
         }
         Assert.Contains("already complete", Ok(CliRunner.Run("fit", "--method", "dsir", "--target", Target, "--pool", Pool, "--task", "ner",
             "--label-map", LabelMap, "--out", run, "--set", "hash_bits=14")).Out);

@@ -57,6 +57,12 @@ public interface ISelectionMethod
     /// </summary>
     IReadOnlyList<DefaultChange> DefaultChanges => [];
 
+    /// <summary>The score-file footer key that carries the run's fingerprint (ToV, LESS and TSDS keep keys of their own).</summary>
+    string ScoreFingerprintKey => Winnow.Core.Scoring.ScoreFile.FingerprintKey;
+
+    /// <summary>The score-file footer key that carries the scored pool's hash.</summary>
+    string ScorePoolHashKey => Winnow.Core.Scoring.ScoreFile.PoolHashKey;
+
     private static readonly IReadOnlySet<string> EmptySettings = new HashSet<string>();
 
     MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default);

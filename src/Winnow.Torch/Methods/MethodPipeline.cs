@@ -17,19 +17,26 @@ public static class MethodPipeline
     /// Fits (or reuses) the run, then scores into <paramref name="scoresPath"/> (default RUN/scores.parquet) unless that
     /// file is current for this run and pool. Returns what selection needs: the score file and how to read the pool.
     /// </summary>
+    /// <param name="observer">Told when the fit and the score start and end (the cost bench measures them).</param>
     public static FitAndScoreResult FitAndScore(ISelectionMethod method, MethodFitRequest fit, string? scoresPath = null, int scoreBatchSize = 32,
-        IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<string>? progress = null, CancellationToken cancellationToken = default, IPipelineObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(fit);
+        observer?.Starting(PipelineStage.Fit);
         var run = method.Fit(fit, progress, cancellationToken);
+        observer?.Finished(PipelineStage.Fit);
         var info = MethodRuns.Describe(run.RunDirectory);
         string scores = scoresPath ?? Path.Combine(run.RunDirectory, ScoreFile.DefaultFileName);
         MethodScoreResult? scored = null;
         if (MethodRuns.IsCurrent(scores, info))
             progress?.Report($"{scores} is current; reusing it");
         else
+        {
+            observer?.Starting(PipelineStage.Score);
             scored = method.Score(new MethodScoreRequest(run.RunDirectory, fit.Pool, scores) { BatchSize = scoreBatchSize }, progress, cancellationToken);
+            observer?.Finished(PipelineStage.Score);
+        }
         return new FitAndScoreResult(run, scores, scored, info.ReadOptions);
     }
 

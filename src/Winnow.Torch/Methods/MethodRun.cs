@@ -5,4 +5,12 @@ using Winnow.Core.Sharding;
 namespace Winnow.Torch.Methods;
 
 /// <summary>A finished (or reused) fit.</summary>
-public sealed record MethodRun(string RunDirectory, string Method, bool Reused, double Seconds, long BytesWritten);
+public sealed record MethodRun(string RunDirectory, string Method, bool Reused, double Seconds, long BytesWritten)
+{
+    /// <summary>What <see cref="Core.Runs.RunFolder.FitOnce"/> did, for the run in <paramref name="runDirectory"/>.</summary>
+    public static MethodRun Of(string runDirectory, Core.Runs.RunFit fit)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        return new MethodRun(runDirectory, fit.Manifest.Method, fit.Reused, fit.Seconds, fit.BytesWritten);
+    }
+}

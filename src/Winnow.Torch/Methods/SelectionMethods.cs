@@ -43,6 +43,8 @@ public static class SelectionMethods
         public bool CanResume(string runDirectory) => inner.CanResume(runDirectory);
         public IReadOnlyList<string> RunFiles => inner.RunFiles;
         public IReadOnlyList<Core.Runs.DefaultChange> DefaultChanges => inner.DefaultChanges;
+        public string ScoreFingerprintKey => inner.ScoreFingerprintKey;
+        public string ScorePoolHashKey => inner.ScorePoolHashKey;
 
         public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
         {
@@ -65,34 +67,11 @@ public static class SelectionMethods
 
         /// <summary>
         /// Another method's run in the folder is refused, or with Force replaced (only the files that method writes are
-        /// removed) before this method fits: whichever two methods they are. A run of this method is left to it.
+        /// removed) before this method fits, whichever two methods they are; the run folder decides. A run of this
+        /// method is left to it.
         /// </summary>
-        private void ClaimRunFolder(MethodFitRequest request, IProgress<string>? progress)
-        {
-            if (!File.Exists(Path.Combine(request.RunDirectory, MethodManifest.FileName))) return;
-            string holder;
-            try
-            {
-                holder = MethodRuns.Describe(request.RunDirectory).Method;
-            }
-            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
-            {
-                // An unreadable manifest (damaged, or of a schema this version does not know) is the method's own to
-                // report, with the way out; --force is that way: the manifest goes, and the fit starts afresh.
-                if (request.Force) File.Delete(Path.Combine(request.RunDirectory, MethodManifest.FileName));
-                return;
-            }
-            if (string.Equals(holder, inner.Name, StringComparison.Ordinal)) return;
-            if (!request.Force)
-                throw new RunMismatchException($"{request.RunDirectory} holds a {holder} run; use another --out or --force to replace it.");
-            progress?.Report($"replacing the {holder} run in {request.RunDirectory} (--force)");
-            foreach (var name in Get(holder).RunFiles)
-            {
-                var path = Path.Combine(request.RunDirectory, name);
-                if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-                else File.Delete(path);
-            }
-        }
+        private void ClaimRunFolder(MethodFitRequest request, IProgress<string>? progress) =>
+            new RunFolder(request.RunDirectory).ClaimFor(inner.Name, request.Force, holder => Get(holder).RunFiles, progress);
 
         public MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
         {

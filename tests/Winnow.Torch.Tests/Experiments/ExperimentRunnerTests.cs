@@ -100,8 +100,8 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Equal("aggregate=label_balanced, transform=abs", results.Study.Ablation[0].Changes);
         string Artifact(string name) => Path.Combine(options.ResultsDirectory, "artifacts", name);
         // A variant that changes a fit setting has its own fit, which records it.
-        Assert.Equal(0.3, TovManifest.Load(Path.Combine(Artifact("tov-eps-s0"), "run", "manifest.json")).Options.Epsilon);
-        Assert.NotEqual(0.3, TovManifest.Load(Path.Combine(Artifact("tov-s0"), "run", "manifest.json")).Options.Epsilon);
+        Assert.Equal(0.3, TovRunModel.LoadComplete(Path.Combine(Artifact("tov-eps-s0"), "run")).Options.Epsilon);
+        Assert.NotEqual(0.3, TovRunModel.LoadComplete(Path.Combine(Artifact("tov-s0"), "run")).Options.Epsilon);
         // One that changes only how φ is computed scores tov's fit again: no fit of its own, its settings in the scores.
         Assert.False(Directory.Exists(Path.Combine(Artifact("tov-abs-s0"), "run")));
         Assert.Equal(0, results.Costs.Single(c => c.Key == "tov-abs-s0").FitSeconds);

@@ -2,14 +2,18 @@ using Winnow.Core.Data;
 using Winnow.Core.Runs;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Common;
+using Winnow.Torch.Methods.Less;
+using Winnow.Torch.Methods.Tov;
+using Winnow.Torch.Methods.Tsds;
 using Winnow.Torch.Tests.TestSupport;
 
 namespace Winnow.Torch.Tests.Methods;
 
 /// <summary>
-/// Run folders as today's version writes them keep loading (docs/design.md, "Run folders"): one manifest.json of each
-/// of the four schemas, in the layout written on 2026-12-01 and frozen here, is described with its method, task,
-/// fingerprint and pool hash; and a folder holding one method's run is refused to another method unless forced,
+/// Run folders written by earlier versions keep loading (docs/design.md, "Run folders"): one manifest.json of each
+/// of the four v1 schemas, in the layout written on 2026-12-01 and frozen here, is migrated on read and described with
+/// its method, task, fingerprint and pool hash, and its options and state read into the method's records; a manifest
+/// of today's schema round-trips; and a folder holding one method's run is refused to another method unless forced,
 /// whichever two.
 /// </summary>
 public sealed class RunFolderFormatTests
@@ -171,7 +175,7 @@ public sealed class RunFolderFormatTests
 
     [Theory]
     [MemberData(nameof(Manifests))]
-    public void A_manifest_written_by_todays_version_is_described(string manifest, string method, TaskKind kind, string? fields)
+    public void A_manifest_written_by_the_v1_version_is_described(string manifest, string method, TaskKind kind, string? fields)
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("manifest.json"), manifest);
@@ -181,6 +185,104 @@ public sealed class RunFolderFormatTests
         Assert.Equal(Fingerprint, run.Fingerprint);
         Assert.Equal(PoolHash, run.PoolHash);
         Assert.Equal(fields, run.Fields);
+    }
+
+    [Fact]
+    public void The_methods_options_and_state_of_each_v1_manifest_read_into_their_records()
+    {
+        using var dir = new TempDir();
+        RunManifest Read(string manifest)
+        {
+            File.WriteAllText(dir.File("manifest.json"), manifest);
+            return new RunFolder(dir.Path).Read()!;
+        }
+
+        var tov = TovRun.Of(dir.Path, Read(TovManifest));
+        Assert.Equal(0.1, tov.Options.Epsilon);
+        Assert.Equal(TaskKind.Ner, tov.Options.Kind);
+        Assert.Equal(3, tov.Options.Seed);
+        Assert.Equal(2, tov.State.Epochs);
+        Assert.Equal(30, tov.State.BaseSize);
+        Assert.Equal("cc", tov.State.BaseSetHash);
+        Assert.Equal(0.001, Assert.Single(tov.State.CompletedEpochs).ValidationLearningRate);
+        Assert.False(tov.Manifest.Complete);
+        Assert.Equal("/models/tiny", tov.Manifest.Model);
+
+        var lessManifest = Read(LessManifest);
+        var less = lessManifest.StateAs<LessRunState>(LessRunState.Json);
+        Assert.Equal((120, 6, 20, 4096L), (less.PoolSize, less.WarmupSize, less.TargetRows, less.GradientSize));
+        Assert.Empty(less.Checkpoints);
+        Assert.Equal(TaskKind.Instruction, lessManifest.OptionsAs<LessOptions>(LessRunState.Json).Kind);
+
+        var tsdsManifest = Read(TsdsManifest);
+        var tsds = tsdsManifest.StateAs<TsdsRunState>(TsdsRunState.Json);
+        Assert.Equal(("hashed n-grams", 256, 20, 10240L), (tsds.Embedder, tsds.Dimension, tsds.TargetSize, tsds.TargetEmbeddingBytes));
+        Assert.Equal(TsdsEmbedderKind.Hashed, tsdsManifest.OptionsAs<TsdsOptions>(TsdsRunState.Json).Embedder);
+
+        var dsir = Read(MethodManifest);
+        Assert.Equal("65536", RunPlans.SettingsOf(dsir)["buckets"]);
+        Assert.Equal(0, dsir.Seed);
+        Assert.Equal("/data/map.txt", dsir.LabelMap);
+        Assert.Equal(524800, dsir.BytesWritten);
+        Assert.Null(dsir.State);
+    }
+
+    [Fact]
+    public void A_fit_writes_todays_schema_and_its_manifest_reads_back_as_written()
+    {
+        using var dir = new TempDir();
+        var run = dir.Sub("run");
+        var request = new MethodFitRequest([], [RepoPaths.Samples("instruct", "pool")], run) { Kind = TaskKind.Instruction, Seed = 5 };
+        var fitted = SelectionMethods.Get("random").Fit(request);
+        Assert.False(fitted.Reused);
+        var folder = new RunFolder(run);
+        var manifest = folder.Read()!;
+        Assert.Equal(RunManifest.SchemaName, manifest.Schema);
+        Assert.Contains($"\"schema\": \"{RunManifest.SchemaName}\"", File.ReadAllText(folder.ManifestPath));
+        Assert.Equal(("random", 5, true), (manifest.Method, manifest.Seed, manifest.Complete));
+        // The fingerprint is the v1 recipe's: runs already written are still the same run.
+        Assert.Equal(RunPlans.ForSettings("random", request, new Dictionary<string, string>()).Fingerprint, manifest.Fingerprint);
+        Assert.True(SelectionMethods.Get("random").Fit(request).Reused);
+    }
+
+    [Fact]
+    public void A_v1_run_of_the_same_inputs_is_the_same_run_and_is_not_rewritten()
+    {
+        using var dir = new TempDir();
+        var run = dir.Sub("run");
+        var pool = RepoPaths.Samples("instruct", "pool");
+        var request = new MethodFitRequest([], [pool], run) { Kind = TaskKind.Instruction, Seed = 5 };
+        var planned = RunPlans.ForSettings("random", request, new Dictionary<string, string>());
+        Directory.CreateDirectory(run);
+        // The manifest the version before the shared schema wrote for these inputs.
+        string v1 = $$"""
+            {
+              "schema": "winnow.method-run.v1",
+              "method": "random",
+              "fingerprint": "{{planned.Fingerprint}}",
+              "kind": "instruction",
+              "model": null,
+              "model_hash": null,
+              "target": [],
+              "target_hash": null,
+              "pool": [ {{System.Text.Json.JsonSerializer.Serialize(planned.Pool[0])}} ],
+              "pool_hash": "{{planned.PoolHash}}",
+              "label_map": null,
+              "label_map_hash": null,
+              "settings": {},
+              "seed": 5,
+              "created": "2026-12-01T09:00:00+00:00",
+              "seconds": 0.01,
+              "bytes_written": 400,
+              "complete": true
+            }
+
+            """;
+        File.WriteAllText(Path.Combine(run, "manifest.json"), v1);
+        Assert.True(SelectionMethods.Get("random").Fit(request).Reused);
+        Assert.Equal(v1, File.ReadAllText(Path.Combine(run, "manifest.json")));
+        var scores = SelectionMethods.Get("random").Score(new MethodScoreRequest(run, [pool], Path.Combine(dir.Path, "scores.parquet"))).OutputPath;
+        Assert.Equal(planned.Fingerprint, Winnow.Core.Scoring.ScoreFile.ReadMetadata(scores)[Winnow.Core.Scoring.ScoreFile.FingerprintKey]);
     }
 
     [Theory]

@@ -16,15 +16,15 @@ public sealed class RandomMethod : ISelectionMethod
     public string Name => "random";
     public bool NeedsModel => false;
     public SelectionStrategy DefaultStrategy => SelectionStrategy.Random;
-    public IReadOnlyList<string> RunFiles { get; } = [MethodManifest.FileName];
+    public IReadOnlyList<string> RunFiles { get; } = [Core.Runs.RunFolder.ManifestFileName];
 
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         MethodRequests.RequirePool(request);
         new MethodSettings(Name, request.Settings).RejectUnknown();
-        var planned = MethodManifest.ForFit(Name, request, new Dictionary<string, string>());
-        return new MethodRunFolder(request.RunDirectory).FitOnce(planned, request.Force, [], () => 0, progress);
+        var planned = RunPlans.ForSettings(Name, request, new Dictionary<string, string>());
+        return MethodRun.Of(request.RunDirectory, new Core.Runs.RunFolder(request.RunDirectory).FitOnce(planned, request.Force, RunFiles, () => 0, progress));
     }
 
     public MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -32,16 +32,16 @@ public sealed class RandomMethod : ISelectionMethod
         ArgumentNullException.ThrowIfNull(request);
         new MethodSettings(Name, request.Settings).RejectUnknown();
         var clock = Stopwatch.StartNew();
-        var manifest = new MethodRunFolder(request.RunDirectory).LoadComplete(Name);
-        string poolHash = MethodRunFolder.CheckPool(manifest, request.Pool);
-        var pool = DatasetReader.Read(request.Pool, MethodRunFolder.ReadOptionsFor(manifest));
+        var manifest = new Core.Runs.RunFolder(request.RunDirectory).ReadComplete(Name);
+        string poolHash = Core.Runs.RunFolder.CheckPool(manifest, request.Pool);
+        var pool = DatasetReader.Read(request.Pool, RunPlans.ReadOptionsFor(manifest));
         var result = ChunkedScoreWriter.Write(MethodScoring.Job(request, Name, manifest.Fingerprint, poolHash), pool,
             chunk => chunk.Select(item => new ScoreRow
             {
                 Row = item.Row, Id = item.Example.Id, Source = item.Example.Source, Length = ExampleText.Length(item.Example),
-                Score = Uniform(manifest.Seed, item.Example.Source, item.Example.Id),
+                Score = Uniform(manifest.Seed.GetValueOrDefault(), item.Example.Source, item.Example.Id),
             }).ToArray(),
-            MethodRunFolder.ScoreMetadata(manifest, poolHash), cancellationToken: cancellationToken);
+            RunPlans.ScoreMetadata(manifest, poolHash), cancellationToken: cancellationToken);
         int written = checked((int)result.Rows);
         progress?.Report($"random: scored {written} pool examples in {clock.Elapsed.TotalSeconds:F1}s");
         return new MethodScoreResult(request.OutputPath, written, written, clock.Elapsed.TotalSeconds, new FileInfo(request.OutputPath).Length);

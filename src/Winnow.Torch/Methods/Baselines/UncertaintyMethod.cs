@@ -36,7 +36,7 @@ public sealed class UncertaintyMethod : ISelectionMethod
     public string Name => "uncertainty";
     public bool NeedsModel => true;
     public SelectionStrategy DefaultStrategy => SelectionStrategy.ScoreOnly;
-    public IReadOnlyList<string> RunFiles { get; } = [MethodManifest.FileName, AdapterDirectory, BaseSetFile, LabelsFile];
+    public IReadOnlyList<string> RunFiles { get; } = [Core.Runs.RunFolder.ManifestFileName, AdapterDirectory, BaseSetFile, LabelsFile];
 
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -45,10 +45,10 @@ public sealed class UncertaintyMethod : ISelectionMethod
         string model = MethodRequests.RequireModel(request, Name);
         if (request.Kind == TaskKind.Ner) MethodRequests.RequireTarget(request, Name + " (NER: the target defines the label set)");
         var options = ParseOptions(request);
-        var planned = MethodManifest.ForFit(Name, request, Describe(options));
-        var folder = new MethodRunFolder(request.RunDirectory);
-        return folder.FitOnce(planned, request.Force, [AdapterDirectory, BaseSetFile, LabelsFile],
-            () => WarmUp(model, request, options, folder, progress, cancellationToken), progress);
+        var planned = RunPlans.ForSettings(Name, request, Describe(options));
+        var folder = new Core.Runs.RunFolder(request.RunDirectory);
+        return MethodRun.Of(folder.Root, folder.FitOnce(planned, request.Force, RunFiles,
+            () => WarmUp(model, request, options, folder, progress, cancellationToken), progress));
     }
 
     /// <summary>The warm-up it shares with ToV; keys as in <c>--set</c>.</summary>
@@ -87,7 +87,7 @@ public sealed class UncertaintyMethod : ISelectionMethod
         ["max_length"] = o.MaxLength.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static long WarmUp(string modelPath, MethodFitRequest request, LoraWarmup options, MethodRunFolder folder, IProgress<string>? progress, CancellationToken cancellationToken)
+    private static long WarmUp(string modelPath, MethodFitRequest request, LoraWarmup options, Core.Runs.RunFolder folder, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var read = RunReadOptions.For(options.Kind, request.LabelMap, request.Fields?.ToString());
         var keys = DatasetReader.Read(request.Pool, read).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
@@ -115,7 +115,7 @@ public sealed class UncertaintyMethod : ISelectionMethod
         var result = trainer.TrainEpoch(batches.ForEpoch(0), cancellationToken: cancellationToken);
         Lora.SaveAdapter(task.Model, folder.File(AdapterDirectory));
         progress?.Report($"uncertainty: warm-up epoch on |U| = {encoded.Count} (schedule over {scheduleEpochs} epochs), loss {result.MeanLoss:F4}");
-        return MethodRunFolder.SizeOf(folder.File(AdapterDirectory)) + MethodRunFolder.SizeOf(folder.File(BaseSetFile)) + MethodRunFolder.SizeOf(folder.File(LabelsFile));
+        return Core.Runs.RunFolder.SizeOf(folder.File(AdapterDirectory)) + Core.Runs.RunFolder.SizeOf(folder.File(BaseSetFile)) + Core.Runs.RunFolder.SizeOf(folder.File(LabelsFile));
     }
 
     public MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -125,21 +125,21 @@ public sealed class UncertaintyMethod : ISelectionMethod
         ArgumentOutOfRangeException.ThrowIfLessThan(request.BatchSize, 1, nameof(request.BatchSize));
         new MethodSettings(Name, request.Settings).RejectUnknown();
         var clock = Stopwatch.StartNew();
-        var folder = new MethodRunFolder(request.RunDirectory);
-        var manifest = folder.LoadComplete(Name);
-        string poolHash = MethodRunFolder.CheckPool(manifest, request.Pool);
+        var folder = new Core.Runs.RunFolder(request.RunDirectory);
+        var manifest = folder.ReadComplete(Name);
+        string poolHash = Core.Runs.RunFolder.CheckPool(manifest, request.Pool);
         var baseSet = KeyFile.ReadKeys(folder.File(BaseSetFile));
         var labels = manifest.Kind == TaskKind.Ner ? LabelSet.Load(folder.File(LabelsFile)) : null;
-        int maxLength = int.Parse(manifest.Settings["max_length"], CultureInfo.InvariantCulture);
+        int maxLength = int.Parse(RunPlans.SettingsOf(manifest)["max_length"], CultureInfo.InvariantCulture);
 
-        using var task = TaskModel.Load(manifest.Model!, manifest.Kind, labels, new TaskModelOptions { MaxLength = maxLength, Seed = manifest.Seed });
+        using var task = TaskModel.Load(manifest.Model!, manifest.Kind, labels, new TaskModelOptions { MaxLength = maxLength, Seed = manifest.Seed.GetValueOrDefault() });
         Lora.LoadAdapter(task.Model, folder.File(AdapterDirectory));
         var evaluator = new Evaluator(task.Model.Module, task.Model);
         var bucketer = new LengthBucketer(new BucketingOptions { BatchSize = request.BatchSize, Shuffle = false });
-        var pool = DatasetReader.Read(request.Pool, MethodRunFolder.ReadOptionsFor(manifest));
+        var pool = DatasetReader.Read(request.Pool, RunPlans.ReadOptionsFor(manifest));
         var result = ChunkedScoreWriter.Write(MethodScoring.Job(request, Name, manifest.Fingerprint, poolHash), pool,
             chunk => Chunk(task, evaluator, bucketer, chunk, baseSet, cancellationToken),
-            MethodRunFolder.ScoreMetadata(manifest, poolHash), cancellationToken: cancellationToken);
+            RunPlans.ScoreMetadata(manifest, poolHash), cancellationToken: cancellationToken);
         int written = checked((int)result.Rows);
         progress?.Report($"uncertainty: scored {result.Scored} of {written} pool examples in {clock.Elapsed.TotalSeconds:F1}s");
         return new MethodScoreResult(request.OutputPath, written, checked((int)result.Scored), clock.Elapsed.TotalSeconds, new FileInfo(request.OutputPath).Length);

@@ -33,7 +33,7 @@ public sealed class DsirMethod : ISelectionMethod
     /// <summary>The n-gram models and weights do not depend on the seed (only selection's sampling does).</summary>
     public bool SeedFree => true;
 
-    public IReadOnlyList<string> RunFiles { get; } = [MethodManifest.FileName, RatioFile];
+    public IReadOnlyList<string> RunFiles { get; } = [Core.Runs.RunFolder.ManifestFileName, RatioFile];
 
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -45,15 +45,15 @@ public sealed class DsirMethod : ISelectionMethod
         bool perNgram = settings.Text("normalize", ParseNormalize, true);
         settings.RejectUnknown();
         var features = new HashedNgrams(bits);
-        var planned = MethodManifest.ForFit(Name, request, new Dictionary<string, string>
+        var planned = RunPlans.ForSettings(Name, request, new Dictionary<string, string>
         {
             ["hash_bits"] = bits.ToString(CultureInfo.InvariantCulture),
             ["normalize"] = perNgram ? "length" : "none",
         });
-        var folder = new MethodRunFolder(request.RunDirectory);
-        return folder.FitOnce(planned, request.Force, [RatioFile], () =>
+        var folder = new Core.Runs.RunFolder(request.RunDirectory);
+        return MethodRun.Of(folder.Root, folder.FitOnce(planned, request.Force, RunFiles, () =>
         {
-            var read = MethodRunFolder.ReadOptionsFor(planned);
+            var read = RunPlans.ReadOptionsFor(planned);
             var target = CountAll(features, DatasetReader.Read(request.Target, read), cancellationToken, out int targetCount);
             var pool = CountAll(features, DatasetReader.Read(request.Pool, read), cancellationToken, out int poolCount);
             if (targetCount == 0) throw new ArgumentException("The target has no examples.");
@@ -63,7 +63,7 @@ public sealed class DsirMethod : ISelectionMethod
             var logPool = HashedNgrams.LogProbabilities(pool);
             WriteRatio(folder.File(RatioFile), logTarget.Zip(logPool, (t, p) => t - p).ToArray());
             return new FileInfo(folder.File(RatioFile)).Length;
-        }, progress);
+        }, progress));
     }
 
     public MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -71,13 +71,13 @@ public sealed class DsirMethod : ISelectionMethod
         ArgumentNullException.ThrowIfNull(request);
         new MethodSettings(Name, request.Settings).RejectUnknown();
         var clock = Stopwatch.StartNew();
-        var folder = new MethodRunFolder(request.RunDirectory);
-        var manifest = folder.LoadComplete(Name);
-        string poolHash = MethodRunFolder.CheckPool(manifest, request.Pool);
-        var features = new HashedNgrams(int.Parse(manifest.Settings["hash_bits"], CultureInfo.InvariantCulture));
+        var folder = new Core.Runs.RunFolder(request.RunDirectory);
+        var manifest = folder.ReadComplete(Name);
+        string poolHash = Core.Runs.RunFolder.CheckPool(manifest, request.Pool);
+        var features = new HashedNgrams(int.Parse(RunPlans.SettingsOf(manifest)["hash_bits"], CultureInfo.InvariantCulture));
         var ratio = ReadRatio(folder.File(RatioFile), features.Buckets);
-        bool perNgram = ParseNormalize(manifest.Settings["normalize"]);
-        var pool = DatasetReader.Read(request.Pool, MethodRunFolder.ReadOptionsFor(manifest));
+        bool perNgram = ParseNormalize(RunPlans.SettingsOf(manifest)["normalize"]);
+        var pool = DatasetReader.Read(request.Pool, RunPlans.ReadOptionsFor(manifest));
         var result = ChunkedScoreWriter.Write(MethodScoring.Job(request, Name, manifest.Fingerprint, poolHash), pool,
             chunk => chunk.Select(item =>
             {
@@ -88,7 +88,7 @@ public sealed class DsirMethod : ISelectionMethod
                     Score = LogWeight(features, ratio, text, perNgram),
                 };
             }).ToArray(),
-            MethodRunFolder.ScoreMetadata(manifest, poolHash), cancellationToken: cancellationToken);
+            RunPlans.ScoreMetadata(manifest, poolHash), cancellationToken: cancellationToken);
         int written = checked((int)result.Rows);
         progress?.Report($"dsir: scored {written} pool examples in {clock.Elapsed.TotalSeconds:F1}s");
         return new MethodScoreResult(request.OutputPath, written, written, clock.Elapsed.TotalSeconds, new FileInfo(request.OutputPath).Length);

@@ -37,8 +37,14 @@ public sealed class LessMethod : ISelectionMethod
     /// <summary>LESS selects the global top n by influence (no length binning).</summary>
     public int DefaultBins => 1;
 
-    /// <summary>As <see cref="LessRunFolder"/> lays them out.</summary>
-    public IReadOnlyList<string> RunFiles { get; } = [Core.Runs.ManifestFile.FileName, "warmup-set.txt", "labels.json", "target-rows.tsv", "checkpoints"];
+    /// <summary>LESS's fingerprint recipe, named after its v1 manifest schema: run folders and score files already written carry fingerprints made with it.</summary>
+    public const string FingerprintRecipe = "winnow.less-run.v1";
+
+    /// <summary>As <see cref="LessRunLayout"/> lays them out.</summary>
+    public IReadOnlyList<string> RunFiles => LessRunLayout.Files;
+
+    public string ScoreFingerprintKey => FingerprintKey;
+    public string ScorePoolHashKey => PoolHashKey;
 
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -46,19 +52,20 @@ public sealed class LessMethod : ISelectionMethod
         var options = LessOptions.FromSettings(request.Settings, new LessOptions { Kind = request.Kind, Seed = request.Seed });
         RequirePaths(request);
         var clock = Stopwatch.StartNew();
-        var folder = new LessRunFolder(request.RunDirectory);
+        var folder = new LessRunLayout(request.RunDirectory);
         progress?.Report("hashing model, target and pool");
-        var inputs = RunInputs.Hash(LessManifest.SchemaName, request.Model!, request.Target, request.Pool, request.LabelMap, LessManifest.OptionsJson(options), request.Fields?.ToString());
-        if (CheckExisting(folder, inputs, request.Force) is { Complete: true })
+        var planned = RunPlans.ForOptions(FingerprintRecipe, MethodName, options.Kind, request.Model!, request.Target, request.Pool, request.LabelMap,
+            LessRunState.OptionsJson(options), request.Fields?.ToString());
+        if (folder.Folder.Claim(planned, request.Force, LessRunLayout.Files) is { Complete: true })
         {
             progress?.Report($"LESS run {folder.Root} is complete; reusing it");
             return new MethodRun(folder.Root, MethodName, Reused: true, clock.Elapsed.TotalSeconds, 0);
         }
         // An unfinished run restarts: the warm-up is short (5% of the pool) and a partial feature store is not worth trusting.
-        folder.Clear();
+        folder.Folder.Clear(LessRunLayout.Files);
         Directory.CreateDirectory(folder.Root);
 
-        var readOptions = ReadOptionsFor(options.Kind, request.LabelMap, inputs.Fields);
+        var readOptions = ReadOptionsFor(options.Kind, request.LabelMap, planned.Fields);
         var target = DatasetReader.Read(request.Target, readOptions).ToList();
         if (target.Count == 0) throw new ArgumentException("The target has no examples.");
         var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
@@ -78,8 +85,8 @@ public sealed class LessMethod : ISelectionMethod
         var targetSet = Usable(task.EncodeAll(target), "target", progress);
 
         var checkpoints = WarmUp(task, folder, options, encodedWarmup, progress, cancellationToken);
-        var manifest = NewManifest(request, options, inputs) with { PoolSize = poolSize, WarmupSize = warmup.Count, Checkpoints = checkpoints };
-        manifest.Save(folder.Manifest);
+        var state = new LessRunState { PoolSize = poolSize, WarmupSize = warmup.Count, Checkpoints = checkpoints };
+        folder.Folder.Write(planned with { State = RunManifest.Element(state, LessRunState.Json) });
 
         folder.WriteKeys(folder.TargetRowsFile, targetSet.Examples.Select(e => (e.Source, e.Id)));
         var gradients = new LessGradients(task.Model.Module, task.Model, task.Collator);
@@ -93,8 +100,8 @@ public sealed class LessMethod : ISelectionMethod
             FeatureFile.Append(folder.TargetFeatures(i), features, options.ProjectionDim);
             progress?.Report($"checkpoint {i + 1}/{checkpoints.Count}: target gradient features {targetSet.Count}×{options.ProjectionDim}");
         }
-        manifest = manifest with { TargetRows = targetSet.Count, GradientSize = gradients.ParameterCount, Complete = true };
-        manifest.Save(folder.Manifest);
+        state = state with { TargetRows = targetSet.Count, GradientSize = gradients.ParameterCount };
+        folder.Folder.Write(planned with { State = RunManifest.Element(state, LessRunState.Json), Complete = true });
         long bytes = FolderBytes(folder.Root);
         progress?.Report($"LESS fit done in {clock.Elapsed.TotalSeconds:F1}s; P = {gradients.ParameterCount}, {bytes} bytes in {folder.Root}");
         return new MethodRun(folder.Root, MethodName, Reused: false, clock.Elapsed.TotalSeconds, bytes);
@@ -105,27 +112,28 @@ public sealed class LessMethod : ISelectionMethod
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.ChunkSize, 1, nameof(request.ChunkSize));
         var clock = Stopwatch.StartNew();
-        var folder = new LessRunFolder(request.RunDirectory);
-        var manifest = LoadComplete(folder);
-        var options = manifest.Options;
+        var folder = new LessRunLayout(request.RunDirectory);
+        var manifest = folder.Folder.ReadComplete(MethodName, "LESS");
+        var options = manifest.OptionsAs<LessOptions>(LessRunState.Json);
+        var state = manifest.StateAs<LessRunState>(LessRunState.Json);
         string poolHash = ContentHash.OfPaths(request.Pool);
         if (poolHash != manifest.PoolHash)
             throw new InvalidDataException($"The pool differs from the one the LESS run was fitted on ({string.Join(", ", manifest.Pool)}); pass the same pool.");
-        var warmupSet = LessRunFolder.ReadKeys(folder.WarmupSetFile).Select(k => PoolExamples.Key(k.Source, k.Id)).ToHashSet(StringComparer.Ordinal);
+        var warmupSet = LessRunLayout.ReadKeys(folder.WarmupSetFile).Select(k => PoolExamples.Key(k.Source, k.Id)).ToHashSet(StringComparer.Ordinal);
         var labels = options.Kind == TaskKind.Ner ? LabelSet.Load(folder.LabelsFile) : null;
-        var centroids = SubtaskCentroids(folder, manifest);
-        progress?.Report($"LESS scoring against {centroids.Subtasks.Length} target subtask(s) over {manifest.Checkpoints.Count} checkpoints");
+        var centroids = SubtaskCentroids(folder, options, state);
+        progress?.Report($"LESS scoring against {centroids.Subtasks.Length} target subtask(s) over {state.Checkpoints.Count} checkpoints");
 
-        using var task = LoadTask(manifest.Model, options, labels);
+        using var task = LoadTask(manifest.Model ?? throw new InvalidDataException($"The LESS run in {folder.Root} names no model."), options, labels);
         // The same LoRA layout as the warm-up, so parameter names and order match the stored moments.
         Lora.Apply(task.Model, LoraOptionsOf(options));
         var gradients = new LessGradients(task.Model.Module, task.Model, task.Collator);
-        if (gradients.ParameterCount != manifest.GradientSize)
-            throw new InvalidDataException($"The model's trainable size is {gradients.ParameterCount}, the run's {manifest.GradientSize}: the model folder changed.");
-        var checkpoints = LoadCheckpoints(task, gradients, folder, manifest.Checkpoints.Count);
+        if (gradients.ParameterCount != state.GradientSize)
+            throw new InvalidDataException($"The model's trainable size is {gradients.ParameterCount}, the run's {state.GradientSize}: the model folder changed.");
+        var checkpoints = LoadCheckpoints(task, gradients, folder, state.Checkpoints.Count);
         try
         {
-            var scoring = new PoolScoring(task, gradients, ProjectorFor(options, gradients.ParameterCount), checkpoints, manifest.CheckpointWeights(),
+            var scoring = new PoolScoring(task, gradients, ProjectorFor(options, gradients.ParameterCount), checkpoints, state.CheckpointWeights(),
                 centroids, folder, options, warmupSet, request.Shard);
             var readOptions = ReadOptionsFor(options.Kind, manifest.LabelMap, manifest.Fields);
             var metadata = new Dictionary<string, string>
@@ -133,7 +141,7 @@ public sealed class LessMethod : ISelectionMethod
                 [FingerprintKey] = manifest.Fingerprint,
                 [PoolHashKey] = poolHash,
                 ["winnow.method"] = MethodName,
-                ["winnow.less.checkpoints"] = manifest.Checkpoints.Count.ToString(CultureInfo.InvariantCulture),
+                ["winnow.less.checkpoints"] = state.Checkpoints.Count.ToString(CultureInfo.InvariantCulture),
                 ["winnow.less.projection_dim"] = options.ProjectionDim.ToString(CultureInfo.InvariantCulture),
                 ["winnow.less.subtasks"] = string.Join(",", centroids.Subtasks),
             };
@@ -154,7 +162,7 @@ public sealed class LessMethod : ISelectionMethod
 
     /// <summary>LoRA warm-up with a checkpoint (adapter + optimizer state) and η̄_i at each epoch end.</summary>
     private static List<LessCheckpointRecord> WarmUp(
-        TaskModel task, LessRunFolder folder, LessOptions options, IReadOnlyList<EncodedExample> examples,
+        TaskModel task, LessRunLayout folder, LessOptions options, IReadOnlyList<EncodedExample> examples,
         IProgress<string>? progress, CancellationToken cancellationToken)
     {
         Lora.Apply(task.Model, LoraOptionsOf(options));
@@ -215,15 +223,15 @@ public sealed class LessMethod : ISelectionMethod
     }
 
     /// <summary>Per checkpoint and subtask, the mean of the stored target features: mean_z cos(x, z) = ⟨x, mean_z z⟩ for unit rows.</summary>
-    internal static SubtaskCentroids SubtaskCentroids(LessRunFolder folder, LessManifest manifest)
+    internal static SubtaskCentroids SubtaskCentroids(LessRunLayout folder, LessOptions options, LessRunState state)
     {
-        int d = manifest.Options.ProjectionDim;
-        var rows = LessRunFolder.ReadKeys(folder.TargetRowsFile);
+        int d = options.ProjectionDim;
+        var rows = LessRunLayout.ReadKeys(folder.TargetRowsFile);
         var subtasks = rows.Select(r => r.Source).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var index = subtasks.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i, StringComparer.Ordinal);
         var counts = new int[subtasks.Length];
         foreach (var r in rows) counts[index[r.Source]]++;
-        var perCheckpoint = new float[manifest.Checkpoints.Count][];
+        var perCheckpoint = new float[state.Checkpoints.Count][];
         for (int i = 0; i < perCheckpoint.Length; i++)
         {
             var features = FeatureFile.Read(folder.TargetFeatures(i), d, 0, rows.Count);
@@ -238,7 +246,7 @@ public sealed class LessMethod : ISelectionMethod
         return new SubtaskCentroids(subtasks, perCheckpoint, d);
     }
 
-    private static List<CheckpointState> LoadCheckpoints(TaskModel task, LessGradients gradients, LessRunFolder folder, int count)
+    private static List<CheckpointState> LoadCheckpoints(TaskModel task, LessGradients gradients, LessRunLayout folder, int count)
     {
         var states = new List<CheckpointState>(count);
         try
@@ -278,41 +286,6 @@ public sealed class LessMethod : ISelectionMethod
         if (keep.Length == 0) throw new ArgumentException($"No {what} example has a token to predict after encoding.");
         return set with { Encoded = keep.Select(i => set.Encoded[i]).ToArray(), Examples = keep.Select(i => set.Examples[i]).ToArray() };
     }
-
-    private static LessManifest LoadComplete(LessRunFolder folder)
-    {
-        if (!folder.HasManifest) throw new FileNotFoundException($"{folder.Root} is not a LESS run (no manifest.json); run `winnow fit --method less` first.");
-        var manifest = LessManifest.Load(folder.Manifest);
-        if (!manifest.Complete) throw new InvalidDataException($"The LESS run in {folder.Root} is not finished; run fit again.");
-        return manifest;
-    }
-
-    /// <summary>The run of the same inputs, or null (nothing there, or cleared by force: <see cref="RunStore"/>).</summary>
-    private static LessManifest? CheckExisting(LessRunFolder folder, RunInputs inputs, bool force)
-    {
-        var existing = folder.HasManifest ? LessManifest.Load(folder.Manifest) : null;
-        switch (RunStore.Check(folder.Root, existing?.ToHeader(), inputs.ToHeader(MethodName), force))
-        {
-            case RunDecision.Same: return existing;
-            case RunDecision.Replace: folder.Clear(); return null;
-            default: return null;
-        }
-    }
-
-    private static LessManifest NewManifest(MethodFitRequest request, LessOptions options, RunInputs inputs) => new()
-    {
-        Fingerprint = inputs.Fingerprint,
-        Model = Path.GetFullPath(request.Model!),
-        ModelHash = inputs.Model,
-        Target = request.Target.Select(Path.GetFullPath).ToArray(),
-        TargetHash = inputs.Target,
-        Pool = request.Pool.Select(Path.GetFullPath).ToArray(),
-        PoolHash = inputs.Pool,
-        LabelMap = request.LabelMap is null ? null : Path.GetFullPath(request.LabelMap),
-        LabelMapHash = inputs.LabelMap,
-        Fields = inputs.Fields,
-        Options = options,
-    };
 
     private static long FolderBytes(string root) =>
         Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);

@@ -16,7 +16,7 @@ namespace Winnow.Torch.Methods.Less;
 /// </summary>
 internal sealed class PoolScoring(
     TaskModel task, LessGradients gradients, RademacherProjector projector, IReadOnlyList<CheckpointState> checkpoints, double[] weights,
-    SubtaskCentroids centroids, LessRunFolder folder, LessOptions options, HashSet<string> warmupSet, Shard shard)
+    SubtaskCentroids centroids, LessRunLayout folder, LessOptions options, HashSet<string> warmupSet, Shard shard)
 {
     public int RowCount { get; private set; }
     public int Scored { get; private set; }

@@ -66,7 +66,7 @@ public static class TovAuto
         IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var folder = new TovRunFolder(request.RunDirectory);
+        var folder = new TovRunLayout(request.RunDirectory);
         string directory = folder.AutoDirectory;
         string choicePath = Path.Combine(directory, ChoiceFile);
         if (File.Exists(choicePath))
@@ -153,7 +153,7 @@ public static class TovAuto
             Candidates = candidates,
             Seconds = clock.Elapsed.TotalSeconds,
         };
-        AtomicFile.WriteText(choicePath, w => w.Write(JsonSerializer.Serialize(choice, TovManifest.Json) + "\n"));
+        AtomicFile.WriteText(choicePath, w => w.Write(JsonSerializer.Serialize(choice, TovRunState.Json) + "\n"));
         progress?.Report($"auto: chose ε={choice.Epsilon:G3}, {choice.Transform.ToString().ToLowerInvariant()} (held-out loss {best.HeldOutLoss:F4}; random rows {randomLoss:F4})");
         return choice;
     }
@@ -162,7 +162,7 @@ public static class TovAuto
     {
         try
         {
-            return JsonSerializer.Deserialize<TovAutoChoice>(File.ReadAllText(path), TovManifest.Json) ?? throw new InvalidDataException($"{path} is empty");
+            return JsonSerializer.Deserialize<TovAutoChoice>(File.ReadAllText(path), TovRunState.Json) ?? throw new InvalidDataException($"{path} is empty");
         }
         catch (JsonException e)
         {

@@ -15,22 +15,21 @@ namespace Winnow.Torch.Methods.Tov;
 /// </summary>
 public sealed class TovExplainer : IDisposable
 {
-    private readonly TovRunFolder _folder;
     private readonly TovScorer.PhiSettings _phi;
     private TovRunModel? _model;
 
-    private TovExplainer(TovRunFolder folder, TovManifest manifest, string scoresPath, List<ScoreRow> rows,
+    private TovExplainer(TovRun run, string scoresPath, List<ScoreRow> rows,
         ScoreTransform transform, TovScorer.PhiSettings phi)
     {
-        _folder = folder;
-        Manifest = manifest;
+        Run = run;
         ScoresPath = scoresPath;
         Rows = rows;
         Transform = transform;
         _phi = phi;
     }
 
-    public TovManifest Manifest { get; }
+    /// <summary>The finished run explained: its manifest, ToV's options and state.</summary>
+    public TovRun Run { get; }
     public string ScoresPath { get; }
 
     /// <summary>Every row of the score file, in file order.</summary>
@@ -49,26 +48,26 @@ public sealed class TovExplainer : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(runDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(scoresPath);
         options ??= new TovExplainOptions();
-        var folder = new TovRunFolder(runDirectory);
-        var manifest = TovRunModel.LoadComplete(folder);
+        var run = TovRunModel.LoadComplete(runDirectory);
+        var manifest = run.Manifest;
         var rows = ScoreFile.Read(scoresPath);
         var footer = ScoreFile.ReadMetadata(scoresPath);
         if (footer.TryGetValue(ScoreFile.MethodKey, out var method) && method != "tov")
             throw new InvalidDataException($"{scoresPath} holds {method} scores, not ToV's: explain needs a score file from `winnow score` with this ToV run.");
         if (!footer.TryGetValue(TovScorer.FingerprintKey, out var fingerprint) || fingerprint != manifest.Fingerprint)
-            throw new InvalidDataException($"{scoresPath} was not written by the ToV run in {folder.Root} (another run's fingerprint, or none).");
+            throw new InvalidDataException($"{scoresPath} was not written by the ToV run in {run.RunDirectory} (another run's fingerprint, or none).");
         if (footer.TryGetValue(TovScorer.PoolHashKey, out var poolHash) && poolHash != manifest.PoolHash)
             throw new InvalidDataException($"{scoresPath} scores a pool other than the one the run was fitted on; explain reads the run's pool ({string.Join(", ", manifest.Pool)}), so its rows would not line up.");
 
         var transform = options.Transform
-            ?? (footer.TryGetValue(TovScorer.TransformKey, out var t) ? ScoreTransforms.Parse(t) : manifest.Options.Transform);
+            ?? (footer.TryGetValue(TovScorer.TransformKey, out var t) ? ScoreTransforms.Parse(t) : run.Options.Transform);
         var aggregation = options.Aggregation
-            ?? (footer.TryGetValue(TovScorer.AggregationKey, out var a) ? TovMethod.ParseAggregation(a) : manifest.Options.Aggregation);
+            ?? (footer.TryGetValue(TovScorer.AggregationKey, out var a) ? TovMethod.ParseAggregation(a) : run.Options.Aggregation);
         int skip = options.SkipEpochs
-            ?? (footer.TryGetValue(TovScorer.SkipEpochsKey, out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : manifest.Options.SkipEpochs);
+            ?? (footer.TryGetValue(TovScorer.SkipEpochsKey, out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : run.Options.SkipEpochs);
         var phi = new TovScorer.PhiSettings(aggregation, skip);
-        phi.Check(manifest.Epochs);
-        return new TovExplainer(folder, manifest, Path.GetFullPath(scoresPath), rows, transform, phi);
+        phi.Check(run.State.Epochs);
+        return new TovExplainer(run, Path.GetFullPath(scoresPath), rows, transform, phi);
     }
 
     /// <summary>The row of <paramref name="id"/> (in <paramref name="source"/>, which must be given when the id is in several sources).</summary>
@@ -128,14 +127,14 @@ public sealed class TovExplainer : IDisposable
     private TovExplanation Shell(ScoreRow row) => new()
     {
         Row = row.Row, Source = row.Source, Id = row.Id, InBase = row.InBase, Length = row.Length, Predicted = row.Predicted,
-        Kind = Manifest.Options.Kind.ToString().ToLowerInvariant(), Transform = Transform.ToString().ToLowerInvariant(),
-        Aggregation = TovScorer.AggregationName(_phi.Aggregation), Epochs = Manifest.Epochs, SkipEpochs = _phi.SkipEpochs,
+        Kind = Run.Options.Kind.ToString().ToLowerInvariant(), Transform = Transform.ToString().ToLowerInvariant(),
+        Aggregation = TovScorer.AggregationName(_phi.Aggregation), Epochs = Run.State.Epochs, SkipEpochs = _phi.SkipEpochs,
         File = TovPhiValues.Of(row),
     };
 
     private void ExplainScored(IReadOnlyList<ScoreRow> rows, List<int> wanted, TovExplanation?[] results, CancellationToken cancellationToken)
     {
-        _model ??= TovRunModel.Load(_folder, Manifest);
+        _model ??= TovRunModel.Load(Run);
         var task = _model.Task;
         var examples = ReadExamples(wanted.Select(i => rows[i]).ToList(), cancellationToken);
         var encoded = new List<(int Slot, Example Example, EncodedExample Encoded)>();
@@ -153,7 +152,7 @@ public sealed class TovExplainer : IDisposable
             foreach (var result in batch)
             {
                 var (slot, example, e) = encoded[result.Index];
-                results[slot] = Build(rows[slot], example, e, TovScorer.DeltasPerEpoch(result.PerState, Manifest.Epochs),
+                results[slot] = Build(rows[slot], example, e, TovScorer.DeltasPerEpoch(result.PerState, Run.State.Epochs),
                     classes is null ? null : TovRunModel.ClassesOf(e, classes));
             }
         }
@@ -191,7 +190,7 @@ public sealed class TovExplainer : IDisposable
         long last = byRow.Keys.Max();
         var found = new Dictionary<long, Example>();
         long position = 0;
-        foreach (var example in DatasetReader.Read(Manifest.Pool, _model!.ReadOptions))
+        foreach (var example in DatasetReader.Read(Run.Manifest.Pool, _model!.ReadOptions))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (byRow.TryGetValue(position, out var row))
@@ -203,7 +202,7 @@ public sealed class TovExplainer : IDisposable
             if (position++ >= last) break;
         }
         if (found.Count < byRow.Count)
-            throw new InvalidDataException($"The run's pool ({string.Join(", ", Manifest.Pool)}) has {position} examples; the score file's row {byRow.Keys.Where(k => !found.ContainsKey(k)).Min()} is past its end: the pool changed since scoring.");
+            throw new InvalidDataException($"The run's pool ({string.Join(", ", Run.Manifest.Pool)}) has {position} examples; the score file's row {byRow.Keys.Where(k => !found.ContainsKey(k)).Min()} is past its end: the pool changed since scoring.");
         return found;
     }
 

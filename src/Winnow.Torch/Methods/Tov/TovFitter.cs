@@ -17,33 +17,38 @@ namespace Winnow.Torch.Methods.Tov;
 /// </summary>
 public static class TovFitter
 {
+    /// <summary>ToV's fingerprint recipe, named after its v1 manifest schema: run folders and score files already written carry fingerprints made with it.</summary>
+    public const string FingerprintRecipe = "winnow.tov-run.v1";
+
     public static TovRun Fit(TovFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var options = request.Options.Validate();
         RequirePaths(request);
         var clock = Stopwatch.StartNew();
-        var folder = new TovRunFolder(request.RunDirectory);
+        var layout = new TovRunLayout(request.RunDirectory);
         progress?.Report("hashing model, target and pool");
-        var inputs = RunInputs.Hash(TovManifest.SchemaName, request.Model, request.Target, request.Pool, request.LabelMap, TovManifest.OptionsJson(options), request.Fields?.ToString());
+        var planned = RunPlans.ForOptions(FingerprintRecipe, TovMethod.MethodName, options.Kind, request.Model, request.Target, request.Pool, request.LabelMap,
+            TovRunState.OptionsJson(options), request.Fields?.ToString());
 
-        var existing = CheckExisting(folder, inputs, request.Force);
-        if (existing is { Complete: true } && Enumerable.Range(0, existing.Epochs).All(folder.EpochComplete))
+        // The run of the same inputs to reuse or continue, or null (nothing there, or cleared by force).
+        var existing = layout.Folder.Claim(planned, request.Force, TovRunLayout.Files) is { } same ? TovRun.Of(layout.Root, same) : null;
+        if (existing is { Manifest.Complete: true } && Enumerable.Range(0, existing.State.Epochs).All(layout.EpochComplete))
         {
-            progress?.Report($"run {folder.Root} is complete; reusing it");
-            return new TovRun(folder.Root, existing, Reused: true, existing.Epochs, clock.Elapsed.TotalSeconds);
+            progress?.Report($"run {layout.Root} is complete; reusing it");
+            return existing with { Reused = true, ResumedFromEpoch = existing.State.Epochs, Seconds = clock.Elapsed.TotalSeconds };
         }
 
-        var readOptions = ReadOptionsFor(options.Kind, request.LabelMap, inputs.Fields);
+        var readOptions = ReadOptionsFor(options.Kind, request.LabelMap, planned.Fields);
         var target = DatasetReader.Read(request.Target, readOptions).ToList();
         if (target.Count == 0) throw new ArgumentException("The target has no examples.");
         // The label set comes from the whole target, also when part of it is held out, so every run shares one head.
         var labels = options.Kind == TaskKind.Ner ? TargetLabels.From(target, DatasetReader.Read(request.Pool, readOptions), request.LabelMap, progress) : null;
         if (options.TargetHoldout > 0) target = TovAuto.SplitTarget(target, options.TargetHoldout, options.Seed).Fit;
-        TovAutoChoice? choice = existing?.Auto;
+        TovAutoChoice? choice = existing?.State.Auto;
         if (options.Auto)
         {
-            choice ??= TovAuto.Choose(request, options, inputs.Fingerprint, target, labels, progress, cancellationToken);
+            choice ??= TovAuto.Choose(request, options, planned.Fingerprint, target, labels, progress, cancellationToken);
             options = options with { Epsilon = choice.Epsilon, Transform = choice.Transform };
         }
         var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
@@ -58,72 +63,84 @@ public static class TovFitter
         var baseExamples = DatasetReader.Read(request.Pool, readOptions).Where(e => baseSet.Contains(PoolExamples.Key(e.Source, e.Id))).ToList();
         progress?.Report($"pool {baseExamples.Count}/{baseSize} base examples drawn; target {target.Count}; {epochs} epochs ({options.Variant})");
 
-        Directory.CreateDirectory(folder.Root);
-        folder.WriteBaseSet(baseSet);
-        labels?.Save(folder.LabelsFile);
+        Directory.CreateDirectory(layout.Root);
+        layout.WriteBaseSet(baseSet);
+        labels?.Save(layout.LabelsFile);
 
         using var task = TaskModel.Load(request.Model, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
         var encodedBase = Encode(task, baseExamples, "base set", progress);
         var encodedTarget = Encode(task, target, "target", progress);
         Lora.Apply(task.Model, LoraOptionsOf(options));
 
-        var manifest = (existing ?? NewManifest(request, options, inputs)) with
+        // A continued run keeps its manifest (its created time, its epochs so far); the options are those chosen now.
+        var manifest = (existing?.Manifest ?? planned) with { Complete = false };
+        var state = (existing?.State ?? new TovRunState()) with
         {
             PoolSize = poolSize,
             TargetSize = target.Count,
             Auto = choice,
             BaseSize = baseSize,
-            BaseSetHash = ContentHash.OfFile(folder.BaseSetFile),
+            BaseSetHash = ContentHash.OfFile(layout.BaseSetFile),
             Epochs = epochs,
-            Complete = false,
         };
-        var result = Train(task, folder, manifest, encodedBase, encodedTarget, progress, cancellationToken);
+        var result = Train(task, layout, new TovRun(layout.Root, manifest, options, state), encodedBase, encodedTarget, progress, cancellationToken);
         return result with { Seconds = clock.Elapsed.TotalSeconds };
     }
 
     private static TovRun Train(
-        TaskModel task, TovRunFolder folder, TovManifest manifest, IReadOnlyList<EncodedExample> encodedBase,
+        TaskModel task, TovRunLayout layout, TovRun run, IReadOnlyList<EncodedExample> encodedBase,
         IReadOnlyList<EncodedExample> encodedTarget, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var options = manifest.Options;
+        var options = run.Options;
+        var state = run.State;
         var model = task.Model;
-        var training = new TrainingOptions { LearningRate = options.LearningRate, BatchSize = options.BatchSize, Epochs = manifest.Epochs, Seed = options.Seed };
+        var training = new TrainingOptions { LearningRate = options.LearningRate, BatchSize = options.BatchSize, Epochs = state.Epochs, Seed = options.Seed };
         var baseBatches = options.BucketedBatches
             ? Batching.ForTraining(encodedBase, task.Collator, options.BatchSize, options.Seed)
             : BatchSource.FromExamples(encodedBase, options.BatchSize, b => task.Collator.Collate(b), options.Seed);
         var targetBatches = BatchSource.FromExamples(encodedTarget, options.BatchSize, b => task.Collator.Collate(b), options.Seed + 1);
         using var trainer = new Trainer(model.Module, model, training, training.TotalSteps(baseBatches.BatchesPerEpoch));
 
-        var records = ResumableEpochs(folder, manifest);
+        var records = ResumableEpochs(layout, state);
         int start = records.Count;
         if (start > 0)
         {
             // The trainer state saved after epoch k is the one the next epoch starts from, with the adapter that variant continues from.
-            Lora.LoadAdapter(model, options.Variant == TovVariant.Interleaved ? folder.ValAdapter(start - 1) : folder.BaseAdapter(start - 1));
-            trainer.LoadState(folder.TrainerState(start - 1));
+            Lora.LoadAdapter(model, options.Variant == TovVariant.Interleaved ? layout.ValAdapter(start - 1) : layout.BaseAdapter(start - 1));
+            trainer.LoadState(layout.TrainerState(start - 1));
             progress?.Report($"resuming after epoch {start}");
         }
-        manifest = manifest with { CompletedEpochs = records };
-        manifest.Save(folder.Manifest);
+        state = state with { CompletedEpochs = records };
+        Save(layout, run.Manifest, options, state, complete: false);
 
-        for (int k = start; k < manifest.Epochs; k++)
+        for (int k = start; k < state.Epochs; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var record = RunEpoch(k, trainer, task, folder, options, baseBatches, targetBatches, cancellationToken);
+            var record = RunEpoch(k, trainer, task, layout, options, baseBatches, targetBatches, cancellationToken);
             records.Add(record);
-            manifest = manifest with { CompletedEpochs = records.ToArray() };
-            manifest.Save(folder.Manifest);
+            state = state with { CompletedEpochs = records.ToArray() };
+            Save(layout, run.Manifest, options, state, complete: false);
             // Resuming needs only the newest trainer state; older ones were half of a small run's disk.
-            if (k > 0 && Directory.Exists(folder.TrainerState(k - 1))) Directory.Delete(folder.TrainerState(k - 1), recursive: true);
-            progress?.Report($"epoch {k + 1}/{manifest.Epochs}: η={record.LearningRate:G3} base loss {record.BaseLoss:F4}, target loss {record.ValidationLoss:F4} ({record.Seconds:F1}s)");
+            if (k > 0 && Directory.Exists(layout.TrainerState(k - 1))) Directory.Delete(layout.TrainerState(k - 1), recursive: true);
+            progress?.Report($"epoch {k + 1}/{state.Epochs}: η={record.LearningRate:G3} base loss {record.BaseLoss:F4}, target loss {record.ValidationLoss:F4} ({record.Seconds:F1}s)");
         }
-        manifest = manifest with { Complete = true };
-        manifest.Save(folder.Manifest);
-        return new TovRun(folder.Root, manifest, Reused: false, start, 0);
+        var done = Save(layout, run.Manifest, options, state, complete: true);
+        return new TovRun(layout.Root, done, options, state) { ResumedFromEpoch = start };
+    }
+
+    /// <summary>Hands ToV's options and state to the run folder, which writes the manifest.</summary>
+    private static RunManifest Save(TovRunLayout layout, RunManifest manifest, TovFitOptions options, TovRunState state, bool complete)
+    {
+        var written = manifest with
+        {
+            Options = RunManifest.Element(options, TovRunState.Json), State = RunManifest.Element(state, TovRunState.Json), Complete = complete,
+        };
+        layout.Folder.Write(written);
+        return written;
     }
 
     private static TovEpochRecord RunEpoch(
-        int k, Trainer trainer, TaskModel task, TovRunFolder folder, TovFitOptions options,
+        int k, Trainer trainer, TaskModel task, TovRunLayout folder, TovFitOptions options,
         BatchSource baseBatches, BatchSource targetBatches, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -154,45 +171,18 @@ public static class TovFitter
     }
 
     /// <summary>Recorded epochs whose files are all there, from 0 on; a resume starts after the last of them.</summary>
-    private static List<TovEpochRecord> ResumableEpochs(TovRunFolder folder, TovManifest manifest)
+    private static List<TovEpochRecord> ResumableEpochs(TovRunLayout layout, TovRunState state)
     {
         var done = new List<TovEpochRecord>();
-        foreach (var record in manifest.CompletedEpochs.OrderBy(r => r.Epoch))
+        foreach (var record in state.CompletedEpochs.OrderBy(r => r.Epoch))
         {
-            if (record.Epoch != done.Count || !folder.EpochComplete(record.Epoch)) break;
+            if (record.Epoch != done.Count || !layout.EpochComplete(record.Epoch)) break;
             done.Add(record);
         }
         // Only the last finished epoch keeps its trainer state; without it, that epoch is run again.
-        if (done.Count > 0 && !folder.HasTrainerState(done[^1].Epoch)) done.RemoveAt(done.Count - 1);
+        if (done.Count > 0 && !layout.HasTrainerState(done[^1].Epoch)) done.RemoveAt(done.Count - 1);
         return done;
     }
-
-    /// <summary>The run of the same inputs to reuse or continue, or null (nothing there, or cleared by force: <see cref="RunStore"/>).</summary>
-    private static TovManifest? CheckExisting(TovRunFolder folder, RunInputs inputs, bool force)
-    {
-        var existing = folder.HasManifest ? TovManifest.Load(folder.Manifest) : null;
-        switch (RunStore.Check(folder.Root, existing?.ToHeader(), inputs.ToHeader(TovManifest.MethodName), force))
-        {
-            case RunDecision.Same: return existing;
-            case RunDecision.Replace: folder.Clear(); return null;
-            default: return null;
-        }
-    }
-
-    private static TovManifest NewManifest(TovFitRequest request, TovFitOptions options, RunInputs inputs) => new()
-    {
-        Fingerprint = inputs.Fingerprint,
-        Model = Path.GetFullPath(request.Model),
-        ModelHash = inputs.Model,
-        Target = request.Target.Select(Path.GetFullPath).ToArray(),
-        TargetHash = inputs.Target,
-        Pool = request.Pool.Select(Path.GetFullPath).ToArray(),
-        PoolHash = inputs.Pool,
-        LabelMap = request.LabelMap is null ? null : Path.GetFullPath(request.LabelMap),
-        LabelMapHash = inputs.LabelMap,
-        Fields = inputs.Fields,
-        Options = options,
-    };
 
     /// <summary>How a run reads its data: the task kind, the label map file and the field mapping text, as its manifest records them.</summary>
     public static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap, string? fields = null) => RunReadOptions.For(kind, labelMap, fields);

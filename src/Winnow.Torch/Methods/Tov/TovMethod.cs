@@ -8,11 +8,13 @@ namespace Winnow.Torch.Methods.Tov;
 /// Fit settings (<c>--set</c> keys): base_size, epochs, epsilon, lr, batch_size, lora_rank, lora_alpha, lora_dropout,
 /// variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
 /// aggregate (mean|label_balanced), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto (true: choose ε and the transform from the
-/// target, <see cref="TovAuto"/>), target_holdout. Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run keeps ToV's own manifest (<see cref="TovManifest"/>).
+/// target, <see cref="TovAuto"/>), target_holdout. Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run's manifest keeps ToV's options and <see cref="TovRunState"/>.
 /// </summary>
 public sealed class TovMethod : ISelectionMethod
 {
-    public string Name => "tov";
+    public const string MethodName = "tov";
+
+    public string Name => MethodName;
     public bool NeedsModel => true;
     public SelectionStrategy DefaultStrategy => SelectionStrategy.ScoreRandom;
 
@@ -26,11 +28,14 @@ public sealed class TovMethod : ISelectionMethod
     public IReadOnlyList<Core.Runs.DefaultChange> DefaultChanges { get; } =
         [new("tov", "batches", "random", "bucketed", "2026-12-01", "docs/tov-defaults.md, \"Bucketed fit batches\"")];
 
-    /// <summary>As <see cref="TovRunFolder"/> lays them out (the scores a pipeline writes beside the run included).</summary>
-    public IReadOnlyList<string> RunFiles { get; } = [Core.Runs.ManifestFile.FileName, "base-set.txt", "labels.json", "epochs", "auto", Core.Scoring.ScoreFile.DefaultFileName];
+    /// <summary>As <see cref="TovRunLayout"/> lays them out (the scores a pipeline writes beside the run included).</summary>
+    public IReadOnlyList<string> RunFiles => TovRunLayout.Files;
+
+    public string ScoreFingerprintKey => TovScorer.FingerprintKey;
+    public string ScorePoolHashKey => TovScorer.PoolHashKey;
 
     /// <summary>An interrupted fit continues from its finished epochs.</summary>
-    public bool CanResume(string runDirectory) => new TovRunFolder(runDirectory).EpochComplete(0);
+    public bool CanResume(string runDirectory) => new TovRunLayout(runDirectory).EpochComplete(0);
 
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -43,7 +48,7 @@ public sealed class TovMethod : ISelectionMethod
             Fields = request.Fields,
             Force = request.Force,
         }, progress, cancellationToken);
-        return new MethodRun(run.RunDirectory, Name, run.Reused, run.Seconds, run.Reused ? 0 : MethodRunFolder.SizeOf(run.RunDirectory));
+        return new MethodRun(run.RunDirectory, Name, run.Reused, run.Seconds, run.Reused ? 0 : Core.Runs.RunFolder.SizeOf(run.RunDirectory));
     }
 
     /// <summary>The settings as <see cref="TovFitOptions"/>, kind and seed from the request; unknown keys and bad values are refused.</summary>

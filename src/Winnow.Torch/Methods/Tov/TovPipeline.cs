@@ -26,14 +26,14 @@ public static class TovPipeline
         SubsetSelector.Select(request, progress, cancellationToken);
 
     /// <summary>The subset request for a score file written by a ToV run, ranked by <paramref name="transform"/>'s φ column.</summary>
-    public static SubsetRequest SelectRequest(TovManifest manifest, string scoresPath, IReadOnlyList<string> pool, int budget, string output,
+    public static SubsetRequest SelectRequest(TovRun run, string scoresPath, IReadOnlyList<string> pool, int budget, string output,
         SelectionStrategy strategy, ScoreTransform? transform, int bins, int seed) =>
         new(scoresPath, pool, budget, output)
         {
             Strategy = strategy,
-            Column = (transform ?? manifest.Options.Transform).ColumnName(),
+            Column = (transform ?? run.Options.Transform).ColumnName(),
             Bins = bins,
             Seed = seed,
-            ReadOptions = TovFitter.ReadOptionsFor(manifest.Options.Kind, manifest.LabelMap, manifest.Fields),
+            ReadOptions = TovFitter.ReadOptionsFor(run.Options.Kind, run.Manifest.LabelMap, run.Manifest.Fields),
         };
 }

@@ -14,10 +14,9 @@ internal sealed class TovRunModel : IDisposable
 {
     private readonly List<AdapterState> _states;
 
-    private TovRunModel(TovRunFolder folder, TovManifest manifest, LabelSet? labels, TaskModel task, List<AdapterState> states)
+    private TovRunModel(TovRun run, LabelSet? labels, TaskModel task, List<AdapterState> states)
     {
-        Folder = folder;
-        Manifest = manifest;
+        Run = run;
         Labels = labels;
         Task = task;
         _states = states;
@@ -26,8 +25,10 @@ internal sealed class TovRunModel : IDisposable
         Scorer = new MultiStateTokenScorer(task.Model.Module, task.Model, activations);
     }
 
-    public TovRunFolder Folder { get; }
-    public TovManifest Manifest { get; }
+    /// <summary>The run: its manifest, ToV's options and state.</summary>
+    public TovRun Run { get; }
+
+    public TovRunLayout Layout => Run.Layout;
 
     /// <summary>The NER label set the head was trained on; null for instruction runs.</summary>
     public LabelSet? Labels { get; }
@@ -38,24 +39,22 @@ internal sealed class TovRunModel : IDisposable
     public MultiStateTokenScorer Scorer { get; }
 
     /// <summary>How the run reads its pool (kind, label map, field mapping as the manifest records them).</summary>
-    public ReadOptions ReadOptions => TovFitter.ReadOptionsFor(Manifest.Options.Kind, Manifest.LabelMap, Manifest.Fields);
+    public ReadOptions ReadOptions => TovFitter.ReadOptionsFor(Run.Options.Kind, Run.Manifest.LabelMap, Run.Manifest.Fields);
 
     /// <summary>Loads a finished run's model and adapters (refuses an unfinished run).</summary>
-    public static TovRunModel Load(string runDirectory)
-    {
-        var folder = new TovRunFolder(runDirectory);
-        return Load(folder, LoadComplete(folder));
-    }
+    public static TovRunModel Load(string runDirectory) => Load(LoadComplete(runDirectory));
 
-    /// <summary>Loads the model and adapters of a run whose manifest <see cref="LoadComplete"/> gave.</summary>
-    public static TovRunModel Load(TovRunFolder folder, TovManifest manifest)
+    /// <summary>Loads the model and adapters of a run <see cref="LoadComplete"/> gave.</summary>
+    public static TovRunModel Load(TovRun run)
     {
-        var labels = manifest.Options.Kind == TaskKind.Ner ? LabelSet.Load(folder.LabelsFile) : null;
-        var task = TaskModel.Load(manifest.Model, manifest.Options.Kind, labels,
-            new TaskModelOptions { MaxLength = manifest.Options.MaxLength, Seed = manifest.Options.Seed });
+        ArgumentNullException.ThrowIfNull(run);
+        var options = run.Options;
+        var labels = options.Kind == TaskKind.Ner ? LabelSet.Load(run.Layout.LabelsFile) : null;
+        var task = TaskModel.Load(run.Manifest.Model ?? throw new InvalidDataException($"The ToV run in {run.RunDirectory} names no model."), options.Kind, labels,
+            new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
         try
         {
-            return new TovRunModel(folder, manifest, labels, task, LoadStates(task.Model, folder, manifest.Epochs));
+            return new TovRunModel(run, labels, task, LoadStates(task.Model, run.Layout, run.State.Epochs));
         }
         catch
         {
@@ -64,14 +63,14 @@ internal sealed class TovRunModel : IDisposable
         }
     }
 
-    /// <summary>The manifest of a finished run: refuses a folder without one, or a run with epochs still to fit.</summary>
-    public static TovManifest LoadComplete(TovRunFolder folder)
+    /// <summary>A finished run: refuses a folder without a ToV run, or a run with epochs still to fit.</summary>
+    public static TovRun LoadComplete(string runDirectory)
     {
-        if (!folder.HasManifest) throw new FileNotFoundException($"{folder.Root} is not a ToV run (no manifest.json); run `winnow fit --method tov` first.");
-        var manifest = TovManifest.Load(folder.Manifest);
-        if (!manifest.Complete || !Enumerable.Range(0, manifest.Epochs).All(folder.EpochComplete))
-            throw new InvalidDataException($"The ToV run in {folder.Root} is not finished ({manifest.CompletedEpochs.Count}/{manifest.Epochs} epochs); run fit again to resume it.");
-        return manifest;
+        var layout = new TovRunLayout(runDirectory);
+        var run = TovRun.Of(runDirectory, layout.Folder.ReadOf(TovMethod.MethodName, "ToV"));
+        if (!run.Manifest.Complete || !Enumerable.Range(0, run.State.Epochs).All(layout.EpochComplete))
+            throw new InvalidDataException($"The ToV run in {runDirectory} is not finished ({run.State.CompletedEpochs.Count}/{run.State.Epochs} epochs); run fit again to resume it.");
+        return run;
     }
 
     /// <summary>Label classes per label id, for label-balanced φ on token classification; null: the plain mean.</summary>
@@ -88,7 +87,7 @@ internal sealed class TovRunModel : IDisposable
     }
 
     /// <summary>θ_bas^0, θ_val^0, θ_bas^1, … as in-memory adapter copies: switching is a tensor copy, not a file read.</summary>
-    private static List<AdapterState> LoadStates(IPretrainedModel model, TovRunFolder folder, int epochs)
+    private static List<AdapterState> LoadStates(IPretrainedModel model, TovRunLayout folder, int epochs)
     {
         var states = new List<AdapterState>(2 * epochs);
         try

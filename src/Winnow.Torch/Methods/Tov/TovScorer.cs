@@ -62,17 +62,18 @@ public static class TovScorer
         ArgumentOutOfRangeException.ThrowIfLessThan(request.ChunkSize, 1, nameof(request.ChunkSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(request.BatchSize, 1, nameof(request.BatchSize));
         var clock = Stopwatch.StartNew();
-        var folder = new TovRunFolder(request.RunDirectory);
-        var manifest = TovRunModel.LoadComplete(folder);
+        var fitted = TovRunModel.LoadComplete(request.RunDirectory);
+        var manifest = fitted.Manifest;
+        int epochs = fitted.State.Epochs;
         string poolHash = CheckPool(manifest, request, messages);
-        var transform = request.Transform ?? manifest.Options.Transform;
+        var transform = request.Transform ?? fitted.Options.Transform;
         var phi = new PhiSettings(
-            request.Aggregation ?? manifest.Options.Aggregation,
-            request.SkipEpochs ?? manifest.Options.SkipEpochs);
-        phi.Check(manifest.Epochs);
-        var baseSet = folder.ReadBaseSet();
+            request.Aggregation ?? fitted.Options.Aggregation,
+            request.SkipEpochs ?? fitted.Options.SkipEpochs);
+        phi.Check(epochs);
+        var baseSet = fitted.Layout.ReadBaseSet();
 
-        using var run = TovRunModel.Load(folder, manifest);
+        using var run = TovRunModel.Load(fitted);
         var task = run.Task;
         var counts = new Counts();
         var bucketer = new LengthBucketer(new BucketingOptions { BatchSize = request.BatchSize, Shuffle = false });
@@ -82,7 +83,7 @@ public static class TovScorer
             [PoolHashKey] = poolHash,
             ["winnow.method"] = "tov",
             [TransformKey] = transform.ToString().ToLowerInvariant(),
-            ["winnow.tov.epochs"] = manifest.Epochs.ToString(CultureInfo.InvariantCulture),
+            ["winnow.tov.epochs"] = epochs.ToString(CultureInfo.InvariantCulture),
             [AggregationKey] = AggregationName(phi.Aggregation),
             [SkipEpochsKey] = phi.SkipEpochs.ToString(CultureInfo.InvariantCulture),
         };
@@ -92,7 +93,7 @@ public static class TovScorer
             + PhiJobSuffix(phi));
         var result = ChunkedScoreWriter.Write(job, DatasetReader.Read(request.Pool, run.ReadOptions), chunk =>
         {
-            var rows = Chunk(task, run.Scorer, bucketer, chunk, baseSet, manifest.Epochs, transform, phi, classes, counts, cancellationToken);
+            var rows = Chunk(task, run.Scorer, bucketer, chunk, baseSet, epochs, transform, phi, classes, counts, cancellationToken);
             progress?.Report(new TovScoreProgress(counts.Rows, counts.Scored, counts.Rows / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
             return rows;
         }, metadata, cancellationToken: cancellationToken);
@@ -105,7 +106,7 @@ public static class TovScorer
     }
 
     /// <summary>Whether <paramref name="scoresPath"/> was written by this run for this pool (so a pipeline can reuse it).</summary>
-    public static bool IsCurrent(string scoresPath, TovManifest manifest, string poolHash)
+    public static bool IsCurrent(string scoresPath, RunManifest manifest, string poolHash)
     {
         if (!File.Exists(scoresPath)) return false;
         try
@@ -151,7 +152,7 @@ public static class TovScorer
         public int Rows, Scored, InBase, NotEncodable;
     }
 
-    private static string CheckPool(TovManifest manifest, TovScoreRequest request, IProgress<string>? messages)
+    private static string CheckPool(RunManifest manifest, TovScoreRequest request, IProgress<string>? messages)
     {
         string hash = ContentHash.OfPaths(request.Pool);
         if (hash == manifest.PoolHash) return hash;

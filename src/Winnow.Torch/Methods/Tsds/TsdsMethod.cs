@@ -23,7 +23,9 @@ public sealed class TsdsMethod : ISelectionMethod
     public const string PoolHashKey = "winnow.tsds.pool_hash";
     private const int EmbedChunk = 2048;
 
-    public string Name => "tsds";
+    public const string MethodName = "tsds";
+
+    public string Name => MethodName;
 
     public bool NeedsModel => true;
 
@@ -32,8 +34,11 @@ public sealed class TsdsMethod : ISelectionMethod
     /// <summary>p is computed over the whole pool at once (KDE and the neighbourhood rule).</summary>
     public bool Shardable => false;
 
-    /// <summary>As <see cref="TsdsRunFolder"/> lays them out.</summary>
-    public IReadOnlyList<string> RunFiles { get; } = [Core.Runs.ManifestFile.FileName, "target.emb", "pool.emb"];
+    /// <summary>As <see cref="TsdsRunLayout"/> lays them out.</summary>
+    public IReadOnlyList<string> RunFiles => TsdsRunLayout.Files;
+
+    public string ScoreFingerprintKey => FingerprintKey;
+    public string ScorePoolHashKey => PoolHashKey;
 
     public MethodRun Fit(MethodFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -42,17 +47,17 @@ public sealed class TsdsMethod : ISelectionMethod
         var options = TsdsOptions.FromSettings(request.Settings, request.Seed);
         if (options.Embedder == TsdsEmbedderKind.Model && request.Model is null)
             throw new ArgumentException("TSDS embeds with the base model by default: pass a model, or set embedder=hashed.");
-        var folder = new TsdsRunFolder(request.RunDirectory);
+        var folder = new TsdsRunLayout(request.RunDirectory);
         var manifest = NewManifest(request, options);
-        if (Reusable(folder, manifest, request.Force))
+        if (folder.Folder.Claim(manifest, request.Force, TsdsRunLayout.Files) is { Complete: true } && File.Exists(folder.TargetEmbeddings))
         {
             progress?.Report($"tsds: reusing the target embeddings in {folder.Root}");
             return new MethodRun(folder.Root, Name, true, clock.Elapsed.TotalSeconds, 0);
         }
 
         Directory.CreateDirectory(folder.Root);
-        folder.Clear();
-        var readOptions = ReadOptionsFor(manifest);
+        folder.Folder.Clear(TsdsRunLayout.Files);
+        var readOptions = Common.RunPlans.ReadOptionsFor(manifest);
         using var embedder = CreateEmbedder(manifest.Model, options);
         progress?.Report($"tsds: embedding the target with {embedder.Description}");
         using var writer = new EmbeddingFileWriter(folder.TargetEmbeddings, embedder.Dimension, options.Half);
@@ -61,13 +66,10 @@ public sealed class TsdsMethod : ISelectionMethod
         int targetSize = checked((int)writer.Rows);
         if (targetSize == 0) throw new ArgumentException("The target has no examples.");
         long bytes = writer.Complete();
-        manifest = manifest with
-        {
-            Embedder = embedder.Description, Dimension = embedder.Dimension, TargetSize = targetSize, TargetEmbeddingBytes = bytes, Complete = true,
-        };
-        manifest.Save(folder.Manifest);
+        var state = new TsdsRunState { Embedder = embedder.Description, Dimension = embedder.Dimension, TargetSize = targetSize, TargetEmbeddingBytes = bytes };
+        folder.Folder.Write(manifest with { State = RunManifest.Element(state, TsdsRunState.Json), Complete = true });
         progress?.Report($"tsds: {targetSize} target embeddings ({bytes:N0} bytes, {(options.Half ? "fp16" : "fp32")}) in {clock.Elapsed.TotalSeconds:F1}s");
-        return new MethodRun(folder.Root, Name, false, clock.Elapsed.TotalSeconds, bytes + new FileInfo(folder.Manifest).Length);
+        return new MethodRun(folder.Root, Name, false, clock.Elapsed.TotalSeconds, bytes + new FileInfo(folder.Folder.ManifestPath).Length);
     }
 
     public MethodScoreResult Score(MethodScoreRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -78,14 +80,15 @@ public sealed class TsdsMethod : ISelectionMethod
         // from the whole pool's; sharding only the embedding stage would still leave one whole-pool job.
         Common.MethodScoring.RefuseShard(request, Name, "its probabilities depend on the whole pool (KDE and optimal transport)");
         var clock = Stopwatch.StartNew();
-        var folder = new TsdsRunFolder(request.RunDirectory);
-        var manifest = LoadComplete(folder);
+        var folder = new TsdsRunLayout(request.RunDirectory);
+        var manifest = folder.Folder.ReadComplete(Name, "TSDS", _ => File.Exists(folder.TargetEmbeddings));
+        var state = manifest.StateAs<TsdsRunState>(TsdsRunState.Json);
         string poolHash = ContentHash.OfPaths(request.Pool);
         if (poolHash != manifest.PoolHash)
             throw new InvalidDataException($"The pool differs from the one the TSDS run was fitted on ({string.Join(", ", manifest.Pool)}); fit again for this pool.");
-        var options = manifest.Options with { BatchSize = request.BatchSize };
+        var options = manifest.OptionsAs<TsdsOptions>(TsdsRunState.Json) with { BatchSize = request.BatchSize };
 
-        var (keys, poolBytes) = EmbedPool(folder, manifest, options, request, progress, cancellationToken);
+        var (keys, poolBytes) = EmbedPool(folder, manifest, state, options, request, progress, cancellationToken);
         var (target, _, targetDim) = EmbeddingFileWriter.ReadAll(folder.TargetEmbeddings);
         var result = ComputeFromFile(folder, target, targetDim, options, progress, cancellationToken);
 
@@ -93,7 +96,7 @@ public sealed class TsdsMethod : ISelectionMethod
         {
             Row = i, Id = key.Id, Source = key.Source, Length = key.Length, Score = result.Probabilities[i],
         });
-        int written = checked((int)ScoreFile.Write(request.OutputPath, rows, Metadata(manifest, poolHash, result, poolBytes), cancellationToken));
+        int written = checked((int)ScoreFile.Write(request.OutputPath, rows, Metadata(manifest, state, options, poolHash, result, poolBytes), cancellationToken));
         long scoreBytes = new FileInfo(request.OutputPath).Length;
         progress?.Report($"tsds: scored {written} pool rows, {result.Allocation.Support} with mass, pool embeddings {poolBytes:N0} bytes, {clock.Elapsed.TotalSeconds:F1}s");
         return new MethodScoreResult(request.OutputPath, written, written, clock.Elapsed.TotalSeconds, scoreBytes + poolBytes);
@@ -103,14 +106,15 @@ public sealed class TsdsMethod : ISelectionMethod
 
     /// <summary>Streams the pool through the embedder chunk by chunk into RUN/pool.emb; keeps only each row's key.</summary>
     private static (List<PoolKey> Keys, long Bytes) EmbedPool(
-        TsdsRunFolder folder, TsdsManifest manifest, TsdsOptions options, MethodScoreRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+        TsdsRunLayout folder, RunManifest manifest, TsdsRunState state, TsdsOptions options, MethodScoreRequest request, IProgress<string>? progress,
+        CancellationToken cancellationToken)
     {
         using var embedder = CreateEmbedder(manifest.Model, options);
-        if (embedder.Dimension != manifest.Dimension)
-            throw new InvalidDataException($"The embedder gives {embedder.Dimension} dims but the target was embedded with {manifest.Dimension}.");
+        if (embedder.Dimension != state.Dimension)
+            throw new InvalidDataException($"The embedder gives {embedder.Dimension} dims but the target was embedded with {state.Dimension}.");
         var keys = new List<PoolKey>();
         using var writer = new EmbeddingFileWriter(folder.PoolEmbeddings, embedder.Dimension, options.Half);
-        foreach (var chunk in DatasetReader.Read(request.Pool, ReadOptionsFor(manifest)).Chunk(request.ChunkSize))
+        foreach (var chunk in DatasetReader.Read(request.Pool, Common.RunPlans.ReadOptionsFor(manifest)).Chunk(request.ChunkSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var embedded = embedder.Embed(chunk, cancellationToken);
@@ -122,23 +126,22 @@ public sealed class TsdsMethod : ISelectionMethod
         return (keys, writer.Complete());
     }
 
-    private static TsdsResult ComputeFromFile(TsdsRunFolder folder, float[] target, int dimension, TsdsOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
+    private static TsdsResult ComputeFromFile(TsdsRunLayout folder, float[] target, int dimension, TsdsOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var (pool, _, poolDim) = EmbeddingFileWriter.ReadAll(folder.PoolEmbeddings);
         if (poolDim != dimension) throw new InvalidDataException($"{folder.PoolEmbeddings} has {poolDim} dims, the target {dimension}.");
         return TsdsComputation.Compute(target, pool, dimension, options, progress, cancellationToken);
     }
 
-    private static Dictionary<string, string> Metadata(TsdsManifest manifest, string poolHash, TsdsResult result, long poolBytes)
+    private static Dictionary<string, string> Metadata(RunManifest manifest, TsdsRunState state, TsdsOptions o, string poolHash, TsdsResult result, long poolBytes)
     {
         string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        var o = manifest.Options;
         return new Dictionary<string, string>
         {
             ["winnow.method"] = "tsds",
             [FingerprintKey] = manifest.Fingerprint,
             [PoolHashKey] = poolHash,
-            ["winnow.tsds.embedder"] = manifest.Embedder,
+            ["winnow.tsds.embedder"] = state.Embedder,
             ["winnow.tsds.alpha"] = F(o.Alpha),
             ["winnow.tsds.c"] = F(o.CostScale),
             ["winnow.tsds.sigma"] = F(o.Sigma),
@@ -158,9 +161,8 @@ public sealed class TsdsMethod : ISelectionMethod
         _ => new ModelEmbedder(model ?? throw new InvalidDataException("The TSDS run names no model to embed with."), options.MaxLength, options.BatchSize),
     };
 
-    private static ReadOptions ReadOptionsFor(TsdsManifest manifest) => Common.RunReadOptions.For(manifest.Kind, manifest.LabelMap, manifest.Fields);
-
-    private static TsdsManifest NewManifest(MethodFitRequest request, TsdsOptions options)
+    /// <summary>TSDS's fingerprint recipe: no name in it (the parts differ from every other method's in number and the "-" placeholders); fixed because written run folders and score files carry it.</summary>
+    private static RunManifest NewManifest(MethodFitRequest request, TsdsOptions options)
     {
         // The model only matters when it embeds: a hashed run is the same run whatever model is passed.
         string? model = options.Embedder == TsdsEmbedderKind.Model ? Path.GetFullPath(request.Model!) : null;
@@ -171,30 +173,11 @@ public sealed class TsdsMethod : ISelectionMethod
         string? fields = request.Fields?.ToString();
         // The mapping enters the fingerprint only when there is one, so runs made without one keep their fingerprints.
         string fingerprint = RunFingerprint.Of(
-            [modelHash ?? "-", request.Kind.ToString(), targetHash, poolHash, labelMapHash ?? "-", TsdsManifest.OptionsJson(options)], fields);
-        return new TsdsManifest
+            [modelHash ?? "-", request.Kind.ToString(), targetHash, poolHash, labelMapHash ?? "-", TsdsRunState.OptionsJson(options)], fields);
+        return Common.RunPlans.Inputs(MethodName, request.Kind, model, request.Target, request.Pool, request.LabelMap) with
         {
-            Fingerprint = fingerprint, Model = model, ModelHash = modelHash, Kind = request.Kind,
-            Target = request.Target.Select(Path.GetFullPath).ToList(), TargetHash = targetHash,
-            Pool = request.Pool.Select(Path.GetFullPath).ToList(), PoolHash = poolHash,
-            LabelMap = request.LabelMap is null ? null : Path.GetFullPath(request.LabelMap), LabelMapHash = labelMapHash, Fields = fields, Options = options,
+            Fingerprint = fingerprint, ModelHash = modelHash, TargetHash = targetHash, PoolHash = poolHash, LabelMapHash = labelMapHash, Fields = fields,
+            Options = RunManifest.Element(options, TsdsRunState.Json),
         };
-    }
-
-    /// <summary>True when a finished run of the same inputs is there; refuses a run of other inputs unless forced.</summary>
-    private static bool Reusable(TsdsRunFolder folder, TsdsManifest wanted, bool force)
-    {
-        var existing = folder.HasManifest ? TsdsManifest.Load(folder.Manifest) : null;
-        return RunStore.Check(folder.Root, existing?.ToHeader(), wanted.ToHeader(), force) == RunDecision.Same
-               && existing!.Complete && File.Exists(folder.TargetEmbeddings);
-    }
-
-    private static TsdsManifest LoadComplete(TsdsRunFolder folder)
-    {
-        if (!folder.HasManifest) throw new FileNotFoundException($"{folder.Root} is not a TSDS run (no manifest.json); run `winnow fit --method tsds` first.");
-        var manifest = TsdsManifest.Load(folder.Manifest);
-        if (!manifest.Complete || !File.Exists(folder.TargetEmbeddings))
-            throw new InvalidDataException($"The TSDS run in {folder.Root} is not finished; run fit again.");
-        return manifest;
     }
 }

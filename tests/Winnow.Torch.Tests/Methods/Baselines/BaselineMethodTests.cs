@@ -80,7 +80,7 @@ public sealed class BaselineMethodTests(TovFixture fixture, ITestOutputHelper ou
         var request = new MethodFitRequest([fixture.InstructionTarget], [fixture.InstructionPool], first.RunDirectory);
         Assert.True(method.Fit(request).Reused);
         var changed = request with { Settings = new Dictionary<string, string> { ["hash_bits"] = "12" } };
-        Assert.Contains("settings", Assert.Throws<RunMismatchException>(() => method.Fit(changed)).Message);
+        Assert.Contains("options", Assert.Throws<RunMismatchException>(() => method.Fit(changed)).Message);
         Assert.False(method.Fit(changed with { Force = true }).Reused);
         Assert.Throws<RunMismatchException>(() => SelectionMethods.Get("random").Fit(request));
     }

@@ -35,7 +35,7 @@ public sealed class FieldMappingRunTests
         var scores = Path.Combine(run, "scores.parquet");
         method.Score(new MethodScoreRequest(run, [pool], scores));
 
-        var manifest = MethodManifest.Load(Path.Combine(run, MethodManifest.FileName));
+        var manifest = new RunFolder(run).Read()!;
         Assert.Equal("prompt=q,completion=a,id=n", manifest.Fields);
         Assert.Equal(Enumerable.Range(1, 12).Select(i => $"p{i}"), ScoreFile.Read(scores).OrderBy(r => r.Row).Select(r => r.Id));
         var info = MethodRuns.Describe(run);
@@ -55,24 +55,24 @@ public sealed class FieldMappingRunTests
         File.WriteAllText(pool, "{\"prompt\":\"p\",\"completion\":\"c\"}\n");
         var request = new MethodFitRequest([], [pool], Path.Combine(dir.Path, "run")) { Seed = 3 };
 
-        var plain = MethodManifest.ForFit("random", request, new Dictionary<string, string>());
-        var mapped = MethodManifest.ForFit("random", request with { Fields = Mapping }, new Dictionary<string, string>());
+        var plain = RunPlans.ForSettings("random", request, new Dictionary<string, string>());
+        var mapped = RunPlans.ForSettings("random", request with { Fields = Mapping }, new Dictionary<string, string>());
 
         // The fingerprint formula of runs made before field mappings existed.
-        var before = ContentHash.OfText(string.Join("\n", MethodManifest.SchemaName, "random", TaskKind.Instruction, "", "", ContentHash.OfPaths([pool]), "", 3, ""));
+        var before = ContentHash.OfText(string.Join("\n", "winnow.method-run.v1", "random", TaskKind.Instruction, "", "", ContentHash.OfPaths([pool]), "", 3, ""));
         Assert.Equal(before, plain.Fingerprint);
         Assert.NotEqual(plain.Fingerprint, mapped.Fingerprint);
         Assert.Null(plain.Fields);
         Assert.Equal("field mapping", mapped.Differences(plain).Replace("differs in ", "", StringComparison.Ordinal));
 
-        var written = Path.Combine(dir.Path, "manifest.json");
-        plain.Save(written);
-        Assert.DoesNotContain("\"fields\"", File.ReadAllText(written));
+        var folder = new RunFolder(dir.Path);
+        folder.Write(plain);
+        Assert.DoesNotContain("\"fields\"", File.ReadAllText(folder.ManifestPath));
 
         var model = Path.Combine(dir.Path, "model.bin");
         File.WriteAllText(model, "weights");
-        var inputs = RunInputs.Hash("schema", model, [pool], [pool], null, "{}");
-        Assert.Equal(ContentHash.OfText(string.Join("\n", "schema", inputs.Model, inputs.Target, inputs.Pool, "", "{}")), inputs.Fingerprint);
-        Assert.NotEqual(inputs.Fingerprint, RunInputs.Hash("schema", model, [pool], [pool], null, "{}", Mapping.ToString()).Fingerprint);
+        var inputs = RunPlans.ForOptions("schema", "tov", TaskKind.Instruction, model, [pool], [pool], null, "{}", null);
+        Assert.Equal(ContentHash.OfText(string.Join("\n", "schema", inputs.ModelHash, inputs.TargetHash, inputs.PoolHash, "", "{}")), inputs.Fingerprint);
+        Assert.NotEqual(inputs.Fingerprint, RunPlans.ForOptions("schema", "tov", TaskKind.Instruction, model, [pool], [pool], null, "{}", Mapping.ToString()).Fingerprint);
     }
 }

@@ -37,8 +37,8 @@ public sealed class LessMethodTests(TovFixture fixture, ITestOutputHelper output
         var progress = new SyncLog(log);
         var run = method.Fit(FitRequest(Path.Combine(dir.Path, "run")), progress);
         Assert.False(run.Reused);
-        var folder = new LessRunFolder(run.RunDirectory);
-        var manifest = LessManifest.Load(folder.Manifest);
+        var folder = new LessRunLayout(run.RunDirectory);
+        var manifest = folder.Folder.Read()!.StateAs<LessRunState>(LessRunState.Json);
         int pool = TovFixture.InDomainInPool + 2 * TovFixture.PerOtherTemplate;
         Assert.Equal(pool, manifest.PoolSize);
         Assert.Equal(12, manifest.WarmupSize);
@@ -68,7 +68,7 @@ public sealed class LessMethodTests(TovFixture fixture, ITestOutputHelper output
 
         // Influence from the stored features equals the score column (one subtask: Σ_i w_i ⟨x_i, mean target_i⟩).
         var weights = manifest.CheckpointWeights();
-        var centroids = LessMethod.SubtaskCentroids(folder, manifest);
+        var centroids = LessMethod.SubtaskCentroids(folder, folder.Folder.Read()!.OptionsAs<LessOptions>(LessRunState.Json), manifest);
         foreach (int r in new[] { 0, 57, pool - 1 })
         {
             double expected = 0;
@@ -120,9 +120,9 @@ public sealed class LessMethodTests(TovFixture fixture, ITestOutputHelper output
         Assert.Equal(48, result.Rows);
         Assert.Equal(48, result.Scored);
 
-        var folder = new LessRunFolder(run.RunDirectory);
-        var manifest = LessManifest.Load(folder.Manifest);
-        var centroids = LessMethod.SubtaskCentroids(folder, manifest);
+        var folder = new LessRunLayout(run.RunDirectory);
+        var manifest = folder.Folder.Read()!;
+        var centroids = LessMethod.SubtaskCentroids(folder, manifest.OptionsAs<LessOptions>(LessRunState.Json), manifest.StateAs<LessRunState>(LessRunState.Json));
         Assert.Equal(2, centroids.Subtasks.Length);
         Assert.Equal(2, ScoreFile.ReadMetadata(scores)["winnow.less.subtasks"].Split(',').Length);
         var rows = ScoreFile.Read(scores);

@@ -62,7 +62,7 @@ public sealed class TovAutoTests(TovFixture fixture, ITestOutputHelper output)
         var messages = new List<string>();
         var run = TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], dir) { Options = options },
             new ListProgress(messages));
-        var choice = run.Manifest.Auto;
+        var choice = run.State.Auto;
         Assert.NotNull(choice);
         foreach (var c in choice.Candidates) output.WriteLine($"ε={c.Epsilon:G3} {c.Transform}: {c.HeldOutLoss:F4}");
         output.WriteLine($"random: {choice.RandomLoss:F4}; chose ε={choice.Epsilon:G3} {choice.Transform}");
@@ -77,13 +77,13 @@ public sealed class TovAutoTests(TovFixture fixture, ITestOutputHelper output)
         Assert.Equal(42, choice.ProbeSize);
 
         // The final run: the whole target, at the chosen ε; the probe runs: 21 of the 30 target rows.
-        Assert.Equal(30, run.Manifest.TargetSize);
-        Assert.Equal(choice.Epsilon, run.Manifest.Options.Epsilon);
-        Assert.Equal(choice.Transform, run.Manifest.Options.Transform);
-        Assert.All(run.Manifest.CompletedEpochs, e => Assert.Equal(choice.Epsilon * e.LearningRate, e.ValidationLearningRate, 12));
-        var probeRuns = Directory.GetDirectories(run.Folder.AutoDirectory, "eps-*");
+        Assert.Equal(30, run.State.TargetSize);
+        Assert.Equal(choice.Epsilon, run.Options.Epsilon);
+        Assert.Equal(choice.Transform, run.Options.Transform);
+        Assert.All(run.State.CompletedEpochs, e => Assert.Equal(choice.Epsilon * e.LearningRate, e.ValidationLearningRate, 12));
+        var probeRuns = Directory.GetDirectories(run.Layout.AutoDirectory, "eps-*");
         Assert.Equal(3, probeRuns.Length);
-        Assert.All(probeRuns, p => Assert.Equal(21, TovManifest.Load(Path.Combine(p, "manifest.json")).TargetSize));
+        Assert.All(probeRuns, p => Assert.Equal(21, TovRunModel.LoadComplete(p).State.TargetSize));
 
         // Scores rank by the chosen transform.
         var scores = Path.Combine(dir, "scores.parquet");
@@ -97,7 +97,7 @@ public sealed class TovAutoTests(TovFixture fixture, ITestOutputHelper output)
             new ListProgress(messages));
         Assert.True(again.Reused);
         Assert.DoesNotContain(messages, m => m.Contains("auto probe", StringComparison.Ordinal));
-        Assert.Equal(choice, again.Manifest.Auto! with { Candidates = choice.Candidates });
+        Assert.Equal(choice, again.State.Auto! with { Candidates = choice.Candidates });
     }
 
     private sealed class ListProgress(List<string> messages) : IProgress<string>

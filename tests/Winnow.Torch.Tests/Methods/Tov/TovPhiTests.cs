@@ -75,12 +75,12 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
         var balanced = ScoreFile.Read(balancedPath).Where(r => !r.InBase).Take(8).ToList();
         var plain = ScoreFile.Read(meanPath).ToDictionary(r => r.Row);
         var examples = balanced.Select(r => (NerExample)pool[(int)r.Row]).ToList();
-        var labels = LabelSet.Load(run.Folder.LabelsFile);
+        var labels = LabelSet.Load(run.Layout.LabelsFile);
         var expected = new double[examples.Count];
-        for (int k = 1; k < run.Manifest.Epochs; k++)
+        for (int k = 1; k < run.State.Epochs; k++)
         {
-            var before = TovFixture.NerTokenLogProbs(run.Manifest.Model, run.Folder.LabelsFile, run.Manifest.Options.MaxLength, run.Folder.BaseAdapter(k), examples);
-            var after = TovFixture.NerTokenLogProbs(run.Manifest.Model, run.Folder.LabelsFile, run.Manifest.Options.MaxLength, run.Folder.ValAdapter(k), examples);
+            var before = TovFixture.NerTokenLogProbs(run.Manifest.Model!, run.Layout.LabelsFile, run.Options.MaxLength, run.Layout.BaseAdapter(k), examples);
+            var after = TovFixture.NerTokenLogProbs(run.Manifest.Model!, run.Layout.LabelsFile, run.Options.MaxLength, run.Layout.ValAdapter(k), examples);
             for (int i = 0; i < examples.Count; i++)
             {
                 // Classes by hand from the gold tags: O (also for a type the target does not have), or the entity
@@ -89,7 +89,7 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
                 var deltas = after[i].Zip(before[i], (a, b) => (double)a - b).ToArray();
                 Assert.Equal(classes.Length, deltas.Length);
                 expected[i] += classes.Select((c, t) => (c, d: deltas[t])).GroupBy(x => x.c).Average(g => g.Average(x => x.d))
-                    / (run.Manifest.Epochs - 1);
+                    / (run.State.Epochs - 1);
             }
         }
         bool anyDiffers = false;
@@ -97,7 +97,7 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
         {
             Assert.True(Math.Abs(expected[i] - balanced[i].PhiIdentity) < 1e-5, $"row {balanced[i].Row}: direct {expected[i]}, scorer {balanced[i].PhiIdentity}");
             // The per-epoch column keeps every epoch (label-balanced per epoch), the skipped one included.
-            Assert.Equal(run.Manifest.Epochs, balanced[i].PhiIdentityEpochs.Count);
+            Assert.Equal(run.State.Epochs, balanced[i].PhiIdentityEpochs.Count);
             anyDiffers |= Math.Abs(plain[balanced[i].Row].PhiIdentity - balanced[i].PhiIdentity) > 1e-6;
         }
         Assert.True(anyDiffers, "label-balanced φ equals the plain mean on every row: the setting did nothing");
@@ -116,22 +116,22 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
         Assert.Equal(TovAggregation.LabelBalanced, options.Aggregation);
         Assert.Equal(1, options.SkipEpochs);
         // Defaults stay out of the manifest's options, so runs made before these settings keep their fingerprints.
-        var json = TovManifest.OptionsJson(options with { Aggregation = TovAggregation.Mean, SkipEpochs = 0, BucketedBatches = false });
+        var json = TovRunState.OptionsJson(options with { Aggregation = TovAggregation.Mean, SkipEpochs = 0, BucketedBatches = false });
         Assert.DoesNotContain("bucketed", json);
         Assert.DoesNotContain("aggregation", json);
         Assert.DoesNotContain("skip_epochs", json);
-        Assert.Contains("label_balanced", TovManifest.OptionsJson(options));
+        Assert.Contains("label_balanced", TovRunState.OptionsJson(options));
         // Bucketed fit batches are the default; a manifest written without the field (shuffled batches, before the
         // change) still reads as shuffled, and a default run's options round-trip as bucketed.
         var defaults = TovMethod.ParseFitOptions(request with { Settings = new Dictionary<string, string>() });
         Assert.True(defaults.BucketedBatches);
         Assert.False(TovMethod.ParseFitOptions(request with { Settings = new Dictionary<string, string> { ["batches"] = "random" } }).BucketedBatches);
-        var readBack = System.Text.Json.JsonSerializer.Deserialize<TovFitOptions>(TovManifest.OptionsJson(defaults), TovManifest.Json)!;
+        var readBack = System.Text.Json.JsonSerializer.Deserialize<TovFitOptions>(TovRunState.OptionsJson(defaults), TovRunState.Json)!;
         Assert.True(readBack.BucketedBatches);
         Assert.Equal(defaults, readBack);
         var shuffled = defaults with { BucketedBatches = false };
-        Assert.DoesNotContain("bucketed", TovManifest.OptionsJson(shuffled));
-        Assert.False(System.Text.Json.JsonSerializer.Deserialize<TovFitOptions>(TovManifest.OptionsJson(shuffled), TovManifest.Json)!.BucketedBatches);
+        Assert.DoesNotContain("bucketed", TovRunState.OptionsJson(shuffled));
+        Assert.False(System.Text.Json.JsonSerializer.Deserialize<TovFitOptions>(TovRunState.OptionsJson(shuffled), TovRunState.Json)!.BucketedBatches);
         var bad = Assert.Throws<ArgumentException>(() => TovMethod.ParseFitOptions(request with
         {
             Settings = new Dictionary<string, string> { ["aggregate"] = "median" },

@@ -18,14 +18,14 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
     public void Fit_writes_every_epochs_adapters_and_a_complete_manifest()
     {
         var run = fixture.InstructionRun;
-        var folder = run.Folder;
+        var folder = run.Layout;
         Assert.True(run.Manifest.Complete);
-        Assert.Equal(2, run.Manifest.Epochs);
-        Assert.Equal(2, run.Manifest.CompletedEpochs.Count);
+        Assert.Equal(2, run.State.Epochs);
+        Assert.Equal(2, run.State.CompletedEpochs.Count);
         Assert.All(Enumerable.Range(0, 2), k => Assert.True(folder.EpochComplete(k)));
         Assert.Equal(30, folder.ReadBaseSet().Count);
-        Assert.All(run.Manifest.CompletedEpochs, e => Assert.Equal(0.1 * e.LearningRate, e.ValidationLearningRate, 12));
-        Assert.All(run.Manifest.CompletedEpochs, e => Assert.True(e.LearningRate > 0));
+        Assert.All(run.State.CompletedEpochs, e => Assert.Equal(0.1 * e.LearningRate, e.ValidationLearningRate, 12));
+        Assert.All(run.State.CompletedEpochs, e => Assert.True(e.LearningRate > 0));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
         using var stop = new CancellationTokenSource();
         var stopAfterFirst = new SyncProgress(line => { if (line.StartsWith("epoch 1/", StringComparison.Ordinal)) stop.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => TovFitter.Fit(request, stopAfterFirst, stop.Token));
-        var folder = new TovRunFolder(dir);
+        var folder = new TovRunLayout(dir);
         Assert.True(folder.EpochComplete(0));
         Assert.False(folder.EpochComplete(1));
 
@@ -84,7 +84,7 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
             Force = true,
         });
         Assert.False(replaced.Reused);
-        Assert.Equal(0.5, TovManifest.Load(replaced.Folder.Manifest).Options.Epsilon);
+        Assert.Equal(0.5, TovRunModel.LoadComplete(replaced.RunDirectory).Options.Epsilon);
         Assert.True(File.Exists(Path.Combine(dir, "keep.txt")));
     }
 
@@ -126,8 +126,8 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
         var interleaved = fixture.InstructionRun;
         Assert.True(parallel.Manifest.Complete);
         // Epoch 1's base adapters are equal up to the validation pass (same seed, same U), then the trajectories part.
-        Assert.Equal(AdapterBytes(interleaved.Folder.BaseAdapter(0)), AdapterBytes(parallel.Folder.BaseAdapter(0)));
-        Assert.NotEqual(AdapterBytes(interleaved.Folder.BaseAdapter(1)), AdapterBytes(parallel.Folder.BaseAdapter(1)));
+        Assert.Equal(AdapterBytes(interleaved.Layout.BaseAdapter(0)), AdapterBytes(parallel.Layout.BaseAdapter(0)));
+        Assert.NotEqual(AdapterBytes(interleaved.Layout.BaseAdapter(1)), AdapterBytes(parallel.Layout.BaseAdapter(1)));
 
         var scores = Path.Combine(dir, "scores.parquet");
         TovScorer.Score(new TovScoreRequest(dir, [fixture.InstructionPool], scores));
@@ -190,7 +190,7 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
     public void Score_random_gives_exactly_n_distinct_examples_half_from_the_base_set_and_repeats_for_a_seed()
     {
         var run = fixture.InstructionRun;
-        SubsetResult Select(string name, int seed) => TovPipeline.Select(TovPipeline.SelectRequest(run.Manifest, fixture.InstructionScores,
+        SubsetResult Select(string name, int seed) => TovPipeline.Select(TovPipeline.SelectRequest(run, fixture.InstructionScores,
             [fixture.InstructionPool], 20, Path.Combine(fixture.Root, name), SelectionStrategy.ScoreRandom, null, 4, seed));
 
         var first = Select("subset-a.jsonl", 7);
@@ -227,22 +227,22 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
         var scored = rows.Where(r => !r.InBase).Take(6).ToList();
         var examples = scored.Select(r => pool[(int)r.Row]).ToList();
         var direct = new double[scored.Count];
-        var perEpoch = new double[scored.Count, run.Manifest.Epochs];
-        for (int k = 0; k < run.Manifest.Epochs; k++)
+        var perEpoch = new double[scored.Count, run.State.Epochs];
+        for (int k = 0; k < run.State.Epochs; k++)
         {
-            var before = TovFixture.NerTokenLogProbs(fixture.BertModel, run.Folder.LabelsFile, TovFixture.NerOptions.MaxLength, run.Folder.BaseAdapter(k), examples);
-            var after = TovFixture.NerTokenLogProbs(fixture.BertModel, run.Folder.LabelsFile, TovFixture.NerOptions.MaxLength, run.Folder.ValAdapter(k), examples);
+            var before = TovFixture.NerTokenLogProbs(fixture.BertModel, run.Layout.LabelsFile, TovFixture.NerOptions.MaxLength, run.Layout.BaseAdapter(k), examples);
+            var after = TovFixture.NerTokenLogProbs(fixture.BertModel, run.Layout.LabelsFile, TovFixture.NerOptions.MaxLength, run.Layout.ValAdapter(k), examples);
             for (int i = 0; i < examples.Count; i++)
             {
                 double phi = after[i].Zip(before[i], (a, b) => (double)a - b).Average();
                 perEpoch[i, k] = phi;
-                direct[i] += phi / run.Manifest.Epochs;
+                direct[i] += phi / run.State.Epochs;
             }
         }
         for (int i = 0; i < scored.Count; i++)
         {
             Assert.True(Math.Abs(direct[i] - scored[i].PhiIdentity) < 1e-5, $"row {scored[i].Row}: direct {direct[i]}, pipeline {scored[i].PhiIdentity}");
-            for (int k = 0; k < run.Manifest.Epochs; k++)
+            for (int k = 0; k < run.State.Epochs; k++)
                 Assert.True(Math.Abs(perEpoch[i, k] - scored[i].PhiIdentityEpochs[k]) < 1e-5);
             // NER predicts each word's first sub-token: one Δ per word.
             Assert.Equal(((NerExample)examples[i]).Tokens.Count, scored[i].Predicted);

@@ -1,15 +1,12 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Winnow.Core.IO;
-
+using Winnow.Core.Runs;
 using Winnow.Torch.Methods.Common;
 
 namespace Winnow.Torch.Methods.Tov;
 
 /// <summary>
-/// The layout of a ToV run folder:
+/// Where a ToV run keeps its files beside its manifest (which only <see cref="RunFolder"/> reads and writes):
 /// <code>
-/// RUN/manifest.json           inputs' hashes, options, per-epoch learning rates, progress
+/// RUN/manifest.json           the run's manifest; ToV's state: per-epoch learning rates, progress, auto's choice
 /// RUN/base-set.txt            U's keys, one "source TAB id" per line
 /// RUN/labels.json             NER only: the label set the head was trained on
 /// RUN/epochs/K/base/          θ_bas^k adapter (adapter_model.safetensors + adapter_config.json)
@@ -18,9 +15,13 @@ namespace Winnow.Torch.Methods.Tov;
 /// RUN/auto/                   with auto: one ToV run per ε on part of the target (eps-*/), and choice.json
 /// </code>
 /// </summary>
-public sealed record TovRunFolder(string Root)
+public sealed record TovRunLayout(string Root)
 {
-    public string Manifest => Path.Combine(Root, Core.Runs.ManifestFile.FileName);
+    /// <summary>What a run writes (the scores a pipeline writes beside it included): what --force removes.</summary>
+    public static IReadOnlyList<string> Files { get; } =
+        [RunFolder.ManifestFileName, "base-set.txt", "labels.json", "epochs", "auto", Core.Scoring.ScoreFile.DefaultFileName];
+
+    public RunFolder Folder => new(Root);
     public string BaseSetFile => Path.Combine(Root, "base-set.txt");
     public string LabelsFile => Path.Combine(Root, "labels.json");
     public string EpochsDirectory => Path.Combine(Root, "epochs");
@@ -31,17 +32,6 @@ public sealed record TovRunFolder(string Root)
     public string BaseAdapter(int k) => Path.Combine(EpochDirectory(k), "base");
     public string ValAdapter(int k) => Path.Combine(EpochDirectory(k), "val");
     public string TrainerState(int k) => Path.Combine(EpochDirectory(k), "trainer");
-
-    public bool HasManifest => File.Exists(Manifest);
-
-    /// <summary>Removes what a run writes (never the whole folder: --out may name a folder that holds other things too).</summary>
-    public void Clear()
-    {
-        if (Directory.Exists(EpochsDirectory)) Directory.Delete(EpochsDirectory, recursive: true);
-        if (Directory.Exists(AutoDirectory)) Directory.Delete(AutoDirectory, recursive: true);
-        foreach (var file in new[] { Manifest, BaseSetFile, LabelsFile, Path.Combine(Root, Core.Scoring.ScoreFile.DefaultFileName) })
-            File.Delete(file);
-    }
 
     /// <summary>Both adapters of epoch k are written (the trainer state is kept for the newest epoch only).</summary>
     public bool EpochComplete(int k) =>

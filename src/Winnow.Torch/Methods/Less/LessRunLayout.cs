@@ -6,9 +6,9 @@ using Winnow.Core.IO;
 namespace Winnow.Torch.Methods.Less;
 
 /// <summary>
-/// The layout of a LESS run folder:
+/// Where a LESS run keeps its files beside its manifest (which only <see cref="Core.Runs.RunFolder"/> reads and writes):
 /// <code>
-/// RUN/manifest.json                 inputs' hashes, options, η̄_i per checkpoint, P
+/// RUN/manifest.json                 the run's manifest; LESS's state: η̄_i per checkpoint, P
 /// RUN/warmup-set.txt                the warm-up set's keys, "source TAB id" per line
 /// RUN/labels.json                   NER only: the label set the head was trained on
 /// RUN/target-rows.tsv               the target feature rows in order: "source TAB id" (source = subtask)
@@ -19,9 +19,12 @@ namespace Winnow.Torch.Methods.Less;
 ///                                   one row per pool row in pool order (zeros where an example has no gradient)
 /// </code>
 /// </summary>
-public sealed record LessRunFolder(string Root)
+public sealed record LessRunLayout(string Root)
 {
-    public string Manifest => Path.Combine(Root, Core.Runs.ManifestFile.FileName);
+    /// <summary>What a run writes: what --force removes.</summary>
+    public static IReadOnlyList<string> Files { get; } = [Core.Runs.RunFolder.ManifestFileName, "warmup-set.txt", "labels.json", "target-rows.tsv", "checkpoints"];
+
+    public Core.Runs.RunFolder Folder => new(Root);
     public string WarmupSetFile => Path.Combine(Root, "warmup-set.txt");
     public string LabelsFile => Path.Combine(Root, "labels.json");
     public string TargetRowsFile => Path.Combine(Root, "target-rows.tsv");
@@ -36,16 +39,6 @@ public sealed record LessRunFolder(string Root)
     /// <summary>A shard's own feature file, so shards sharing the run folder never append to one file.</summary>
     public string PoolFeatures(int i, Core.Sharding.Shard shard) =>
         shard.IsWhole ? PoolFeatures(i) : Path.Combine(Checkpoint(i), $"pool-{shard.Index:D4}-of-{shard.Count:D4}.f16");
-
-    public bool HasManifest => File.Exists(Manifest);
-
-    /// <summary>Removes what a run writes (never the whole folder: it may hold other things).</summary>
-    public void Clear()
-    {
-        if (!Directory.Exists(Root)) return;
-        if (Directory.Exists(CheckpointsDirectory)) Directory.Delete(CheckpointsDirectory, recursive: true);
-        foreach (var file in new[] { Manifest, WarmupSetFile, LabelsFile, TargetRowsFile }) File.Delete(file);
-    }
 
     public void WriteKeys(string path, IEnumerable<(string Source, string Id)> keys) =>
         AtomicFile.WriteText(path, w =>

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Winnow.Core.Runs;
+
+namespace Winnow.Torch.Methods.Tov;
+
+/// <summary>
+/// ToV's part of its run's manifest (<see cref="RunManifest.State"/>): how large the pool, target and U were, the
+/// epochs and how far the fit got, and what auto chose. The field names are those of the v1 ToV manifest, so a run
+/// folder written before the shared manifest migrates into this record as it is.
+/// </summary>
+public sealed record TovRunState
+{
+    [JsonPropertyName("pool_size")] public int PoolSize { get; init; }
+    [JsonPropertyName("target_size")] public int TargetSize { get; init; }
+    [JsonPropertyName("base_size")] public int BaseSize { get; init; }
+    [JsonPropertyName("base_set_hash")] public string BaseSetHash { get; init; } = "";
+    [JsonPropertyName("epochs")] public int Epochs { get; init; }
+    [JsonPropertyName("completed_epochs")] public IReadOnlyList<TovEpochRecord> CompletedEpochs { get; init; } = [];
+
+    /// <summary>What <see cref="TovAuto"/> chose (ε and transform, now in the options) and the probe table; absent without auto.</summary>
+    [JsonPropertyName("auto"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TovAutoChoice? Auto { get; init; }
+
+    /// <summary>
+    /// ToV's JSON format, of its options and state in the manifest and of auto/choice.json: enums as names so the
+    /// manifest reads well; NaN losses (an epoch with no usable batch) stay representable. The options' text in this
+    /// format is part of the run's fingerprint, so it must not change.
+    /// </summary>
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>The options' text as it enters the fingerprint.</summary>
+    public static string OptionsJson(TovFitOptions options) => JsonSerializer.Serialize(options, Json);
+}
