@@ -137,17 +137,3 @@ public sealed class WinnowTokenizer
 
     private string? Known(string? token) => token is not null && _vocab.ContainsKey(token) ? token : null;
 }
-
-internal static class JsonFormat
-{
-    public static readonly JsonSerializerOptions Indented = new()
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    public static readonly JsonSerializerOptions Compact = new()
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-}

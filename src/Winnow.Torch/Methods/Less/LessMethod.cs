@@ -298,21 +298,3 @@ public sealed class LessMethod : ISelectionMethod
         if (string.IsNullOrWhiteSpace(request.RunDirectory)) throw new ArgumentException("Give the run folder.");
     }
 }
-
-/// <summary>Per checkpoint i, the mean target feature of each subtask, [subtask × d] row-major.</summary>
-internal sealed record SubtaskCentroids(string[] Subtasks, float[][] PerCheckpoint, int Dimension);
-
-/// <summary>A checkpoint held in memory for scoring: its adapter and its flattened Adam moments.</summary>
-internal sealed class CheckpointState(AdapterState adapter, Tensor m, Tensor v) : IDisposable
-{
-    public AdapterState Adapter { get; } = adapter;
-    public Tensor M { get; } = m;
-    public Tensor V { get; } = v;
-
-    public void Dispose()
-    {
-        Adapter.Dispose();
-        M.Dispose();
-        V.Dispose();
-    }
-}

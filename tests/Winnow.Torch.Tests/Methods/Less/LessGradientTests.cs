@@ -74,9 +74,3 @@ public sealed class LessGradientTests(TovFixture fixture)
         foreach (var (_, p) in Lora.AdapterParameters(model)) p.copy_(randn(p.shape, generator: generator).mul(0.1));
     }
 }
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class LessCollection : ICollectionFixture<TovFixture>
-{
-    public const string Name = "LESS";
-}

@@ -170,9 +170,3 @@ public sealed class TovFixture : IDisposable
 
     public void Dispose() => _dir.Dispose();
 }
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TovCollection : ICollectionFixture<TovFixture>
-{
-    public const string Name = "ToV";
-}

@@ -1,0 +1,26 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using TorchSharp;
+using Winnow.Core.Data;
+using Winnow.Torch.Evaluation;
+using Winnow.Torch.Modeling;
+using Winnow.Torch.Tasks;
+using Winnow.Torch.Tokenization;
+using Winnow.Torch.Training;
+using static TorchSharp.torch;
+
+namespace Winnow.Bench;
+
+public static class Machine
+{
+    public static string Describe()
+    {
+        string cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+            : "unknown CPU";
+        return $"{cpu}, {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, libtorch {torch.__version__}";
+    }
+
+    public static string ShortName() => $"{Environment.ProcessorCount}core";
+}
