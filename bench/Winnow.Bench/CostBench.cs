@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using TorchSharp;
 using Winnow.Core.Data;
 using Winnow.Core.Runs;

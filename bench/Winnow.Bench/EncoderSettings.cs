@@ -1,18 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using Microsoft.ML.OnnxRuntime;
-using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<long>;
-using TorchSharp;
-using Winnow.Core.Data;
-using Winnow.Torch.Evaluation;
-using Winnow.Torch.Modeling;
-using Winnow.Torch.Modeling.Catalog;
-using Winnow.Torch.Tasks;
-using Winnow.Torch.Training;
-using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
-
 namespace Winnow.Bench;
 
 /// <summary>Settings of the real-encoder benchmark (issue 15, parts 1–2).</summary>

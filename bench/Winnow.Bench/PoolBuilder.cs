@@ -1,20 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using TorchSharp;
-using Winnow.Core.Data;
-using Winnow.Core.Runs;
-using Winnow.Torch.Methods;
-using Winnow.Torch.Methods.Less;
-using Winnow.Torch.Methods.Tov;
-using Winnow.Torch.Pretraining;
-using Winnow.Torch.Tasks;
-using static TorchSharp.torch;
-
-using Winnow.Torch.Methods.Common;
-using Winnow.Torch.Modeling;
-
 namespace Winnow.Bench;
 
 /// <summary>Builds a pool of the requested size from the sample pool's sentences, repeated cyclically under the same file names (so the label map's sections still apply) with new ids.</summary>

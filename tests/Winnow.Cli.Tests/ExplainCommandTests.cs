@@ -1,9 +1,5 @@
 using System.Text.Json;
-using Winnow.Core.Data;
 using Winnow.Core.Scoring;
-using Winnow.Torch.Methods.Tov;
-using Winnow.Torch.Modeling;
-using Winnow.Torch.Tokenization;
 
 namespace Winnow.Cli.Tests;
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Winnow.Cli.Tests;
 
 /// <summary>Why the schema check cannot run here, or null: it needs Node.js and the npm packages of tests/k8s.</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Winnow.Cli.Tests;
 
 /// <summary>A fact that runs tests/k8s/validate.mjs; skipped, with the reason, where Node.js or its npm packages are missing.</summary>

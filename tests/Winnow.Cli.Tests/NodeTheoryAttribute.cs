@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Winnow.Cli.Tests;
 
 /// <summary>The theory form of <see cref="NodeFactAttribute"/>.</summary>

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
-using Xunit.Abstractions;
-
 namespace Winnow.Cli.Tests;
 
 /// <summary>A fact that needs a Slurm cluster of its own: root and Debian's slurmctld, slurmd, slurm-client and munge; skipped, with the reason, elsewhere.</summary>

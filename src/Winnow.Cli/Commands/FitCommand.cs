@@ -1,8 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
-using Winnow.Core.Data;
 using Winnow.Torch.Methods;
-using Winnow.Torch.Methods.Common;
 
 namespace Winnow.Cli.Commands;
 

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.ML.Tokenizers;
 
 namespace Winnow.Torch.Tokenization;
 

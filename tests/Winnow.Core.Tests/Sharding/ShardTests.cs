@@ -1,4 +1,3 @@
-using Winnow.Core.Scoring;
 using Winnow.Core.Sharding;
 
 namespace Winnow.Core.Tests.Sharding;

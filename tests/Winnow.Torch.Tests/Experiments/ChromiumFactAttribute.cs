@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using Winnow.Experiments;
-using Winnow.Torch.Experiments;
-using Winnow.Torch.Tests.TestSupport;
-
 namespace Winnow.Torch.Tests.Experiments;
 
 /// <summary>A fact that needs Debian's chromium; skipped, with the reason, where it is not installed.</summary>

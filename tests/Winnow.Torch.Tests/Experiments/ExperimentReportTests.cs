@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Winnow.Experiments;
-using Winnow.Torch.Experiments;
-using Winnow.Torch.Tests.TestSupport;
 
 namespace Winnow.Torch.Tests.Experiments;
 

@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace Winnow.Torch.Tests.TestSupport;
 
 /// <summary>An <see cref="IProgress{T}"/> that records synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>

@@ -1,7 +1,3 @@
-using Winnow.Torch.Evaluation;
-using Winnow.Torch.Modeling;
-using static TorchSharp.torch;
-
 namespace Winnow.Torch.Tests.TestSupport;
 
 /// <summary>A token sequence whose tokens after the first <see cref="PromptLength"/> are the response (predicted).</summary>

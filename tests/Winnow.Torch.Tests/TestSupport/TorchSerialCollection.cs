@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace Winnow.Torch.Tests.TestSupport;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-
 namespace Winnow.Core.Data.Readers;
 
 /// <summary>File access that turns missing files into <see cref="DataFormatException"/>.</summary>

@@ -1,14 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
-using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
-using Winnow.Core.Runs;
-using Winnow.Core.Scoring;
-using Winnow.Core.Selection;
-using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.Tasks;
-using Winnow.Torch.Training;
 using static TorchSharp.torch;
 
 namespace Winnow.Torch.Methods.Less;

@@ -1,15 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using Winnow.Core.Data;
-using Winnow.Core.Runs;
-using Winnow.Core.Scoring;
-using Winnow.Core.Sharding;
-using Winnow.Torch.Evaluation;
-using Winnow.Torch.Modeling;
-using Winnow.Torch.Tasks;
-
-using Winnow.Torch.Methods.Common;
-
 namespace Winnow.Torch.Methods.Tov;
 
 /// <summary>A written score file.</summary>

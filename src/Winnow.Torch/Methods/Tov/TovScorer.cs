@@ -3,9 +3,7 @@ using System.Globalization;
 using Winnow.Core.Data;
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
-using Winnow.Core.Sharding;
 using Winnow.Torch.Evaluation;
-using Winnow.Torch.Modeling;
 using Winnow.Torch.Tasks;
 
 using Winnow.Torch.Methods.Common;

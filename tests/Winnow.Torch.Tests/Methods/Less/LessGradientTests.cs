@@ -1,7 +1,5 @@
-using TorchSharp;
 using Winnow.Core.Data;
 using Winnow.Torch.Methods.Less;
-using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tasks;
 using Winnow.Torch.Tests.Methods.Tov;

@@ -1,13 +1,3 @@
-using System.Text.Json;
-using Winnow.Core.Data;
-using Winnow.Core.Scoring;
-using Winnow.Torch.Methods.Tov;
-using Winnow.Torch.Modeling;
-using Winnow.Torch.Tests.TestSupport;
-using Winnow.Torch.Tokenization;
-using Winnow.Torch.Evaluation;
-using Winnow.Torch.Tasks;
-
 namespace Winnow.Torch.Tests.Methods.Tov;
 
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -3,7 +3,6 @@ using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.Tests.TestSupport;
 using Winnow.Torch.Tokenization;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Tasks;

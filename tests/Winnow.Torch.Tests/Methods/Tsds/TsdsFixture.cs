@@ -1,10 +1,6 @@
 using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
-using Winnow.Core.Scoring;
-using Winnow.Core.Selection;
-using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Common;
-using Winnow.Torch.Methods.Tsds;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tests.TestSupport;
 using Winnow.Torch.Tokenization;
