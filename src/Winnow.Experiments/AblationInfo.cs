@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Winnow.Core.IO;
-
 namespace Winnow.Experiments;
 
 /// <summary>An ablation variant as recorded with results: its name, base method and what it changes.</summary>

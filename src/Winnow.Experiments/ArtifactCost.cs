@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Winnow.Core.IO;
-
 namespace Winnow.Experiments;
 
 /// <summary>The cost of one method's fit+score (<c>artifacts/&lt;key&gt;/cost.json</c>), measured in the run that made it.</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Winnow.Core.IO;
-
 namespace Winnow.Experiments;
 
 /// <summary>One finished cell (method × budget × seed): <c>cells/&lt;key&gt;.json</c>.</summary>

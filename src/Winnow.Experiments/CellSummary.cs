@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
-using Winnow.Core.IO;
-using Winnow.Core.Scoring;
-using Winnow.Core.Statistics;
-
 namespace Winnow.Experiments;
 
 /// <summary>One method at one budget of one study: mean over seeds.</summary>

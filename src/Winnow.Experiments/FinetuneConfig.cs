@@ -1,12 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Winnow.Core.Data;
-using Winnow.Core.Selection;
-using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
-
 namespace Winnow.Experiments;
 
 public sealed record FinetuneConfig

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Winnow.Experiments;
 
 /// <summary>One line of the paper comparison: a paper figure and Winnow's measurement of the same thing in one study.</summary>

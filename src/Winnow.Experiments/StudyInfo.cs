@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Winnow.Core.IO;
-
 namespace Winnow.Experiments;
 
 /// <summary>What a results folder holds about its study (<c>study.json</c>), written when the run starts.</summary>

@@ -1,14 +1,5 @@
 namespace Winnow.Cli.Tests;
 
-/// <summary>Runs the CLI in-process with captured output. Console redirection is process-wide, so CLI tests run serially.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class CliCollection
-{
-    public const string Name = "CLI";
-}
-
-public sealed record CliResult(int ExitCode, string Out, string Error);
-
 public static class CliRunner
 {
     public static CliResult Run(params string[] args)

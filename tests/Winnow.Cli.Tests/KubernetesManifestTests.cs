@@ -74,31 +74,3 @@ public class KubernetesManifestTests
         return (node.ExitCode, output, error.Result);
     }
 }
-
-/// <summary>Why the schema check cannot run here, or null: it needs Node.js and the npm packages of tests/k8s.</summary>
-internal static class NodeCheck
-{
-    public static string? SkipReason()
-    {
-        if (NodeFactAttribute.Node is null) return "Node.js is not installed (the Kubernetes schema check runs kubernetes-models from npm).";
-        if (!Directory.Exists(Path.Combine(CliRunner.RepoRoot, "tests", "k8s", "node_modules", "kubernetes-models")))
-            return "tests/k8s has no node_modules: test.sh installs them with `npm ci` (here npm was missing or the install failed).";
-        return null;
-    }
-}
-
-/// <summary>A fact that runs tests/k8s/validate.mjs; skipped, with the reason, where Node.js or its npm packages are missing.</summary>
-public sealed class NodeFactAttribute : FactAttribute
-{
-    public static readonly string? Node = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-        .Select(d => Path.Combine(d, "node")).FirstOrDefault(File.Exists);
-    public static readonly string Validator = Path.Combine(CliRunner.RepoRoot, "tests", "k8s", "validate.mjs");
-
-    public NodeFactAttribute() => Skip = NodeCheck.SkipReason();
-}
-
-/// <summary>The theory form of <see cref="NodeFactAttribute"/>.</summary>
-public sealed class NodeTheoryAttribute : TheoryAttribute
-{
-    public NodeTheoryAttribute() => Skip = NodeCheck.SkipReason();
-}

@@ -4,7 +4,6 @@ using Winnow.Core.Data.Ner;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.Methods;
-using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Methods.Tov;
 
 namespace Winnow.Cli.Commands;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using YamlDotNet.Serialization;
-
 namespace Winnow.Core.Cluster;
 
 /// <summary>Kubernetes settings for <see cref="ClusterScripts.KubernetesJobs"/>.</summary>

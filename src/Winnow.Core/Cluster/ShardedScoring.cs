@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using YamlDotNet.Serialization;
 
 namespace Winnow.Core.Cluster;
 

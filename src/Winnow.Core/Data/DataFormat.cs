@@ -1,5 +1,3 @@
-using Winnow.Core.Data.Ner;
-
 namespace Winnow.Core.Data;
 
 /// <summary>On-disk formats the readers understand. <see cref="Auto"/> decides per file by extension and content.</summary>

@@ -1,5 +1,3 @@
-using Winnow.Core.Data.Ner;
-
 namespace Winnow.Core.Data;
 
 /// <summary>How B-/I- prefixes in a NER file are to be read.</summary>

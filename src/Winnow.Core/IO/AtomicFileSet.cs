@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Winnow.Core.IO;
 
 /// <summary>

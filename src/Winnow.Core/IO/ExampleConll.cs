@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Winnow.Core.Data;
 
 namespace Winnow.Core.IO;

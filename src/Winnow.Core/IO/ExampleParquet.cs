@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Winnow.Core.Data;
 
 namespace Winnow.Core.IO;

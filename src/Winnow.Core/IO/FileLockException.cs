@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-
 namespace Winnow.Core.IO;
 
 /// <summary>A folder or output that another live process holds.</summary>

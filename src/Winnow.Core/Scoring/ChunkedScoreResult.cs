@@ -1,9 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Winnow.Core.Data;
-using Winnow.Core.IO;
-using Winnow.Core.Sharding;
-
 namespace Winnow.Core.Scoring;
 
 /// <summary>What a chunked scoring wrote.</summary>

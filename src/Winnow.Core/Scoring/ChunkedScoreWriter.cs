@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Winnow.Core.Data;
 using Winnow.Core.IO;
 using Winnow.Core.Sharding;

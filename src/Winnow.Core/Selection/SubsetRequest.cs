@@ -1,10 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Winnow.Core.Data;
-using Winnow.Core.IO;
 using Winnow.Core.Scoring;
 
 namespace Winnow.Core.Selection;

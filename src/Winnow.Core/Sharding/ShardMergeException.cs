@@ -1,9 +1,3 @@
-using System.Globalization;
-using DuckDB.NET.Data;
-using Parquet;
-using Winnow.Core.IO;
-using Winnow.Core.Scoring;
-
 namespace Winnow.Core.Sharding;
 
 /// <summary>Raised when shards cannot be merged: some are missing, incomplete, corrupted or from another run.</summary>

@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Winnow.Core.IO;
 
 namespace Winnow.Core.Sharding;
 

@@ -1,7 +1,6 @@
 using Winnow.Core.IO;
 using System.Text;
 using System.Text.Json;
-using Winnow.Torch.Training;
 
 namespace Winnow.Torch.Evaluation;
 

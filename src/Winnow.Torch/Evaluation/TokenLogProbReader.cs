@@ -1,5 +1,3 @@
-using TorchSharp;
-using TorchSharp.Modules;
 using Winnow.Torch.Modeling;
 using static TorchSharp.torch;
 

@@ -1,5 +1,3 @@
-using Winnow.Experiments;
-using Winnow.Torch.Evaluation;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tasks;
 using static TorchSharp.torch;

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using Winnow.Torch.Evaluation;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.Tasks;
 using Winnow.Torch.Training;
 
 namespace Winnow.Torch.FineTuning;

@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using Winnow.Torch.Evaluation;
-using Winnow.Torch.Modeling;
-using Winnow.Torch.Tasks;
-using Winnow.Torch.Training;
-
 namespace Winnow.Torch.FineTuning;
 
 /// <summary>What a fine-tuning run did.</summary>

@@ -1,7 +1,5 @@
-using Winnow.Core.Data;
 using Winnow.Core.Runs;
 using Winnow.Core.Selection;
-using Winnow.Core.Sharding;
 
 namespace Winnow.Torch.Methods;
 

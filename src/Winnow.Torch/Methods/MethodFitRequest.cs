@@ -1,6 +1,4 @@
 using Winnow.Core.Data;
-using Winnow.Core.Selection;
-using Winnow.Core.Sharding;
 
 namespace Winnow.Torch.Methods;
 

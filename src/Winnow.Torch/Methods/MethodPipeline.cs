@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.Methods.Common;

@@ -1,7 +1,3 @@
-using Winnow.Core.Data;
-using Winnow.Core.Selection;
-using Winnow.Core.Sharding;
-
 namespace Winnow.Torch.Methods;
 
 /// <summary>A finished (or reused) fit.</summary>

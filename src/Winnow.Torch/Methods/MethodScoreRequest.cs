@@ -1,5 +1,3 @@
-using Winnow.Core.Data;
-using Winnow.Core.Selection;
 using Winnow.Core.Sharding;
 
 namespace Winnow.Torch.Methods;

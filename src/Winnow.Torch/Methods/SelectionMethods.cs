@@ -1,7 +1,6 @@
 using Winnow.Core.IO;
 using Winnow.Core.Runs;
 using Winnow.Torch.Methods.Baselines;
-using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Methods.Dsir;
 using Winnow.Torch.Methods.Tov;
 

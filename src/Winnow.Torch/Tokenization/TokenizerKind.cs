@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.ML.Tokenizers;
-
 namespace Winnow.Torch.Tokenization;
 
 /// <summary>Which tokenizer family a <see cref="WinnowTokenizer"/> wraps; decides word-boundary handling and what Save writes.</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
-
 namespace Winnow.Torch.Tokenization;
 
 /// <summary>Options for <see cref="TokenizerTrainer"/>.</summary>

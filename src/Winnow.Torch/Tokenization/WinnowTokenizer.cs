@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.Tokenizers;
 
@@ -136,18 +135,4 @@ public sealed class WinnowTokenizer
         Known(names.Cls), Known(names.Sep), Known(names.Mask));
 
     private string? Known(string? token) => token is not null && _vocab.ContainsKey(token) ? token : null;
-}
-
-internal static class JsonFormat
-{
-    public static readonly JsonSerializerOptions Indented = new()
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    public static readonly JsonSerializerOptions Compact = new()
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 }

@@ -1,5 +1,4 @@
 using Winnow.Torch.Evaluation;
-using Winnow.Torch.Tests.TestSupport;
 
 namespace Winnow.Torch.Tests.Evaluation;
 

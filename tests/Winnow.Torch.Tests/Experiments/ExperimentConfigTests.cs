@@ -1,5 +1,4 @@
 using Winnow.Experiments;
-using Winnow.Torch.Experiments;
 using Winnow.Torch.Tests.TestSupport;
 
 namespace Winnow.Torch.Tests.Experiments;

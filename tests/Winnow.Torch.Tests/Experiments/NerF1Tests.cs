@@ -1,5 +1,4 @@
 using Winnow.Experiments;
-using Winnow.Torch.Experiments;
 
 namespace Winnow.Torch.Tests.Experiments;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Winnow.Experiments;
-using Winnow.Torch.Experiments;
 using Winnow.Torch.Tests.TestSupport;
 
 namespace Winnow.Torch.Tests.Experiments;

@@ -2,7 +2,6 @@ using Winnow.Core.Data;
 using Winnow.Core.IO;
 using Winnow.Experiments;
 using Winnow.Torch.Experiments;
-using Winnow.Torch.Tests.TestSupport;
 
 namespace Winnow.Torch.Tests.Experiments;
 

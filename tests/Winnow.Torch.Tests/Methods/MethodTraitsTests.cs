@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Winnow.Core.Selection;
 using Winnow.Experiments;
-using Winnow.Torch.Experiments;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Tests.TestSupport;
 

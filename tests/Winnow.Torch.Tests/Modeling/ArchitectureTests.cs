@@ -1,6 +1,4 @@
-using TorchSharp;
 using Winnow.Torch.Modeling;
-using static TorchSharp.torch;
 
 namespace Winnow.Torch.Tests.Modeling;
 

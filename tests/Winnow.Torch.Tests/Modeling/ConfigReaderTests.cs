@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
 using Winnow.Experiments;
-using Winnow.Torch.Experiments;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Less;
 using Winnow.Torch.Methods.Tov;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using TorchSharp;
 using Winnow.Torch.Modeling;
 using static TorchSharp.torch;
 

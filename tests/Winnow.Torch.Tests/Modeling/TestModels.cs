@@ -1,4 +1,3 @@
-using TorchSharp;
 using Winnow.Torch.Modeling;
 using static TorchSharp.torch;
 

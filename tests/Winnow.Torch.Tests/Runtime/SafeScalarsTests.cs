@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using TorchSharp;
 using Winnow.Torch.Runtime;
 using static TorchSharp.torch;
 

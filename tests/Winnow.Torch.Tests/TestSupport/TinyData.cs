@@ -4,9 +4,6 @@ using static TorchSharp.torch;
 
 namespace Winnow.Torch.Tests.TestSupport;
 
-/// <summary>A token sequence whose tokens after the first <see cref="PromptLength"/> are the response (predicted).</summary>
-public sealed record TinyExample(string Id, int[] Tokens, int PromptLength);
-
 /// <summary>Builds <see cref="Batch"/>es from tiny examples the way a causal LM collator does (shifted targets, right padding).</summary>
 public static class TinyData
 {

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using Winnow.Torch.Tests.TestSupport;
 using Winnow.Torch.Training;

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tests.TestSupport;

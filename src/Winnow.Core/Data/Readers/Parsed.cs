@@ -7,9 +7,3 @@ internal readonly record struct Parsed(Example? Example, DataFormatException? Er
 
     internal static Parsed Fail(DataFormatException error) => new(null, error);
 }
-
-/// <summary>What a format reader needs to know about the file it reads.</summary>
-internal sealed record ReaderContext(string File, string Source, ReadOptions Options)
-{
-    internal Ner.TagNormalizer Tags { get; } = new(File, Options.TagScheme);
-}

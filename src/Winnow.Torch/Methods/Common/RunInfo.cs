@@ -1,8 +1,5 @@
-using System.Text.Json;
 using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
 using Winnow.Core.Scoring;
-using Winnow.Torch.Methods.Tov;
 
 namespace Winnow.Torch.Methods.Common;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
@@ -296,23 +295,5 @@ public sealed class LessMethod : ISelectionMethod
         if (request.Target.Count == 0) throw new ArgumentException("Give at least one target file or folder.");
         if (request.Pool.Count == 0) throw new ArgumentException("Give at least one pool file or folder.");
         if (string.IsNullOrWhiteSpace(request.RunDirectory)) throw new ArgumentException("Give the run folder.");
-    }
-}
-
-/// <summary>Per checkpoint i, the mean target feature of each subtask, [subtask × d] row-major.</summary>
-internal sealed record SubtaskCentroids(string[] Subtasks, float[][] PerCheckpoint, int Dimension);
-
-/// <summary>A checkpoint held in memory for scoring: its adapter and its flattened Adam moments.</summary>
-internal sealed class CheckpointState(AdapterState adapter, Tensor m, Tensor v) : IDisposable
-{
-    public AdapterState Adapter { get; } = adapter;
-    public Tensor M { get; } = m;
-    public Tensor V { get; } = v;
-
-    public void Dispose()
-    {
-        Adapter.Dispose();
-        M.Dispose();
-        V.Dispose();
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Winnow.Core.IO;
 
 namespace Winnow.Torch.Methods.Less;

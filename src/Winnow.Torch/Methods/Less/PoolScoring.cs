@@ -1,4 +1,3 @@
-using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Core.Sharding;
 using Winnow.Torch.Modeling;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
 using Winnow.Core.IO;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;

@@ -1,8 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Winnow.Core.IO;
-
-using Winnow.Torch.Methods.Common;
 
 namespace Winnow.Torch.Methods.Tov;
 

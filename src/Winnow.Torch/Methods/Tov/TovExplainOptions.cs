@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Serialization;
-using Winnow.Core.Data;
-using Winnow.Core.Scoring;
-using Winnow.Torch.Evaluation;
-using Winnow.Torch.Tasks;
-
 namespace Winnow.Torch.Methods.Tov;
 
 /// <summary>

@@ -1,12 +1,4 @@
-using System.Diagnostics;
 using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
-using Winnow.Core.Runs;
-using Winnow.Core.Selection;
-using Winnow.Torch.Methods.Common;
-using Winnow.Torch.Modeling;
-using Winnow.Torch.Tasks;
-using Winnow.Torch.Training;
 
 namespace Winnow.Torch.Methods.Tov;
 

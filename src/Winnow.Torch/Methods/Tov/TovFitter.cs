@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
 using Winnow.Core.Runs;
 using Winnow.Core.Selection;
 using Winnow.Torch.Methods.Common;

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using Winnow.Core.Data;
 using Winnow.Core.Progress;
-using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 
 namespace Winnow.Torch.Methods.Tov;

@@ -1,5 +1,3 @@
-using Winnow.Core.Data;
-
 namespace Winnow.Torch.Methods.Tsds;
 
 /// <summary>Unit vectors for a batch of examples, row-major (<c>Count × Dimension</c>), and each example's length in the embedder's units.</summary>

@@ -1,7 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-using Winnow.Torch.Runtime;
-
 namespace Winnow.Torch.Methods.Tsds;
 
 /// <summary>k nearest candidates of each query: squared L2 distances ascending, and candidate indices; both <c>Queries × K</c>, row-major.</summary>

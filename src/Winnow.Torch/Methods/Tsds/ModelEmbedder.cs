@@ -1,4 +1,3 @@
-using TorchSharp;
 using Winnow.Core.Data;
 using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Modeling;

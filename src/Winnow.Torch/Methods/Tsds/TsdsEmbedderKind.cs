@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Winnow.Torch.Methods.Tsds;
 
 /// <summary>Which encoder turns examples into vectors.</summary>

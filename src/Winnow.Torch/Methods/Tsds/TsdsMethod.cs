@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;

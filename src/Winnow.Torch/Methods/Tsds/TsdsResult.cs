@@ -1,7 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-using Winnow.Torch.Runtime;
-
 namespace Winnow.Torch.Methods.Tsds;
 
 /// <summary>The TSDS distribution over a pool plus the kernel density ρ of every pool row that ρ was needed for (NaN elsewhere).</summary>

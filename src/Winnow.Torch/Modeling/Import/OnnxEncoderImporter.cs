@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Onnx;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Winnow.Torch.Modeling.Import;

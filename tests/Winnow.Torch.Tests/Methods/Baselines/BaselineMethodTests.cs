@@ -1,6 +1,5 @@
 using Winnow.Core.Runs;
 using Winnow.Core.Data;
-using Winnow.Core.Data.Ner;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.Evaluation;

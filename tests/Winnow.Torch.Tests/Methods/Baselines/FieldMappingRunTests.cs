@@ -4,7 +4,6 @@ using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Common;
-using Winnow.Torch.Tests.TestSupport;
 
 namespace Winnow.Torch.Tests.Methods.Baselines;
 

@@ -1,7 +1,5 @@
-using TorchSharp;
 using Winnow.Core.Data;
 using Winnow.Torch.Methods.Less;
-using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tasks;
 using Winnow.Torch.Tests.Methods.Tov;
@@ -73,10 +71,4 @@ public sealed class LessGradientTests(TovFixture fixture)
         using var generator = new Generator(5, CPU);
         foreach (var (_, p) in Lora.AdapterParameters(model)) p.copy_(randn(p.shape, generator: generator).mul(0.1));
     }
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class LessCollection : ICollectionFixture<TovFixture>
-{
-    public const string Name = "LESS";
 }

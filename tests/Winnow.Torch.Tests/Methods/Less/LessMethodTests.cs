@@ -4,7 +4,6 @@ using Winnow.Core.Scoring;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Less;
 using Winnow.Torch.Tests.Methods.Tov;
-using Winnow.Torch.Tests.TestSupport;
 using Xunit.Abstractions;
 
 namespace Winnow.Torch.Tests.Methods.Less;

@@ -1,4 +1,3 @@
-using TorchSharp;
 using Winnow.Torch.Methods.Less;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using Winnow.Core.Data;
-using Winnow.Core.Scoring;
 using Winnow.Torch.Methods.Tov;
 using Xunit.Abstractions;
 

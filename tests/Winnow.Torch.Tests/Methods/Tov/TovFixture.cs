@@ -3,7 +3,6 @@ using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
-using Winnow.Torch.Tests.TestSupport;
 using Winnow.Torch.Tokenization;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Tasks;
@@ -169,10 +168,4 @@ public sealed class TovFixture : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TovCollection : ICollectionFixture<TovFixture>
-{
-    public const string Name = "ToV";
 }

@@ -1,9 +1,6 @@
-using System.Text.Json;
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
-using Winnow.Torch.Evaluation;
 using Winnow.Torch.Methods.Tov;
-using Winnow.Torch.Modeling;
 using Winnow.Torch.Tasks;
 using Xunit.Abstractions;
 

@@ -3,7 +3,6 @@ using Winnow.Core.Data;
 using Xunit.Abstractions;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
-using Winnow.Torch.Evaluation;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;

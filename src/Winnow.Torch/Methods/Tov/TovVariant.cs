@@ -1,7 +1,3 @@
-using System.Text.Json.Serialization;
-using Winnow.Core.Data;
-using Winnow.Torch.Methods.Common;
-
 namespace Winnow.Torch.Methods.Tov;
 
 /// <summary>Interleaved (the paper's Method A, default) or parallel (Method B) ToV.</summary>

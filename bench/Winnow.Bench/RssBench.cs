@@ -9,14 +9,6 @@ using Winnow.Torch.Runtime;
 
 namespace Winnow.Bench;
 
-/// <summary>Resident memory while ToV scores a pool: one sample per finished chunk.</summary>
-public sealed record RssSample(int Rows, double Seconds, double CpuSeconds, long RssBytes, long PeakRssBytes);
-
-/// <summary>One scoring process's memory over a streamed prefix of a pool of <see cref="PoolRows"/> rows.</summary>
-public sealed record RssReport(
-    string Machine, string Date, string Commit, string Command, string LoadBefore, string LoadAfter, int PoolRows, int PrefixRows,
-    int Threads, string Run, long PeakBeforeScoringBytes, IReadOnlyList<RssSample> Samples, bool Complete);
-
 /// <summary>
 /// Issue 15, part 4: ToV scoring streams (chunks of 2,048 rows, part files), so its resident memory should not depend on
 /// the pool's size. One process per pool size (peak RSS is per process): fits (or reuses) a small ToV run on minilm-l6,

@@ -1,0 +1,3 @@
+namespace Winnow.Bench;
+
+public sealed record MatmulResult(string Shape, long M, long K, long N, int Threads, double GflopsPerSecond);

@@ -1,0 +1,3 @@
+namespace Winnow.Cli.Tests;
+
+public sealed record CliResult(int ExitCode, string Out, string Error);
