@@ -145,10 +145,11 @@ public sealed record ExperimentConfig
         return CellsHashOf(this with { MethodSettings = settings });
     }
 
+    // One line, always: a quoted YAML key may span lines, and an error names it (the line breaks shown as \n).
     private static string Describe(string message) =>
-        message.StartsWith("Property '", StringComparison.Ordinal) && message.Contains("not found", StringComparison.Ordinal)
+        (message.StartsWith("Property '", StringComparison.Ordinal) && message.Contains("not found", StringComparison.Ordinal)
             ? "unknown key " + message[(message.IndexOf('\'') )..(message.IndexOf('\'', message.IndexOf('\'') + 1) + 1)]
-            : message;
+            : message).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
     public ExperimentConfig Validate(string file)
     {

@@ -168,6 +168,18 @@ public sealed class ConfigReaderTests : IDisposable
     ];
 
     [Fact]
+    public void An_unknown_key_that_spans_lines_is_named_on_one_line()
+    {
+        // Found by the property below (FsCheck, 2026-12-01): a double-quoted key folded over two lines.
+        var path = _dir.Sub("multiline-key.yaml");
+        File.WriteAllText(path, "name: t\n? \"methods\n\n  x\"\n: 1\n");
+        var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(path));
+        Assert.Contains(path, error.Message);
+        Assert.Single(error.Message.Split('\n'));
+        Assert.True(error.Message.Contains("'methods\\nx'", StringComparison.Ordinal), error.Message);
+    }
+
+    [Fact]
     public void RandomStudyYamlOnlyThrowsArgumentException()
     {
         var counter = 0;
