@@ -3,6 +3,7 @@ using System.Globalization;
 using TorchSharp;
 using Winnow.Core.Data;
 using Winnow.Core.Runs;
+using Winnow.Methods;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Less;
 using Winnow.Torch.Methods.Tov;

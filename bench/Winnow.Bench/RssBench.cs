@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using TorchSharp;
 using Winnow.Core.Data;
+using Winnow.Methods;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Runtime;

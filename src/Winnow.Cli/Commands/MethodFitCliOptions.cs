@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Winnow.Core.Data;
+using Winnow.Methods;
+using Winnow.Methods.Common;
 using Winnow.Torch.Methods;
-using Winnow.Torch.Methods.Common;
 
 namespace Winnow.Cli.Commands;
 

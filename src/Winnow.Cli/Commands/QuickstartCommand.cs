@@ -4,6 +4,7 @@ using Spectre.Console;
 using Winnow.Core.Data;
 using Winnow.Core.Selection;
 using Winnow.Core.Statistics;
+using Winnow.Methods;
 using Winnow.Torch.FineTuning;
 using Winnow.Experiments;
 using Winnow.Torch.Experiments;

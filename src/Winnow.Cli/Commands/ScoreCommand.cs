@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Winnow.Core.Sharding;
+using Winnow.Methods;
+using Winnow.Methods.Common;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Common;
 

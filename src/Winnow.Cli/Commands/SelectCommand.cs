@@ -3,6 +3,7 @@ using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
+using Winnow.Methods;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Tov;
 

@@ -8,6 +8,7 @@ using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Core.Statistics;
+using Winnow.Methods;
 using Winnow.Torch.FineTuning;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Modeling.Catalog;

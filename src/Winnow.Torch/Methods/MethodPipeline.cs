@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
+using Winnow.Methods;
 using Winnow.Torch.Methods.Common;
 
 namespace Winnow.Torch.Methods;

@@ -1,7 +1,9 @@
 using Winnow.Core.IO;
 using Winnow.Core.Runs;
+using Winnow.Methods;
+using Winnow.Methods.Baselines;
+using Winnow.Methods.Dsir;
 using Winnow.Torch.Methods.Baselines;
-using Winnow.Torch.Methods.Dsir;
 using Winnow.Torch.Methods.Tov;
 
 namespace Winnow.Torch.Methods;

@@ -2,6 +2,7 @@ using Winnow.Core.Data;
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 using Winnow.Core.Sharding;
+using Winnow.Methods;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Tests.Methods.Tov;
 

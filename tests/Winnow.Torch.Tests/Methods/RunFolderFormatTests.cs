@@ -1,5 +1,7 @@
 using Winnow.Core.Data;
 using Winnow.Core.Runs;
+using Winnow.Methods;
+using Winnow.Methods.Common;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Methods.Less;

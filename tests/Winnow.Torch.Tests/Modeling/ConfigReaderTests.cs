@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
 using Winnow.Experiments;
-using Winnow.Torch.Methods;
+using Winnow.Methods;
 using Winnow.Torch.Methods.Less;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Methods.Tsds;

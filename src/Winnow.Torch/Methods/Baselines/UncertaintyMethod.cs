@@ -3,6 +3,8 @@ using System.Globalization;
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
+using Winnow.Methods;
+using Winnow.Methods.Common;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Modeling;

@@ -1,5 +1,6 @@
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
+using Winnow.Methods.Common;
 
 namespace Winnow.Torch.Methods.Common;
 

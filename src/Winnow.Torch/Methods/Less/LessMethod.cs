@@ -4,6 +4,8 @@ using Winnow.Core.Data;
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
+using Winnow.Methods;
+using Winnow.Methods.Common;
 using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tasks;

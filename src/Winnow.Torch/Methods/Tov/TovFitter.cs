@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Winnow.Core.Data;
 using Winnow.Core.Runs;
 using Winnow.Core.Selection;
+using Winnow.Methods.Common;
 using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tasks;

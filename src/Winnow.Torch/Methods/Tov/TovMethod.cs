@@ -1,5 +1,6 @@
 using Winnow.Core.Selection;
-using Winnow.Torch.Methods.Common;
+using Winnow.Methods;
+using Winnow.Methods.Common;
 
 namespace Winnow.Torch.Methods.Tov;
 

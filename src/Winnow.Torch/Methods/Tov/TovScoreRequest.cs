@@ -1,4 +1,5 @@
 using Winnow.Core.Sharding;
+using Winnow.Methods;
 
 namespace Winnow.Torch.Methods.Tov;
 

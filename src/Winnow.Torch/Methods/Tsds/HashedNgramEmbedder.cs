@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Winnow.Core.Data;
-using Winnow.Torch.Methods.Common;
+using Winnow.Methods.Common;
 
 namespace Winnow.Torch.Methods.Tsds;
 

@@ -1,5 +1,5 @@
 using Winnow.Core.Data;
-using Winnow.Torch.Methods.Common;
+using Winnow.Methods.Common;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tokenization;
 using static TorchSharp.torch;

@@ -4,6 +4,8 @@ using Winnow.Core.Data;
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
+using Winnow.Methods;
+using Winnow.Methods.Common;
 
 namespace Winnow.Torch.Methods.Tsds;
 
@@ -56,7 +58,7 @@ public sealed class TsdsMethod : ISelectionMethod
 
         Directory.CreateDirectory(folder.Root);
         folder.Folder.Clear(TsdsRunLayout.Files);
-        var readOptions = Common.RunPlans.ReadOptionsFor(manifest);
+        var readOptions = RunPlans.ReadOptionsFor(manifest);
         using var embedder = CreateEmbedder(manifest.Model, options);
         progress?.Report($"tsds: embedding the target with {embedder.Description}");
         using var writer = new EmbeddingFileWriter(folder.TargetEmbeddings, embedder.Dimension, options.Half);
@@ -77,7 +79,7 @@ public sealed class TsdsMethod : ISelectionMethod
         ArgumentOutOfRangeException.ThrowIfLessThan(request.ChunkSize, 1, nameof(request.ChunkSize));
         // Each probability depends on every pool row (KDE density and the transport), so a shard's scores would differ
         // from the whole pool's; sharding only the embedding stage would still leave one whole-pool job.
-        Common.MethodScoring.RefuseShard(request, Name, "its probabilities depend on the whole pool (KDE and optimal transport)");
+        MethodScoring.RefuseShard(request, Name, "its probabilities depend on the whole pool (KDE and optimal transport)");
         var clock = Stopwatch.StartNew();
         var folder = new TsdsRunLayout(request.RunDirectory);
         var manifest = folder.Folder.ReadComplete(Name, "TSDS", _ => File.Exists(folder.TargetEmbeddings));
@@ -113,7 +115,7 @@ public sealed class TsdsMethod : ISelectionMethod
             throw new InvalidDataException($"The embedder gives {embedder.Dimension} dims but the target was embedded with {state.Dimension}.");
         var keys = new List<PoolKey>();
         using var writer = new EmbeddingFileWriter(folder.PoolEmbeddings, embedder.Dimension, options.Half);
-        foreach (var chunk in DatasetReader.Read(request.Pool, Common.RunPlans.ReadOptionsFor(manifest)).Chunk(request.ChunkSize))
+        foreach (var chunk in DatasetReader.Read(request.Pool, RunPlans.ReadOptionsFor(manifest)).Chunk(request.ChunkSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var embedded = embedder.Embed(chunk, cancellationToken);
@@ -173,7 +175,7 @@ public sealed class TsdsMethod : ISelectionMethod
         // The mapping enters the fingerprint only when there is one, so runs made without one keep their fingerprints.
         string fingerprint = RunFingerprint.Of(
             [modelHash ?? "-", request.Kind.ToString(), targetHash, poolHash, labelMapHash ?? "-", TsdsRunState.OptionsJson(options)], fields);
-        return Common.RunPlans.Inputs(MethodName, request.Kind, model, request.Target, request.Pool, request.LabelMap) with
+        return RunPlans.Inputs(MethodName, request.Kind, model, request.Target, request.Pool, request.LabelMap) with
         {
             Fingerprint = fingerprint, ModelHash = modelHash, TargetHash = targetHash, PoolHash = poolHash, LabelMapHash = labelMapHash, Fields = fields,
             Options = RunManifest.Element(options, TsdsRunState.Json),

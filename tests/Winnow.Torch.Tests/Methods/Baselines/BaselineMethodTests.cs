@@ -2,6 +2,7 @@ using Winnow.Core.Runs;
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
+using Winnow.Methods;
 using Winnow.Torch.Evaluation;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Baselines;

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Winnow.Core.Data;
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
+using Winnow.Methods;
+using Winnow.Methods.Common;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Common;
 

@@ -1,7 +1,7 @@
 using Winnow.Core.Runs;
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
-using Winnow.Torch.Methods;
+using Winnow.Methods;
 using Winnow.Torch.Methods.Less;
 using Winnow.Torch.Tests.Methods.Tov;
 using Xunit.Abstractions;

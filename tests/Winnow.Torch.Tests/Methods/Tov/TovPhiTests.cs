@@ -103,7 +103,7 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
     [Fact]
     public void Aggregation_and_skip_epochs_are_fit_settings_with_clear_errors()
     {
-        var request = new Winnow.Torch.Methods.MethodFitRequest(["t"], ["p"], "run")
+        var request = new Winnow.Methods.MethodFitRequest(["t"], ["p"], "run")
         {
             Kind = TaskKind.Ner,
             Settings = new Dictionary<string, string> { ["aggregate"] = "label-balanced", ["skip_epochs"] = "1", ["batches"] = "bucketed" },

@@ -1,5 +1,6 @@
 using Winnow.Core.Runs;
 using Winnow.Core.Data;
+using Winnow.Methods;
 using Xunit.Abstractions;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;

@@ -1,5 +1,6 @@
 using Winnow.Core.Scoring;
 using Winnow.Core.Sharding;
+using Winnow.Methods;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Tov;
 

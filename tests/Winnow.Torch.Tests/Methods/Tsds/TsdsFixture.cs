@@ -1,6 +1,6 @@
 using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
-using Winnow.Torch.Methods.Common;
+using Winnow.Methods.Common;
 using Winnow.Torch.Modeling;
 using Winnow.Torch.Tests.TestSupport;
 using Winnow.Torch.Tokenization;

@@ -1,7 +1,7 @@
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
-using Winnow.Torch.Methods;
+using Winnow.Methods;
 using Winnow.Torch.Methods.Tsds;
 using Winnow.Torch.Tests.TestSupport;
 

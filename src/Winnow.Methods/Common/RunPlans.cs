@@ -4,14 +4,14 @@ using Winnow.Core.Data;
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 
-namespace Winnow.Torch.Methods.Common;
+namespace Winnow.Methods.Common;
 
 /// <summary>
 /// The manifest a fit plans to write (<see cref="RunManifest"/>), with its fingerprint. Each method's fingerprint is
 /// made by <see cref="RunFingerprint.Of"/> from parts fixed when its run folders were first written, so they are kept
 /// exactly: the methods with settings (random, uncertainty, DSIR) hash their recipe name, method, task, inputs, seed and
 /// settings; the methods with options records (ToV, LESS) their recipe name, inputs and options text; TSDS its own
-/// (<see cref="Tsds.TsdsMethod"/>). The recipe names are those of the v1 manifest schemas: a name in a fingerprint is
+/// (<c>TsdsMethod</c>). The recipe names are those of the v1 manifest schemas: a name in a fingerprint is
 /// a recipe, not a file format, so it stays when the file format changes.
 /// </summary>
 public static class RunPlans

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Winnow.Torch.Methods.Common;
+namespace Winnow.Methods.Common;
 
 /// <summary>
 /// Reads a method's text settings (<c>--set key=value</c>) into typed values and refuses what it did not read, so a

@@ -1,7 +1,7 @@
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 
-namespace Winnow.Torch.Methods.Common;
+namespace Winnow.Methods.Common;
 
 /// <summary>What the shared stages need to know about any run folder, ToV's or another method's.</summary>
 /// <param name="Method">The registered method name.</param>

@@ -1,4 +1,4 @@
-namespace Winnow.Torch.Methods.Common;
+namespace Winnow.Methods.Common;
 
 /// <summary>Argument checks shared by the methods' fit stages, with messages that name the CLI option.</summary>
 public static class MethodRequests

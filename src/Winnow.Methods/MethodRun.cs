@@ -1,4 +1,4 @@
-namespace Winnow.Torch.Methods;
+namespace Winnow.Methods;
 
 /// <summary>A finished (or reused) fit.</summary>
 public sealed record MethodRun(string RunDirectory, string Method, bool Reused, double Seconds, long BytesWritten)

@@ -1,7 +1,7 @@
-namespace Winnow.Torch.Methods;
+namespace Winnow.Methods;
 
 /// <summary>
-/// Told when each stage of <see cref="MethodPipeline.FitAndScore"/> starts and ends, so a caller can measure a stage
+/// Told when each stage of <c>MethodPipeline.FitAndScore</c> (Winnow.Torch) starts and ends, so a caller can measure a stage
 /// (the cost bench: wall time, CPU time, bytes on disk) without running its own copy of the pipeline. A stage that is
 /// reused (a current score file) is neither started nor finished.
 /// </summary>

@@ -1,6 +1,6 @@
 using Winnow.Core.Data;
 
-namespace Winnow.Torch.Methods;
+namespace Winnow.Methods;
 
 /// <summary>What fit needs. <see cref="Settings"/> carries method-specific options as text (CLI <c>--set key=value</c>, study configs).</summary>
 public sealed record MethodFitRequest(IReadOnlyList<string> Target, IReadOnlyList<string> Pool, string RunDirectory)

@@ -1,6 +1,6 @@
 using Winnow.Core.Sharding;
 
-namespace Winnow.Torch.Methods;
+namespace Winnow.Methods;
 
 /// <summary>What score needs: the run folder fit wrote, the pool, and where the score file goes.</summary>
 public sealed record MethodScoreRequest(string RunDirectory, IReadOnlyList<string> Pool, string OutputPath)

@@ -1,7 +1,7 @@
 using Winnow.Core.Runs;
 using Winnow.Core.Selection;
 
-namespace Winnow.Torch.Methods;
+namespace Winnow.Methods;
 
 /// <summary>
 /// The contract ToV and every baseline implement, so <c>winnow fit/score/select --method M</c> work the same way:

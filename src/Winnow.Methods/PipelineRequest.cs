@@ -1,8 +1,8 @@
 using Winnow.Core.Selection;
 
-namespace Winnow.Torch.Methods;
+namespace Winnow.Methods;
 
-/// <summary>What <see cref="MethodPipeline.Run"/> does: fit <see cref="Method"/> as <see cref="Fit"/> says, then select <see cref="Budget"/> examples into <see cref="OutputPath"/>.</summary>
+/// <summary>What <c>MethodPipeline.Run</c> (Winnow.Torch) does: fit <see cref="Method"/> as <see cref="Fit"/> says, then select <see cref="Budget"/> examples into <see cref="OutputPath"/>.</summary>
 public sealed record PipelineRequest(string Method, MethodFitRequest Fit, int Budget, string OutputPath)
 {
     /// <summary>The score file; null = RUN/scores.parquet.</summary>

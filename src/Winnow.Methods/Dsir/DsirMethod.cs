@@ -3,9 +3,9 @@ using System.Globalization;
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
-using Winnow.Torch.Methods.Common;
+using Winnow.Methods.Common;
 
-namespace Winnow.Torch.Methods.Dsir;
+namespace Winnow.Methods.Dsir;
 
 /// <summary>
 /// DSIR-style importance weights (docs/methods.md, "DSIR"), no model needed. Fit builds two add-one

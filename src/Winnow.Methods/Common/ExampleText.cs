@@ -1,7 +1,7 @@
 using System.Text;
 using Winnow.Core.Data;
 
-namespace Winnow.Torch.Methods.Common;
+namespace Winnow.Methods.Common;
 
 /// <summary>Model-free views of an example for the methods that need no tokenizer (random, DSIR).</summary>
 public static class ExampleText

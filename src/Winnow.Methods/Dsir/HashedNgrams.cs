@@ -1,7 +1,7 @@
 using System.Text;
-using Winnow.Torch.Methods.Common;
+using Winnow.Methods.Common;
 
-namespace Winnow.Torch.Methods.Dsir;
+namespace Winnow.Methods.Dsir;
 
 /// <summary>
 /// DSIR's features: lower-cased word unigrams and bigrams hashed into 2^bits buckets with FNV-1a (stable across runs

@@ -1,7 +1,7 @@
 using Winnow.Core.Data;
 using Winnow.Core.Data.Ner;
 
-namespace Winnow.Torch.Methods.Common;
+namespace Winnow.Methods.Common;
 
 /// <summary>How every method reads its target and pool: the task, the label map and field mapping a run records.</summary>
 public static class RunReadOptions

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Winnow.Core.Scoring;
 
-namespace Winnow.Torch.Methods.Common;
+namespace Winnow.Methods.Common;
 
 /// <summary>Builds the <see cref="ScoreJob"/> every chunked scorer hands to <see cref="ChunkedScoreWriter"/>.</summary>
 public static class MethodScoring

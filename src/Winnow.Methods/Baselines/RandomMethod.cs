@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
-using Winnow.Torch.Methods.Common;
+using Winnow.Methods.Common;
 
-namespace Winnow.Torch.Methods.Baselines;
+namespace Winnow.Methods.Baselines;
 
 /// <summary>
 /// The reference baseline (docs/methods.md, "Random"): fit records only the manifest; score gives every row a seeded uniform value

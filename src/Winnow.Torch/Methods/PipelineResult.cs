@@ -1,6 +1,0 @@
-using Winnow.Core.Selection;
-
-namespace Winnow.Torch.Methods;
-
-/// <summary>What <see cref="MethodPipeline.Run"/> produced, stage by stage; <see cref="Scores"/> is null when the score file was reused.</summary>
-public sealed record PipelineResult(MethodRun Run, string ScoresPath, MethodScoreResult? Scores, SubsetResult Subset, double Seconds);
