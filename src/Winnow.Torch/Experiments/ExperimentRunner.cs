@@ -42,9 +42,10 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         Directory.CreateDirectory(Results);
         // One study process per results folder: a second one is refused at once, naming the first.
         using var held = FileLock.AcquireFolder(Results, log);
-        var begunUnder = DefaultsBegunUnder();
+        var recorded = RecordedStudy();
+        var begunUnder = DefaultsBegunUnder(recorded);
         CheckDefaults(begunUnder);
-        CheckSameStudy(begunUnder);
+        CheckSameStudy(recorded, begunUnder);
         var baseModel = EnsureBaseModel(cancellationToken);
         var data = EnsureData();
         WriteStudy(baseModel, data, begunUnder);
@@ -64,7 +65,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             {
                 total++;
                 var key = CellResult.CellKey(method, budget, seed);
-                var cellPath = Path.Combine(Results, "cells", key + ".json");
+                var cellPath = CellPath(method, budget, seed);
                 if (File.Exists(cellPath))
                 {
                     reused++;
@@ -101,14 +102,22 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
     /// The default changes (<see cref="DefaultChange.Id"/>) this folder's cells are made under: every change for a new
     /// study (no finished cell yet), those its study.json recorded otherwise (none for folders from before they were kept).
     /// </summary>
-    private IReadOnlyList<string> DefaultsBegunUnder()
+    private IReadOnlyList<string> DefaultsBegunUnder(StudyInfo? recorded)
     {
-        var path = Path.Combine(Results, ExperimentResults.StudyFile);
         var cells = Path.Combine(Results, "cells");
         bool hasCells = Directory.Exists(cells) && Directory.EnumerateFiles(cells, "*.json").Any();
-        if (!File.Exists(path) || !hasCells) return AllDefaultChanges.Select(c => c.Id).ToList();
-        return ExperimentResults.Read<StudyInfo>(path).Defaults ?? [];
+        if (recorded is null || !hasCells) return AllDefaultChanges.Select(c => c.Id).ToList();
+        return recorded.Defaults ?? [];
     }
+
+    /// <summary>The folder's study.json as the last run wrote it; null for a new folder.</summary>
+    private StudyInfo? RecordedStudy()
+    {
+        var path = Path.Combine(Results, ExperimentResults.StudyFile);
+        return File.Exists(path) ? ExperimentResults.Read<StudyInfo>(path) : null;
+    }
+
+    private string CellPath(string method, int budget, int seed) => Path.Combine(Results, "cells", CellResult.CellKey(method, budget, seed) + ".json");
 
     private static IEnumerable<DefaultChange> AllDefaultChanges => SelectionMethods.Names.SelectMany(n => SelectionMethods.Get(n).DefaultChanges);
 
@@ -125,7 +134,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var missed = Missed(begunUnder);
         if (missed.Count == 0) return;
         var pending = config.Seeds
-            .SelectMany(seed => CellsOfOneSeed().Where(c => !File.Exists(Path.Combine(Results, "cells", CellResult.CellKey(c.Method, c.Budget, seed) + ".json"))))
+            .SelectMany(seed => CellsOfOneSeed().Where(c => !File.Exists(CellPath(c.Method, c.Budget, seed))))
             .Select(c => c.Method).Distinct(StringComparer.Ordinal);
         foreach (var name in pending)
         {
@@ -141,11 +150,9 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         }
     }
 
-    private void CheckSameStudy(IReadOnlyList<string> begunUnder)
+    private void CheckSameStudy(StudyInfo? study, IReadOnlyList<string> begunUnder)
     {
-        var path = Path.Combine(Results, ExperimentResults.StudyFile);
-        if (!File.Exists(path)) return;
-        var study = ExperimentResults.Read<StudyInfo>(path);
+        if (study is null) return;
         if (study.ConfigHash == config.Hash) return;
         // Pins that restate a default the study was begun under (CheckDefaults) change no finished cell.
         var restated = Missed(begunUnder).Select(c => (c.Method, c.Key, c.Previous)).ToList();

@@ -27,7 +27,7 @@ public sealed class TovMethod : ISelectionMethod
     /// studies at 2.6× the fit throughput (docs/tov-defaults.md).
     /// </summary>
     public IReadOnlyList<Core.Runs.DefaultChange> DefaultChanges { get; } =
-        [new("tov", "batches", "random", "bucketed", "2026-12-01", "docs/tov-defaults.md, \"Bucketed fit batches\"")];
+        [new(MethodName, "batches", "random", "bucketed", "2026-12-01", "docs/tov-defaults.md, \"Bucketed fit batches\"")];
 
     /// <summary>As <see cref="TovRunLayout"/> lays them out (the scores a pipeline writes beside the run included).</summary>
     public IReadOnlyList<string> RunFiles => TovRunLayout.Files;
