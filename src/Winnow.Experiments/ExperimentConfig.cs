@@ -145,6 +145,21 @@ public sealed record ExperimentConfig
         return CellsHashOf(this with { MethodSettings = settings });
     }
 
+    /// <summary>
+    /// Whether <paramref name="recorded"/> (a study.json's cells hash) is this config's, with any subset of
+    /// <paramref name="restatable"/> pins left out: a folder last run with some pins (one default had changed) must
+    /// still resume once the config pins a later changed default too.
+    /// </summary>
+    public bool MatchesCellsHash(string recorded, IReadOnlyList<(string Method, string Key, string Value)> restatable)
+    {
+        if (recorded == CellsHash) return true;
+        if (restatable.Count > 16) throw new ArgumentException("Too many restatable pins to try every subset.", nameof(restatable));
+        for (int mask = 1; mask < 1 << restatable.Count; mask++)
+            if (recorded == CellsHashWithout(restatable.Where((_, i) => (mask & (1 << i)) != 0)))
+                return true;
+        return false;
+    }
+
     // One line, always: a quoted YAML key may span lines, and an error names it (the line breaks shown as \n).
     private static string Describe(string message) =>
         (message.StartsWith("Property '", StringComparison.Ordinal) && message.Contains("not found", StringComparison.Ordinal)

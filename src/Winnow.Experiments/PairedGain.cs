@@ -6,8 +6,9 @@ namespace Winnow.Experiments;
 /// and data order), then the mean over those pairs with a t-based 95% confidence interval (n − 1 degrees of freedom).
 /// Pairing removes the seed-to-seed variation both share, so the interval is about the method, not the seeds.
 /// <see cref="Low"/> and <see cref="High"/> are NaN with fewer than two pairs (no spread to estimate).
+/// <see cref="Budgets"/> lists the method's budgets that found a pair, in order.
 /// </summary>
-public sealed record PairedGain(string Method, int Pairs, double Mean, double Low, double High, int Wins, int Budgets)
+public sealed record PairedGain(string Method, int Pairs, double Mean, double Low, double High, int Wins, IReadOnlyList<int> Budgets)
 {
     public bool HasInterval => Pairs >= 2 && double.IsFinite(Low) && double.IsFinite(High);
 
@@ -46,7 +47,7 @@ public sealed record PairedGain(string Method, int Pairs, double Mean, double Lo
             .Select(c => (c.Budget, Gain: (c.Reference - c.TestLoss) / c.Reference * 100)).ToList();
         if (pairs.Count == 0) return null;
         var (mean, low, high) = MeanInterval(pairs.Select(p => p.Gain).ToList());
-        return new PairedGain(method, pairs.Count, mean, low, high, pairs.Count(p => p.Gain > 0), pairs.Select(p => p.Budget).Distinct().Count());
+        return new PairedGain(method, pairs.Count, mean, low, high, pairs.Count(p => p.Gain > 0), pairs.Select(p => p.Budget).Distinct().Order().ToArray());
     }
 
     /// <summary>Mean and t-based 95% confidence interval of <paramref name="values"/> (NaN bounds below two values).</summary>

@@ -8,21 +8,36 @@ namespace Winnow.Torch.Evaluation;
 /// once per state, right after that state's <c>activate</c> delegate (e.g. load adapter weights, switch LoRA on or
 /// off). ToV takes Δ_t = log p_after − log p_before from two states this way without a pool-sized buffer.
 /// The model is left in the last state when the stream ends.
+/// With <c>sharedLayers</c> k &gt; 0 the states must differ only in blocks k and above (and the head): each batch
+/// then runs blocks below k once and only the rest once per state (ToV with LoRA on the top blocks, docs/tov-defaults.md).
 /// </summary>
 public sealed class MultiStateTokenScorer
 {
     private readonly nn.Module _module;
     private readonly ITokenModel _model;
     private readonly IReadOnlyList<Action> _states;
+    private readonly int _sharedLayers;
 
-    public MultiStateTokenScorer(nn.Module module, ITokenModel model, IReadOnlyList<Action> states)
+    public MultiStateTokenScorer(nn.Module module, ITokenModel model, IReadOnlyList<Action> states, int sharedLayers = 0)
     {
         _module = module ?? throw new ArgumentNullException(nameof(module));
         _model = model ?? throw new ArgumentNullException(nameof(model));
         ArgumentNullException.ThrowIfNull(states);
         if (states.Count == 0) throw new ArgumentException("Give at least one model state.", nameof(states));
         _states = states.ToArray();
+        if (sharedLayers < 0) throw new ArgumentOutOfRangeException(nameof(sharedLayers), sharedLayers, "The number of shared layers must be >= 0.");
+        if (sharedLayers > 0)
+        {
+            if (model is not ILayeredTokenModel layered)
+                throw new ArgumentException($"Sharing the bottom layers between states needs a model that can be cut between blocks; {model.GetType().Name} cannot.", nameof(sharedLayers));
+            if (sharedLayers > layered.LayerCount)
+                throw new ArgumentOutOfRangeException(nameof(sharedLayers), sharedLayers, $"The model has {layered.LayerCount} layers.");
+        }
+        _sharedLayers = sharedLayers;
     }
+
+    /// <summary>How many bottom blocks run once per batch for all states.</summary>
+    public int SharedLayers => _sharedLayers;
 
     public static MultiStateTokenScorer Create<TModel>(TModel model, IReadOnlyList<Action> states) where TModel : nn.Module, ITokenModel =>
         new(model, model, states);
@@ -40,10 +55,24 @@ public sealed class MultiStateTokenScorer
     private MultiStateTokenLogProbs[] ScoreBatch(IndexedBatch batch, IReadOnlyList<string>? ids)
     {
         var perState = new float[_states.Count][][];
-        for (int s = 0; s < _states.Count; s++)
+        if (_sharedLayers > 0)
         {
-            _states[s]();
-            perState[s] = TokenLogProbReader.Read(_module, _model, batch.Batch);
+            var layered = (ILayeredTokenModel)_model;
+            using var scope = NewDisposeScope();
+            var hidden = TokenLogProbReader.InEvalMode(_module, () => layered.HiddenBefore(batch.Batch, _sharedLayers));
+            for (int s = 0; s < _states.Count; s++)
+            {
+                _states[s]();
+                perState[s] = TokenLogProbReader.Read(_module, () => layered.TargetLogProbsFrom(hidden, batch.Batch, _sharedLayers), batch.Batch.TargetMask);
+            }
+        }
+        else
+        {
+            for (int s = 0; s < _states.Count; s++)
+            {
+                _states[s]();
+                perState[s] = TokenLogProbReader.Read(_module, _model, batch.Batch);
+            }
         }
         var results = new MultiStateTokenLogProbs[batch.Indices.Length];
         for (int row = 0; row < results.Length; row++)

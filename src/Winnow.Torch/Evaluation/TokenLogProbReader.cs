@@ -31,16 +31,28 @@ internal static class TokenLogProbReader
         }
     }
 
-    public static float[][] Read(nn.Module module, ITokenModel model, Batch batch)
+    public static float[][] Read(nn.Module module, ITokenModel model, Batch batch) =>
+        Read(module, () => model.TargetLogProbs(batch), batch.TargetMask);
+
+    /// <summary>Runs <paramref name="logProbs"/> in eval mode without gradients and splits its [B, T] result by the mask.</summary>
+    public static float[][] Read(nn.Module module, Func<Tensor> logProbs, Tensor targetMask)
+    {
+        using var scope = NewDisposeScope();
+        return Split(InEvalMode(module, logProbs), targetMask);
+    }
+
+    /// <summary>
+    /// <paramref name="compute"/> in eval mode without gradients, the module's mode restored afterwards; the result
+    /// belongs to the caller's dispose scope.
+    /// </summary>
+    public static Tensor InEvalMode(nn.Module module, Func<Tensor> compute)
     {
         bool wasTraining = module.training;
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
         module.eval();
         try
         {
-            var logProbs = model.TargetLogProbs(batch);
-            return Split(logProbs, batch.TargetMask);
+            return compute();
         }
         finally
         {

@@ -156,7 +156,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         if (study.ConfigHash == config.Hash) return;
         // Pins that restate a default the study was begun under (CheckDefaults) change no finished cell.
         var restated = Missed(begunUnder).Select(c => (c.Method, c.Key, c.Previous)).ToList();
-        if (study.CellsHash is null || (study.CellsHash != config.CellsHash && (restated.Count == 0 || study.CellsHash != config.CellsHashWithout(restated))))
+        if (study.CellsHash is null || !config.MatchesCellsHash(study.CellsHash, restated))
             throw new ArgumentException(
                 $"{Results} holds results of another config (hash {study.ConfigHash}, this one {config.Hash}; they differ in more than which methods, "
                 + "rows, budgets or seeds run): give another --out.");

@@ -17,6 +17,9 @@ public interface IModelConfig
 
     int VocabSize { get; }
 
+    /// <summary>The number of transformer blocks.</summary>
+    int NumHiddenLayers { get; }
+
     JsonObject ToJson();
 
     /// <summary>Throws <see cref="ModelConfigException"/> when the numbers cannot make a model.</summary>

@@ -24,11 +24,14 @@ public static class Lora
         if (IsApplied(model)) throw new InvalidOperationException("LoRA is already applied to this model.");
         var targets = options.TargetsFor(model.Family);
         using var generator = new Generator((ulong)options.Seed, CPU);
+        var layers = options.LayersToTransform is { } l ? new HashSet<int>(l) : null;
         var chosen = model.Module.named_modules()
-            .Where(nm => nm.module is Linear && Matches(nm.name, targets))
+            .Where(nm => nm.module is Linear && Matches(nm.name, targets) && (layers is null || (LayerIndex(nm.name) is { } i && layers.Contains(i))))
             .Select(nm => (nm.name, linear: (Linear)nm.module))
             .ToList();
-        if (chosen.Count == 0) throw new ArgumentException($"No linear layer matches the LoRA targets {string.Join(", ", targets)}.", nameof(options));
+        if (chosen.Count == 0)
+            throw new ArgumentException($"No linear layer matches the LoRA targets {string.Join(", ", targets)}"
+                + (layers is null ? "." : $" in layers {string.Join(", ", layers.Order())}."), nameof(options));
         foreach (var p in model.Module.parameters()) p.requires_grad = false;
         foreach (var (name, linear) in chosen) ReplaceChild(model.Module, name, new LoraLinear(linear, options, generator));
         UnfreezeHead(model);
@@ -36,6 +39,34 @@ public static class Lora
     }
 
     public static bool IsApplied(IPretrainedModel model) => Layers(model).Any();
+
+    /// <summary>
+    /// The transformer block a module belongs to, from the <c>layer.N.</c> (BERT) or <c>layers.N.</c> (Llama) segment of
+    /// its name, as PEFT's <c>layers_pattern</c> finds it; null for a module outside the numbered blocks.
+    /// </summary>
+    public static int? LayerIndex(string moduleName)
+    {
+        var match = LayerSegment.Match(moduleName);
+        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>
+    /// How many of the model's lowest blocks carry no adapter: the blocks below the lowest adapted one. Their output is
+    /// the base model's under every adapter state, which is what lets <see cref="Evaluation.MultiStateTokenScorer"/> run
+    /// them once per batch. 0 when an adapted module sits outside the numbered blocks or no LoRA is applied.
+    /// </summary>
+    public static int UnadaptedBottomLayers(IPretrainedModel model)
+    {
+        int lowest = int.MaxValue;
+        foreach (var (name, _) in Layers(model))
+        {
+            if (LayerIndex(name) is not { } i) return 0;
+            lowest = Math.Min(lowest, i);
+        }
+        return lowest == int.MaxValue ? 0 : lowest;
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex LayerSegment = new(@"(?:^|\.)layers?\.(\d+)(?:\.|$)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>The adapted layers by module name.</summary>
     public static IEnumerable<(string Name, LoraLinear Layer)> Layers(IPretrainedModel model) =>
@@ -127,12 +158,20 @@ public static class Lora
         {
             var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException("not an object");
             var targets = (json["target_modules"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray();
+            // PEFT writes layers_to_transform as a list, or a single int, or null.
+            int[]? layers = json["layers_to_transform"] switch
+            {
+                JsonArray a => a.Select(n => n!.GetValue<int>()).ToArray(),
+                JsonValue v => [v.GetValue<int>()],
+                _ => null,
+            };
             return new LoraOptions
             {
                 Rank = Json.Int(json, "r", 8),
                 Alpha = Json.Num(json, "lora_alpha", 32),
                 Dropout = Json.Num(json, "lora_dropout", 0.2),
                 TargetModules = targets,
+                LayersToTransform = layers,
             };
         }
         catch (Exception e) when (e is IOException or FormatException or InvalidOperationException or System.Text.Json.JsonException)
@@ -196,6 +235,8 @@ public static class Lora
             ["lora_dropout"] = options.Dropout,
             ["target_modules"] = new JsonArray(targets.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
             ["bias"] = "none",
+            ["layers_to_transform"] = options.LayersToTransform is { } layers ? new JsonArray(layers.Select(i => (JsonNode)JsonValue.Create(i)!).ToArray()) : null,
+            ["layers_pattern"] = options.LayersToTransform is null ? null : model.Family == ModelFamily.CausalLm ? "layers" : "layer",
             ["fan_in_fan_out"] = false,
             ["inference_mode"] = false,
             ["base_model_name_or_path"] = null,

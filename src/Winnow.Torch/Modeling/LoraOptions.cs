@@ -15,6 +15,13 @@ public sealed record LoraOptions
 
     public bool IncludeMlp { get; init; }
 
+    /// <summary>
+    /// Indices of the transformer blocks whose targets are adapted (PEFT's <c>layers_to_transform</c>); null adapts
+    /// every block. A block is found by the <c>layer.N.</c> / <c>layers.N.</c> segment of a module's name. Adapting
+    /// only the top blocks leaves the lower ones the base model's, so scoring several adapter states can run them once.
+    /// </summary>
+    public IReadOnlyList<int>? LayersToTransform { get; init; }
+
     /// <summary>Seeds the A matrices' initialisation.</summary>
     public long Seed { get; init; }
 
@@ -26,6 +33,16 @@ public sealed record LoraOptions
         if (Alpha <= 0) throw new ArgumentOutOfRangeException(nameof(Alpha), Alpha, "LoRA alpha must be positive.");
         if (Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "LoRA dropout must be in [0, 1).");
         if (TargetModules is { Count: 0 }) throw new ArgumentException("TargetModules, when given, must name at least one module.", nameof(TargetModules));
+        if (LayersToTransform is { Count: 0 }) throw new ArgumentException("LayersToTransform, when given, must name at least one layer.", nameof(LayersToTransform));
+        if (LayersToTransform?.FirstOrDefault(i => i < 0) is < 0 and var bad) throw new ArgumentOutOfRangeException(nameof(LayersToTransform), bad, "Layer indices must be >= 0.");
+    }
+
+    /// <summary>The top <paramref name="count"/> of <paramref name="layerCount"/> blocks, as <see cref="LayersToTransform"/> takes them.</summary>
+    public static IReadOnlyList<int> TopLayers(int count, int layerCount)
+    {
+        if (count < 1 || count > layerCount)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"The number of top layers to adapt must be between 1 and the model's {layerCount} layers.");
+        return Enumerable.Range(layerCount - count, count).ToArray();
     }
 
     public IReadOnlyList<string> TargetsFor(ModelFamily family)

@@ -37,7 +37,7 @@ public sealed class ExperimentReportAnswerTests
         // (2.0−1.89)/2.0, (2.2−1.89)/2.2, (1.8−1.805)/1.8, (2.0−1.805)/2.0 in %.
         double[] gains = [5.5, 31.0 / 2.2, -0.5 / 1.8, 9.75];
         double mean = gains.Average(), sd = Math.Sqrt(gains.Sum(g => (g - mean) * (g - mean)) / 3);
-        Assert.Equal((4, 3, 2), (tov.Pairs, tov.Wins, tov.Budgets));
+        Assert.Equal((4, 3, 2), (tov.Pairs, tov.Wins, tov.Budgets.Count));
         Assert.Equal(mean, tov.Mean, 9);
         Assert.Equal(mean - 3.182 * sd / 2, tov.Low, 9);
         Assert.Equal(mean + 3.182 * sd / 2, tov.High, 9);

@@ -277,7 +277,9 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         using var dir = new TempDir();
         var config = ExperimentConfig.Load(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"));
         var options = new ExperimentRunOptions(dir.Path, Path.Combine(dir.Path, "cache"), dir.Path);
-        var change = Assert.Single(SelectionMethods.Get("tov").DefaultChanges);
+        var changes = SelectionMethods.Get("tov").DefaultChanges;
+        Assert.True(changes.Count >= 2, "this test pins ToV's changed defaults one after another");
+        var change = changes[0];
         var studyPath = Path.Combine(dir.Path, ExperimentResults.StudyFile);
         // A folder from before changes were recorded (no "defaults"), with one finished cell; tov's cells still to run.
         ExperimentResults.Write(studyPath, ExperimentReportTests.Study("micro", "ner") with { ConfigHash = config.Hash, CellsHash = config.CellsHash });
@@ -297,22 +299,35 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
             Assert.DoesNotContain(lines, l => l.Contains(change.Key, StringComparison.Ordinal));
         }
 
-        // The same config with the previous value pinned: accepted as the same cells, and the folder keeps that it was
-        // begun before the change (so the pin cannot later be dropped).
-        var pinned = config with
+        // The first previous value pinned alone is not enough while a later change is unpinned: that one is named.
+        ExperimentConfig Pinning(IEnumerable<Winnow.Core.Runs.DefaultChange> pins)
         {
-            MethodSettings = new() { ["tov"] = new(config.MethodSettings["tov"]) { [change.Key] = change.Previous } },
-            Hash = "0123456789abcdef",
-        };
-        Assert.NotEqual(config.CellsHash, pinned.CellsHashWithout([]));
-        pinned = pinned with { CellsHash = pinned.CellsHashWithout([]) };
-        lines.Clear();
-        using (var cancel = new CancellationTokenSource())
+            var settings = new Dictionary<string, string>(config.MethodSettings["tov"]);
+            foreach (var c in pins) settings[c.Key] = c.Previous;
+            var p = config with { MethodSettings = new() { ["tov"] = settings }, Hash = "0123456789abcdef" };
+            return p with { CellsHash = p.CellsHashWithout([]) };
+        }
+        var partly = Pinning([change]);
+        Assert.NotEqual(config.CellsHash, partly.CellsHash);
+        var later = Assert.Throws<ArgumentException>(() => new ExperimentRunner(partly, options).Run());
+        Assert.Contains($"{changes[1].Key}: \"{changes[1].Previous}\"", later.Message);
+
+        // Every previous value pinned: accepted as the same cells, and the folder keeps that it was begun before the
+        // changes (so the pins cannot later be dropped).
+        void AcceptedAsTheSameCells(ExperimentConfig pinned)
         {
+            lines.Clear();
+            using var cancel = new CancellationTokenSource();
             var runner = new ExperimentRunner(pinned, options, new CancelOn(new SynchronousLog(lines), "finished cells are kept", cancel));
             Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(cancel.Token));
+            Assert.Contains(lines, l => l.Contains("finished cells are kept", StringComparison.Ordinal));
         }
-        Assert.Contains(lines, l => l.Contains("finished cells are kept", StringComparison.Ordinal));
+        AcceptedAsTheSameCells(Pinning(changes));
+
+        // A folder last run with only the first pin (study.json recorded that config's cells hash) resumes once the
+        // config pins the later change as well.
+        ExperimentResults.Write(studyPath, ExperimentResults.Read<StudyInfo>(studyPath) with { CellsHash = partly.CellsHash, ConfigHash = "fedcba9876543210" });
+        AcceptedAsTheSameCells(Pinning(changes));
     }
 
     [Fact]

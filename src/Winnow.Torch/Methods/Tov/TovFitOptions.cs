@@ -68,8 +68,13 @@ public sealed record TovFitOptions : IJsonOnDeserializing
 
     private bool _bucketedBatches = true;
 
-    // A manifest written before bucketed batches were the default omits them when false; so a missing field is false.
-    void IJsonOnDeserializing.OnDeserializing() => _bucketedBatches = false;
+    // A manifest written before bucketed batches (or top-block LoRA) were the default omits them when false (null); so a
+    // missing field reads as false (null: every block).
+    void IJsonOnDeserializing.OnDeserializing()
+    {
+        _bucketedBatches = false;
+        _loraLayers = null;
+    }
 
     /// <summary>
     /// Choose ε and the transform F from the target alone (<see cref="TovAuto"/>, docs/tov-auto.md): fits on part of
@@ -87,6 +92,38 @@ public sealed record TovFitOptions : IJsonOnDeserializing
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public double TargetHoldout { get; init; }
 
+    /// <summary>
+    /// Which transformer blocks carry LoRA: null every block (the paper), N the top N. Blocks below the lowest adapter
+    /// are the same in all 2L states, so scoring runs them once per batch instead of 2L times
+    /// (<see cref="Evaluation.MultiStateTokenScorer"/>) and the fit's backward stops there too.
+    /// <see cref="FamilyDefault"/> (0, the default since 2026-12-01) is resolved by the fit, before the run's
+    /// fingerprint, from the model: the top third of the blocks (rounded up) for NER, every block for instruction
+    /// tuning (docs/tov-defaults.md, "LoRA on the top blocks"). The manifest writes it only when not null, and reads a
+    /// manifest without it as null: runs fitted with every block adapted keep their fingerprints.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int? LoraLayers { get => _loraLayers; init => _loraLayers = value; }
+
+    private int? _loraLayers = FamilyDefault;
+
+    /// <summary><see cref="LoraLayers"/>'s "decide from the task and the model" value.</summary>
+    public const int FamilyDefault = 0;
+
+    /// <summary>
+    /// <see cref="LoraLayers"/> made concrete for the model: <see cref="FamilyDefault"/> becomes ⌈L/3⌉ of its
+    /// <paramref name="layerCount"/> L blocks for NER (read only then) and null (every block) for instruction tuning,
+    /// where adapting the top blocks alone was measured to select worse; any other value is kept.
+    /// </summary>
+    public TovFitOptions ResolveLoraLayers(Func<int> layerCount)
+    {
+        ArgumentNullException.ThrowIfNull(layerCount);
+        if (LoraLayers != FamilyDefault) return this;
+        if (Kind != TaskKind.Ner) return this with { LoraLayers = null };
+        int layers = layerCount();
+        if (layers < 1) throw new ArgumentOutOfRangeException(nameof(layerCount), layers, "A model has at least one block.");
+        return this with { LoraLayers = (layers + 2) / 3 };
+    }
+
     public TovFitOptions Validate()
     {
         var errors = new List<string>();
@@ -98,6 +135,7 @@ public sealed record TovFitOptions : IJsonOnDeserializing
         if (LoraRank < 1) errors.Add($"LoraRank must be >= 1 (got {LoraRank}).");
         if (!(LoraAlpha > 0)) errors.Add($"LoraAlpha must be positive (got {LoraAlpha}).");
         if (LoraDropout is < 0 or >= 1) errors.Add($"LoraDropout must be in [0, 1) (got {LoraDropout}).");
+        if (LoraLayers is < 0) errors.Add($"LoraLayers must be >= 1, {FamilyDefault} (the task's default) or null (every block) (got {LoraLayers}).");
         if (ValidationPasses < 1) errors.Add($"ValidationPasses must be >= 1 (got {ValidationPasses}).");
         if (MaxLength < 8) errors.Add($"MaxLength must be >= 8 (got {MaxLength}).");
         if (SkipEpochs < 0) errors.Add($"SkipEpochs must be >= 0 (got {SkipEpochs}).");

@@ -25,6 +25,8 @@ public static class TovFitter
         ArgumentNullException.ThrowIfNull(request);
         var options = request.Options.Validate();
         RequirePaths(request);
+        // The task's default LoRA blocks become a number before the fingerprint, so a run records what it adapted.
+        options = options.ResolveLoraLayers(() => LayerCountOf(request.Model));
         var clock = Stopwatch.StartNew();
         var layout = new TovRunLayout(request.RunDirectory);
         progress?.Report("hashing model, target and pool");
@@ -70,7 +72,7 @@ public static class TovFitter
         using var task = TaskModel.Load(request.Model, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
         var encodedBase = Encode(task, baseExamples, "base set", progress);
         var encodedTarget = Encode(task, target, "target", progress);
-        Lora.Apply(task.Model, LoraOptionsOf(options));
+        Lora.Apply(task.Model, LoraOptionsOf(options, task.Model));
 
         // A continued run keeps its manifest (its created time, its epochs so far); the options are those chosen now.
         var manifest = (existing?.Manifest ?? planned) with { Complete = false };
@@ -187,8 +189,29 @@ public static class TovFitter
     /// <summary>How a run reads its data: the task kind, the label map file and the field mapping text, as its manifest records them.</summary>
     public static ReadOptions ReadOptionsFor(TaskKind kind, string? labelMap, string? fields = null) => RunReadOptions.For(kind, labelMap, fields);
 
-    public static LoraOptions LoraOptionsOf(TovFitOptions options) =>
-        new() { Rank = options.LoraRank, Alpha = options.LoraAlpha, Dropout = options.LoraDropout, Seed = options.Seed };
+    /// <summary>The number of transformer blocks of the model in <paramref name="modelDirectory"/>, from its config.json.</summary>
+    public static int LayerCountOf(string modelDirectory)
+    {
+        if (!Directory.Exists(modelDirectory)) throw new DirectoryNotFoundException($"Model folder not found: {modelDirectory}");
+        return ModelConfigs.Read(Path.Combine(modelDirectory, "config.json")).NumHiddenLayers;
+    }
+
+    /// <summary>The LoRA the fit applies to <paramref name="model"/>: every block, or the top <see cref="TovFitOptions.LoraLayers"/>.</summary>
+    public static LoraOptions LoraOptionsOf(TovFitOptions options, IPretrainedModel model)
+    {
+        IReadOnlyList<int>? layers = null;
+        if (options.LoraLayers == TovFitOptions.FamilyDefault)
+            throw new ArgumentException("lora_layers is still the task's default: resolve it for the model first (TovFitOptions.ResolveLoraLayers).");
+        if (options.LoraLayers is { } top)
+        {
+            if (model is not ILayeredTokenModel layered)
+                throw new ArgumentException($"lora_layers needs a model made of numbered blocks; {model.GetType().Name} is not.");
+            if (top > layered.LayerCount)
+                throw new ArgumentException($"lora_layers {top} is more than the model's {layered.LayerCount} layers.");
+            layers = LoraOptions.TopLayers(top, layered.LayerCount);
+        }
+        return new() { Rank = options.LoraRank, Alpha = options.LoraAlpha, Dropout = options.LoraDropout, Seed = options.Seed, LayersToTransform = layers };
+    }
 
     private static IReadOnlyList<EncodedExample> Encode(TaskModel task, IReadOnlyList<Example> examples, string what, IProgress<string>? progress)
     {

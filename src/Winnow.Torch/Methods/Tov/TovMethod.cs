@@ -7,7 +7,8 @@ namespace Winnow.Torch.Methods.Tov;
 /// <summary>
 /// ToV behind the common contract: a thin adapter over <see cref="TovPipeline.Fit"/> and <see cref="TovPipeline.Score"/>.
 /// Fit settings (<c>--set</c> keys): base_size, epochs, epsilon, lr, batch_size, lora_rank, lora_alpha, lora_dropout,
-/// variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
+/// lora_layers (all | default | N: adapt the top N blocks only, the rest are scored once for all states; default: a
+/// third for NER, all for instruction tuning, since 2026-12-01), variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
 /// aggregate (mean|label_balanced), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto (true: choose ε and the transform from the
 /// target, <see cref="TovAuto"/>), target_holdout. Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run's manifest keeps ToV's options and <see cref="TovRunState"/>.
 /// </summary>
@@ -27,7 +28,10 @@ public sealed class TovMethod : ISelectionMethod
     /// studies at 2.6× the fit throughput (docs/tov-defaults.md).
     /// </summary>
     public IReadOnlyList<Core.Runs.DefaultChange> DefaultChanges { get; } =
-        [new(MethodName, "batches", "random", "bucketed", "2026-12-01", "docs/tov-defaults.md, \"Bucketed fit batches\"")];
+    [
+        new(MethodName, "batches", "random", "bucketed", "2026-12-01", "docs/tov-defaults.md, \"Bucketed fit batches\""),
+        new(MethodName, "lora_layers", "all", "default (the top third of the blocks for NER)", "2026-12-01", "docs/tov-defaults.md, \"LoRA on the top blocks\""),
+    ];
 
     /// <summary>As <see cref="TovRunLayout"/> lays them out (the scores a pipeline writes beside the run included).</summary>
     public IReadOnlyList<string> RunFiles => TovRunLayout.Files;
@@ -69,6 +73,7 @@ public sealed class TovMethod : ISelectionMethod
             LoraRank = settings.Int("lora_rank", d.LoraRank)!.Value,
             LoraAlpha = settings.Double("lora_alpha", d.LoraAlpha)!.Value,
             LoraDropout = settings.Double("lora_dropout", d.LoraDropout)!.Value,
+            LoraLayers = settings.Text("lora_layers", ParseLoraLayers, d.LoraLayers),
             Variant = settings.Text("variant", ParseVariant, d.Variant),
             ValidationPasses = settings.Int("validation_passes", d.ValidationPasses)!.Value,
             Transform = settings.Text("transform", ScoreTransforms.Parse, d.Transform),
@@ -82,6 +87,15 @@ public sealed class TovMethod : ISelectionMethod
         settings.RejectUnknown();
         return options.Validate();
     }
+
+    /// <summary>lora_layers: all (every block), default (the task's: a third for NER), or a number of top blocks ≥ 1.</summary>
+    public static int? ParseLoraLayers(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "all" => null,
+        "default" => TovFitOptions.FamilyDefault,
+        var t when int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1 => n,
+        _ => throw new ArgumentException($"Unknown lora_layers '{text}': expected all, default, or a number of top blocks >= 1."),
+    };
 
     public static bool ParseBatches(string? name) => name?.Trim().ToLowerInvariant() switch
     {

@@ -22,7 +22,8 @@ internal sealed class TovRunModel : IDisposable
         _states = states;
         // Merged: scoring runs each adapted layer as one matmul with W + s·B·A (the same function up to float rounding).
         var activations = states.Select(s => (Action)(() => Lora.SetAdapterMerged(task.Model, s))).ToArray();
-        Scorer = new MultiStateTokenScorer(task.Model.Module, task.Model, activations);
+        // Blocks below the lowest adapter are the base model's in every state: run once per batch (lora_layers).
+        Scorer = new MultiStateTokenScorer(task.Model.Module, task.Model, activations, Lora.UnadaptedBottomLayers(task.Model));
     }
 
     /// <summary>The run: its manifest, ToV's options and state.</summary>

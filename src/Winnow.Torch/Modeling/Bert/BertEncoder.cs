@@ -14,10 +14,16 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor mask)
+    public int Count => layer.Count;
+
+    public override Tensor forward(Tensor x, Tensor mask) => Run(x, mask, 0, layer.Count);
+
+    /// <summary>Blocks <paramref name="from"/> to <paramref name="to"/> − 1 on <paramref name="x"/>.</summary>
+    public Tensor Run(Tensor x, Tensor mask, int from, int to)
     {
         using var scope = NewDisposeScope();
-        foreach (var block in layer) x = block.call(x, mask);
-        return x.MoveToOuterDisposeScope();
+        for (int i = from; i < to; i++) x = layer[i].call(x, mask);
+        // With no block to run, x is the caller's tensor: hand back an alias the caller may dispose on its own.
+        return (from >= to ? x.alias() : x).MoveToOuterDisposeScope();
     }
 }

@@ -7,7 +7,7 @@ namespace Winnow.Torch.Modeling;
 /// BERT/RoBERTa with a per-token label head (<c>bert.*</c>, <c>classifier.weight/bias</c>). Targets are label ids.
 /// RoBERTa checkpoints are renamed on load and save (see <see cref="BertKeys"/>); in memory the body is always <c>bert</c>.
 /// </summary>
-public sealed class BertForTokenClassification : nn.Module<Tensor, Tensor, Tensor>, IPretrainedModel
+public sealed class BertForTokenClassification : nn.Module<Tensor, Tensor, Tensor>, IPretrainedModel, ILayeredTokenModel
 {
     private readonly BertModel bert;
     private readonly Dropout dropout;
@@ -49,5 +49,21 @@ public sealed class BertForTokenClassification : nn.Module<Tensor, Tensor, Tenso
         using var scope = NewDisposeScope();
         var hidden = bert.call(batch.InputIds, batch.AttentionMask);
         return ModelingOps.TargetLogProbs(hidden, batch, h => classifier.call(dropout.call(h))).MoveToOuterDisposeScope();
+    }
+
+    public int LayerCount => bert.LayerCount;
+
+    public Tensor HiddenBefore(Batch batch, int layer)
+    {
+        ModelingOps.CheckLayer(layer, LayerCount);
+        return bert.HiddenBefore(batch.InputIds, batch.AttentionMask, layer);
+    }
+
+    public Tensor TargetLogProbsFrom(Tensor hidden, Batch batch, int layer)
+    {
+        ModelingOps.CheckLayer(layer, LayerCount);
+        using var scope = NewDisposeScope();
+        var last = bert.From(hidden, batch.AttentionMask, layer);
+        return ModelingOps.TargetLogProbs(last, batch, h => classifier.call(dropout.call(h))).MoveToOuterDisposeScope();
     }
 }

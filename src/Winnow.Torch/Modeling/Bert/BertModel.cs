@@ -20,10 +20,28 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
 
     public BertEmbeddings Embeddings => embeddings;
 
+    public int LayerCount => encoder.Count;
+
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
         var mask = ModelingOps.AttentionMask(attentionMask, causal: false);
         return encoder.call(embeddings.call(inputIds, attentionMask), mask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The hidden states entering block <paramref name="layer"/>.</summary>
+    public Tensor HiddenBefore(Tensor inputIds, Tensor attentionMask, int layer)
+    {
+        using var scope = NewDisposeScope();
+        var mask = ModelingOps.AttentionMask(attentionMask, causal: false);
+        return encoder.Run(embeddings.call(inputIds, attentionMask), mask, 0, layer).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Blocks <paramref name="layer"/>.. on hidden states that entered block <paramref name="layer"/>.</summary>
+    public Tensor From(Tensor hidden, Tensor attentionMask, int layer)
+    {
+        using var scope = NewDisposeScope();
+        var mask = ModelingOps.AttentionMask(attentionMask, causal: false);
+        return encoder.Run(hidden, mask, layer, encoder.Count).MoveToOuterDisposeScope();
     }
 }

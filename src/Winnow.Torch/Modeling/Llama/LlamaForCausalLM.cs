@@ -9,7 +9,7 @@ namespace Winnow.Torch.Modeling;
 /// With <see cref="LlamaConfig.TieWordEmbeddings"/> the output projection reuses <c>model.embed_tokens.weight</c>
 /// and there is no <c>lm_head</c> parameter.
 /// </summary>
-public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor, Tensor>, IPretrainedModel
+public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor, Tensor>, IPretrainedModel, ILayeredTokenModel
 {
     private readonly LlamaModel model;
     private readonly Linear? lm_head;
@@ -52,6 +52,21 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor, Tensor>, IPretr
         using var scope = NewDisposeScope();
         var hidden = model.call(batch.InputIds, batch.AttentionMask);
         return ModelingOps.TargetLogProbs(hidden, batch, Project).MoveToOuterDisposeScope();
+    }
+
+    public int LayerCount => model.LayerCount;
+
+    public Tensor HiddenBefore(Batch batch, int layer)
+    {
+        ModelingOps.CheckLayer(layer, LayerCount);
+        return model.HiddenBefore(batch.InputIds, batch.AttentionMask, layer);
+    }
+
+    public Tensor TargetLogProbsFrom(Tensor hidden, Batch batch, int layer)
+    {
+        ModelingOps.CheckLayer(layer, LayerCount);
+        using var scope = NewDisposeScope();
+        return ModelingOps.TargetLogProbs(model.From(hidden, batch.AttentionMask, layer), batch, Project).MoveToOuterDisposeScope();
     }
 
     private Tensor Project(Tensor hidden) =>

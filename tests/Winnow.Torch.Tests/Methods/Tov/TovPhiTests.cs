@@ -137,6 +137,44 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => (options with { Epochs = 2, SkipEpochs = 2 }).Validate());
     }
 
+    /// <summary>
+    /// lora_layers: the task's default (the top third of the blocks for NER, every block for instruction tuning since
+    /// 2026-12-01) becomes a number before a run's fingerprint; a manifest without the field is a run with every block.
+    /// </summary>
+    [Fact]
+    public void Lora_layers_default_is_a_third_of_the_blocks_for_ner_and_every_block_for_instruction_tuning()
+    {
+        var ner = new TovFitOptions { Kind = TaskKind.Ner };
+        Assert.Equal(TovFitOptions.FamilyDefault, ner.LoraLayers);
+        Assert.Equal(2, ner.ResolveLoraLayers(() => 6).LoraLayers);
+        Assert.Equal(4, ner.ResolveLoraLayers(() => 12).LoraLayers);
+        Assert.Equal(1, ner.ResolveLoraLayers(() => 1).LoraLayers);
+        Assert.Equal(3, ner.ResolveLoraLayers(() => 7).LoraLayers);
+        // Instruction tuning never reads the model for it.
+        Assert.Null(new TovFitOptions { Kind = TaskKind.Instruction }.ResolveLoraLayers(() => throw new InvalidOperationException("read")).LoraLayers);
+        Assert.Null((ner with { LoraLayers = null }).ResolveLoraLayers(() => 6).LoraLayers);
+        Assert.Equal(5, (ner with { LoraLayers = 5 }).ResolveLoraLayers(() => 6).LoraLayers);
+
+        var request = new Winnow.Methods.MethodFitRequest(["t"], ["p"], "run") { Kind = TaskKind.Ner };
+        int? Parsed(string value) => TovMethod.ParseFitOptions(request with { Settings = new Dictionary<string, string> { ["lora_layers"] = value } }).LoraLayers;
+        Assert.Null(Parsed("all"));
+        Assert.Equal(TovFitOptions.FamilyDefault, Parsed("default"));
+        Assert.Equal(3, Parsed("3"));
+        Assert.Equal(TovFitOptions.FamilyDefault, TovMethod.ParseFitOptions(request).LoraLayers);
+        foreach (var bad in new[] { "0", "-1", "two" })
+            Assert.Contains("lora_layers", Assert.Throws<ArgumentException>(() => Parsed(bad)).Message);
+
+        // Every block stays out of the manifest (runs from before keep their fingerprints) and a manifest without the
+        // field reads as every block, not as the new default.
+        var resolved = ner.ResolveLoraLayers(() => 6);
+        Assert.Contains("\"lora_layers\": 2", TovRunState.OptionsJson(resolved));
+        var everyBlock = resolved with { LoraLayers = null };
+        Assert.DoesNotContain("lora_layers", TovRunState.OptionsJson(everyBlock));
+        Assert.Null(System.Text.Json.JsonSerializer.Deserialize<TovFitOptions>(TovRunState.OptionsJson(everyBlock), TovRunState.Json)!.LoraLayers);
+        Assert.Equal(2, System.Text.Json.JsonSerializer.Deserialize<TovFitOptions>(TovRunState.OptionsJson(resolved), TovRunState.Json)!.LoraLayers);
+        Assert.Throws<ArgumentException>(() => TovFitter.LoraOptionsOf(ner, null!));
+    }
+
     [Fact]
     public void Grouped_phi_averages_within_classes_then_over_them()
     {

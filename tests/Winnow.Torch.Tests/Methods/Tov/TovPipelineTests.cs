@@ -7,6 +7,7 @@ using Winnow.Core.Selection;
 using Winnow.Torch.Methods;
 using Winnow.Torch.Methods.Tov;
 using Winnow.Torch.Modeling;
+using Winnow.Torch.Tasks;
 using Winnow.Torch.Tests.TestSupport;
 
 namespace Winnow.Torch.Tests.Methods.Tov;
@@ -251,6 +252,53 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
         }
     }
 
+
+    /// <summary>
+    /// lora_layers = 1 on the two-block fixture: only the top block is adapted, the scorer runs the bottom block once for
+    /// all four states, and φ still equals the mean Δ of whole forward passes under each saved adapter.
+    /// </summary>
+    [Fact]
+    public void Lora_on_the_top_layer_shares_the_bottom_layer_in_scoring_and_gives_the_direct_phi()
+    {
+        var dir = Path.Combine(fixture.Root, "run-top-layer");
+        var options = TovFixture.InstructionOptions with { LoraLayers = 1 };
+        var run = TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], dir) { Options = options });
+        Assert.Equal(1, run.Options.LoraLayers);
+        Assert.Contains("\"lora_layers\": 1", File.ReadAllText(Path.Combine(dir, "manifest.json")));
+        Assert.DoesNotContain("lora_layers", File.ReadAllText(Path.Combine(fixture.InstructionRun.RunDirectory, "manifest.json")));
+        Assert.Equal([1], Lora.ReadAdapterOptions(run.Layout.ValAdapter(0)).LayersToTransform!);
+        using (var loaded = TovRunModel.Load(dir))
+        {
+            Assert.Equal(1, loaded.Scorer.SharedLayers);
+            Assert.All(Lora.Layers(loaded.Task.Model), l => Assert.Equal(1, Lora.LayerIndex(l.Name)));
+        }
+
+        var scoresPath = Path.Combine(dir, "scores.parquet");
+        TovScorer.Score(new TovScoreRequest(dir, [fixture.InstructionPool], scoresPath) { ChunkSize = 16, BatchSize = 4 });
+        var scored = TovFixture.ReadScores(scoresPath).Where(r => !r.InBase).Take(5).ToList();
+        var pool = DatasetReader.Read([fixture.InstructionPool]).ToList();
+        var examples = scored.Select(r => pool[(int)r.Row]).ToList();
+        var direct = new double[examples.Count];
+        for (int k = 0; k < run.State.Epochs; k++)
+        {
+            var before = InstructionTokenLogProbs(run.Layout.BaseAdapter(k), examples, options.MaxLength);
+            var after = InstructionTokenLogProbs(run.Layout.ValAdapter(k), examples, options.MaxLength);
+            for (int i = 0; i < examples.Count; i++) direct[i] += after[i].Zip(before[i], (a, b) => (double)a - b).Average() / run.State.Epochs;
+        }
+        Assert.Contains(direct, d => Math.Abs(d) > 1e-4); // the states moved the scores
+        for (int i = 0; i < examples.Count; i++)
+            Assert.True(Math.Abs(direct[i] - scored[i].PhiIdentity) < 1e-5, $"row {scored[i].Row}: direct {direct[i]}, pipeline {scored[i].PhiIdentity}");
+    }
+
+    private float[][] InstructionTokenLogProbs(string adapter, IReadOnlyList<Example> examples, int maxLength)
+    {
+        using var task = TaskModel.Load(fixture.LlamaModel, TaskKind.Instruction, null, new TaskModelOptions { MaxLength = maxLength, Seed = 99 });
+        Lora.LoadAdapter(task.Model, adapter);
+        var encoded = task.EncodeAll(examples);
+        var batches = encoded.Encoded.Select((e, i) => new Winnow.Torch.Evaluation.IndexedBatch(task.Collator.Collate([e]), [i]));
+        var result = new Winnow.Torch.Evaluation.Evaluator(task.Model.Module, task.Model).Evaluate(batches, encoded.Count, includeTokenLogProbs: true);
+        return result.TokenLogProbs!.Select(t => t.LogProbs).ToArray();
+    }
 }
 
 /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
