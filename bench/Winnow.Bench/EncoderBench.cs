@@ -61,6 +61,13 @@ public sealed class EncoderBench(EncoderSettings settings, string workRoot)
         var training = new List<EncoderTrainResult>();
         using var tov = Load(modelDir, labels);
         using var states = TovStates(tov.Model);
+        // ToV's scoring at its L = 4 (8 adapter states) with LoRA on every block, and on the top 2 blocks with the 4
+        // below run once per batch (lora_layers, the NER default since 2026-12-01): the same rows, 8 states each.
+        var needEight = settings.Engines is null || settings.Engines.Any(e => e.StartsWith("tov-score-8", StringComparison.Ordinal) || e.StartsWith("tov-score-top2", StringComparison.Ordinal));
+        using var tovAll8 = needEight ? Load(modelDir, labels) : null;
+        using var tovTop8 = needEight ? Load(modelDir, labels) : null;
+        using var all8 = needEight ? EightStates(tovAll8!.Model, null) : null;
+        using var top8 = needEight ? EightStates(tovTop8!.Model, LoraOptions.TopLayers(2, ((BertConfig)tovTop8!.Model.Config).NumHiddenLayers)) : null;
         foreach (int threads in settings.Threads)
         {
             torch.set_num_threads(threads);
@@ -103,6 +110,11 @@ public sealed class EncoderBench(EncoderSettings settings, string workRoot)
                     Measure(forward, "winnow-eval", name, threads, 1, encoded, batches, () => RunEval(eval, encoded, batches));
                     Measure(forward, "tov-score-unmerged", name, threads, 2, encoded, batches, () => RunTov(tov, states, encoded, batches, merged: false));
                     Measure(forward, "tov-score", name, threads, 2, encoded, batches, () => RunTov(tov, states, encoded, batches, merged: true));
+                    if (needEight)
+                    {
+                        Measure(forward, "tov-score-8", name, threads, 8, encoded, batches, () => RunStates(tovAll8!, all8!, encoded, batches));
+                        Measure(forward, "tov-score-top2-8", name, threads, 8, encoded, batches, () => RunStates(tovTop8!, top8!, encoded, batches));
+                    }
                 }
             }
             if (settings.Parts.Contains("breakdown"))
@@ -133,6 +145,22 @@ public sealed class EncoderBench(EncoderSettings settings, string workRoot)
         var first = RandomState(model, 1);
         var second = RandomState(model, 2);
         return new AdapterPair(first, second);
+    }
+
+    /// <summary>Eight random adapter states of LoRA as ToV applies it, on every block or on <paramref name="layers"/>.</summary>
+    private static StateList EightStates(IPretrainedModel model, IReadOnlyList<int>? layers)
+    {
+        Lora.Apply(model, new LoraOptions { Rank = 8, Alpha = 32, Dropout = 0.2, LayersToTransform = layers });
+        return new StateList(Enumerable.Range(1, 8).Select(seed => RandomState(model, seed)).ToList());
+    }
+
+    /// <summary>ToV's scorer over the states, sharing the blocks below the lowest adapter as TovRunModel does.</summary>
+    private static void RunStates(TaskModel task, StateList states, IReadOnlyList<EncodedExample> examples, int[][] batches)
+    {
+        var model = task.Model;
+        var scorer = new MultiStateTokenScorer(model.Module, model,
+            states.States.Select(s => (Action)(() => Lora.SetAdapterMerged(model, s))).ToArray(), Lora.UnadaptedBottomLayers(model));
+        scorer.Score(Indexed(task, examples, batches)).Sum(r => r.Count);
     }
 
     private static AdapterState RandomState(IPretrainedModel model, int seed)

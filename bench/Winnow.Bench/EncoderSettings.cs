@@ -18,7 +18,7 @@ public sealed record EncoderSettings
     /// <summary>Truncation, as the studies set it (max_length: 128).</summary>
     public int MaxLength { get; init; } = 128;
 
-    /// <summary>Forward engines to run (null: all): onnxruntime, winnow-body, winnow-body-inference-mode, winnow-eval, tov-score-unmerged, tov-score.</summary>
+    /// <summary>Forward engines to run (null: all): onnxruntime, winnow-body, winnow-body-inference-mode, winnow-eval, tov-score-unmerged, tov-score, tov-score-8 (8 states, LoRA on every block), tov-score-top2-8 (8 states, LoRA on the top 2 blocks, the 4 below shared).</summary>
     public IReadOnlyList<string>? Engines { get; init; }
 
     /// <summary>Batch sets to run: bucketed, padded.</summary>
