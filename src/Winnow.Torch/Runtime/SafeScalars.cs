@@ -47,5 +47,14 @@ public static class SafeScalars
 
     /// <summary>In-place <paramref name="a"/> += <paramref name="b"/> without TorchSharp's hidden alpha temporary.</summary>
     public static Tensor PlusInPlace(this Tensor a, Tensor b) => a.add_(b, One);
+
+    /// <summary>
+    /// <paramref name="a"/> + <paramref name="b"/> without the hidden alpha temporary of TorchSharp's <c>add(Scalar)</c>,
+    /// which crashed a study in AdamW's ε step ("toFloat at Scalar.h", 2026-12-01).
+    /// </summary>
+    public static Tensor Plus(this Tensor a, Scalar b) => a.add(b, One);
+
+    /// <summary>In-place <paramref name="a"/> += <paramref name="b"/> without <c>add_(Scalar)</c>'s hidden alpha temporary.</summary>
+    public static Tensor PlusInPlace(this Tensor a, Scalar b) => a.add_(b, One);
 }
 #pragma warning restore RS0030

@@ -142,7 +142,7 @@ public sealed class AdamWOptimizer : IDisposable
             if (o.WeightDecay != 0) Parameter.mul_(decay);
             ExpAvg.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
             ExpAvgSq.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
-            var denom = ExpAvgSq.sqrt().div_(correction2).add_(epsilon);
+            var denom = ExpAvgSq.sqrt().div_(correction2).PlusInPlace(epsilon);
             Parameter.addcdiv_(ExpAvg, denom, value: step);
         }
 

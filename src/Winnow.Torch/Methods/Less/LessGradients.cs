@@ -91,7 +91,7 @@ public sealed class LessGradients
             a2 = SafeScalars.Owned(1 - beta2), eps = SafeScalars.Owned(epsilon);
         var m1 = m.mul(b1).add(g, alpha: a1);
         var v1 = v.mul(b2).add(g.square(), alpha: a2);
-        var denominator = epsilonInsideSqrt ? v1.add(eps).sqrt() : v1.sqrt().add(eps);
+        var denominator = epsilonInsideSqrt ? v1.Plus(eps).sqrt() : v1.sqrt().Plus(eps);
         var result = m1.div(denominator).MoveToOuterDisposeScope();
         return result;
     }

@@ -63,7 +63,7 @@ public static class TsdsComputation
         var points = candidates.index_select(0, tensor(rows));
         BlockedKnn.SearchBlocks(points, candidates, kdeK, options.QueryBlock, options.CandidateBlock, (start, d2, _) =>
         {
-            var sums = d2.mul(SafeScalars.Of(-inverseSigma2)).add(SafeScalars.One).clamp_min(SafeScalars.Zero).sum(1, type: ScalarType.Float64).data<double>().ToArray();
+            var sums = d2.mul(SafeScalars.Of(-inverseSigma2)).Plus(SafeScalars.One).clamp_min(SafeScalars.Zero).sum(1, type: ScalarType.Float64).data<double>().ToArray();
             // The point itself is at distance 0 (kernel 1); clamping guards against fp rounding pushing ρ below 1.
             for (int i = 0; i < sums.Length; i++) density[rows[start + i]] = Math.Max(1.0, sums[i]);
         }, cancellationToken);

@@ -49,6 +49,6 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         long b = inputIds.shape[0], t = inputIds.shape[1];
         if (!_roberta) return arange(SafeScalars.Zero, SafeScalars.Of(t), SafeScalars.One, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0).expand(b, t).MoveToOuterDisposeScope();
         var real = attentionMask.to_type(ScalarType.Int64);
-        return (real.cumsum(1) * real).add(SafeScalars.Of((long)_positionOffset - 1)).MoveToOuterDisposeScope();
+        return (real.cumsum(1) * real).Plus(SafeScalars.Of((long)_positionOffset - 1)).MoveToOuterDisposeScope();
     }
 }

@@ -24,7 +24,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to_type(ScalarType.Float32);
-        var normed = x32 * x32.pow(SafeScalars.Of(2L)).mean([-1L], keepdim: true).add(_eps).rsqrt();
+        var normed = x32 * x32.pow(SafeScalars.Of(2L)).mean([-1L], keepdim: true).Plus(_eps).rsqrt();
         return (weight * normed.to_type(x.dtype)).MoveToOuterDisposeScope();
     }
 }
