@@ -60,14 +60,14 @@ public sealed class EncoderBench(EncoderSettings settings, string workRoot)
         var breakdown = new List<EncoderComponent>();
         var training = new List<EncoderTrainResult>();
         using var tov = Load(modelDir, labels);
-        using var states = TovStates(tov.Model);
+        using var states = TovStates(tov.Model, 2);
         // ToV's scoring at its L = 4 (8 adapter states) with LoRA on every block, and on the top 2 blocks with the 4
         // below run once per batch (lora_layers, the NER default since 2026-12-01): the same rows, 8 states each.
-        var needEight = settings.Engines is null || settings.Engines.Any(e => e.StartsWith("tov-score-8", StringComparison.Ordinal) || e.StartsWith("tov-score-top2", StringComparison.Ordinal));
+        var needEight = settings.Engines is null || settings.Engines.Contains("tov-score-8") || settings.Engines.Contains("tov-score-top2-8");
         using var tovAll8 = needEight ? Load(modelDir, labels) : null;
         using var tovTop8 = needEight ? Load(modelDir, labels) : null;
-        using var all8 = needEight ? EightStates(tovAll8!.Model, null) : null;
-        using var top8 = needEight ? EightStates(tovTop8!.Model, LoraOptions.TopLayers(2, ((BertConfig)tovTop8!.Model.Config).NumHiddenLayers)) : null;
+        using var all8 = needEight ? TovStates(tovAll8!.Model, 8) : null;
+        using var top8 = needEight ? TovStates(tovTop8!.Model, 8, LoraOptions.TopLayers(2, tovTop8!.Model.Config.NumHiddenLayers)) : null;
         foreach (int threads in settings.Threads)
         {
             torch.set_num_threads(threads);
@@ -112,8 +112,8 @@ public sealed class EncoderBench(EncoderSettings settings, string workRoot)
                     Measure(forward, "tov-score", name, threads, 2, encoded, batches, () => RunTov(tov, states, encoded, batches, merged: true));
                     if (needEight)
                     {
-                        Measure(forward, "tov-score-8", name, threads, 8, encoded, batches, () => RunStates(tovAll8!, all8!, encoded, batches));
-                        Measure(forward, "tov-score-top2-8", name, threads, 8, encoded, batches, () => RunStates(tovTop8!, top8!, encoded, batches));
+                        Measure(forward, "tov-score-8", name, threads, 8, encoded, batches, () => RunTov(tovAll8!, all8!, encoded, batches, merged: true));
+                        Measure(forward, "tov-score-top2-8", name, threads, 8, encoded, batches, () => RunTov(tovTop8!, top8!, encoded, batches, merged: true));
                     }
                 }
             }
@@ -138,29 +138,14 @@ public sealed class EncoderBench(EncoderSettings settings, string workRoot)
     private TaskModel Load(string modelDir, LabelSet labels) =>
         TaskModel.Load(modelDir, TaskKind.Ner, labels, new TaskModelOptions { MaxLength = settings.MaxLength });
 
-    /// <summary>LoRA as ToV applies it (rank 8, alpha 32, attention projections), with two non-trivial adapter states.</summary>
-    private static AdapterPair TovStates(IPretrainedModel model)
-    {
-        Lora.Apply(model, new LoraOptions { Rank = 8, Alpha = 32, Dropout = 0.2 });
-        var first = RandomState(model, 1);
-        var second = RandomState(model, 2);
-        return new AdapterPair(first, second);
-    }
-
-    /// <summary>Eight random adapter states of LoRA as ToV applies it, on every block or on <paramref name="layers"/>.</summary>
-    private static StateList EightStates(IPretrainedModel model, IReadOnlyList<int>? layers)
+    /// <summary>
+    /// LoRA as ToV applies it (rank 8, alpha 32, attention projections; on every block or on <paramref name="layers"/>),
+    /// with <paramref name="count"/> non-trivial adapter states.
+    /// </summary>
+    private static StateList TovStates(IPretrainedModel model, int count, IReadOnlyList<int>? layers = null)
     {
         Lora.Apply(model, new LoraOptions { Rank = 8, Alpha = 32, Dropout = 0.2, LayersToTransform = layers });
-        return new StateList(Enumerable.Range(1, 8).Select(seed => RandomState(model, seed)).ToList());
-    }
-
-    /// <summary>ToV's scorer over the states, sharing the blocks below the lowest adapter as TovRunModel does.</summary>
-    private static void RunStates(TaskModel task, StateList states, IReadOnlyList<EncodedExample> examples, int[][] batches)
-    {
-        var model = task.Model;
-        var scorer = new MultiStateTokenScorer(model.Module, model,
-            states.States.Select(s => (Action)(() => Lora.SetAdapterMerged(model, s))).ToArray(), Lora.UnadaptedBottomLayers(model));
-        scorer.Score(Indexed(task, examples, batches)).Sum(r => r.Count);
+        return new StateList(Enumerable.Range(1, count).Select(seed => RandomState(model, seed)).ToList());
     }
 
     private static AdapterState RandomState(IPretrainedModel model, int seed)
@@ -171,18 +156,6 @@ public sealed class EncoderBench(EncoderSettings settings, string workRoot)
             foreach (var p in Lora.AdapterParameters(model).Values) p.normal_(0, 0.02, generator);
         }
         return Lora.Snapshot(model);
-    }
-
-    private sealed class AdapterPair(AdapterState first, AdapterState second) : IDisposable
-    {
-        public AdapterState First { get; } = first;
-        public AdapterState Second { get; } = second;
-
-        public void Dispose()
-        {
-            First.Dispose();
-            Second.Dispose();
-        }
     }
 
     private static InferenceSession OrtSession(byte[] onnx, int threads)
@@ -268,12 +241,15 @@ public sealed class EncoderBench(EncoderSettings settings, string workRoot)
         evaluator.StreamTokenLogProbs(Indexed(task, examples, batches)).Sum(r => r.Count);
     }
 
-    /// <summary>ToV scoring as the scorer runs it: each batch under two adapter states.</summary>
-    private static void RunTov(TaskModel task, AdapterPair states, IReadOnlyList<EncodedExample> examples, int[][] batches, bool merged)
+    /// <summary>
+    /// ToV scoring as the scorer runs it: each batch under every adapter state, the blocks below the lowest adapter
+    /// run once per batch as TovRunModel does.
+    /// </summary>
+    private static void RunTov(TaskModel task, StateList states, IReadOnlyList<EncodedExample> examples, int[][] batches, bool merged)
     {
         var model = task.Model;
         Action<AdapterState> set = merged ? s => Lora.SetAdapterMerged(model, s) : s => Lora.SetAdapter(model, s);
-        var scorer = new MultiStateTokenScorer(model.Module, model, [() => set(states.First), () => set(states.Second)]);
+        var scorer = new MultiStateTokenScorer(model.Module, model, states.States.Select(s => (Action)(() => set(s))).ToArray(), Lora.UnadaptedBottomLayers(model));
         scorer.Score(Indexed(task, examples, batches)).Sum(r => r.Count);
     }
 

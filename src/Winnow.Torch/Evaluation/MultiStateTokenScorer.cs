@@ -55,24 +55,16 @@ public sealed class MultiStateTokenScorer
     private MultiStateTokenLogProbs[] ScoreBatch(IndexedBatch batch, IReadOnlyList<string>? ids)
     {
         var perState = new float[_states.Count][][];
-        if (_sharedLayers > 0)
+        using var scope = NewDisposeScope();
+        // The shared blocks' output, computed once for every state (their weights are the same in all of them).
+        var layered = _model as ILayeredTokenModel;
+        var hidden = _sharedLayers > 0 ? TokenLogProbReader.InEvalMode(_module, () => layered!.HiddenBefore(batch.Batch, _sharedLayers)) : null;
+        for (int s = 0; s < _states.Count; s++)
         {
-            var layered = (ILayeredTokenModel)_model;
-            using var scope = NewDisposeScope();
-            var hidden = TokenLogProbReader.InEvalMode(_module, () => layered.HiddenBefore(batch.Batch, _sharedLayers));
-            for (int s = 0; s < _states.Count; s++)
-            {
-                _states[s]();
-                perState[s] = TokenLogProbReader.Read(_module, () => layered.TargetLogProbsFrom(hidden, batch.Batch, _sharedLayers), batch.Batch.TargetMask);
-            }
-        }
-        else
-        {
-            for (int s = 0; s < _states.Count; s++)
-            {
-                _states[s]();
-                perState[s] = TokenLogProbReader.Read(_module, _model, batch.Batch);
-            }
+            _states[s]();
+            perState[s] = hidden is null
+                ? TokenLogProbReader.Read(_module, _model, batch.Batch)
+                : TokenLogProbReader.Read(_module, () => layered!.TargetLogProbsFrom(hidden, batch.Batch, _sharedLayers), batch.Batch.TargetMask);
         }
         var results = new MultiStateTokenLogProbs[batch.Indices.Length];
         for (int row = 0; row < results.Length; row++)

@@ -20,16 +20,16 @@ internal static class ModelingOps
 
     public static LayerNorm LayerNorm(long dim, double eps) => nn.LayerNorm(dim, eps);
 
-    /// <summary>
-    /// Boolean attention mask [B,1,T,T], true where a query may look at a key. Every query may always see
-    /// itself, so fully padded rows stay finite (their outputs are never read) instead of softmaxing over nothing.
-    /// </summary>
     /// <summary>Refuses a block index outside 0..<paramref name="layerCount"/> (the count itself: after the last block).</summary>
     public static void CheckLayer(int layer, int layerCount)
     {
         if (layer < 0 || layer > layerCount) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"The model has {layerCount} layers.");
     }
 
+    /// <summary>
+    /// Boolean attention mask [B,1,T,T], true where a query may look at a key. Every query may always see
+    /// itself, so fully padded rows stay finite (their outputs are never read) instead of softmaxing over nothing.
+    /// </summary>
     public static Tensor AttentionMask(Tensor attentionMask, bool causal)
     {
         using var scope = NewDisposeScope();
