@@ -1,4 +1,5 @@
 using Winnow.Torch.Modeling.Catalog;
+using Winnow.Torch.Pretraining;
 
 namespace Winnow.Cli.Tests;
 
@@ -40,6 +41,25 @@ public sealed class ModelsCommandTests
         var again = CliRunner.Run("models", "get", "minilm-l6");
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("(cached)", again.Out);
+    }
+
+    [Fact]
+    public void Lm_base_is_the_committed_model_copied_into_the_cache_not_pretrained_again()
+    {
+        // The committed folder's name is the pre-trainer's cache key for ModelCatalog.LmBase on the shared corpus: if
+        // either changed, a fresh clone would silently pre-train for hours. This fails fast instead.
+        var corpus = Pretrainer.DefaultCorpus(PretrainFamily.Lm, Path.GetFullPath(Path.Combine(CliRunner.RepoRoot, "..", "shared", "data")));
+        Assert.NotEmpty(corpus);
+        var name = Path.GetFileName(Pretrainer.ModelDirectory(corpus, "cache", ModelCatalog.LmBase));
+        var committed = Path.Combine(CliRunner.RepoRoot, "models", "pretrained", name);
+        Assert.True(File.Exists(Path.Combine(committed, Pretrainer.ReportFile)), $"no committed model {committed} for lm-base's options");
+
+        using var cache = new TempCache();
+        var result = CliRunner.Run("models", "get", "lm-base");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("committed with Winnow", result.Out + result.Error);
+        var copy = Directory.GetDirectories(Path.Combine(cache.Dir.Path, "models"), name).Single();
+        Assert.Equal(File.ReadAllBytes(Path.Combine(committed, "model.safetensors")), File.ReadAllBytes(Path.Combine(copy, "model.safetensors")));
     }
 
     [Theory]

@@ -28,6 +28,17 @@ public sealed record PretrainRunSettings
     /// </summary>
     public int EvalReportExamples { get; init; } = 512;
 
+    /// <summary>
+    /// Folders of base models committed with Winnow (<c>models/pretrained/</c> in the repository, copied beside the
+    /// binaries): a cache miss whose folder name (family, preset and the corpus-and-options hash) is found in one of
+    /// them is copied from there instead of pre-trained, so a fresh clone's instruction studies do not spend hours
+    /// first. The name is the same cache key, so only a model of the very same corpus and options is ever taken.
+    /// </summary>
+    public IReadOnlyList<string> CommittedModelFolders { get; init; } = [DefaultCommittedModels];
+
+    /// <summary>Where the build puts the repository's <c>models/pretrained/</c>.</summary>
+    public static string DefaultCommittedModels => Path.Combine(AppContext.BaseDirectory, "models", "pretrained");
+
     public PretrainRunSettings Validate()
     {
         if (!(CheckpointEverySeconds > 0)) throw new ArgumentOutOfRangeException(nameof(CheckpointEverySeconds), CheckpointEverySeconds, "Must be positive.");

@@ -42,6 +42,37 @@ public static class Pretrainer
         return Path.Combine(cacheRoot, $"{options.Family.ToString().ToLowerInvariant()}-{options.Preset}-{key}");
     }
 
+    /// <summary>
+    /// The committed copy of the model that <paramref name="directory"/> names, copied into the cache (a temporary
+    /// folder renamed into place, so a half-copied folder never looks complete); null when none is committed.
+    /// </summary>
+    private static PretrainReport? FromCommitted(string directory, IReadOnlyList<string> folders, IProgress<string>? log)
+    {
+        var name = Path.GetFileName(directory);
+        foreach (var folder in folders)
+        {
+            var source = Path.Combine(folder, name);
+            if (!File.Exists(Path.Combine(source, ReportFile))) continue;
+            var temporary = $"{directory}.copying-{Environment.ProcessId}";
+            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+            Directory.CreateDirectory(temporary);
+            foreach (var file in Directory.EnumerateFiles(source))
+                File.Copy(file, Path.Combine(temporary, Path.GetFileName(file)));
+            try
+            {
+                Directory.Move(temporary, directory);
+            }
+            catch (IOException) when (File.Exists(Path.Combine(directory, ReportFile)))
+            {
+                Directory.Delete(temporary, recursive: true); // another process copied it first
+            }
+            log?.Report($"Using the base model committed with Winnow ({source}), copied to {directory}");
+            var report = JsonSerializer.Deserialize<PretrainReport>(File.ReadAllText(Path.Combine(directory, ReportFile)))!;
+            return report with { Directory = directory, FromCache = true };
+        }
+        return null;
+    }
+
     public static PretrainReport Run(
         IReadOnlyList<string> corpusPaths,
         string cacheRoot,
@@ -61,6 +92,7 @@ public static class Pretrainer
             log?.Report($"Using the cached base model {directory}");
             return cached with { Directory = directory, FromCache = true };
         }
+        if (FromCommitted(directory, run.CommittedModelFolders, log) is { } committed) return committed;
 
         var partial = directory + PartialSuffix;
         var checkpoints = Path.Combine(partial, CheckpointsFolder);

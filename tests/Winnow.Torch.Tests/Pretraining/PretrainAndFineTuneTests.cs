@@ -36,6 +36,33 @@ public class PretrainAndFineTuneTests
     }
 
     [Fact]
+    public void CommittedModelIsCopiedIntoAnEmptyCacheInsteadOfPretrainedAndOnlyForItsOwnOptions()
+    {
+        using var made = new TempDir();
+        using var cache = new TempDir();
+        string[] corpus = [RepoPaths.Samples("instruct", "pool")];
+        var options = Small(PretrainFamily.Lm) with { Steps = 3 };
+        var original = Pretrainer.Run(corpus, made.Path, options);
+        Assert.False(original.FromCache);
+        var committed = Path.Combine(made.Path, "committed");
+        var copy = Path.Combine(committed, Path.GetFileName(original.Directory));
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.EnumerateFiles(original.Directory)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var settings = new PretrainRunSettings { CommittedModelFolders = [committed] };
+
+        var seeded = Pretrainer.Run(corpus, cache.Path, options, run: settings);
+        Assert.True(seeded.FromCache);
+        Assert.Equal(Pretrainer.ModelDirectory(corpus, cache.Path, options), seeded.Directory);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(original.Directory, "model.safetensors")), File.ReadAllBytes(Path.Combine(seeded.Directory, "model.safetensors")));
+        Assert.Equal(original.HeldOutLossTrained, seeded.HeldOutLossTrained);
+        Assert.Empty(Directory.GetDirectories(cache.Path, "*.copying-*"));
+        Assert.Empty(Directory.GetDirectories(cache.Path, "*.partial"));
+
+        // Other options name another folder: the committed model is not taken, the model is pre-trained.
+        Assert.False(Pretrainer.Run(corpus, cache.Path, options with { Steps = 2 }, run: settings).FromCache);
+    }
+
+    [Fact]
     public void CausalLmPretrainingBeatsUntrainedModel()
     {
         using var dir = new TempDir();

@@ -8,6 +8,8 @@ namespace Winnow.Torch.Modeling.Catalog;
 /// <param name="Licence">The weights' licence.</param>
 /// <param name="Assembly">For <see cref="BuiltinModelSource.BundledOnnx"/>: the package DLL's file name under the output's models/.</param>
 /// <param name="Preset">For <see cref="BuiltinModelSource.PretrainPreset"/>: the preset (tiny, small).</param>
+/// <param name="Pretrain">For <see cref="BuiltinModelSource.PretrainPreset"/>: the pre-training options when they are
+/// not the pre-trainer's defaults for <paramref name="Preset"/>.</param>
 public sealed record BuiltinModel(
     string Name,
     BuiltinModelSource Source,
@@ -16,4 +18,5 @@ public sealed record BuiltinModel(
     string Origin,
     string Licence,
     string? Assembly = null,
-    string? Preset = null);
+    string? Preset = null,
+    Winnow.Torch.Pretraining.PretrainOptions? Pretrain = null);

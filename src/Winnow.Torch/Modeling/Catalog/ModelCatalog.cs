@@ -14,6 +14,22 @@ public static class ModelCatalog
 {
     private const string SentenceTransformers = "24.9.52193";
 
+    /// <summary>
+    /// The causal LM the instruction studies are judged with (issue 13): the preset that reached the lowest held-out
+    /// loss in the same CPU budget (bench/results/pretrain-long-2026-12-01). Its folder is committed under
+    /// models/pretrained/, so these options must stay exactly as run: they are the folder's cache key. (Declared
+    /// before <see cref="All"/>, which reads it.)
+    /// </summary>
+    public static PretrainOptions LmBase { get; } = new()
+    {
+        Family = PretrainFamily.Lm, Preset = "tiny", VocabSize = 8192, Steps = 2400, BatchSize = 16, SequenceLength = 256,
+        MaxTexts = 300_000, LearningRate = 1e-3,
+    };
+
+    /// <summary>The command that makes <see cref="LmBase"/> (on the default corpus; its thread count is not part of the key).</summary>
+    public static string LmBaseCommand { get; } = FormattableString.Invariant(
+        $"winnow pretrain --family lm --preset {LmBase.Preset} --vocab-size {LmBase.VocabSize} --steps {LmBase.Steps} --batch-size {LmBase.BatchSize} --seq-len {LmBase.SequenceLength} --max-texts {LmBase.MaxTexts} --lr {LmBase.LearningRate}");
+
     public static IReadOnlyList<BuiltinModel> All { get; } =
     [
         new("minilm-l6", BuiltinModelSource.BundledOnnx, "ner",
@@ -36,7 +52,11 @@ public static class ModelCatalog
         new("lm-small", BuiltinModelSource.PretrainPreset, "instruct",
             "small Llama (hidden 256, 4 layers), pre-trained here",
             "winnow pretrain --family lm --preset small", "made here", Preset: "small"),
+        new("lm-base", BuiltinModelSource.PretrainPreset, "instruct",
+            $"the instruction studies' base: {LmBase.Preset} Llama, 8,192-token BPE, {LmBase.Steps:N0} steps of 4,096 tokens on the shared instruction and general text; committed with Winnow (docs/base-models.md)",
+            LmBaseCommand, "made here", Preset: LmBase.Preset, Pretrain: LmBase),
     ];
+
 
     public static string NameList => string.Join(", ", All.Select(m => m.Name));
 
@@ -93,7 +113,7 @@ public static class ModelCatalog
         if (corpus.Count == 0) corpus = context.FallbackCorpus;
         if (corpus.Count == 0)
             throw new DirectoryNotFoundException($"'{model.Name}' is pre-trained on first use from {context.SharedData}, which is missing.");
-        var report = Pretrainer.Run(corpus, context.CacheDirectory, new PretrainOptions { Family = family, Preset = model.Preset! },
+        var report = Pretrainer.Run(corpus, context.CacheDirectory, model.Pretrain ?? new PretrainOptions { Family = family, Preset = model.Preset! },
             context.Log, null, cancellationToken, new PretrainRunSettings { Resume = true });
         return (report.Directory, report.FromCache);
     }
