@@ -11,16 +11,13 @@ out="$(mkdir -p "${1:?output folder}" && cd "$1" && pwd)"; tiny_steps=${2:-2400}
 winnow=${WINNOW:-./winnow}
 common=(pretrain --family lm --vocab-size 8192 --batch-size 16 --seq-len 256 --max-texts 300000 --lr 1e-3 --threads 1)
 cd "$root"
-{
-  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; threads 1 per run, tiny and small side by side"
-  echo "commit: $(git rev-parse --short HEAD)"
-  echo "started: $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
-} > "$out/machine.txt"
+source bench/pretrain/machine.sh
+started "$out/machine.txt" "threads 1 per run, tiny and small side by side"
 $winnow --help > /dev/null # builds the CLI once, before two runs could race to build it
 $winnow "${common[@]}" --preset tiny --steps "$tiny_steps" > "$out/tiny.log" 2> "$out/tiny.stderr" &
 $winnow "${common[@]}" --preset small --steps "$small_steps" > "$out/small.log" 2> "$out/small.stderr" &
 wait
-echo "finished: $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
+finished "$out/machine.txt"
 for preset in tiny small; do
   dir=$(sed -n 's/^Base model: //p' "$out/$preset.log")
   cp "$dir/pretrain-report.json" "$out/$preset.json"

@@ -13,15 +13,12 @@ winnow=${WINNOW:-./winnow}
 export WINNOW_CACHE="${WINNOW_CACHE:-$root/.build/pretrain-sizes-cache}"
 common=(pretrain --family lm --vocab-size 8192 --batch-size 16 --seq-len 256 --max-texts 300000 --lr 1e-3 --threads "${THREADS:-1}")
 cd "$root"
+source bench/pretrain/machine.sh
 report_of() { # preset steps -> the cached model folder's pretrain-report.json
   for d in "$WINNOW_CACHE"/models/lm-"$1"-*/; do
     [ -f "$d/pretrain-report.json" ] && python3 -c "import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r['Steps']==int(sys.argv[2]) else 1)" "$d/pretrain-report.json" "$2" && { echo "$d/pretrain-report.json"; return; }
   done; return 1; }
-{
-  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; threads ${THREADS:-1}"
-  echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (with local changes in src)')"
-  echo "started: $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
-} > "$out/machine.txt"
+started "$out/machine.txt" "threads ${THREADS:-1}"
 for preset in "${presets[@]}"; do
   # No probe evaluations inside the calibration (--eval-every beyond its steps): they would inflate the cost per step.
   $winnow "${common[@]}" --preset "$preset" --steps 10 --eval-every 1000 > "$out/$preset-calibration.log" 2>&1
@@ -31,4 +28,4 @@ for preset in "${presets[@]}"; do
   $winnow "${common[@]}" --preset "$preset" --steps "$steps" > "$out/$preset.log" 2> "$out/$preset.stderr"
   cp "$(report_of "$preset" "$steps")" "$out/$preset.json"
 done
-echo "finished: $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
+finished "$out/machine.txt"

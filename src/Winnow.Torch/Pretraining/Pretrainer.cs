@@ -43,34 +43,29 @@ public static class Pretrainer
     }
 
     /// <summary>
-    /// The committed copy of the model that <paramref name="directory"/> names, copied into the cache (a temporary
-    /// folder renamed into place, so a half-copied folder never looks complete); null when none is committed.
+    /// Copies the committed model that <paramref name="directory"/> names into the cache, when one of
+    /// <paramref name="folders"/> has it (a temporary folder renamed into place, so a half-copied folder never looks
+    /// complete); the cache then holds it as if pre-trained here.
     /// </summary>
-    private static PretrainReport? FromCommitted(string directory, IReadOnlyList<string> folders, IProgress<string>? log)
+    private static void CopyCommitted(string directory, IReadOnlyList<string> folders, IProgress<string>? log)
     {
         var name = Path.GetFileName(directory);
-        foreach (var folder in folders)
+        var source = folders.Select(f => Path.Combine(f, name)).FirstOrDefault(s => File.Exists(Path.Combine(s, ReportFile)));
+        if (source is null) return;
+        var temporary = $"{directory}.copying-{Environment.ProcessId}";
+        if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+        Directory.CreateDirectory(temporary);
+        foreach (var file in Directory.EnumerateFiles(source))
+            File.Copy(file, Path.Combine(temporary, Path.GetFileName(file)));
+        try
         {
-            var source = Path.Combine(folder, name);
-            if (!File.Exists(Path.Combine(source, ReportFile))) continue;
-            var temporary = $"{directory}.copying-{Environment.ProcessId}";
-            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
-            Directory.CreateDirectory(temporary);
-            foreach (var file in Directory.EnumerateFiles(source))
-                File.Copy(file, Path.Combine(temporary, Path.GetFileName(file)));
-            try
-            {
-                Directory.Move(temporary, directory);
-            }
-            catch (IOException) when (File.Exists(Path.Combine(directory, ReportFile)))
-            {
-                Directory.Delete(temporary, recursive: true); // another process copied it first
-            }
-            log?.Report($"Using the base model committed with Winnow ({source}), copied to {directory}");
-            var report = JsonSerializer.Deserialize<PretrainReport>(File.ReadAllText(Path.Combine(directory, ReportFile)))!;
-            return report with { Directory = directory, FromCache = true };
+            Directory.Move(temporary, directory);
         }
-        return null;
+        catch (IOException) when (File.Exists(Path.Combine(directory, ReportFile)))
+        {
+            Directory.Delete(temporary, recursive: true); // another process copied it first
+        }
+        log?.Report($"Using the base model committed with Winnow ({source}), copied to {directory}");
     }
 
     public static PretrainReport Run(
@@ -86,13 +81,13 @@ public static class Pretrainer
         run = (run ?? new PretrainRunSettings()).Validate();
         var corpusHash = ContentHash.OfPaths(corpusPaths);
         var directory = ModelDirectory(corpusPaths, cacheRoot, options);
+        if (!File.Exists(Path.Combine(directory, ReportFile))) CopyCommitted(directory, run.CommittedModelFolders, log);
         if (File.Exists(Path.Combine(directory, ReportFile)))
         {
             var cached = JsonSerializer.Deserialize<PretrainReport>(File.ReadAllText(Path.Combine(directory, ReportFile)))!;
             log?.Report($"Using the cached base model {directory}");
             return cached with { Directory = directory, FromCache = true };
         }
-        if (FromCommitted(directory, run.CommittedModelFolders, log) is { } committed) return committed;
 
         var partial = directory + PartialSuffix;
         var checkpoints = Path.Combine(partial, CheckpointsFolder);

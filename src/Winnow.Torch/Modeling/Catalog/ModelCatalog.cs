@@ -53,7 +53,7 @@ public static class ModelCatalog
             "small Llama (hidden 256, 4 layers), pre-trained here",
             "winnow pretrain --family lm --preset small", "made here", Preset: "small"),
         new("lm-base", BuiltinModelSource.PretrainPreset, "instruct",
-            $"the instruction studies' base: {LmBase.Preset} Llama, 8,192-token BPE, {LmBase.Steps:N0} steps of 4,096 tokens on the shared instruction and general text; committed with Winnow (docs/base-models.md)",
+            $"the instruction studies' base: {LmBase.Preset} Llama, {LmBase.VocabSize:N0}-token BPE, {LmBase.Steps:N0} steps of {LmBase.BatchSize * LmBase.SequenceLength:N0} tokens on the shared instruction and general text; committed with Winnow (docs/base-models.md)",
             LmBaseCommand, "made here", Preset: LmBase.Preset, Pretrain: LmBase),
     ];
 
