@@ -2,7 +2,7 @@ using Winnow.Core.Selection;
 
 namespace Winnow.Experiments;
 
-/// <summary>One ablation variant: a scored method with some settings changed, another strategy or another number of bins.</summary>
+/// <summary>One ablation variant: a scored method with some settings changed, another strategy, another number of bins or another length the bins cut on.</summary>
 public sealed record AblationConfig
 {
     public string Method { get; init; } = StudyMethods.Tov.Name;
@@ -14,10 +14,14 @@ public sealed record AblationConfig
     /// <summary>Length bins of the selection; null = the method's default (1 turns ToV's length binning off).</summary>
     public int? Bins { get; init; }
 
+    /// <summary>tokens or predicted: the length the bins cut on; null = the method's default.</summary>
+    public string? BinBy { get; init; }
+
     /// <summary>The row as a study column: its method's fit and scores with these settings, strategy and bins.</summary>
     public StudyMethod AsStudyMethod(string name) => new(name)
     {
         Method = Method, Settings = Settings, Bins = Bins,
+        BinBy = BinBy is null ? null : SubsetSelector.ParseBinLength(BinBy),
         Strategy = Strategy is null ? null : SubsetSelector.ParseStrategy(Strategy),
     };
 
@@ -25,5 +29,6 @@ public sealed record AblationConfig
     public string Describe() => string.Join(", ",
         Settings.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")
             .Concat(Strategy is null ? [] : [$"strategy={Strategy}"])
-            .Concat(Bins is null ? [] : [$"bins={Bins}"]));
+            .Concat(Bins is null ? [] : [$"bins={Bins}"])
+            .Concat(BinBy is null ? [] : [$"bin_by={BinBy}"]));
 }

@@ -41,7 +41,14 @@ public sealed record ExperimentConfig
     /// <summary>Seed of the per-source sampling caps (fixed, so every method sees the same pool).</summary>
     public int SampleSeed { get; init; }
     public List<string> Methods { get; init; } = [];
+    /// <summary>
+    /// Each method's settings, as on the command line; besides the method's own, <see cref="BinBySetting"/> sets how the
+    /// selection from its scores bins lengths (a selection setting: its fits never see it).
+    /// </summary>
     public Dictionary<string, Dictionary<string, string>> MethodSettings { get; init; } = [];
+
+    /// <summary>The selection setting a study may give in method_settings: the length the bins cut on (tokens, predicted).</summary>
+    public const string BinBySetting = "bin_by";
 
     /// <summary>Pool source names the <c>source-filter</c> control draws from at random.</summary>
     public List<string> SourceFilter { get; init; } = [];
@@ -192,6 +199,12 @@ public sealed record ExperimentConfig
         foreach (var s in SourceFilter.Where(s => Pool.All(p => p.Name != s))) Fail($"source_filter names '{s}', which is no pool source.");
         foreach (var m in MethodSettings.Keys.Where(k => StudyMethods.Find(k) is not { IsMethodItself: true }))
             Fail($"method_settings for '{m}': settings go under the method's own name ({string.Join(", ", StudyMethods.MethodsThemselves.Select(x => x.Name))}).");
+        foreach (var (m, settings) in MethodSettings)
+            if (settings.TryGetValue(BinBySetting, out var binBy))
+            {
+                try { SubsetSelector.ParseBinLength(binBy); }
+                catch (ArgumentException e) { Fail($"method_settings for '{m}': {e.Message}"); }
+            }
         if (Budgets.Count == 0 || Budgets.Any(b => b <= 0)) Fail("budgets must be positive numbers.");
         if (BaselineBudgets is { } baseline)
         {
@@ -225,8 +238,13 @@ public sealed record ExperimentConfig
                 catch (ArgumentException e) { fail($"ablation variant '{name}': {e.Message}"); }
             }
             if (variant.Bins is < 1) fail($"ablation variant '{name}': bins must be at least 1.");
-            if (variant.Settings.Count == 0 && variant.Strategy is null && variant.Bins is null)
-                fail($"ablation variant '{name}' changes nothing: give settings, strategy or bins.");
+            if (variant.BinBy is { } binBy)
+            {
+                try { SubsetSelector.ParseBinLength(binBy); }
+                catch (ArgumentException e) { fail($"ablation variant '{name}': {e.Message}"); }
+            }
+            if (variant.Settings.Count == 0 && variant.Strategy is null && variant.Bins is null && variant.BinBy is null)
+                fail($"ablation variant '{name}' changes nothing: give settings, strategy, bins or bin_by.");
         }
         if (AblationBudgets.Any(b => b <= 0)) fail("ablation_budgets must be positive numbers.");
         if (AblationBudgets.Count > 0 && Ablation.Count == 0) fail("ablation_budgets is set but there is no ablation.");
@@ -243,6 +261,14 @@ public sealed record ExperimentConfig
             foreach (var (key, value) in changed) settings[key] = value;
         return settings;
     }
+
+    /// <summary>As <see cref="SettingsFor(string, IReadOnlyDictionary{string, string})"/> without the selection settings: what the method's fit gets.</summary>
+    public IReadOnlyDictionary<string, string> FitSettingsFor(string method, IReadOnlyDictionary<string, string>? changed = null) =>
+        SettingsFor(method, changed).Where(kv => kv.Key != BinBySetting).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+
+    /// <summary>The length the bins of <paramref name="method"/>'s columns cut on, when method_settings gives one.</summary>
+    public BinLength? BinByFor(string method) =>
+        MethodSettings.GetValueOrDefault(method) is { } settings && settings.TryGetValue(BinBySetting, out var by) ? SubsetSelector.ParseBinLength(by) : null;
 
     /// <summary>The study column called <paramref name="name"/>: an ablation row of this config, or a method or preset.</summary>
     public StudyMethod Column(string name) =>

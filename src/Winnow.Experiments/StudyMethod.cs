@@ -22,6 +22,9 @@ public sealed record StudyMethod(string Name)
     /// <summary>The number of length bins, when not the method's own default.</summary>
     public int? Bins { get; init; }
 
+    /// <summary>The length the bins cut on, when not the method's own default.</summary>
+    public BinLength? BinBy { get; init; }
+
     /// <summary>Settings changed from the study's method_settings for <see cref="Method"/> (ablation rows).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 

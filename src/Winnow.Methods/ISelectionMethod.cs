@@ -25,6 +25,9 @@ public interface ISelectionMethod
     /// <summary>Equal-count length bins the top scores are taken from unless the user says otherwise (1 = global top).</summary>
     int DefaultBins => 10;
 
+    /// <summary>The length its bins cut on when a request names none.</summary>
+    BinLength DefaultBinBy => BinLength.Tokens;
+
     /// <summary>Whether fit and score ignore the seed (DSIR), so a study computes one fit+score for all its seeds.</summary>
     bool SeedFree => false;
 

@@ -16,6 +16,9 @@ public sealed record PipelineRequest(string Method, MethodFitRequest Fit, int Bu
     /// <summary>null = the method's own number of length bins.</summary>
     public int? Bins { get; init; }
 
+    /// <summary>null = the length the method's bins cut on by default.</summary>
+    public BinLength? BinBy { get; init; }
+
     /// <summary>The score column ranked by (ToV: a φ column; default the file's score).</summary>
     public string Column { get; init; } = "score";
 

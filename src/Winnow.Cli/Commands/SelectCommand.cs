@@ -24,9 +24,10 @@ internal static class SelectCommand
         var strategy = new Option<string?>("--strategy") { Description = "score+random, score-only, random, sample or sample-log (default: the method's own)." };
         var transform = new Option<string?>("--transform") { Description = "ToV φ column to rank by: identity, abs or positive (default: the file's score column, i.e. the run's transform)." };
         var bins = new Option<int>("--bins") { Description = "Equal-count length bins for the top scores (1 = off; default 10, LESS 1: it takes the global top n).", DefaultValueFactory = _ => 10 };
+        var binBy = new Option<string?>("--bin-by") { Description = "The length the bins cut on: tokens (all a row reads) or predicted (the tokens its loss averages over; a completion's) (default: the method's own)." };
         var fit = new MethodFitCliOptions(outRequired: true, outDescription: "Subset to write: .jsonl or .parquet (plus <out>.scores.jsonl and <out>.summary.json).");
         var command = new Command("select", "Select a subset of the pool from scores (the method's default strategy unless --strategy), and write the examples themselves.");
-        foreach (var option in new Option[] { scores, runDir, budget, strategy, transform, bins }) command.Options.Add(option);
+        foreach (var option in new Option[] { scores, runDir, budget, strategy, transform, bins, binBy }) command.Options.Add(option);
         fit.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(CliErrors.Guard(() =>
         {
@@ -40,6 +41,7 @@ internal static class SelectCommand
             // The cheap refusals first, before a fit and score that can take hours: the budget, the output's format and
             // folder, and another process writing the same output (refused at once, naming it).
             SubsetSelector.Check(new SubsetRequest("", pool, budgetValue, output));
+            BinLength? explicitBinBy = parseResult.GetValue(binBy) is { } by ? SubsetSelector.ParseBinLength(by) : null;
             using var held = Winnow.Core.IO.FileLock.AcquireFile(output, ConsoleProgress.Instance);
             string scorePath;
             ReadOptions readOptions;
@@ -67,6 +69,7 @@ internal static class SelectCommand
                 Strategy = explicitStrategy ?? DefaultStrategyOf(scorePath),
                 Column = column,
                 Bins = parseResult.GetResult(bins) is { Implicit: false } ? parseResult.GetValue(bins) : MethodOf(scorePath)?.DefaultBins ?? 10,
+                BinBy = explicitBinBy ?? MethodOf(scorePath)?.DefaultBinBy ?? BinLength.Tokens,
                 Seed = parseResult.GetValue(fit.Seed),
                 ReadOptions = readOptions,
             }, ConsoleProgress.Instance, cancellationToken);

@@ -13,6 +13,9 @@ public sealed record SubsetRequest(string ScoresPath, IReadOnlyList<string> Pool
 
     public int Bins { get; init; } = 10;
 
+    /// <summary>The length the bins cut on (<see cref="BinLength"/>).</summary>
+    public BinLength BinBy { get; init; } = BinLength.Tokens;
+
     public int Seed { get; init; }
 
     /// <summary>How the pool is read; must match how it was read for scoring (same label map), or rows will not line up.</summary>

@@ -34,7 +34,8 @@ public static class SubsetSelector
 
         var rows = ScoreFile.Read(request.ScoresPath);
         _ = ScoreFile.Value(new ScoreRow(), request.Column);
-        var candidates = rows.Select((r, i) => new Candidate(i, r.Length, ScoreFile.Value(r, request.Column), r.InBase)).ToArray();
+        var lengths = BinLengths(rows, request.BinBy);
+        var candidates = rows.Select((r, i) => new Candidate(i, lengths[i], ScoreFile.Value(r, request.Column), r.InBase)).ToArray();
         var selection = Selector.Select(candidates, new SelectionOptions(request.Budget, request.Strategy, request.Bins, request.Seed));
         progress?.Report($"selected {selection.Indices.Count} of {rows.Count} ({selection.FromScores} by score, {selection.FromRandom} at random)");
 
@@ -105,6 +106,27 @@ public static class SubsetSelector
         _ => throw new ArgumentException($"Unknown strategy '{name}': expected score+random, score-only, random, sample or sample-log."),
     };
 
+    /// <summary>
+    /// The length each row is binned on. <see cref="BinLength.Predicted"/> needs a file that counts predicted tokens: files
+    /// of methods without a model (random, DSIR) count none, and are binned on their lengths instead.
+    /// </summary>
+    public static int[] BinLengths(IReadOnlyList<ScoreRow> rows, BinLength by)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        bool predicted = by == BinLength.Predicted && rows.Any(r => r.Predicted > 0);
+        return rows.Select(r => predicted ? r.Predicted : r.Length).ToArray();
+    }
+
+    public static BinLength ParseBinLength(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "tokens" or "length" => BinLength.Tokens,
+        "predicted" => BinLength.Predicted,
+        _ => throw new ArgumentException($"Unknown bin_by '{name}': expected tokens (the tokens a row reads) or predicted (the tokens its loss averages over)."),
+    };
+
+    /// <summary>The name configs and summaries use for a <see cref="BinLength"/>.</summary>
+    public static string BinLengthName(BinLength by) => by == BinLength.Predicted ? "predicted" : "tokens";
+
     /// <summary><c>subset.jsonl</c> → <c>subset.scores.jsonl</c>: the extension of the subset is replaced.</summary>
     public static string SidePath(string output, string suffix) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + suffix);
@@ -172,7 +194,7 @@ public static class SubsetSelector
         string path, SubsetRequest request, SelectionResult selection, IReadOnlyDictionary<string, int> bySource, string histogram,
         int rows, string subsetFile, string scoresFile)
     {
-        var summary = new Summary(request.Budget, request.Strategy.ToString(), request.Column, request.Bins, request.Seed, selection.Indices.Count,
+        var summary = new Summary(request.Budget, request.Strategy.ToString(), request.Column, request.Bins, BinLengthName(request.BinBy), request.Seed, selection.Indices.Count,
             selection.FromScores, selection.FromRandom, bySource, histogram.Split('\n', StringSplitOptions.RemoveEmptyEntries),
             new SummaryFiles(subsetFile, scoresFile, rows));
         AtomicFile.WriteText(path, w => w.Write(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n"));
@@ -183,6 +205,7 @@ public static class SubsetSelector
         [property: JsonPropertyName("strategy")] string Strategy,
         [property: JsonPropertyName("column")] string Column,
         [property: JsonPropertyName("bins")] int Bins,
+        [property: JsonPropertyName("bin_by")] string BinBy,
         [property: JsonPropertyName("seed")] int Seed,
         [property: JsonPropertyName("selected")] int Selected,
         [property: JsonPropertyName("from_scores")] int FromScores,

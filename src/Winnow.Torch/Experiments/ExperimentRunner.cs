@@ -345,17 +345,18 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         bool changesSettings = column.Settings.Count > 0;
         if (changesSettings && column.Settings.Keys.All(method.ScoreTimeSettings.Contains))
         {
-            var fitted = EnsureArtifact(method, method.Name, config.SettingsFor(method.Name), seed, baseModel, cancellationToken);
+            var fitted = EnsureArtifact(method, method.Name, config.FitSettingsFor(method.Name), seed, baseModel, cancellationToken);
             cost = EnsureRescored(method, column.Name, fitted, column.Settings.ToDictionary(StringComparer.Ordinal), seed, cancellationToken);
         }
         else
         {
             var artifactName = changesSettings ? column.Name : method.Name;
-            cost = EnsureArtifact(method, artifactName, config.SettingsFor(method.Name, column.Settings), seed, baseModel, cancellationToken);
+            cost = EnsureArtifact(method, artifactName, config.FitSettingsFor(method.Name, column.Settings), seed, baseModel, cancellationToken);
         }
         var subset = SubsetSelector.Select(new SubsetRequest(cost.ScoresPath, [PoolDirectory], budget, subsetPath)
         {
-            Strategy = column.Strategy ?? method.DefaultStrategy, Bins = column.Bins ?? method.DefaultBins, Seed = seed,
+            Strategy = column.Strategy ?? method.DefaultStrategy, Bins = column.Bins ?? method.DefaultBins,
+            BinBy = column.BinBy ?? config.BinByFor(method.Name) ?? method.DefaultBinBy, Seed = seed,
             ReadOptions = new ReadOptions { Kind = config.Kind },
         }, null, cancellationToken);
         return (BySource(subset.BySource.SelectMany(kv => Enumerable.Repeat(kv.Key, kv.Value))), cost.Key);

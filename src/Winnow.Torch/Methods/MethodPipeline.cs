@@ -52,6 +52,7 @@ public static class MethodPipeline
             Strategy = request.Strategy ?? method.DefaultStrategy,
             Column = request.Column,
             Bins = request.Bins ?? method.DefaultBins,
+            BinBy = request.BinBy ?? method.DefaultBinBy,
             Seed = request.SelectionSeed ?? request.Fit.Seed,
             ReadOptions = done.ReadOptions,
         }, progress, cancellationToken);

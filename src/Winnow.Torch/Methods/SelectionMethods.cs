@@ -1,5 +1,6 @@
 using Winnow.Core.IO;
 using Winnow.Core.Runs;
+using Winnow.Core.Selection;
 using Winnow.Methods;
 using Winnow.Methods.Baselines;
 using Winnow.Methods.Dsir;
@@ -38,6 +39,7 @@ public static class SelectionMethods
         public bool NeedsModel => inner.NeedsModel;
         public Core.Selection.SelectionStrategy DefaultStrategy => inner.DefaultStrategy;
         public int DefaultBins => inner.DefaultBins;
+        public BinLength DefaultBinBy => inner.DefaultBinBy;
         public bool SeedFree => inner.SeedFree;
         public bool Shardable => inner.Shardable;
         public IReadOnlySet<string> ScoreTimeSettings => inner.ScoreTimeSettings;

@@ -90,6 +90,47 @@ public sealed class ScoreFileTests
     }
 
     [Fact]
+    public void Bins_on_predicted_tokens_take_the_top_of_each_completion_length_not_the_short_completions()
+    {
+        // Rows read 20 or 21 tokens, alternately; completions are 2 tokens (rows 0-3) or 10 (rows 4-7), and the short ones
+        // score higher (as φ, a mean over the completion, does). Two bins on tokens read each hold both completion
+        // lengths, so their tops are the short completions; two bins on predicted tokens take the best 2 of each.
+        using var dir = new TempDir();
+        var pool = Path.Combine(dir.Path, "pool.jsonl");
+        ExampleJsonl.Write(pool, Enumerable.Range(0, 8).Select(i => new InstructionExample($"ex{i}", "pool", $"prompt {i}", $"answer {i}")));
+        var source = DatasetReader.Read([pool]).First().Source;
+        var scores = Path.Combine(dir.Path, "scores.parquet");
+        ScoreFile.Write(scores, Enumerable.Range(0, 8).Select(i => new ScoreRow
+        {
+            Row = i, Id = $"ex{i}", Source = source, Length = 20 + i % 2, Predicted = i < 4 ? 2 : 10, Score = i < 4 ? 10 + i : i,
+        }));
+        string[] Picked(BinLength by, string name)
+        {
+            var result = SubsetSelector.Select(new SubsetRequest(scores, [pool], 4, Path.Combine(dir.Path, name))
+            {
+                Strategy = SelectionStrategy.ScoreOnly, Bins = 2, BinBy = by,
+            });
+            using var summary = JsonDocument.Parse(File.ReadAllText(result.SummaryPath));
+            Assert.Equal(SubsetSelector.BinLengthName(by), summary.RootElement.GetProperty("bin_by").GetString());
+            return ExampleParquet.Read(result.OutputPath).Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
+        }
+
+        Assert.Equal(["ex0", "ex1", "ex2", "ex3"], Picked(BinLength.Tokens, "tokens.parquet"));
+        Assert.Equal(["ex2", "ex3", "ex6", "ex7"], Picked(BinLength.Predicted, "predicted.parquet"));
+    }
+
+    [Fact]
+    public void Bins_on_predicted_tokens_fall_back_to_lengths_in_a_file_that_counts_none()
+    {
+        var rows = new[] { new ScoreRow { Length = 7 }, new ScoreRow { Length = 3 } };
+        Assert.Equal([7, 3], SubsetSelector.BinLengths(rows, BinLength.Predicted));
+        rows[1].Predicted = 2;
+        Assert.Equal([0, 2], SubsetSelector.BinLengths(rows, BinLength.Predicted));
+        Assert.Equal([7, 3], SubsetSelector.BinLengths(rows, BinLength.Tokens));
+        Assert.Contains("expected tokens", Assert.Throws<ArgumentException>(() => SubsetSelector.ParseBinLength("words")).Message);
+    }
+
+    [Fact]
     public void Selection_refuses_a_pool_that_is_not_the_scored_one()
     {
         using var dir = new TempDir();

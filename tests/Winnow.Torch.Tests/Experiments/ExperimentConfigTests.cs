@@ -131,6 +131,7 @@ public sealed class ExperimentConfigTests
     [InlineData("ablation:\n  tov-x: { }\n", "changes nothing")]
     [InlineData("ablation:\n  tov-x: { strategy: best }\n", "Unknown")]
     [InlineData("ablation:\n  tov-x: { bins: 0 }\n", "bins must be at least 1")]
+    [InlineData("ablation:\n  tov-x: { bin_by: words }\n", "Unknown bin_by 'words'")]
     [InlineData("ablation_budgets: [10]\n", "there is no ablation")]
     public void A_bad_ablation_is_refused_naming_the_variant(string yaml, string expected)
     {
@@ -151,6 +152,7 @@ public sealed class ExperimentConfigTests
             ablation:
               tov-eps: { settings: { epsilon: "0.01" } }
               tov-no-bins: { bins: 1 }
+              tov-bin-predicted: { bin_by: predicted }
             ablation_budgets: [20]
             """));
         Assert.Equal([20], config.EffectiveAblationBudgets);
@@ -159,6 +161,22 @@ public sealed class ExperimentConfigTests
         Assert.Equal(new Dictionary<string, string> { ["epochs"] = "4", ["epsilon"] = "0.01" }, config.SettingsFor("tov", variant));
         Assert.Equal(new Dictionary<string, string> { ["epochs"] = "4", ["epsilon"] = "0.1" }, config.SettingsFor("tov"));
         Assert.Equal("bins=1", config.Ablation["tov-no-bins"].Describe());
+        Assert.Equal("bin_by=predicted", config.Ablation["tov-bin-predicted"].Describe());
+        Assert.Equal(Winnow.Core.Selection.BinLength.Predicted, config.Ablation["tov-bin-predicted"].AsStudyMethod("tov-bin-predicted").BinBy);
+    }
+
+    [Fact]
+    public void A_bin_by_in_method_settings_reaches_the_selection_and_not_the_fit()
+    {
+        using var dir = new TempDir();
+        var config = ExperimentConfig.Load(Write(dir, Minimal.Replace("methods: [random, source-filter]", "methods: [random, tov]", StringComparison.Ordinal)
+            + "\nmethod_settings:\n  tov: { epochs: \"4\", bin_by: tokens }\n"));
+        Assert.Equal(Winnow.Core.Selection.BinLength.Tokens, config.BinByFor("tov"));
+        Assert.Null(config.BinByFor("less"));
+        Assert.Equal(new Dictionary<string, string> { ["epochs"] = "4" }, config.FitSettingsFor("tov"));
+        Assert.Equal("tokens", config.SettingsFor("tov")["bin_by"]);
+        var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(Write(dir, Minimal + "\nmethod_settings:\n  tov: { bin_by: words }\n")));
+        Assert.Contains("method_settings for 'tov': Unknown bin_by 'words'", error.Message);
     }
 
     [Theory]

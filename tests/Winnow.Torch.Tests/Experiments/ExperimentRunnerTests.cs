@@ -75,6 +75,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
               tov-abs: { settings: { transform: abs, aggregate: label_balanced } }
               tov-eps: { settings: { epsilon: "0.3" } }
               tov-no-bins: { bins: 1 }
+              tov-pred: { bin_by: predicted }
             ablation_budgets: [30]
             """;
         var path = Path.Combine(dir.Path, "micro-ablation.yaml");
@@ -84,7 +85,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
 
         Assert.True(config.Pool.Single(p => p.Name == "wikigold").SkipInvalid);
         var summary = new ExperimentRunner(config, options, new Progress<string>(output.WriteLine)).Run();
-        Assert.Equal(2 * 2 + 3, summary.CellsTotal);
+        Assert.Equal(2 * 2 + 4, summary.CellsTotal);
         var sizes = File.ReadAllText(Path.Combine(options.ResultsDirectory, "data", "sizes.json"));
         Assert.Matches("\"skipped\": \\{\\s*\"wikigold\": 1\\s*\\}", sizes);
         Assert.Contains("\"wikigold\": 30", sizes);
@@ -92,11 +93,16 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         var results = ExperimentResults.Load(options.ResultsDirectory);
         var cells = results.Cells.ToDictionary(c => c.Key);
         Assert.Equal("tov-s0", cells["tov-no-bins__b30__s0"].Artifact);
+        Assert.Equal("tov-s0", cells["tov-pred__b30__s0"].Artifact);
+        string BinBy(string cell) => System.Text.Json.JsonDocument.Parse(File.ReadAllText(
+            Path.Combine(options.ResultsDirectory, "subsets", cell + ".summary.json"))).RootElement.GetProperty("bin_by").GetString()!;
+        Assert.Equal("predicted", BinBy("tov-pred__b30__s0"));
+        Assert.Equal(Winnow.Core.Selection.SubsetSelector.BinLengthName(SelectionMethods.Get("tov").DefaultBinBy), BinBy("tov__b30__s0"));
         Assert.Equal("tov-abs-s0", cells["tov-abs__b30__s0"].Artifact);
         Assert.Equal("tov-eps-s0", cells["tov-eps__b30__s0"].Artifact);
         Assert.False(cells.ContainsKey("tov-abs__b20__s0"));
         Assert.Equal(["random-s0", "tov-abs-s0", "tov-eps-s0", "tov-s0"], results.Costs.Select(c => c.Key).Order(StringComparer.Ordinal));
-        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins"], results.Study.Ablation.Select(a => a.Name));
+        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins", "tov-pred"], results.Study.Ablation.Select(a => a.Name));
         Assert.Equal("aggregate=label_balanced, transform=abs", results.Study.Ablation[0].Changes);
         string Artifact(string name) => Path.Combine(options.ResultsDirectory, "artifacts", name);
         // A variant that changes a fit setting has its own fit, which records it.

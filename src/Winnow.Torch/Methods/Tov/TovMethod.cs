@@ -20,6 +20,13 @@ public sealed class TovMethod : ISelectionMethod
     public bool NeedsModel => true;
     public SelectionStrategy DefaultStrategy => SelectionStrategy.ScoreRandom;
 
+    /// <summary>
+    /// φ is a mean over a row's predicted tokens, so its bins cut on those (since 2026-12-01): on instruction rows the
+    /// completion, whose length ranked φ with Spearman −0.8 to −0.9 while bins on all tokens read left it free
+    /// (docs/tov-defaults.md, "Length bins on predicted tokens").
+    /// </summary>
+    public BinLength DefaultBinBy => BinLength.Predicted;
+
     /// <summary>How φ is made from a fit's Δ: a change to these rescoring the same fit.</summary>
     public IReadOnlySet<string> ScoreTimeSettings { get; } = new HashSet<string>(StringComparer.Ordinal) { "transform", "aggregate", "skip_epochs" };
 
@@ -31,6 +38,7 @@ public sealed class TovMethod : ISelectionMethod
     [
         new(MethodName, "batches", "random", "bucketed", "2026-12-01", "docs/tov-defaults.md, \"Bucketed fit batches\""),
         new(MethodName, "lora_layers", "all", "default (the top third of the blocks for NER)", "2026-12-01", "docs/tov-defaults.md, \"LoRA on the top blocks\""),
+        new(MethodName, Winnow.Experiments.ExperimentConfig.BinBySetting, "tokens", "predicted", "2026-12-01", "docs/tov-defaults.md, \"Length bins on predicted tokens\""),
     ];
 
     /// <summary>As <see cref="TovRunLayout"/> lays them out (the scores a pipeline writes beside the run included).</summary>
