@@ -238,6 +238,8 @@ public sealed record ExperimentConfig
                 catch (ArgumentException e) { fail($"ablation variant '{name}': {e.Message}"); }
             }
             if (variant.Bins is < 1) fail($"ablation variant '{name}': bins must be at least 1.");
+            if (variant.Settings.ContainsKey(BinBySetting))
+                fail($"ablation variant '{name}': {BinBySetting} is a selection setting: give it as the row's own key ({name}: {{ {BinBySetting}: ... }}), not under settings.");
             if (variant.BinBy is { } binBy)
             {
                 try { SubsetSelector.ParseBinLength(binBy); }

@@ -35,6 +35,14 @@ public class EndToEndTests
             var lines = File.ReadAllLines(subset);
             Assert.Equal(40, lines.Length);
             Assert.Equal(40, lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).Distinct().Count());
+            // ToV's bins cut on predicted tokens unless told otherwise (the score file names its method).
+            string BinBy(string output) => JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(output, null) + ".summary.json"))
+                .RootElement.GetProperty("bin_by").GetString()!;
+            Assert.Equal("predicted", BinBy(subset));
+            var byTokens = dir.File("subset-tokens.jsonl");
+            Ok(CliRunner.Run("select", "--scores", scores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
+                "--budget", "40", "--out", byTokens, "--bin-by", "tokens"));
+            Assert.Equal("tokens", BinBy(byTokens));
 
             var tuned = dir.File("tuned");
             Ok(CliRunner.Run("finetune", "--model", model, "--train", subset, "--out", tuned, "--epochs", "1"));

@@ -26,6 +26,17 @@ public class ErrorTests
     }
 
     [Fact]
+    public void UnknownBinLengthIsRefusedNamingTheChoices()
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run("select", "--scores", dir.File("s.parquet"), "--pool", CliRunner.Samples("ner", "pool"),
+            "--budget", "10", "--out", dir.File("o.jsonl"), "--bin-by", "words");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Unknown bin_by 'words'", result.Error);
+        Assert.False(File.Exists(dir.File("o.jsonl")));
+    }
+
+    [Fact]
     public void UnknownSelectionStrategyIsRefused()
     {
         using var dir = new TempDir();

@@ -132,6 +132,7 @@ public sealed class ExperimentConfigTests
     [InlineData("ablation:\n  tov-x: { strategy: best }\n", "Unknown")]
     [InlineData("ablation:\n  tov-x: { bins: 0 }\n", "bins must be at least 1")]
     [InlineData("ablation:\n  tov-x: { bin_by: words }\n", "Unknown bin_by 'words'")]
+    [InlineData("ablation:\n  tov-x: { settings: { bin_by: predicted } }\n", "give it as the row's own key")]
     [InlineData("ablation_budgets: [10]\n", "there is no ablation")]
     public void A_bad_ablation_is_refused_naming_the_variant(string yaml, string expected)
     {
