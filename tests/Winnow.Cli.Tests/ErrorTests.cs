@@ -25,24 +25,16 @@ public class ErrorTests
         Assert.Contains("no-such-model", result.Error);
     }
 
-    [Fact]
-    public void UnknownBinLengthIsRefusedNamingTheChoices()
+    [Theory]
+    [InlineData("--strategy", "best", "Unknown strategy 'best'")]
+    [InlineData("--bin-by", "words", "Unknown bin_by 'words'")]
+    public void AnUnknownSelectionChoiceIsRefusedNamingItAndLeavesNoOutput(string option, string value, string expected)
     {
         using var dir = new TempDir();
         var result = CliRunner.Run("select", "--scores", dir.File("s.parquet"), "--pool", CliRunner.Samples("ner", "pool"),
-            "--budget", "10", "--out", dir.File("o.jsonl"), "--bin-by", "words");
+            "--budget", "10", "--out", dir.File("o.jsonl"), option, value);
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("Unknown bin_by 'words'", result.Error);
-        Assert.False(File.Exists(dir.File("o.jsonl")));
-    }
-
-    [Fact]
-    public void UnknownSelectionStrategyIsRefused()
-    {
-        using var dir = new TempDir();
-        var result = CliRunner.Run("select", "--scores", dir.File("s.parquet"), "--pool", CliRunner.Samples("ner", "pool"),
-            "--budget", "10", "--out", dir.File("o.jsonl"), "--strategy", "best");
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(expected, result.Error);
         Assert.False(File.Exists(dir.File("o.jsonl")));
     }
 }
