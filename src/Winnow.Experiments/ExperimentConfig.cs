@@ -200,11 +200,8 @@ public sealed record ExperimentConfig
         foreach (var m in MethodSettings.Keys.Where(k => StudyMethods.Find(k) is not { IsMethodItself: true }))
             Fail($"method_settings for '{m}': settings go under the method's own name ({string.Join(", ", StudyMethods.MethodsThemselves.Select(x => x.Name))}).");
         foreach (var (m, settings) in MethodSettings)
-            if (settings.TryGetValue(BinBySetting, out var binBy))
-            {
-                try { SubsetSelector.ParseBinLength(binBy); }
-                catch (ArgumentException e) { Fail($"method_settings for '{m}': {e.Message}"); }
-            }
+            if (settings.TryGetValue(BinBySetting, out var binBy) && Refusal(() => SubsetSelector.ParseBinLength(binBy)) is { } why)
+                Fail($"method_settings for '{m}': {why}");
         if (Budgets.Count == 0 || Budgets.Any(b => b <= 0)) Fail("budgets must be positive numbers.");
         if (BaselineBudgets is { } baseline)
         {
@@ -223,6 +220,20 @@ public sealed record ExperimentConfig
         return this;
     }
 
+    /// <summary>Why <paramref name="parse"/> refuses its value (its message), or null when it accepts it.</summary>
+    private static string? Refusal(Action parse)
+    {
+        try
+        {
+            parse();
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
+
     private void ValidateAblation(Action<string> fail)
     {
         foreach (var (name, variant) in Ablation)
@@ -232,19 +243,13 @@ public sealed record ExperimentConfig
             if (StudyMethods.Find(name) is not null || Methods.Contains(name)) fail($"ablation variant '{name}' has the name of a method: give it its own name.");
             if (StudyMethods.Find(variant.Method) is not { IsMethodItself: true, Role: StudyRole.Selection })
                 fail($"ablation variant '{name}': method '{variant.Method}' is no scored method ({string.Join(", ", VariableMethods.Select(m => m.Name))}).");
-            if (variant.Strategy is { } strategy)
-            {
-                try { SubsetSelector.ParseStrategy(strategy); }
-                catch (ArgumentException e) { fail($"ablation variant '{name}': {e.Message}"); }
-            }
+            if (variant.Strategy is { } strategy && Refusal(() => SubsetSelector.ParseStrategy(strategy)) is { } badStrategy)
+                fail($"ablation variant '{name}': {badStrategy}");
             if (variant.Bins is < 1) fail($"ablation variant '{name}': bins must be at least 1.");
             if (variant.Settings.ContainsKey(BinBySetting))
                 fail($"ablation variant '{name}': {BinBySetting} is a selection setting: give it as the row's own key ({name}: {{ {BinBySetting}: ... }}), not under settings.");
-            if (variant.BinBy is { } binBy)
-            {
-                try { SubsetSelector.ParseBinLength(binBy); }
-                catch (ArgumentException e) { fail($"ablation variant '{name}': {e.Message}"); }
-            }
+            if (variant.BinBy is { } binBy && Refusal(() => SubsetSelector.ParseBinLength(binBy)) is { } badBinBy)
+                fail($"ablation variant '{name}': {badBinBy}");
             if (variant.Settings.Count == 0 && variant.Strategy is null && variant.Bins is null && variant.BinBy is null)
                 fail($"ablation variant '{name}' changes nothing: give settings, strategy, bins or bin_by.");
         }

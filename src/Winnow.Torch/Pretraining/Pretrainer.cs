@@ -44,7 +44,7 @@ public static class Pretrainer
 
     /// <summary>
     /// Copies the committed model that <paramref name="directory"/> names into the cache, when one of
-    /// <paramref name="folders"/> has it (a temporary folder renamed into place, so a half-copied folder never looks
+    /// <paramref name="folders"/> has it (through a side folder moved into place, so a half-copied folder never looks
     /// complete); the cache then holds it as if pre-trained here.
     /// </summary>
     private static void CopyCommitted(string directory, IReadOnlyList<string> folders, IProgress<string>? log)
@@ -52,20 +52,36 @@ public static class Pretrainer
         var name = Path.GetFileName(directory);
         var source = folders.Select(f => Path.Combine(f, name)).FirstOrDefault(s => File.Exists(Path.Combine(s, ReportFile)));
         if (source is null) return;
-        var temporary = $"{directory}.copying-{Environment.ProcessId}";
-        if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
-        Directory.CreateDirectory(temporary);
+        var side = SideFolder(directory, "copying");
+        Directory.CreateDirectory(side);
         foreach (var file in Directory.EnumerateFiles(source))
-            File.Copy(file, Path.Combine(temporary, Path.GetFileName(file)));
+            File.Copy(file, Path.Combine(side, Path.GetFileName(file)));
+        MoveIntoPlace(side, directory, ReportFile);
+        log?.Report($"Using the base model committed with Winnow ({source}), copied to {directory}");
+    }
+
+    /// <summary>A fresh folder beside <paramref name="folder"/> to build it in (this process's; a leftover of an earlier run is removed).</summary>
+    private static string SideFolder(string folder, string what)
+    {
+        var side = $"{folder}.{what}-{Environment.ProcessId}";
+        if (Directory.Exists(side)) Directory.Delete(side, recursive: true);
+        return side;
+    }
+
+    /// <summary>
+    /// Renames a finished side folder to <paramref name="folder"/>; when another process finished the same folder first
+    /// (its <paramref name="marker"/> file is there), that one is kept and the side folder removed.
+    /// </summary>
+    private static void MoveIntoPlace(string side, string folder, string marker)
+    {
         try
         {
-            Directory.Move(temporary, directory);
+            Directory.Move(side, folder);
         }
-        catch (IOException) when (File.Exists(Path.Combine(directory, ReportFile)))
+        catch (IOException) when (File.Exists(Path.Combine(folder, marker)))
         {
-            Directory.Delete(temporary, recursive: true); // another process copied it first
+            Directory.Delete(side, recursive: true);
         }
-        log?.Report($"Using the base model committed with Winnow ({source}), copied to {directory}");
     }
 
     public static PretrainReport Run(
@@ -224,18 +240,10 @@ public static class Pretrainer
         if (File.Exists(Path.Combine(folder, "tokenizer_config.json"))) return folder;
         log?.Report($"Training a {options.VocabSize}-token BPE tokenizer on {train.Count} texts…");
         // Trained into a side folder and renamed whole, so a kill here never leaves half a tokenizer behind.
-        var side = folder + $".building-{Environment.ProcessId}";
-        if (Directory.Exists(side)) Directory.Delete(side, recursive: true);
+        var side = SideFolder(folder, "building");
         var specials = options.Family == PretrainFamily.Lm ? SpecialTokens.Gpt2 : SpecialTokens.Roberta;
         TokenizerTrainer.TrainAndSave(train, side, new TokenizerTrainerOptions { VocabSize = options.VocabSize, Specials = specials });
-        try
-        {
-            Directory.Move(side, folder);
-        }
-        catch (IOException) when (File.Exists(Path.Combine(folder, "tokenizer_config.json")))
-        {
-            Directory.Delete(side, recursive: true); // another run finished the same tokenizer first
-        }
+        MoveIntoPlace(side, folder, "tokenizer_config.json");
         return folder;
     }
 

@@ -175,8 +175,8 @@ public static class TovAuto
     private static HashSet<string> Pick(List<ScoreRow> rows, string column, SelectionStrategy strategy, int size, int seed)
     {
         var usable = rows.Where(Probeable).ToList();
-        // Binned as ToV's selection bins (TovMethod.DefaultBinBy), so the probe picks what the selection would.
-        var lengths = SubsetSelector.BinLengths(usable, BinLength.Predicted);
+        // Binned as ToV's selection bins, so the probe picks what the selection would.
+        var lengths = SubsetSelector.BinLengths(usable, TovMethod.SelectionBinLength);
         var candidates = usable.Select((r, i) => new Candidate(i, lengths[i], ScoreFile.Value(r, column), false)).ToArray();
         var selection = Selector.Select(candidates, new SelectionOptions(Math.Min(size, candidates.Length), strategy, seed: seed));
         return selection.Indices.Select(i => PoolExamples.Key(usable[i].Source, usable[i].Id)).ToHashSet(StringComparer.Ordinal);

@@ -25,7 +25,10 @@ public sealed class TovMethod : ISelectionMethod
     /// completion, whose length ranked φ with Spearman −0.8 to −0.9 while bins on all tokens read left it free
     /// (docs/tov-defaults.md, "Length bins on predicted tokens").
     /// </summary>
-    public BinLength DefaultBinBy => BinLength.Predicted;
+    public BinLength DefaultBinBy => SelectionBinLength;
+
+    /// <summary><see cref="DefaultBinBy"/>, for what must bin as ToV's selection does (<see cref="TovAuto"/>'s probe).</summary>
+    internal const BinLength SelectionBinLength = BinLength.Predicted;
 
     /// <summary>How φ is made from a fit's Δ: a change to these rescoring the same fit.</summary>
     public IReadOnlySet<string> ScoreTimeSettings { get; } = new HashSet<string>(StringComparer.Ordinal) { "transform", "aggregate", "skip_epochs" };

@@ -57,7 +57,6 @@ public static class ModelCatalog
             LmBaseCommand, "made here", Preset: LmBase.Preset, Pretrain: LmBase),
     ];
 
-
     public static string NameList => string.Join(", ", All.Select(m => m.Name));
 
     public static BuiltinModel? Find(string name) => All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
