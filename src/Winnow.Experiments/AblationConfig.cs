@@ -2,7 +2,7 @@ using Winnow.Core.Selection;
 
 namespace Winnow.Experiments;
 
-/// <summary>One ablation variant: a scored method with some settings changed, another strategy, another number of bins or another length the bins cut on.</summary>
+/// <summary>One ablation variant: a scored method with some settings changed, another strategy, another number of bins, another length the bins cut on or another random share.</summary>
 public sealed record AblationConfig
 {
     public string Method { get; init; } = StudyMethods.Tov.Name;
@@ -17,12 +17,16 @@ public sealed record AblationConfig
     /// <summary>tokens or predicted: the length the bins cut on; null = the method's default.</summary>
     public string? BinBy { get; init; }
 
+    /// <summary>Score+Random's share of the budget drawn from the base set (0–1); null = the paper's half.</summary>
+    public double? RandomShare { get; init; }
+
     /// <summary>The row as a study column: its method's fit and scores with these settings, strategy and bins.</summary>
     public StudyMethod AsStudyMethod(string name) => new(name)
     {
         Method = Method, Settings = Settings, Bins = Bins,
         BinBy = BinBy is null ? null : SubsetSelector.ParseBinLength(BinBy),
         Strategy = Strategy is null ? null : SubsetSelector.ParseStrategy(Strategy),
+        RandomShare = RandomShare,
     };
 
     /// <summary>What differs from the base method, for reports.</summary>
@@ -30,5 +34,6 @@ public sealed record AblationConfig
         Settings.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")
             .Concat(Strategy is null ? [] : [$"strategy={Strategy}"])
             .Concat(Bins is null ? [] : [$"bins={Bins}"])
-            .Concat(BinBy is null ? [] : [$"bin_by={BinBy}"]));
+            .Concat(BinBy is null ? [] : [$"bin_by={BinBy}"])
+            .Concat(RandomShare is not { } share ? [] : [$"random_share={share.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]));
 }

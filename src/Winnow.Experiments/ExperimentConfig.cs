@@ -250,8 +250,15 @@ public sealed record ExperimentConfig
                 fail($"ablation variant '{name}': {BinBySetting} is a selection setting: give it as the row's own key ({name}: {{ {BinBySetting}: ... }}), not under settings.");
             if (variant.BinBy is { } binBy && Refusal(() => SubsetSelector.ParseBinLength(binBy)) is { } badBinBy)
                 fail($"ablation variant '{name}': {badBinBy}");
-            if (variant.Settings.Count == 0 && variant.Strategy is null && variant.Bins is null && variant.BinBy is null)
-                fail($"ablation variant '{name}' changes nothing: give settings, strategy, bins or bin_by.");
+            if (variant.RandomShare is { } share)
+            {
+                if (Refusal(() => SelectionOptions.CheckRandomShare(share)) is { } badShare) fail($"ablation variant '{name}': {badShare}");
+                if (variant.Strategy is { } given && Refusal(() => SubsetSelector.ParseStrategy(given)) is null
+                    && SubsetSelector.ParseStrategy(given) != SelectionStrategy.ScoreRandom)
+                    fail($"ablation variant '{name}': random_share is Score+Random's split of the budget; the row's strategy is {given}.");
+            }
+            if (variant.Settings.Count == 0 && variant.Strategy is null && variant.Bins is null && variant.BinBy is null && variant.RandomShare is null)
+                fail($"ablation variant '{name}' changes nothing: give settings, strategy, bins, bin_by or random_share.");
         }
         if (AblationBudgets.Any(b => b <= 0)) fail("ablation_budgets must be positive numbers.");
         if (AblationBudgets.Count > 0 && Ablation.Count == 0) fail("ablation_budgets is set but there is no ablation.");
@@ -276,6 +283,24 @@ public sealed record ExperimentConfig
     /// <summary>The length the bins of <paramref name="method"/>'s columns cut on, when method_settings gives one.</summary>
     public BinLength? BinByFor(string method) =>
         MethodSettings.GetValueOrDefault(method) is { } settings && settings.TryGetValue(BinBySetting, out var by) ? SubsetSelector.ParseBinLength(by) : null;
+
+    /// <summary>
+    /// The column whose fit+score a settings-changing <paramref name="column"/> uses: the first ablation row (in the
+    /// config's order) of the same method with the same changed settings, so rows that differ only in how they select
+    /// (strategy, bins, random_share) share one fit. The column's own name when no earlier row matches.
+    /// </summary>
+    public string SettingsOwner(StudyMethod column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        foreach (var (name, variant) in Ablation)
+        {
+            if (name == column.Name) break;
+            if (variant.Method == column.Method && variant.Settings.Count == column.Settings.Count
+                && variant.Settings.All(kv => column.Settings.TryGetValue(kv.Key, out var v) && v == kv.Value))
+                return name;
+        }
+        return column.Name;
+    }
 
     /// <summary>The study column called <paramref name="name"/>: an ablation row of this config, or a method or preset.</summary>
     public StudyMethod Column(string name) =>

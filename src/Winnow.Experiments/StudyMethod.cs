@@ -25,6 +25,9 @@ public sealed record StudyMethod(string Name)
     /// <summary>The length the bins cut on, when not the method's own default.</summary>
     public BinLength? BinBy { get; init; }
 
+    /// <summary>Score+Random's share of the budget drawn from the base set, when not the paper's half.</summary>
+    public double? RandomShare { get; init; }
+
     /// <summary>Settings changed from the study's method_settings for <see cref="Method"/> (ablation rows).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 

@@ -19,6 +19,9 @@ public sealed record PipelineRequest(string Method, MethodFitRequest Fit, int Bu
     /// <summary>null = the length the method's bins cut on by default.</summary>
     public BinLength? BinBy { get; init; }
 
+    /// <summary>Score+Random's share of the budget drawn from the base set; null = the paper's half.</summary>
+    public double? RandomShare { get; init; }
+
     /// <summary>The score column ranked by (ToV: a φ column; default the file's score).</summary>
     public string Column { get; init; } = "score";
 

@@ -43,6 +43,13 @@ public class EndToEndTests
             Ok(CliRunner.Run("select", "--scores", scores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
                 "--budget", "40", "--out", byTokens, "--bin-by", "tokens"));
             Assert.Equal("tokens", BinBy(byTokens));
+            // Score+Random's split: a quarter of the budget from the base set instead of the paper's half.
+            var quarter = dir.File("subset-quarter.jsonl");
+            Ok(CliRunner.Run("select", "--scores", scores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
+                "--budget", "40", "--out", quarter, "--random-share", "0.25"));
+            var split = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(quarter, null) + ".summary.json")).RootElement;
+            Assert.Equal((10, 30, 0.25), (split.GetProperty("from_random").GetInt32(), split.GetProperty("from_scores").GetInt32(), split.GetProperty("random_share").GetDouble()));
+            Assert.Equal(40, File.ReadAllLines(quarter).Length);
 
             var tuned = dir.File("tuned");
             Ok(CliRunner.Run("finetune", "--model", model, "--train", subset, "--out", tuned, "--epochs", "1"));

@@ -26,13 +26,15 @@ public class ErrorTests
     }
 
     [Theory]
-    [InlineData("--strategy", "best", "Unknown strategy 'best'")]
-    [InlineData("--bin-by", "words", "Unknown bin_by 'words'")]
-    public void AnUnknownSelectionChoiceIsRefusedNamingItAndLeavesNoOutput(string option, string value, string expected)
+    [InlineData("Unknown strategy 'best'", "--strategy", "best")]
+    [InlineData("Unknown bin_by 'words'", "--bin-by", "words")]
+    [InlineData("random_share must be between 0 and 1", "--random-share", "1.5")]
+    [InlineData("--random-share is Score+Random's split of the budget; --strategy is score-only", "--random-share", "0.25", "--strategy", "score-only")]
+    public void AnUnknownSelectionChoiceIsRefusedNamingItAndLeavesNoOutput(string expected, params string[] choice)
     {
         using var dir = new TempDir();
-        var result = CliRunner.Run("select", "--scores", dir.File("s.parquet"), "--pool", CliRunner.Samples("ner", "pool"),
-            "--budget", "10", "--out", dir.File("o.jsonl"), option, value);
+        var result = CliRunner.Run(["select", "--scores", dir.File("s.parquet"), "--pool", CliRunner.Samples("ner", "pool"),
+            "--budget", "10", "--out", dir.File("o.jsonl"), .. choice]);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(expected, result.Error);
         Assert.False(File.Exists(dir.File("o.jsonl")));

@@ -25,9 +25,10 @@ internal static class SelectCommand
         var transform = new Option<string?>("--transform") { Description = "ToV φ column to rank by: identity, abs or positive (default: the file's score column, i.e. the run's transform)." };
         var bins = new Option<int>("--bins") { Description = "Equal-count length bins for the top scores (1 = off; default 10, LESS 1: it takes the global top n).", DefaultValueFactory = _ => 10 };
         var binBy = new Option<string?>("--bin-by") { Description = "The length the bins cut on: tokens (all a row reads) or predicted (the tokens its loss averages over; a completion's) (default: the method's own)." };
+        var randomShare = new Option<double?>("--random-share") { Description = "Score+Random only: the share of the budget drawn at random from the base set U (0–1; default 0.5, the paper's half)." };
         var fit = new MethodFitCliOptions(outRequired: true, outDescription: "Subset to write: .jsonl or .parquet (plus <out>.scores.jsonl and <out>.summary.json).");
         var command = new Command("select", "Select a subset of the pool from scores (the method's default strategy unless --strategy), and write the examples themselves.");
-        foreach (var option in new Option[] { scores, runDir, budget, strategy, transform, bins, binBy }) command.Options.Add(option);
+        foreach (var option in new Option[] { scores, runDir, budget, strategy, transform, bins, binBy, randomShare }) command.Options.Add(option);
         fit.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(CliErrors.Guard(() =>
         {
@@ -40,6 +41,10 @@ internal static class SelectCommand
             int budgetValue = parseResult.GetValue(budget);
             // The cheap refusals first, before a fit and score that can take hours: the budget, the output's format and
             // folder, and another process writing the same output (refused at once, naming it).
+            double? share = parseResult.GetValue(randomShare);
+            if (share is { } given) SelectionOptions.CheckRandomShare(given);
+            if (share is not null && explicitStrategy is { } chosen && chosen != SelectionStrategy.ScoreRandom)
+                throw new ArgumentException($"--random-share is Score+Random's split of the budget; --strategy is {SubsetSelector.StrategyName(chosen)}.");
             SubsetSelector.Check(new SubsetRequest("", pool, budgetValue, output));
             BinLength? explicitBinBy = parseResult.GetValue(binBy) is { } by ? SubsetSelector.ParseBinLength(by) : null;
             using var held = Winnow.Core.IO.FileLock.AcquireFile(output, ConsoleProgress.Instance);
@@ -49,6 +54,8 @@ internal static class SelectCommand
             {
                 if (parseResult.GetValue(scores) is not null) throw new ArgumentException("Give either --scores or --method, not both.");
                 var method = fit.Method(parseResult);
+                if (share is not null && explicitStrategy is null && method.DefaultStrategy != SelectionStrategy.ScoreRandom)
+                    throw new ArgumentException($"--random-share is Score+Random's split of the budget; {method.Name} selects by {SubsetSelector.StrategyName(method.DefaultStrategy)} (give --strategy score+random to split).");
                 string run = parseResult.GetValue(runDir) ?? output + ".run";
                 var done = MethodPipeline.FitAndScore(method, fit.FitRequest(parseResult, method, run), progress: ConsoleProgress.Instance,
                     cancellationToken: cancellationToken);
@@ -70,6 +77,7 @@ internal static class SelectCommand
                 Column = column,
                 Bins = parseResult.GetResult(bins) is { Implicit: false } ? parseResult.GetValue(bins) : MethodOf(scorePath)?.DefaultBins ?? 10,
                 BinBy = explicitBinBy ?? MethodOf(scorePath)?.DefaultBinBy ?? BinLength.Tokens,
+                RandomShare = share,
                 Seed = parseResult.GetValue(fit.Seed),
                 ReadOptions = readOptions,
             }, ConsoleProgress.Instance, cancellationToken);

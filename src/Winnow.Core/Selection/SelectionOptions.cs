@@ -20,4 +20,24 @@ public sealed record SelectionOptions
     public int Bins { get; }
 
     public int Seed { get; }
+
+    /// <summary>The paper's Score+Random: half of the budget at random from the base set.</summary>
+    public const double DefaultRandomShare = 0.5;
+
+    /// <summary>
+    /// Score+Random's share of the budget drawn uniformly from the base set U (rounded down; the rest from the binned top
+    /// scores). 0.5 is the paper's; 0 leaves only the scores, 1 only U. Only Score+Random reads it.
+    /// </summary>
+    public double RandomShare
+    {
+        get => randomShare;
+        init => randomShare = CheckRandomShare(value);
+    }
+
+    private readonly double randomShare = DefaultRandomShare;
+
+    /// <summary>Refuses a share outside [0, 1] (NaN included), naming the setting.</summary>
+    public static double CheckRandomShare(double share) =>
+        share is >= 0 and <= 1 ? share
+        : throw new ArgumentException($"random_share must be between 0 and 1 (the share of the budget drawn at random from the base set; got {share.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
 }

@@ -41,21 +41,23 @@ public static class Selector
     }
 
     /// <summary>
-    /// Half from the binned top scores, half uniformly from the base set U (the paper's Score+Random). When U is
-    /// smaller than its half, the rest comes from the scores, so the subset always has exactly the budget.
+    /// Half from the binned top scores, half uniformly from the base set U (the paper's Score+Random; another share with
+    /// <see cref="SelectionOptions.RandomShare"/>). When U is smaller than its part, the rest comes from the scores, so
+    /// the subset always has exactly the budget.
     /// </summary>
     private static SelectionResult ScoreRandom(IReadOnlyList<Candidate> candidates, SelectionOptions options, Random rng)
     {
         var baseSet = candidates.Where(c => c.InBaseSet).Select(c => c.Index).ToList();
         var scored = candidates.Where(c => !c.InBaseSet && !double.IsNaN(c.Score)).ToList();
-        int randomHalf = Math.Min(options.Budget / 2, baseSet.Count);
-        int scoreHalf = options.Budget - randomHalf;
-        if (scored.Count < scoreHalf)
+        // Rounded down, with a hair of slack so that 0.5 of an odd budget is budget / 2 as the paper's integer halving.
+        int randomPart = Math.Min((int)Math.Floor(options.Budget * options.RandomShare + 1e-9), baseSet.Count);
+        int scorePart = options.Budget - randomPart;
+        if (scored.Count < scorePart)
             throw new ArgumentException(
-                $"Score+Random needs {scoreHalf} scored candidates outside the base set, but only {scored.Count} exist.");
+                $"Score+Random needs {scorePart} scored candidates outside the base set, but only {scored.Count} exist.");
 
-        var top = LengthBinnedTop(scored, scoreHalf, options.Bins);
-        var random = DrawUniform(baseSet, randomHalf, rng);
+        var top = LengthBinnedTop(scored, scorePart, options.Bins);
+        var random = DrawUniform(baseSet, randomPart, rng);
         return new SelectionResult(top.Concat(random).ToList(), top.Count, random.Count);
     }
 

@@ -16,6 +16,12 @@ public sealed record SubsetRequest(string ScoresPath, IReadOnlyList<string> Pool
     /// <summary>The length the bins cut on (<see cref="BinLength"/>).</summary>
     public BinLength BinBy { get; init; } = BinLength.Tokens;
 
+    /// <summary>
+    /// Score+Random's share of the budget drawn at random from the base set; null = the paper's half
+    /// (<see cref="SelectionOptions.DefaultRandomShare"/>). Refused with any other strategy.
+    /// </summary>
+    public double? RandomShare { get; init; }
+
     public int Seed { get; init; }
 
     /// <summary>How the pool is read; must match how it was read for scoring (same label map), or rows will not line up.</summary>

@@ -36,7 +36,10 @@ public static class SubsetSelector
         _ = ScoreFile.Value(new ScoreRow(), request.Column);
         var lengths = BinLengths(rows, request.BinBy);
         var candidates = rows.Select((r, i) => new Candidate(i, lengths[i], ScoreFile.Value(r, request.Column), r.InBase)).ToArray();
-        var selection = Selector.Select(candidates, new SelectionOptions(request.Budget, request.Strategy, request.Bins, request.Seed));
+        var selection = Selector.Select(candidates, new SelectionOptions(request.Budget, request.Strategy, request.Bins, request.Seed)
+        {
+            RandomShare = request.RandomShare ?? SelectionOptions.DefaultRandomShare,
+        });
         progress?.Report($"selected {selection.Indices.Count} of {rows.Count} ({selection.FromScores} by score, {selection.FromRandom} at random)");
 
         var fromScores = selection.Indices.Take(selection.FromScores).ToHashSet();
@@ -71,6 +74,12 @@ public static class SubsetSelector
         if (request.Budget <= 0) throw new ArgumentException($"--budget must be a positive number of examples (got {request.Budget}).");
         if (!request.OutputPath.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && !request.OutputPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"Write the subset as .jsonl or .parquet (got {request.OutputPath}).");
+        if (request.RandomShare is { } share)
+        {
+            SelectionOptions.CheckRandomShare(share);
+            if (request.Strategy != SelectionStrategy.ScoreRandom)
+                throw new ArgumentException($"random_share is Score+Random's split of the budget; the strategy here is {StrategyName(request.Strategy)}.");
+        }
         CheckWritable(request.OutputPath);
     }
 
@@ -104,6 +113,17 @@ public static class SubsetSelector
         "sample" => SelectionStrategy.Sample,
         "sample-log" or "samplelog" or "importance" => SelectionStrategy.SampleLog,
         _ => throw new ArgumentException($"Unknown strategy '{name}': expected score+random, score-only, random, sample or sample-log."),
+    };
+
+    /// <summary>The name configs and the CLI use for a <see cref="SelectionStrategy"/> (what <see cref="ParseStrategy"/> reads).</summary>
+    public static string StrategyName(SelectionStrategy strategy) => strategy switch
+    {
+        SelectionStrategy.ScoreRandom => "score+random",
+        SelectionStrategy.ScoreOnly => "score-only",
+        SelectionStrategy.Random => "random",
+        SelectionStrategy.Sample => "sample",
+        SelectionStrategy.SampleLog => "sample-log",
+        _ => strategy.ToString(),
     };
 
     /// <summary>
@@ -194,7 +214,8 @@ public static class SubsetSelector
         string path, SubsetRequest request, SelectionResult selection, IReadOnlyDictionary<string, int> bySource, string histogram,
         int rows, string subsetFile, string scoresFile)
     {
-        var summary = new Summary(request.Budget, request.Strategy.ToString(), request.Column, request.Bins, BinLengthName(request.BinBy), request.Seed, selection.Indices.Count,
+        double? randomShare = request.Strategy == SelectionStrategy.ScoreRandom ? request.RandomShare ?? SelectionOptions.DefaultRandomShare : null;
+        var summary = new Summary(request.Budget, request.Strategy.ToString(), randomShare, request.Column, request.Bins, BinLengthName(request.BinBy), request.Seed, selection.Indices.Count,
             selection.FromScores, selection.FromRandom, bySource, histogram.Split('\n', StringSplitOptions.RemoveEmptyEntries),
             new SummaryFiles(subsetFile, scoresFile, rows));
         AtomicFile.WriteText(path, w => w.Write(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n"));
@@ -203,6 +224,7 @@ public static class SubsetSelector
     private sealed record Summary(
         [property: JsonPropertyName("budget")] int Budget,
         [property: JsonPropertyName("strategy")] string Strategy,
+        [property: JsonPropertyName("random_share"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RandomShare,
         [property: JsonPropertyName("column")] string Column,
         [property: JsonPropertyName("bins")] int Bins,
         [property: JsonPropertyName("bin_by")] string BinBy,

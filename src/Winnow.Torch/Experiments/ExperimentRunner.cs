@@ -39,6 +39,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
     public ExperimentRunSummary Run(CancellationToken cancellationToken = default)
     {
         CheckOnly();
+        CheckRandomShares();
         Directory.CreateDirectory(Results);
         // One study process per results folder: a second one is refused at once, naming the first.
         using var held = FileLock.AcquireFolder(Results, log);
@@ -88,6 +89,18 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             .Concat(config.Ablation.Keys.SelectMany(v => config.EffectiveAblationBudgets.Select(b => (v, b))))
             .Concat((config.BaselineBudgets ?? []).Select(b => (StudyMethods.Random.Name, b)))
             .Where(c => options.Only.Count == 0 || options.Only.Contains(c.Item1, StringComparer.Ordinal));
+
+    /// <summary>A row's random_share needs Score+Random: refused before any fit when the row's strategy (its own or its method's) is another.</summary>
+    private void CheckRandomShares()
+    {
+        foreach (var (name, row) in config.Ablation)
+        {
+            if (row.RandomShare is null) continue;
+            var strategy = config.Column(name).Strategy ?? SelectionMethods.Get(row.Method).DefaultStrategy;
+            if (strategy != Core.Selection.SelectionStrategy.ScoreRandom)
+                throw new ArgumentException($"{config.SourcePath}: ablation variant '{name}': random_share is Score+Random's split of the budget; {row.Method} selects by {Core.Selection.SubsetSelector.StrategyName(strategy)}.");
+        }
+    }
 
     private void CheckOnly()
     {
@@ -340,23 +353,24 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var method = SelectionMethods.Get(column.Method);
         // A column that only changes the selection (a preset, or a row with a strategy or bins) reuses its method's
         // fit+score; one that changes only how scores are computed from a fit (the method's score-time settings)
-        // reuses the fit and scores again; one with other settings has its own fit+score.
+        // reuses the fit and scores again; one with other settings has its own fit+score. Rows that change the same
+        // settings share one: the first such row's (SettingsOwner).
         ArtifactCost cost;
         bool changesSettings = column.Settings.Count > 0;
         if (changesSettings && column.Settings.Keys.All(method.ScoreTimeSettings.Contains))
         {
             var fitted = EnsureArtifact(method, method.Name, config.FitSettingsFor(method.Name), seed, baseModel, cancellationToken);
-            cost = EnsureRescored(method, column.Name, fitted, column.Settings.ToDictionary(StringComparer.Ordinal), seed, cancellationToken);
+            cost = EnsureRescored(method, config.SettingsOwner(column), fitted, column.Settings.ToDictionary(StringComparer.Ordinal), seed, cancellationToken);
         }
         else
         {
-            var artifactName = changesSettings ? column.Name : method.Name;
+            var artifactName = changesSettings ? config.SettingsOwner(column) : method.Name;
             cost = EnsureArtifact(method, artifactName, config.FitSettingsFor(method.Name, column.Settings), seed, baseModel, cancellationToken);
         }
         var subset = SubsetSelector.Select(new SubsetRequest(cost.ScoresPath, [PoolDirectory], budget, subsetPath)
         {
             Strategy = column.Strategy ?? method.DefaultStrategy, Bins = column.Bins ?? method.DefaultBins,
-            BinBy = column.BinBy ?? config.BinByFor(method.Name) ?? method.DefaultBinBy, Seed = seed,
+            BinBy = column.BinBy ?? config.BinByFor(method.Name) ?? method.DefaultBinBy, RandomShare = column.RandomShare, Seed = seed,
             ReadOptions = new ReadOptions { Kind = config.Kind },
         }, null, cancellationToken);
         return (BySource(subset.BySource.SelectMany(kv => Enumerable.Repeat(kv.Key, kv.Value))), cost.Key);

@@ -53,6 +53,7 @@ public static class MethodPipeline
             Column = request.Column,
             Bins = request.Bins ?? method.DefaultBins,
             BinBy = request.BinBy ?? method.DefaultBinBy,
+            RandomShare = request.RandomShare,
             Seed = request.SelectionSeed ?? request.Fit.Seed,
             ReadOptions = done.ReadOptions,
         }, progress, cancellationToken);

@@ -68,6 +68,43 @@ public class SelectorTests
         Assert.Equal(51, result.FromScores);
     }
 
+    [Theory]
+    [InlineData(0.25, 25)]
+    [InlineData(0.0, 0)]
+    [InlineData(1.0, 100)]
+    public void RandomShareSetsTheSplitAndTheScorePartIsTheBinnedTopOfTheRest(double share, int fromBase)
+    {
+        var pool = Pool();
+        var result = Selector.Select(pool, new SelectionOptions(100, SelectionStrategy.ScoreRandom, seed: 3) { RandomShare = share });
+        Assert.Equal(100, result.Indices.Distinct().Count());
+        Assert.Equal(fromBase, result.Indices.Count(i => pool[i].InBaseSet));
+        Assert.Equal(fromBase, result.FromRandom);
+        Assert.Equal(100 - fromBase, result.FromScores);
+        // The score part is exactly what the binned top gives for its size: the share moves rows, it does not reorder them.
+        var top = Selector.LengthBinnedTop(pool.Where(c => !c.InBaseSet).ToList(), 100 - fromBase, 10).ToHashSet();
+        Assert.True(top.SetEquals(result.Indices.Where(i => !pool[i].InBaseSet)));
+    }
+
+    [Fact]
+    public void ARandomShareLargerThanTheBaseSetTakesTheRestFromTheScores()
+    {
+        var pool = Pool(); // U holds 200 rows
+        var result = Selector.Select(pool, new SelectionOptions(300, SelectionStrategy.ScoreRandom, seed: 1) { RandomShare = 0.9 });
+        Assert.Equal(300, result.Indices.Distinct().Count());
+        Assert.Equal(200, result.FromRandom);
+        Assert.Equal(100, result.FromScores);
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void ARandomShareOutsideZeroToOneIsRefusedNamingTheSetting(double share)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new SelectionOptions(10) { RandomShare = share });
+        Assert.Contains("random_share must be between 0 and 1", ex.Message);
+    }
+
     [Fact]
     public void SameSeedSameSubsetDifferentSeedDifferentRandomHalf()
     {

@@ -133,6 +133,8 @@ public sealed class ExperimentConfigTests
     [InlineData("ablation:\n  tov-x: { bins: 0 }\n", "bins must be at least 1")]
     [InlineData("ablation:\n  tov-x: { bin_by: words }\n", "Unknown bin_by 'words'")]
     [InlineData("ablation:\n  tov-x: { settings: { bin_by: predicted } }\n", "give it as the row's own key")]
+    [InlineData("ablation:\n  tov-x: { random_share: 1.5 }\n", "random_share must be between 0 and 1")]
+    [InlineData("ablation:\n  tov-x: { random_share: 0.25, strategy: score-only }\n", "random_share is Score+Random's split")]
     [InlineData("ablation_budgets: [10]\n", "there is no ablation")]
     public void A_bad_ablation_is_refused_naming_the_variant(string yaml, string expected)
     {
@@ -154,6 +156,7 @@ public sealed class ExperimentConfigTests
               tov-eps: { settings: { epsilon: "0.01" } }
               tov-no-bins: { bins: 1 }
               tov-bin-predicted: { bin_by: predicted }
+              tov-mix: { random_share: 0.25 }
             ablation_budgets: [20]
             """));
         Assert.Equal([20], config.EffectiveAblationBudgets);
@@ -164,6 +167,8 @@ public sealed class ExperimentConfigTests
         Assert.Equal("bins=1", config.Ablation["tov-no-bins"].Describe());
         Assert.Equal("bin_by=predicted", config.Ablation["tov-bin-predicted"].Describe());
         Assert.Equal(Winnow.Core.Selection.BinLength.Predicted, config.Ablation["tov-bin-predicted"].AsStudyMethod("tov-bin-predicted").BinBy);
+        Assert.Equal(0.25, config.Ablation["tov-mix"].AsStudyMethod("tov-mix").RandomShare);
+        Assert.Null(config.Ablation["tov-eps"].AsStudyMethod("tov-eps").RandomShare);
     }
 
     [Fact]

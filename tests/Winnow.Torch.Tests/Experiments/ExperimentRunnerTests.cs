@@ -76,6 +76,9 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
               tov-eps: { settings: { epsilon: "0.3" } }
               tov-no-bins: { bins: 1 }
               tov-pred: { bin_by: predicted }
+              tov-eps-only: { settings: { epsilon: "0.3" }, strategy: score-only }
+              tov-abs-only: { settings: { aggregate: label_balanced, transform: abs }, strategy: score-only }
+              tov-mix25: { random_share: 0.25 }
             ablation_budgets: [30]
             """;
         var path = Path.Combine(dir.Path, "micro-ablation.yaml");
@@ -85,7 +88,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
 
         Assert.True(config.Pool.Single(p => p.Name == "wikigold").SkipInvalid);
         var summary = new ExperimentRunner(config, options, new Progress<string>(output.WriteLine)).Run();
-        Assert.Equal(2 * 2 + 4, summary.CellsTotal);
+        Assert.Equal(2 * 2 + 7, summary.CellsTotal);
         var sizes = File.ReadAllText(Path.Combine(options.ResultsDirectory, "data", "sizes.json"));
         Assert.Matches("\"skipped\": \\{\\s*\"wikigold\": 1\\s*\\}", sizes);
         Assert.Contains("\"wikigold\": 30", sizes);
@@ -100,9 +103,21 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Equal(Winnow.Core.Selection.SubsetSelector.BinLengthName(SelectionMethods.Get("tov").DefaultBinBy), BinBy("tov__b30__s0"));
         Assert.Equal("tov-abs-s0", cells["tov-abs__b30__s0"].Artifact);
         Assert.Equal("tov-eps-s0", cells["tov-eps__b30__s0"].Artifact);
+        // Rows that change the same settings as an earlier row (in another order, too) share its fit or its rescoring.
+        Assert.Equal("tov-eps-s0", cells["tov-eps-only__b30__s0"].Artifact);
+        Assert.Equal("tov-abs-s0", cells["tov-abs-only__b30__s0"].Artifact);
+        Assert.Equal("tov-s0", cells["tov-mix25__b30__s0"].Artifact);
+        System.Text.Json.JsonElement Summary(string cell) => System.Text.Json.JsonDocument.Parse(File.ReadAllText(
+            Path.Combine(options.ResultsDirectory, "subsets", cell + ".summary.json"))).RootElement;
+        Assert.Equal(0.25, Summary("tov-mix25__b30__s0").GetProperty("random_share").GetDouble());
+        Assert.Equal(7, Summary("tov-mix25__b30__s0").GetProperty("from_random").GetInt32());
+        Assert.Equal(15, Summary("tov__b30__s0").GetProperty("from_random").GetInt32());
+        Assert.Equal(0, Summary("tov-eps-only__b30__s0").GetProperty("from_random").GetInt32());
+        Assert.False(Summary("tov-eps-only__b30__s0").TryGetProperty("random_share", out _));
         Assert.False(cells.ContainsKey("tov-abs__b20__s0"));
         Assert.Equal(["random-s0", "tov-abs-s0", "tov-eps-s0", "tov-s0"], results.Costs.Select(c => c.Key).Order(StringComparer.Ordinal));
-        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins", "tov-pred"], results.Study.Ablation.Select(a => a.Name));
+        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins", "tov-pred", "tov-eps-only", "tov-abs-only", "tov-mix25"], results.Study.Ablation.Select(a => a.Name));
+        Assert.Equal("random_share=0.25", results.Study.Ablation[6].Changes);
         Assert.Equal("aggregate=label_balanced, transform=abs", results.Study.Ablation[0].Changes);
         string Artifact(string name) => Path.Combine(options.ResultsDirectory, "artifacts", name);
         // A variant that changes a fit setting has its own fit, which records it.
@@ -355,6 +370,22 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
 
         var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(config, options with { Only = ["random", "lesss"] }).Run());
         Assert.Contains("'lesss'", error.Message);
+    }
+
+    [Fact]
+    public void A_random_share_on_a_row_whose_method_does_not_split_is_refused_before_any_fit()
+    {
+        using var dir = new TempDir();
+        var yaml = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"))
+            .Replace("../samples", Path.Combine(RepoPaths.Root, "samples"), StringComparison.Ordinal)
+            + "\nablation:\n  less-mix: { method: less, random_share: 0.25 }\n";
+        var path = Path.Combine(dir.Path, "micro-less-mix.yaml");
+        File.WriteAllText(path, yaml);
+        var results = Path.Combine(dir.Path, "results");
+        var options = new ExperimentRunOptions(results, Path.Combine(dir.Path, "cache"), Path.Combine(dir.Path, "no-shared-data"));
+        var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(ExperimentConfig.Load(path), options).Run());
+        Assert.Contains("ablation variant 'less-mix': random_share is Score+Random's split of the budget; less selects by score-only", error.Message);
+        Assert.False(Directory.Exists(results));
     }
 
     private sealed class CancelOn(IProgress<string> inner, string text, CancellationTokenSource cancel) : IProgress<string>
