@@ -50,6 +50,12 @@ public sealed record ExperimentConfig
     /// <summary>The selection setting a study may give in method_settings: the length the bins cut on (tokens, predicted).</summary>
     public const string BinBySetting = "bin_by";
 
+    /// <summary>The selection setting a study may give in method_settings: Score+Random's share of the budget from the base set.</summary>
+    public const string RandomShareSetting = "random_share";
+
+    /// <summary>The settings of method_settings that change how a method's scores are selected from, never its fit.</summary>
+    public static IReadOnlySet<string> SelectionSettings { get; } = new HashSet<string>(StringComparer.Ordinal) { BinBySetting, RandomShareSetting };
+
     /// <summary>Pool source names the <c>source-filter</c> control draws from at random.</summary>
     public List<string> SourceFilter { get; init; } = [];
     public List<int> Budgets { get; init; } = [];
@@ -200,8 +206,12 @@ public sealed record ExperimentConfig
         foreach (var m in MethodSettings.Keys.Where(k => StudyMethods.Find(k) is not { IsMethodItself: true }))
             Fail($"method_settings for '{m}': settings go under the method's own name ({string.Join(", ", StudyMethods.MethodsThemselves.Select(x => x.Name))}).");
         foreach (var (m, settings) in MethodSettings)
+        {
             if (settings.TryGetValue(BinBySetting, out var binBy) && Refusal(() => SubsetSelector.ParseBinLength(binBy)) is { } why)
                 Fail($"method_settings for '{m}': {why}");
+            if (settings.TryGetValue(RandomShareSetting, out var share) && Refusal(() => ParseRandomShare(share)) is { } badShare)
+                Fail($"method_settings for '{m}': {badShare}");
+        }
         if (Budgets.Count == 0 || Budgets.Any(b => b <= 0)) Fail("budgets must be positive numbers.");
         if (BaselineBudgets is { } baseline)
         {
@@ -246,8 +256,8 @@ public sealed record ExperimentConfig
             if (variant.Strategy is { } strategy && Refusal(() => SubsetSelector.ParseStrategy(strategy)) is { } badStrategy)
                 fail($"ablation variant '{name}': {badStrategy}");
             if (variant.Bins is < 1) fail($"ablation variant '{name}': bins must be at least 1.");
-            if (variant.Settings.ContainsKey(BinBySetting))
-                fail($"ablation variant '{name}': {BinBySetting} is a selection setting: give it as the row's own key ({name}: {{ {BinBySetting}: ... }}), not under settings.");
+            foreach (var key in variant.Settings.Keys.Where(SelectionSettings.Contains))
+                fail($"ablation variant '{name}': {key} is a selection setting: give it as the row's own key ({name}: {{ {key}: ... }}), not under settings.");
             if (variant.BinBy is { } binBy && Refusal(() => SubsetSelector.ParseBinLength(binBy)) is { } badBinBy)
                 fail($"ablation variant '{name}': {badBinBy}");
             if (variant.RandomShare is { } share)
@@ -278,7 +288,17 @@ public sealed record ExperimentConfig
 
     /// <summary>As <see cref="SettingsFor(string, IReadOnlyDictionary{string, string})"/> without the selection settings: what the method's fit gets.</summary>
     public IReadOnlyDictionary<string, string> FitSettingsFor(string method, IReadOnlyDictionary<string, string>? changed = null) =>
-        SettingsFor(method, changed).Where(kv => kv.Key != BinBySetting).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        SettingsFor(method, changed).Where(kv => !SelectionSettings.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+
+    /// <summary>Score+Random's split for <paramref name="method"/>'s columns, when method_settings gives one.</summary>
+    public double? RandomShareFor(string method) =>
+        MethodSettings.GetValueOrDefault(method) is { } settings && settings.TryGetValue(RandomShareSetting, out var share) ? ParseRandomShare(share) : null;
+
+    /// <summary>A random_share as written in a config: a number from 0 to 1.</summary>
+    public static double ParseRandomShare(string text) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share)
+            ? SelectionOptions.CheckRandomShare(share)
+            : throw new ArgumentException($"random_share must be a number between 0 and 1 (got '{text}').");
 
     /// <summary>The length the bins of <paramref name="method"/>'s columns cut on, when method_settings gives one.</summary>
     public BinLength? BinByFor(string method) =>

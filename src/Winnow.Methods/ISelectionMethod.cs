@@ -28,6 +28,17 @@ public interface ISelectionMethod
     /// <summary>The length its bins cut on when a request names none.</summary>
     BinLength DefaultBinBy => BinLength.Tokens;
 
+    /// <summary>Score+Random's share of the budget drawn from the base set when a request names none (the paper's half).</summary>
+    double DefaultRandomShare => SelectionOptions.DefaultRandomShare;
+
+    /// <summary>
+    /// The random share a selection by <paramref name="strategy"/> from this method's scores uses: the request's own
+    /// (<paramref name="given"/>), else <paramref name="pinned"/> (a study's method_settings), else this method's
+    /// default — and none at all for a strategy other than Score+Random, which has no split.
+    /// </summary>
+    double? RandomShareFor(SelectionStrategy strategy, double? given = null, double? pinned = null) =>
+        given ?? (strategy == SelectionStrategy.ScoreRandom ? pinned ?? DefaultRandomShare : null);
+
     /// <summary>Whether fit and score ignore the seed (DSIR), so a study computes one fit+score for all its seeds.</summary>
     bool SeedFree => false;
 

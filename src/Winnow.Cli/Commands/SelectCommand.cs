@@ -71,13 +71,15 @@ internal static class SelectCommand
                     Fields = parseResult.GetValue(fit.Fields),
                 };
             }
+            var chosenStrategy = explicitStrategy ?? DefaultStrategyOf(scorePath);
             var subset = SubsetSelector.Select(new SubsetRequest(scorePath, pool, budgetValue, output)
             {
-                Strategy = explicitStrategy ?? DefaultStrategyOf(scorePath),
+                Strategy = chosenStrategy,
                 Column = column,
                 Bins = parseResult.GetResult(bins) is { Implicit: false } ? parseResult.GetValue(bins) : MethodOf(scorePath)?.DefaultBins ?? 10,
                 BinBy = explicitBinBy ?? MethodOf(scorePath)?.DefaultBinBy ?? BinLength.Tokens,
-                RandomShare = share,
+                RandomShare = MethodOf(scorePath) is { } scoredBy ? scoredBy.RandomShareFor(chosenStrategy, share)
+                    : share ?? (chosenStrategy == SelectionStrategy.ScoreRandom ? SelectionOptions.DefaultRandomShare : null),
                 Seed = parseResult.GetValue(fit.Seed),
                 ReadOptions = readOptions,
             }, ConsoleProgress.Instance, cancellationToken);

@@ -367,10 +367,12 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             var artifactName = changesSettings ? config.SettingsOwner(column) : method.Name;
             cost = EnsureArtifact(method, artifactName, config.FitSettingsFor(method.Name, column.Settings), seed, baseModel, cancellationToken);
         }
+        var strategy = column.Strategy ?? method.DefaultStrategy;
         var subset = SubsetSelector.Select(new SubsetRequest(cost.ScoresPath, [PoolDirectory], budget, subsetPath)
         {
-            Strategy = column.Strategy ?? method.DefaultStrategy, Bins = column.Bins ?? method.DefaultBins,
-            BinBy = column.BinBy ?? config.BinByFor(method.Name) ?? method.DefaultBinBy, RandomShare = column.RandomShare, Seed = seed,
+            Strategy = strategy, Bins = column.Bins ?? method.DefaultBins,
+            BinBy = column.BinBy ?? config.BinByFor(method.Name) ?? method.DefaultBinBy,
+            RandomShare = method.RandomShareFor(strategy, column.RandomShare, config.RandomShareFor(method.Name)), Seed = seed,
             ReadOptions = new ReadOptions { Kind = config.Kind },
         }, null, cancellationToken);
         return (BySource(subset.BySource.SelectMany(kv => Enumerable.Repeat(kv.Key, kv.Value))), cost.Key);

@@ -47,13 +47,14 @@ public static class MethodPipeline
         var clock = Stopwatch.StartNew();
         var method = SelectionMethods.Get(request.Method);
         var done = FitAndScore(method, request.Fit, request.ScoresPath, request.ScoreBatchSize, progress, cancellationToken);
+        var strategy = request.Strategy ?? method.DefaultStrategy;
         var subset = SubsetSelector.Select(new SubsetRequest(done.ScoresPath, request.Fit.Pool, request.Budget, request.OutputPath)
         {
-            Strategy = request.Strategy ?? method.DefaultStrategy,
+            Strategy = strategy,
             Column = request.Column,
             Bins = request.Bins ?? method.DefaultBins,
             BinBy = request.BinBy ?? method.DefaultBinBy,
-            RandomShare = request.RandomShare,
+            RandomShare = method.RandomShareFor(strategy, request.RandomShare),
             Seed = request.SelectionSeed ?? request.Fit.Seed,
             ReadOptions = done.ReadOptions,
         }, progress, cancellationToken);

@@ -40,6 +40,7 @@ public static class SelectionMethods
         public Core.Selection.SelectionStrategy DefaultStrategy => inner.DefaultStrategy;
         public int DefaultBins => inner.DefaultBins;
         public BinLength DefaultBinBy => inner.DefaultBinBy;
+        public double DefaultRandomShare => inner.DefaultRandomShare;
         public bool SeedFree => inner.SeedFree;
         public bool Shardable => inner.Shardable;
         public IReadOnlySet<string> ScoreTimeSettings => inner.ScoreTimeSettings;

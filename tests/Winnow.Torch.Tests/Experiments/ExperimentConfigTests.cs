@@ -133,6 +133,7 @@ public sealed class ExperimentConfigTests
     [InlineData("ablation:\n  tov-x: { bins: 0 }\n", "bins must be at least 1")]
     [InlineData("ablation:\n  tov-x: { bin_by: words }\n", "Unknown bin_by 'words'")]
     [InlineData("ablation:\n  tov-x: { settings: { bin_by: predicted } }\n", "give it as the row's own key")]
+    [InlineData("ablation:\n  tov-x: { settings: { random_share: \"0.2\" } }\n", "random_share is a selection setting: give it as the row's own key")]
     [InlineData("ablation:\n  tov-x: { random_share: 1.5 }\n", "random_share must be between 0 and 1")]
     [InlineData("ablation:\n  tov-x: { random_share: 0.25, strategy: score-only }\n", "random_share is Score+Random's split")]
     [InlineData("ablation_budgets: [10]\n", "there is no ablation")]
@@ -172,17 +173,28 @@ public sealed class ExperimentConfigTests
     }
 
     [Fact]
-    public void A_bin_by_in_method_settings_reaches_the_selection_and_not_the_fit()
+    public void Selection_settings_in_method_settings_reach_the_selection_and_not_the_fit()
     {
         using var dir = new TempDir();
         var config = ExperimentConfig.Load(Write(dir, Minimal.Replace("methods: [random, source-filter]", "methods: [random, tov]", StringComparison.Ordinal)
-            + "\nmethod_settings:\n  tov: { epochs: \"4\", bin_by: tokens }\n"));
+            + "\nmethod_settings:\n  tov: { epochs: \"4\", bin_by: tokens, random_share: \"0.5\" }\n"));
         Assert.Equal(Winnow.Core.Selection.BinLength.Tokens, config.BinByFor("tov"));
         Assert.Null(config.BinByFor("less"));
+        Assert.Equal(0.5, config.RandomShareFor("tov"));
+        Assert.Null(config.RandomShareFor("less"));
         Assert.Equal(new Dictionary<string, string> { ["epochs"] = "4" }, config.FitSettingsFor("tov"));
         Assert.Equal("tokens", config.SettingsFor("tov")["bin_by"]);
-        var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(Write(dir, Minimal + "\nmethod_settings:\n  tov: { bin_by: words }\n")));
-        Assert.Contains("method_settings for 'tov': Unknown bin_by 'words'", error.Message);
+    }
+
+    [Theory]
+    [InlineData("bin_by: words", "method_settings for 'tov': Unknown bin_by 'words'")]
+    [InlineData("random_share: \"half\"", "method_settings for 'tov': random_share must be a number between 0 and 1 (got 'half')")]
+    [InlineData("random_share: \"2\"", "method_settings for 'tov': random_share must be between 0 and 1")]
+    public void A_bad_selection_setting_in_method_settings_is_refused_naming_the_method(string setting, string expected)
+    {
+        using var dir = new TempDir();
+        var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(Write(dir, Minimal + $"\nmethod_settings:\n  tov: {{ {setting} }}\n")));
+        Assert.Contains(expected, error.Message);
     }
 
     [Theory]
