@@ -22,7 +22,10 @@ public static class TovPipeline
     public static SubsetResult Select(SubsetRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default) =>
         SubsetSelector.Select(request, progress, cancellationToken);
 
-    /// <summary>The subset request for a score file written by a ToV run, ranked by <paramref name="transform"/>'s φ column.</summary>
+    /// <summary>
+    /// The subset request for a score file written by a ToV run, ranked by <paramref name="transform"/>'s φ column, with
+    /// ToV's own selection defaults (the length its bins cut on, Score+Random's split) as every other path has them.
+    /// </summary>
     public static SubsetRequest SelectRequest(TovRun run, string scoresPath, IReadOnlyList<string> pool, int budget, string output,
         SelectionStrategy strategy, ScoreTransform? transform, int bins, int seed) =>
         new(scoresPath, pool, budget, output)
@@ -30,6 +33,8 @@ public static class TovPipeline
             Strategy = strategy,
             Column = (transform ?? run.Options.Transform).ColumnName(),
             Bins = bins,
+            BinBy = TovMethod.SelectionBinLength,
+            RandomShare = ((Winnow.Methods.ISelectionMethod)new TovMethod()).RandomShareFor(strategy),
             Seed = seed,
             ReadOptions = TovFitter.ReadOptionsFor(run.Options.Kind, run.Manifest.LabelMap, run.Manifest.Fields),
         };
