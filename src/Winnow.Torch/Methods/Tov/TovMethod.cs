@@ -27,6 +27,13 @@ public sealed class TovMethod : ISelectionMethod
     /// </summary>
     public BinLength DefaultBinBy => SelectionBinLength;
 
+    /// <summary>
+    /// A quarter of a Score+Random budget at random from U instead of the paper's half (since 2026-12-02): between the
+    /// paper's split and Score-Only, it kept Score-Only's gain where the pool holds the target's domain and the split's
+    /// safety where it holds none (docs/tov-defaults.md, "The Score+Random split").
+    /// </summary>
+    public double DefaultRandomShare => 0.25;
+
     /// <summary><see cref="DefaultBinBy"/>, for what must bin as ToV's selection does (<see cref="TovAuto"/>'s probe).</summary>
     internal const BinLength SelectionBinLength = BinLength.Predicted;
 
@@ -42,6 +49,7 @@ public sealed class TovMethod : ISelectionMethod
         new(MethodName, "batches", "random", "bucketed", "2026-12-01", "docs/tov-defaults.md, \"Bucketed fit batches\""),
         new(MethodName, "lora_layers", "all", "default (the top third of the blocks for NER)", "2026-12-01", "docs/tov-defaults.md, \"LoRA on the top blocks\""),
         new(MethodName, Winnow.Experiments.ExperimentConfig.BinBySetting, "tokens", "predicted", "2026-12-01", "docs/tov-defaults.md, \"Length bins on predicted tokens\""),
+        new(MethodName, Winnow.Experiments.ExperimentConfig.RandomShareSetting, "0.5", "0.25", "2026-12-02", "docs/tov-defaults.md, \"The Score+Random split\""),
     ];
 
     /// <summary>As <see cref="TovRunLayout"/> lays them out (the scores a pipeline writes beside the run included).</summary>
