@@ -41,6 +41,7 @@ public static class SelectionMethods
         public int DefaultBins => inner.DefaultBins;
         public BinLength DefaultBinBy => inner.DefaultBinBy;
         public double DefaultRandomShare => inner.DefaultRandomShare;
+        public double? RandomShareFor(Core.Selection.SelectionStrategy strategy, double? given = null, double? pinned = null) => inner.RandomShareFor(strategy, given, pinned);
         public bool SeedFree => inner.SeedFree;
         public bool Shardable => inner.Shardable;
         public IReadOnlySet<string> ScoreTimeSettings => inner.ScoreTimeSettings;
