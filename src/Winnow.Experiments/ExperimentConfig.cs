@@ -253,7 +253,8 @@ public sealed record ExperimentConfig
             if (StudyMethods.Find(name) is not null || Methods.Contains(name)) fail($"ablation variant '{name}' has the name of a method: give it its own name.");
             if (StudyMethods.Find(variant.Method) is not { IsMethodItself: true, Role: StudyRole.Selection })
                 fail($"ablation variant '{name}': method '{variant.Method}' is no scored method ({string.Join(", ", VariableMethods.Select(m => m.Name))}).");
-            if (variant.Strategy is { } strategy && Refusal(() => SubsetSelector.ParseStrategy(strategy)) is { } badStrategy)
+            SelectionStrategy? parsedStrategy = null;
+            if (variant.Strategy is { } strategy && Refusal(() => parsedStrategy = SubsetSelector.ParseStrategy(strategy)) is { } badStrategy)
                 fail($"ablation variant '{name}': {badStrategy}");
             if (variant.Bins is < 1) fail($"ablation variant '{name}': bins must be at least 1.");
             foreach (var key in variant.Settings.Keys.Where(SelectionSettings.Contains))
@@ -263,9 +264,8 @@ public sealed record ExperimentConfig
             if (variant.RandomShare is { } share)
             {
                 if (Refusal(() => SelectionOptions.CheckRandomShare(share)) is { } badShare) fail($"ablation variant '{name}': {badShare}");
-                if (variant.Strategy is { } given && Refusal(() => SubsetSelector.ParseStrategy(given)) is null
-                    && SubsetSelector.ParseStrategy(given) != SelectionStrategy.ScoreRandom)
-                    fail($"ablation variant '{name}': random_share is Score+Random's split of the budget; the row's strategy is {given}.");
+                if (parsedStrategy is { } given && given != SelectionStrategy.ScoreRandom)
+                    fail($"ablation variant '{name}': random_share is Score+Random's split of the budget; the row's strategy is {variant.Strategy}.");
             }
             if (variant.Settings.Count == 0 && variant.Strategy is null && variant.Bins is null && variant.BinBy is null && variant.RandomShare is null)
                 fail($"ablation variant '{name}' changes nothing: give settings, strategy, bins, bin_by or random_share.");

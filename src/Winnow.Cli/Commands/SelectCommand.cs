@@ -71,15 +71,17 @@ internal static class SelectCommand
                     Fields = parseResult.GetValue(fit.Fields),
                 };
             }
-            var chosenStrategy = explicitStrategy ?? DefaultStrategyOf(scorePath);
+            // The method named in the score file's footer gives the defaults; a file that names none gets Score+Random,
+            // 10 bins on tokens read and the selector's own split.
+            var scoredBy = MethodOf(scorePath);
+            var chosenStrategy = explicitStrategy ?? scoredBy?.DefaultStrategy ?? SelectionStrategy.ScoreRandom;
             var subset = SubsetSelector.Select(new SubsetRequest(scorePath, pool, budgetValue, output)
             {
                 Strategy = chosenStrategy,
                 Column = column,
-                Bins = parseResult.GetResult(bins) is { Implicit: false } ? parseResult.GetValue(bins) : MethodOf(scorePath)?.DefaultBins ?? 10,
-                BinBy = explicitBinBy ?? MethodOf(scorePath)?.DefaultBinBy ?? BinLength.Tokens,
-                RandomShare = MethodOf(scorePath) is { } scoredBy ? scoredBy.RandomShareFor(chosenStrategy, share)
-                    : share ?? (chosenStrategy == SelectionStrategy.ScoreRandom ? SelectionOptions.DefaultRandomShare : null),
+                Bins = parseResult.GetResult(bins) is { Implicit: false } ? parseResult.GetValue(bins) : scoredBy?.DefaultBins ?? 10,
+                BinBy = explicitBinBy ?? scoredBy?.DefaultBinBy ?? BinLength.Tokens,
+                RandomShare = scoredBy is null ? share : scoredBy.RandomShareFor(chosenStrategy, share),
                 Seed = parseResult.GetValue(fit.Seed),
                 ReadOptions = readOptions,
             }, ConsoleProgress.Instance, cancellationToken);
@@ -88,9 +90,6 @@ internal static class SelectCommand
         })));
         return command;
     }
-
-    /// <summary>The strategy of the method named in the score file's footer; Score+Random for a file that names none.</summary>
-    private static SelectionStrategy DefaultStrategyOf(string scorePath) => MethodOf(scorePath)?.DefaultStrategy ?? SelectionStrategy.ScoreRandom;
 
     private static ISelectionMethod? MethodOf(string scorePath)
     {

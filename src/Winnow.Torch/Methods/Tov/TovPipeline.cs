@@ -34,7 +34,7 @@ public static class TovPipeline
             Column = (transform ?? run.Options.Transform).ColumnName(),
             Bins = bins,
             BinBy = TovMethod.SelectionBinLength,
-            RandomShare = ((Winnow.Methods.ISelectionMethod)new TovMethod()).RandomShareFor(strategy),
+            RandomShare = SelectionMethods.Get(TovMethod.MethodName).RandomShareFor(strategy),
             Seed = seed,
             ReadOptions = TovFitter.ReadOptionsFor(run.Options.Kind, run.Manifest.LabelMap, run.Manifest.Fields),
         };
