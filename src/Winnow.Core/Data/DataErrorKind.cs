@@ -35,4 +35,10 @@ public enum DataErrorKind
 
     /// <summary>A Parquet file that cannot be read, or a row of Winnow's example schema that breaks its rules.</summary>
     MalformedParquet,
+
+    /// <summary>A CSV file its parser cannot read (no header, rows of another width, an unclosed quote).</summary>
+    MalformedCsv,
+
+    /// <summary>A gzip-compressed file (<c>.gz</c>) whose compressed bytes are damaged or cut short.</summary>
+    Compression,
 }

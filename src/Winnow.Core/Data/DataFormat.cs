@@ -23,4 +23,7 @@ public enum DataFormat
     /// the JSON shapes (or the columns a <see cref="FieldMapping"/> names).
     /// </summary>
     Parquet,
+
+    /// <summary>CSV with a header row, its rows holding one of the JSON shapes by column name (or the columns a <see cref="FieldMapping"/> names).</summary>
+    Csv,
 }

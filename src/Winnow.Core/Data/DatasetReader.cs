@@ -90,6 +90,7 @@ public static class DatasetReader
             DataFormat.QaTsv => QaTsvReader.Read(context),
             DataFormat.Conll => ConllReader.Read(context),
             DataFormat.Parquet => ParquetTableReader.Read(context),
+            DataFormat.Csv => CsvTableReader.Read(context),
             _ => throw new DataFormatException(DataErrorKind.UnknownFormat, context.File, null, $"unsupported format {format}"),
         };
     }

@@ -62,13 +62,17 @@ public sealed class DatasetSpec
     private static string FileSource(string path)
     {
         var parent = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path)));
-        return Join(parent, Path.GetFileNameWithoutExtension(path));
+        return Join(parent, Path.GetFileNameWithoutExtension(WithoutGzip(path)));
     }
+
+    /// <summary>train.jsonl.gz's source is train, as train.jsonl's is: compression does not change what the rows are.</summary>
+    private static string WithoutGzip(string path) => Readers.DataFiles.IsGzip(path) ? path[..^".gz".Length] : path;
 
     private static string Join(string? folder, string rest) => string.IsNullOrEmpty(folder) ? rest : folder + "/" + rest;
 
     private static string StripExtension(string relative)
     {
+        relative = WithoutGzip(relative);
         var slash = relative.LastIndexOf('/');
         var dot = relative.LastIndexOf('.');
         return dot > slash + 1 ? relative[..dot] : relative;

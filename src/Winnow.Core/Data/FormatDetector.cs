@@ -8,12 +8,14 @@ namespace Winnow.Core.Data;
 /// non-blank character is '[', else JSONL; .tsv → FLAN QA TSV when the first non-blank line has exactly three tab
 /// cells and the first holds a space, else CoNLL (GUM's "token TAB type"); .conll/.txt/.iob2/.iob/.bio → CoNLL.
 /// Any other name (e.g. WikiANN's extension-less files) is judged by content: "PAR1" magic → Parquet, '[' → JSON
-/// array, '{' → JSONL, otherwise the .tsv rule.
+/// array, '{' → JSONL, otherwise the .tsv rule. .csv → CSV with a header row. A name ending in .gz is gzip-compressed
+/// and judged by the name without it (train.jsonl.gz is JSONL), its content read decompressed; Parquet is compressed
+/// inside, so a .parquet.gz is refused.
 /// </summary>
 public static class FormatDetector
 {
     private static readonly string[] ConllExtensions = [".conll", ".txt", ".iob2", ".iob", ".bio"];
-    private static readonly string[] DataExtensions = [".jsonl", ".json", ".tsv", ".parquet", .. ConllExtensions];
+    private static readonly string[] DataExtensions = [".jsonl", ".json", ".tsv", ".parquet", ".csv", .. ConllExtensions];
 
     // Names that sit beside data but are not data (uner-ewt/LICENSE.txt would otherwise read as CoNLL).
     private static readonly string[] NonDataStems = ["license", "licence", "readme", "copying", "notice", "citation", "changelog", "authors"];
@@ -24,6 +26,8 @@ public static class FormatDetector
         var name = Path.GetFileName(path);
         if (name.StartsWith('.'))
             return false;
+        if (DataFiles.IsGzip(name))
+            name = name[..^".gz".Length];
         var stem = Path.GetFileNameWithoutExtension(name).ToLowerInvariant();
         if (NonDataStems.Any(stem.StartsWith))
             return false;
@@ -34,15 +38,22 @@ public static class FormatDetector
     /// <summary>The format of <paramref name="path"/> (never <see cref="DataFormat.Auto"/>).</summary>
     public static DataFormat Detect(string path)
     {
-        var extension = Path.GetExtension(path).ToLowerInvariant();
+        var extension = Path.GetExtension(DataFiles.IsGzip(path) ? path[..^".gz".Length] : path).ToLowerInvariant();
+        if (extension == ".parquet" && DataFiles.IsGzip(path))
+            throw new DataFormatException(DataErrorKind.UnknownFormat, path, null,
+                "a gzip-compressed Parquet file: Parquet compresses its own pages; decompress it (gunzip) and read the .parquet");
         return extension switch
         {
             ".parquet" => DataFormat.Parquet,
+            ".csv" => DataFormat.Csv,
             ".jsonl" => DataFormat.Jsonl,
             ".json" => FirstChar(Head(path)) == '[' ? DataFormat.JsonArray : DataFormat.Jsonl,
             ".tsv" => TsvKind(Head(path)),
             _ when ConllExtensions.Contains(extension) => DataFormat.Conll,
-            _ => ByContent(Head(path)),
+            _ => ByContent(Head(path)) is var byContent && byContent == DataFormat.Parquet && DataFiles.IsGzip(path)
+                ? throw new DataFormatException(DataErrorKind.UnknownFormat, path, null,
+                    "a gzip-compressed Parquet file: Parquet compresses its own pages; decompress it (gunzip) and read the .parquet")
+                : byContent,
         };
     }
 
