@@ -352,8 +352,8 @@ internal sealed class FieldMappingYamlConverter : IYamlTypeConverter
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
                     var key = parser.Consume<Scalar>().Value;
-                    var column = parser.TryConsume<Scalar>(out var value)
-                        ? value.Value
+                    var column = parser.TryConsume<Scalar>(out var value) ? value.Value
+                        : key.Trim() == "tag_names" && parser.TryConsume<SequenceStart>(out _) ? TagNameList(parser)
                         : throw new FormatException($"fields: the column of '{key}' must be a plain name.");
                     pairs.Add((key, column));
                 }
@@ -368,6 +368,15 @@ internal sealed class FieldMappingYamlConverter : IYamlTypeConverter
 
         var wrong = new FormatException("fields: expected prompt=COL,completion=COL or a mapping such as { prompt: question, completion: answer }.");
         throw new YamlException(start, parser.Current?.End ?? start, wrong.Message, wrong);
+    }
+
+    /// <summary><c>tag_names: [O, B-PER, I-PER]</c> as the '|'-separated text <see cref="FieldMapping"/> reads.</summary>
+    private static string TagNameList(IParser parser)
+    {
+        var names = new List<string>();
+        while (!parser.TryConsume<SequenceEnd>(out _))
+            names.Add(parser.TryConsume<Scalar>(out var name) ? name.Value : throw new FormatException("fields: tag_names must be a list of plain names."));
+        return string.Join("|", names);
     }
 
     public void WriteYaml(IEmitter emitter, object? value, Type type, ObjectSerializer serializer) =>

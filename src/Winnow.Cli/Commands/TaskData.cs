@@ -17,7 +17,7 @@ internal static class TaskData
     /// </summary>
     public static Option<FieldMapping?> FieldsOption() => new("--fields")
     {
-        Description = "Columns of JSON/JSONL/Parquet data in another schema: prompt=COL,completion=COL (NER: tokens=COL,tags=COL), optionally id=COL. Every row must have them.",
+        Description = "Columns of JSON/JSONL/Parquet/CSV data in another schema: prompt=COL,completion=COL (NER: tokens=COL,tags=COL, and tag_names=O|B-PER|… when the tags are integer ids), optionally id=COL. Every row must have them.",
         CustomParser = result =>
         {
             try

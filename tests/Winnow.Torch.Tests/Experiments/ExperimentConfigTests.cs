@@ -212,6 +212,19 @@ public sealed class ExperimentConfigTests
     }
 
     [Theory]
+    [InlineData("fields: tokens=words, tags=ner_tags, tag_names=O|B-PER|I-PER")]
+    [InlineData("fields: { tokens: words, tags: ner_tags, tag_names: \"O|B-PER|I-PER\" }")]
+    [InlineData("fields:\n  tokens: words\n  tags: ner_tags\n  tag_names: [O, B-PER, I-PER]")]
+    public void A_ner_studys_integer_tag_ids_are_named_by_tag_names_in_any_of_the_three_spellings(string yaml)
+    {
+        using var dir = new TempDir();
+        var config = ExperimentConfig.Load(Write(dir, Minimal + "\n" + yaml + "\n"));
+        Assert.Equal("tokens=words,tags=ner_tags,tag_names=O|B-PER|I-PER", config.Fields?.ToString());
+        Assert.Equal(["O", "B-PER", "I-PER"], config.SourceReadOptions().Fields!.TagNameList);
+    }
+
+    [Theory]
+    [InlineData("task: ner", "fields: { tokens: w, tags: t, tag_names: [O, [B-X]] }", "tag_names must be a list of plain names")]
     [InlineData("task: instruction", "fields: prompt=q", "prompt and completion go together")]
     [InlineData("task: instruction", "fields: { prompt: q, answer: a }", "unknown key 'answer'")]
     [InlineData("task: instruction", "fields: [prompt, q]", "expected prompt=COL,completion=COL or a mapping")]

@@ -46,7 +46,10 @@ internal static class JsonRecords
 
         var id = OptionalId(record, "id", context, line);
         if (record.TryGetProperty("tokens", out var tokens))
-            return [ToNer(tokens, "tokens", TagsOf(record, context, line), "tags", id, context, line)];
+        {
+            var (tags, tagsField) = TagsOf(record, context, line);
+            return [ToNer(tokens, "tokens", tags, tagsField, id, context, line)];
+        }
         if (record.TryGetProperty("messages", out var messages))
             return [ToChat(messages, Messages, id, context, line)];
         if (record.TryGetProperty("instances", out var instances) && record.TryGetProperty("instruction", out _))
@@ -104,16 +107,16 @@ internal static class JsonRecords
             $"pass --fields {mapping} (or `fields:` in a study config)");
     }
 
-    private static JsonElement TagsOf(JsonElement record, ReaderContext context, long? line) =>
-        record.TryGetProperty("tags", out var t) ? t
-        : record.TryGetProperty("ner_tags", out var n) ? n
+    private static (JsonElement Tags, string Field) TagsOf(JsonElement record, ReaderContext context, long? line) =>
+        record.TryGetProperty("tags", out var t) ? (t, "tags")
+        : record.TryGetProperty("ner_tags", out var n) ? (n, "ner_tags")
         : throw Missing(context, line, "tags", "missing field 'tags' (or 'ner_tags') next to 'tokens'");
 
     private static NerExample ToNer(JsonElement tokens, string tokensField, JsonElement tagsElement, string tagsField,
         string? id, ReaderContext context, long? line)
     {
         var tokenList = StringArray(tokens, tokensField, context, line);
-        var rawTags = StringArray(tagsElement, tagsField, context, line);
+        var rawTags = TagArray(tagsElement, tagsField, context, line);
         if (tokenList.Length != rawTags.Length)
         {
             throw new DataFormatException(DataErrorKind.LengthMismatch, context.File, line,
@@ -203,6 +206,33 @@ internal static class JsonRecords
         JsonValueKind.Number => id.GetRawText(),
         _ => throw Missing(context, line, field, $"expected '{field}' to be a non-empty string or a number, found {Describe(id.ValueKind)}"),
     };
+
+    /// <summary>
+    /// The tags as names: strings as they are, or integer class ids (Hugging Face datasets' <c>ner_tags</c>) looked up in
+    /// the mapping's <c>tag_names</c>; ids without names, or out of their range, are refused saying what to pass.
+    /// </summary>
+    private static string[] TagArray(JsonElement array, string field, ReaderContext context, long? line)
+    {
+        if (array.ValueKind != JsonValueKind.Array || !array.EnumerateArray().Any(t => t.ValueKind == JsonValueKind.Number))
+            return StringArray(array, field, context, line);
+        var names = context.Options.Fields?.TagNameList ?? [];
+        var result = new string[array.GetArrayLength()];
+        var i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out var id))
+                throw Missing(context, line, field, $"expected '{field}' to hold all tag names or all integer tag ids, found {Describe(item.ValueKind)} {item.GetRawText()} at index {i}");
+            if (names.Count == 0)
+                throw Missing(context, line, field,
+                    $"'{field}' holds integer tag ids ({id} at index {i}) and no names for them: pass --fields tokens=COL,tags=COL,tag_names=O|B-PER|I-PER|… "
+                    + "(the dataset's label names in id order; `fields:` in a study config)");
+            if (id < 0 || id >= names.Count)
+                throw Missing(context, line, field, $"tag id {id} at index {i} is outside tag_names, which names ids 0 to {names.Count - 1}");
+            result[i++] = names[id];
+        }
+
+        return result;
+    }
 
     private static string[] StringArray(JsonElement array, string field, ReaderContext context, long? line)
     {
