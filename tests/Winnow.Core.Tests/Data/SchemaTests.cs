@@ -27,6 +27,21 @@ public sealed class SchemaTests : IDisposable
     }
 
     [Fact]
+    public void PromptResponseAndTheHuggingFacePairsAreReadWithoutAMapping()
+    {
+        var path = _dir.File("pairs.jsonl",
+            """{"prompt":"P1","response":"R1"}""" + "\n" +
+            """{"inputs":"Translate: chat","targets":"cat","task":"t"}""" + "\n" +
+            """{"source":"S3","target":"T3"}""" + "\n" +
+            """{"prompt":"P4","completion":"C4","response":"not this"}""" + "\n");
+
+        var read = Instructions(path);
+
+        Assert.Equal(["P1", "Translate: chat", "S3", "P4"], read.Select(e => e.Prompt));
+        Assert.Equal(["R1", "cat", "T3", "C4"], read.Select(e => e.Completion));
+    }
+
+    [Fact]
     public void ShareGptConversationReadsLikeChatWithMappedRoles()
     {
         var path = _dir.File("sharegpt.json", """

@@ -11,12 +11,14 @@ namespace Winnow.Core.Data.Readers;
 /// earlier message rendered as a "role: content" line, lines joined by "\n". Messages after the last assistant message
 /// are an error (they would be silently lost otherwise).</item>
 /// <item>Self-instruct seed tasks: <c>{instruction, instances: [{input, output}, ...]}</c>: one example per instance.</item>
-/// <item><c>{prompt, completion}</c> (either field decides; the other is then required).</item>
+/// <item><c>{prompt, completion}</c> (either field decides; the other is then required), and <c>{prompt, response}</c>
+/// (a prompt without a completion takes its response when it has one).</item>
 /// <item>Alpaca and Dolly: <c>{instruction, input | context, output | response}</c>: prompt = instruction, plus "\n\n" + input
 /// (Dolly: context) when that is non-empty; with both, input is used.</item>
 /// <item>ShareGPT: <c>{conversations: [{from, value}, ...]}</c>, read like chat with from "human"/"user" → user,
 /// "gpt"/"assistant"/"chatgpt"/"bard" → assistant, "system" → system (case-insensitive; other values kept as they are).</item>
-/// <item><c>{question, answer}</c>, <c>{input, output}</c>, <c>{query, response}</c>, each when both fields are there, in that order.</item>
+/// <item><c>{question, answer}</c>, <c>{input, output}</c>, <c>{query, response}</c>, <c>{inputs, targets}</c> (FLAN and P3 on
+/// Hugging Face), <c>{source, target}</c>, each when both fields are there, in that order.</item>
 /// </list>
 /// With a <see cref="ReadOptions.Fields"/> mapping none of this applies: the mapped columns are read from every row.
 /// Anything else is an error that lists the row's fields and names the mapping option.
@@ -28,7 +30,8 @@ internal static class JsonRecords
     private const string EndOfText = "<|endoftext|>";
 
     /// <summary>Field pairs read as prompt and completion when both are present, tried in this order.</summary>
-    private static readonly (string Prompt, string Completion)[] Pairs = [("question", "answer"), ("input", "output"), ("query", "response")];
+    private static readonly (string Prompt, string Completion)[] Pairs =
+        [("question", "answer"), ("input", "output"), ("query", "response"), ("inputs", "targets"), ("source", "target")];
 
     /// <summary>How many of an unrecognised row's field names the error lists.</summary>
     private const int ListedFields = 12;
@@ -54,6 +57,8 @@ internal static class JsonRecords
             return [ToChat(messages, Messages, id, context, line)];
         if (record.TryGetProperty("instances", out var instances) && record.TryGetProperty("instruction", out _))
             return ToInstances(record, instances, id, context, line);
+        if (record.TryGetProperty("prompt", out _) && !record.TryGetProperty("completion", out _) && record.TryGetProperty("response", out _))
+            return [Instruction(id, context, RequiredString(record, "prompt", context, line), RequiredString(record, "response", context, line))];
         if (record.TryGetProperty("prompt", out _) || record.TryGetProperty("completion", out _))
             return [Instruction(id, context, RequiredString(record, "prompt", context, line), RequiredString(record, "completion", context, line))];
         if (record.TryGetProperty("instruction", out _))
@@ -102,8 +107,8 @@ internal static class JsonRecords
             : $"fields {string.Join(", ", names.Take(ListedFields))} and {names.Count - ListedFields} more";
         var mapping = context.Options.Kind == TaskKind.Ner ? "tokens=COL,tags=COL" : "prompt=COL,completion=COL";
         return Missing(context, line, null,
-            $"unrecognised row with {found}; expected {{prompt, completion}}, {{instruction, input|context, output|response}}, {{messages}}, " +
-            $"{{conversations}}, {{question, answer}}, {{input, output}}, {{query, response}} or {{tokens, tags}}; for other field names " +
+            $"unrecognised row with {found}; expected {{prompt, completion|response}}, {{instruction, input|context, output|response}}, {{messages}}, " +
+            $"{{conversations}}, {{question, answer}}, {{input, output}}, {{query, response}}, {{inputs, targets}}, {{source, target}} or {{tokens, tags}}; for other field names " +
             $"pass --fields {mapping} (or `fields:` in a study config)");
     }
 
