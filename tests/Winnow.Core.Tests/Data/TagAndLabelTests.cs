@@ -38,6 +38,16 @@ public sealed class TagAndLabelTests : IDisposable
     }
 
     [Fact]
+    public void BilouAndBmesAreAcceptedAsBio()
+    {
+        var bilou = _dir.File("bilou.conll", "New B-LOC\nYork L-LOC\nRome U-LOC\nand O\nPeter U-PER\n");
+        var bmes = _dir.File("bmes.conll", "A B-ORG\nB M-ORG\nC E-ORG\nD S-ORG\n");
+
+        Assert.Equal(["B-LOC", "I-LOC", "B-LOC", "O", "B-PER"], DatasetReader.ReadNer([bilou]).Single().Tags);
+        Assert.Equal(["B-ORG", "I-ORG", "I-ORG", "B-ORG"], DatasetReader.ReadNer([bmes]).Single().Tags);
+    }
+
+    [Fact]
     public void LabelMapMapsTypesDropsUnmappedAndRepairsOrphans()
     {
         var map = LabelMap.Parse("""

@@ -2,7 +2,8 @@ namespace Winnow.Core.Data.Ner;
 
 /// <summary>
 /// Converts one file's raw tags to BIO, sentence by sentence, keeping what it learned about the file's scheme.
-/// Accepted raw tags: "O"; "B-X", "I-X" (and BIOES "S-X" = B-X, "E-X" = I-X); or bare types "X" (IO files such as
+/// Accepted raw tags: "O"; "B-X", "I-X" (and BIOES "S-X" = B-X, "E-X" = I-X; BILOU "U-X" = B-X, "L-X" = I-X; BMES
+/// "M-X" = I-X); or bare types "X" (IO files such as
 /// GUM's "token TAB type"), where a run of equal types is one entity. A file may not mix bare and prefixed tags.
 /// </summary>
 internal sealed class TagNormalizer(string file, TagScheme requested)
@@ -73,13 +74,13 @@ internal sealed class TagNormalizer(string file, TagScheme requested)
             throw Invalid(raw, line, "empty tag");
         if (tag == BioTags.Outside)
             return ('O', null);
-        if (tag.Length >= 2 && tag[1] == '-' && tag[0] is 'B' or 'I' or 'E' or 'S')
+        if (tag.Length >= 2 && tag[1] == '-' && tag[0] is 'B' or 'I' or 'E' or 'S' or 'L' or 'U' or 'M')
         {
             if (tag.Length == 2)
                 throw Invalid(raw, line, $"tag '{raw}' has no entity type");
             _sawPrefixed = true;
             CheckNotMixed(raw, line);
-            return (tag[0] is 'B' or 'S' ? 'B' : 'I', tag[2..]);
+            return (tag[0] is 'B' or 'S' or 'U' ? 'B' : 'I', tag[2..]);
         }
 
         _sawBare = true;
