@@ -28,10 +28,10 @@ internal sealed class MethodFitCliOptions
     public Option<string?> LabelMap { get; } = new("--label-map") { Description = "NER label-map file applied to target and pool." };
     public Option<FieldMapping?> Fields { get; } = TaskData.FieldsOption();
     public Option<string[]> Set { get; } = new("--set") { Description = "Method setting key=value (repeatable), e.g. --set hash_bits=18." };
-    public Option<int?> BaseSize { get; } = new("--base-size") { Description = "|U| (default min(4096, |pool|/4)); = --set base_size." };
-    public Option<int?> Epochs { get; } = new("--epochs") { Description = "ToV's L (default max(1, 16384/|U|)); = --set epochs." };
+    public Option<int?> BaseSize { get; } = new("--base-size") { Description = "|U| (ToV's default min(4096, |pool|/4, max(200, |pool|/8)); uncertainty's min(4096, |pool|/4)); = --set base_size." };
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "ToV's L (default 4; --set sizes=paper: max(1, 16384/|U|)); = --set epochs." };
     public Option<double?> Epsilon { get; } = new("--epsilon") { Description = "ToV validation-step rate as a fraction of the epoch's rate (0.1); = --set epsilon." };
-    public Option<double?> LearningRate { get; } = new("--lr") { Description = "Peak learning rate of the base epochs (2e-4); = --set lr." };
+    public Option<double?> LearningRate { get; } = new("--lr") { Description = "Peak learning rate of the base epochs (ToV 1e-3, uncertainty 2e-4); = --set lr." };
     public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Training batch size (16); = --set batch_size." };
     public Option<int?> LoraRank { get; } = new("--lora-rank") { Description = "LoRA rank (8; paper: 256 for instruction tuning, 1 for NER); = --set lora_rank." };
     public Option<string?> Variant { get; } = new("--variant") { Description = "ToV: interleaved (Method A, default) or parallel (Method B); = --set variant." };

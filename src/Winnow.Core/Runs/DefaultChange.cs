@@ -14,6 +14,16 @@ namespace Winnow.Core.Runs;
 /// <param name="Why">Where the evidence for the change is written down.</param>
 public sealed record DefaultChange(string Method, string Key, string Previous, string Current, string Since, string Why)
 {
+    /// <summary>
+    /// Settings that, all pinned, leave nothing for this default to decide (ToV's size rule when base_size and epochs are
+    /// both given): a study that pins them need not restate the previous value. Empty: the default always applies.
+    /// </summary>
+    public IReadOnlyList<string> MootWhenPinned { get; init; } = [];
+
+    /// <summary>Whether a column with these settings is made another way under <see cref="Current"/> than under <see cref="Previous"/>.</summary>
+    public bool AppliesTo(IReadOnlyDictionary<string, string> settings) =>
+        !settings.ContainsKey(Key) && !(MootWhenPinned.Count > 0 && MootWhenPinned.All(settings.ContainsKey));
+
     /// <summary>How <c>study.json</c> names the change.</summary>
     public string Id => $"{Method}:{Key}={Current}@{Since}";
 }

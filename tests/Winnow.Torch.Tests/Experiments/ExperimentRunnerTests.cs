@@ -327,7 +327,8 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         ExperimentConfig Pinning(IEnumerable<Winnow.Core.Runs.DefaultChange> pins)
         {
             var settings = new Dictionary<string, string>(config.MethodSettings["tov"]);
-            foreach (var c in pins) settings[c.Key] = c.Previous;
+            // A key the study already pins (micro's lr) was never the default there: nothing to restate.
+            foreach (var c in pins.Where(c => !config.MethodSettings["tov"].ContainsKey(c.Key))) settings[c.Key] = c.Previous;
             var p = config with { MethodSettings = new() { ["tov"] = settings }, Hash = "0123456789abcdef" };
             return p with { CellsHash = p.CellsHashWithout([]) };
         }

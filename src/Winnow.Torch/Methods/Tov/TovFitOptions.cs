@@ -12,16 +12,41 @@ public sealed record TovFitOptions : IJsonOnDeserializing
 {
     public TaskKind Kind { get; init; } = TaskKind.Instruction;
 
-    /// <summary>|U|; null = min(4096, |P|/4).</summary>
+    /// <summary>|U|; null = by <see cref="Sizes"/>: min(4096, |P|/4, max(200, |P|/8)) (since 2026-12-02), or the paper's min(4096, |P|/4).</summary>
     public int? BaseSize { get; init; }
 
-    /// <summary>L; null = max(1, 16·1024/|U|) (the paper's fixed 1024 batches of 16).</summary>
+    /// <summary>L; null = by <see cref="Sizes"/>: 4 (since 2026-12-02), or the paper's max(1, 16·1024/|U|) (a fixed 1024 batches of 16).</summary>
     public int? Epochs { get; init; }
+
+    /// <summary>
+    /// How an unset |U| and L are chosen from the pool: <see cref="TovSizes.Studies"/> (the default since 2026-12-02),
+    /// what every public study measured at its pool size (|U| 200, L 4 for pools of 900–1,600) and the paper's L = 4 at
+    /// its scale; <see cref="TovSizes.Paper"/>, the paper's rule read literally, which at small pools trains for dozens
+    /// of epochs and scores every row under 2L states (docs/tov-defaults.md, "The fit's size and step"). Written to the
+    /// manifest only while it decides something (a size left unset) and is not the paper's rule, so runs fitted before
+    /// the change keep their fingerprints and read as the paper's rule.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TovSizes? Sizes { get => _sizes; init => _sizes = value; }
+
+    private TovSizes? _sizes = TovSizes.Studies;
+
+    /// <summary>L under <see cref="TovSizes.Studies"/>.</summary>
+    public const int StudiesEpochs = 4;
+
+    /// <summary>The smallest |U| under <see cref="TovSizes.Studies"/> (pools of at least 800 rows).</summary>
+    public const int StudiesMinBaseSize = 200;
+
+    /// <summary>
+    /// ToV's learning rate (since 2026-12-02): every public study fitted ToV at 1e-3, on the encoders and on lm-base;
+    /// the paper's 2e-4 (7B decoders) was never measured on Winnow's models (docs/tov-defaults.md).
+    /// </summary>
+    public const double DefaultLearningRate = 1e-3;
 
     /// <summary>ε: the validation pass runs at ε·η_k.</summary>
     public double Epsilon { get; init; } = 0.1;
 
-    public double LearningRate { get; init; } = LoraWarmup.DefaultLearningRate;
+    public double LearningRate { get; init; } = DefaultLearningRate;
 
     public int BatchSize { get; init; } = LoraWarmup.DefaultBatchSize;
 
@@ -74,6 +99,7 @@ public sealed record TovFitOptions : IJsonOnDeserializing
     {
         _bucketedBatches = false;
         _loraLayers = null;
+        _sizes = null;
     }
 
     /// <summary>
@@ -146,7 +172,17 @@ public sealed record TovFitOptions : IJsonOnDeserializing
         return this;
     }
 
-    public int ResolveBaseSize(int poolSize) => LoraWarmup.ResolveBaseSize(BaseSize, poolSize);
+    /// <summary>|U| for a pool of <paramref name="poolSize"/>: <see cref="BaseSize"/>, or by <see cref="Sizes"/>; within [1, |P|].</summary>
+    public int ResolveBaseSize(int poolSize) => Sizes == TovSizes.Studies && BaseSize is null
+        ? Math.Clamp(Math.Min(4096, Math.Min(poolSize / 4, Math.Max(StudiesMinBaseSize, poolSize / 8))), 1, Math.Max(1, poolSize))
+        : LoraWarmup.ResolveBaseSize(BaseSize, poolSize);
 
-    public int ResolveEpochs(int baseSize) => LoraWarmup.ResolveEpochs(Epochs, baseSize);
+    /// <summary>L for a base set of <paramref name="baseSize"/>: <see cref="Epochs"/>, or by <see cref="Sizes"/>.</summary>
+    public int ResolveEpochs(int baseSize) => Sizes == TovSizes.Studies ? Epochs ?? StudiesEpochs : LoraWarmup.ResolveEpochs(Epochs, baseSize);
+
+    /// <summary>
+    /// These options as the run records them: <see cref="Sizes"/> left out (null) when both sizes are given, since it
+    /// then decides nothing, and when it is the paper's rule, as manifests from before it existed read.
+    /// </summary>
+    public TovFitOptions ForManifest() => BaseSize is not null && Epochs is not null || Sizes == TovSizes.Paper ? this with { Sizes = null } : this;
 }

@@ -26,7 +26,7 @@ public static class TovFitter
         var options = request.Options.Validate();
         RequirePaths(request);
         // The task's default LoRA blocks become a number before the fingerprint, so a run records what it adapted.
-        options = options.ResolveLoraLayers(() => LayerCountOf(request.Model));
+        options = options.ResolveLoraLayers(() => LayerCountOf(request.Model)).ForManifest();
         var clock = Stopwatch.StartNew();
         var layout = new TovRunLayout(request.RunDirectory);
         progress?.Report("hashing model, target and pool");

@@ -10,7 +10,8 @@ namespace Winnow.Torch.Methods.Tov;
 /// lora_layers (all | default | N: adapt the top N blocks only, the rest are scored once for all states; default: a
 /// third for NER, all for instruction tuning, since 2026-12-01), variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
 /// aggregate (mean|label_balanced), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto (true: choose ε and the transform from the
-/// target, <see cref="TovAuto"/>), target_holdout. Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run's manifest keeps ToV's options and <see cref="TovRunState"/>.
+/// target, <see cref="TovAuto"/>), target_holdout, sizes (studies|paper: how an unset base_size and epochs are chosen;
+/// studies since 2026-12-02). Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run's manifest keeps ToV's options and <see cref="TovRunState"/>.
 /// </summary>
 public sealed class TovMethod : ISelectionMethod
 {
@@ -50,6 +51,8 @@ public sealed class TovMethod : ISelectionMethod
         new(MethodName, "lora_layers", "all", "default (the top third of the blocks for NER)", "2026-12-01", "docs/tov-defaults.md, \"LoRA on the top blocks\""),
         new(MethodName, Winnow.Experiments.ExperimentConfig.BinBySetting, "tokens", "predicted", "2026-12-01", "docs/tov-defaults.md, \"Length bins on predicted tokens\""),
         new(MethodName, Winnow.Experiments.ExperimentConfig.RandomShareSetting, "0.5", "0.25", "2026-12-02", "docs/tov-defaults.md, \"The Score+Random split\""),
+        new(MethodName, "lr", "0.0002", "0.001", "2026-12-02", "docs/tov-defaults.md, \"The fit's size and step\""),
+        new(MethodName, "sizes", "paper", "studies", "2026-12-02", "docs/tov-defaults.md, \"The fit's size and step\"") { MootWhenPinned = ["base_size", "epochs"] },
     ];
 
     /// <summary>As <see cref="TovRunLayout"/> lays them out (the scores a pipeline writes beside the run included).</summary>
@@ -102,6 +105,7 @@ public sealed class TovMethod : ISelectionMethod
             BucketedBatches = settings.Text("batches", ParseBatches, d.BucketedBatches),
             Auto = settings.Bool("auto"),
             TargetHoldout = settings.Double("target_holdout", d.TargetHoldout)!.Value,
+            Sizes = settings.Text("sizes", ParseSizes, d.Sizes),
         };
         settings.RejectUnknown();
         return options.Validate();
@@ -114,6 +118,14 @@ public sealed class TovMethod : ISelectionMethod
         "default" => TovFitOptions.FamilyDefault,
         var t when int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1 => n,
         _ => throw new ArgumentException($"Unknown lora_layers '{text}': expected all, default, or a number of top blocks >= 1."),
+    };
+
+    /// <summary>sizes: studies (the default: |U| = min(4096, |P|/4, max(200, |P|/8)), L = 4) or paper (|U| = min(4096, |P|/4), L = 16·1024/|U|).</summary>
+    public static TovSizes? ParseSizes(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "studies" or "default" => TovSizes.Studies,
+        "paper" => TovSizes.Paper,
+        _ => throw new ArgumentException($"Unknown sizes '{name}': expected studies or paper."),
     };
 
     public static bool ParseBatches(string? name) => name?.Trim().ToLowerInvariant() switch
