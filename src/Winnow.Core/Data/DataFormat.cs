@@ -26,4 +26,10 @@ public enum DataFormat
 
     /// <summary>CSV with a header row, its rows holding one of the JSON shapes by column name (or the columns a <see cref="FieldMapping"/> names).</summary>
     Csv,
+
+    /// <summary>
+    /// A tab-separated table with a header row of field names (<c>prompt TAB completion</c>, <c>instruction TAB input TAB
+    /// output</c>, …), read like <see cref="Csv"/> without quoting: every character but the tab and the line break is text.
+    /// </summary>
+    TsvTable,
 }

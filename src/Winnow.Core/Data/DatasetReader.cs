@@ -82,7 +82,7 @@ public static class DatasetReader
 
     private static IEnumerable<Parsed> Parse(ReaderContext context)
     {
-        var format = context.Options.Format == DataFormat.Auto ? FormatDetector.Detect(context.File) : context.Options.Format;
+        var format = context.Options.Format == DataFormat.Auto ? FormatDetector.Detect(context.File, context.Options.Fields) : context.Options.Format;
         return format switch
         {
             DataFormat.Jsonl => JsonlReader.Read(context),
@@ -91,6 +91,7 @@ public static class DatasetReader
             DataFormat.Conll => ConllReader.Read(context),
             DataFormat.Parquet => ParquetTableReader.Read(context),
             DataFormat.Csv => CsvTableReader.Read(context),
+            DataFormat.TsvTable => CsvTableReader.Read(context, tabs: true),
             _ => throw new DataFormatException(DataErrorKind.UnknownFormat, context.File, null, $"unsupported format {format}"),
         };
     }

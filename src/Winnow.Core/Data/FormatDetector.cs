@@ -10,7 +10,9 @@ namespace Winnow.Core.Data;
 /// Any other name (e.g. WikiANN's extension-less files) is judged by content: "PAR1" magic → Parquet, '[' → JSON
 /// array, '{' → JSONL, otherwise the .tsv rule. .csv → CSV with a header row. A name ending in .gz is gzip-compressed
 /// and judged by the name without it (train.jsonl.gz is JSONL), its content read decompressed; Parquet is compressed
-/// inside, so a .parquet.gz is refused.
+/// inside, so a .parquet.gz is refused. A .tsv (or extension-less text) whose first line is tab-separated field names
+/// — at least two of the names rows are read by (prompt, completion, instruction, output, question, answer, tokens,
+/// tags, …, or the columns of a field mapping), none with a space — is a TSV table with a header.
 /// </summary>
 public static class FormatDetector
 {
@@ -35,8 +37,18 @@ public static class FormatDetector
         return extension.Length == 0 || DataExtensions.Contains(extension);
     }
 
+    /// <summary>Field names that mark a TSV header row (<see cref="Readers.JsonRecords"/>' shapes).</summary>
+    private static readonly HashSet<string> HeaderNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "prompt", "completion", "response", "instruction", "input", "context", "output", "question", "answer", "query",
+        "inputs", "targets", "source", "target", "tokens", "tags", "ner_tags", "id",
+    };
+
     /// <summary>The format of <paramref name="path"/> (never <see cref="DataFormat.Auto"/>).</summary>
-    public static DataFormat Detect(string path)
+    public static DataFormat Detect(string path) => Detect(path, null);
+
+    /// <summary>The format of <paramref name="path"/>, with <paramref name="fields"/>' columns also marking a TSV header row.</summary>
+    public static DataFormat Detect(string path, FieldMapping? fields)
     {
         var extension = Path.GetExtension(DataFiles.IsGzip(path) ? path[..^".gz".Length] : path).ToLowerInvariant();
         if (extension == ".parquet" && DataFiles.IsGzip(path))
@@ -48,16 +60,16 @@ public static class FormatDetector
             ".csv" => DataFormat.Csv,
             ".jsonl" => DataFormat.Jsonl,
             ".json" => FirstChar(Head(path)) == '[' ? DataFormat.JsonArray : DataFormat.Jsonl,
-            ".tsv" => TsvKind(Head(path)),
+            ".tsv" => TsvKind(Head(path), fields),
             _ when ConllExtensions.Contains(extension) => DataFormat.Conll,
-            _ => ByContent(Head(path)) is var byContent && byContent == DataFormat.Parquet && DataFiles.IsGzip(path)
+            _ => ByContent(Head(path), fields) is var byContent && byContent == DataFormat.Parquet && DataFiles.IsGzip(path)
                 ? throw new DataFormatException(DataErrorKind.UnknownFormat, path, null,
                     "a gzip-compressed Parquet file: Parquet compresses its own pages; decompress it (gunzip) and read the .parquet")
                 : byContent,
         };
     }
 
-    private static DataFormat ByContent(byte[] head)
+    private static DataFormat ByContent(byte[] head, FieldMapping? fields)
     {
         if (head.AsSpan().StartsWith("PAR1"u8))
             return DataFormat.Parquet;
@@ -65,15 +77,26 @@ public static class FormatDetector
         {
             '[' => DataFormat.JsonArray,
             '{' => DataFormat.Jsonl,
-            _ => TsvKind(head),
+            _ => TsvKind(head, fields),
         };
     }
 
-    private static DataFormat TsvKind(byte[] head)
+    private static DataFormat TsvKind(byte[] head, FieldMapping? fields)
     {
-        var firstLine = Encoding.UTF8.GetString(head).Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.Trim().Length > 0);
+        var firstLine = Encoding.UTF8.GetString(head).TrimStart('\uFEFF').Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.Trim().Length > 0);
         var cells = firstLine?.Split('\t');
+        if (cells is { Length: >= 2 } && IsHeader(cells, fields))
+            return DataFormat.TsvTable;
         return cells is { Length: 3 } && cells[0].Trim().Contains(' ') ? DataFormat.QaTsv : DataFormat.Conll;
+    }
+
+    private static bool IsHeader(string[] cells, FieldMapping? fields)
+    {
+        var names = cells.Select(c => c.Trim()).ToList();
+        if (names.Any(n => n.Length == 0 || n.Any(char.IsWhiteSpace)))
+            return false;
+        var mapped = fields is { } f ? new[] { f.Prompt, f.Completion, f.Tokens, f.Tags, f.Id }.OfType<string>().ToHashSet(StringComparer.Ordinal) : [];
+        return names.Count(n => HeaderNames.Contains(n) || mapped.Contains(n)) >= 2;
     }
 
     private static char? FirstChar(byte[] head)

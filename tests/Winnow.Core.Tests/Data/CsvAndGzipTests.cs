@@ -100,6 +100,37 @@ public sealed class CsvAndGzipTests : IDisposable
     }
 
     [Fact]
+    public void ATsvWithAHeaderOfFieldNamesIsATableAndOtherTsvsKeepTheirFormats()
+    {
+        var table = _dir.File("alpaca.tsv", "instruction\tinput\toutput\tcategory\nSay \"hi\".\t\tHi, \"you\".\tchat\nAdd.\t2 + 2\t4\tmath\n");
+        var mapped = _dir.File("custom.tsv", "ask\treply\nWhat?\tThat.\n");
+        var conll = _dir.File("ner.tsv", "EU\tB-ORG\nrejects\tO\n");
+        var qa = _dir.File("cot.tsv", "Is it so?\tyes\tIt is.\n");
+        var fields = FieldMapping.Parse("prompt=ask,completion=reply");
+
+        var read = DatasetReader.ReadInstructions([table]).ToList();
+        var custom = DatasetReader.ReadInstructions([mapped], new ReadOptions { Fields = fields }).Single();
+
+        Assert.Equal(["Say \"hi\".", "Add.\n\n2 + 2"], read.Select(e => e.Prompt));
+        Assert.Equal(["Hi, \"you\".", "4"], read.Select(e => e.Completion));
+        Assert.Equal(("What?", "That."), (custom.Prompt, custom.Completion));
+        Assert.Equal(DataFormat.TsvTable, FormatDetector.Detect(mapped, fields));
+        Assert.Equal(DataFormat.Conll, FormatDetector.Detect(mapped));
+        Assert.Equal(DataFormat.Conll, FormatDetector.Detect(conll));
+        Assert.Equal(DataFormat.QaTsv, FormatDetector.Detect(qa));
+    }
+
+    [Fact]
+    public void ATsvTableRowOfAnotherWidthNamesItsLine()
+    {
+        var path = _dir.File("t.tsv", "prompt\tcompletion\na\tb\nc\td\te\n");
+
+        var e = Assert.Throws<DataFormatException>(() => DatasetReader.ReadInstructions([path]).ToList());
+
+        Assert.StartsWith($"{path}:3: not a readable TSV row", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GzipFilesReadAsTheirUncompressedSelvesAndFoldersIncludeThem()
     {
         var jsonl = "{\"prompt\":\"p1\",\"completion\":\"c1\"}\n{\"prompt\":\"p2\",\"completion\":\"c2\"}\n";

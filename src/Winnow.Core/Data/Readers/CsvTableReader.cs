@@ -13,22 +13,24 @@ namespace Winnow.Core.Data.Readers;
 /// holds a JSON array (<c>["Rome", "wins"]</c>) is read as that array, which is how NER rows' tokens and tags fit in a
 /// CSV cell. Errors name the line a row starts on. A row of another width than the header, a quote out of place or one
 /// never closed stops the file there: the reader is set to throw rather than recover, since a recovered row may be
-/// silently misaligned. (DuckDB's CSV reader, tried first, failed small malformed files in its dialect sniffer without a
+/// silently misaligned. A TSV table (<see cref="DataFormat.TsvTable"/>) is read the same way with tabs and no quoting.
+/// (DuckDB's CSV reader, tried first, failed small malformed files in its dialect sniffer without a
 /// line, and with the dialect fixed and parallel reading off read a file with an unclosed quote as one row fewer.)
 /// </summary>
 internal static class CsvTableReader
 {
-    internal static IEnumerable<Parsed> Read(ReaderContext context)
+    /// <summary>The rows of a CSV file, or with <paramref name="tabs"/> of a TSV table (no quoting: TSV exports write text as it is).</summary>
+    internal static IEnumerable<Parsed> Read(ReaderContext context, bool tabs = false)
     {
         using var stream = DataFiles.OpenRead(context.File);
         // Strict UTF-8 (as every text reader here): a replaced byte would corrupt text without anyone noticing.
         using var text = new StreamReader(stream, TextLines.StrictUtf8, detectEncodingFromByteOrderMarks: true);
         var options = new CsvReaderOptions
         {
-            Separator = ',',
+            Separator = tabs ? '\t' : ',',
             HasHeader = true,
-            Mode = CsvMode.Rfc4180,
-            AllowLineBreaksInQuotes = true,
+            Mode = tabs ? CsvMode.NoEscape : CsvMode.Rfc4180,
+            AllowLineBreaksInQuotes = !tabs,
             TrimWhitespace = false,
             MalformedData = CsvMalformedDataHandling.Throw,
             FieldCountMismatch = CsvFieldCountHandling.Throw,
@@ -36,8 +38,8 @@ internal static class CsvTableReader
             DetectSeparatorHint = false,
         };
         using var csv = CsvReader.Create(text, options);
-        var columns = Header(csv, context.File);
-        while (Next(csv, context.File))
+        var columns = Header(csv, context.File, tabs);
+        while (Next(csv, context.File, tabs))
         {
             var record = new string[csv.FieldCount];
             for (var i = 0; i < record.Length; i++)
@@ -48,7 +50,7 @@ internal static class CsvTableReader
     }
 
     /// <summary>The header row's names: present and distinct.</summary>
-    private static string[] Header(CsvReader csv, string path)
+    private static string[] Header(CsvReader csv, string path, bool tabs)
     {
         IReadOnlyList<string> header;
         try
@@ -57,7 +59,7 @@ internal static class CsvTableReader
         }
         catch (CsvFormatException e)
         {
-            throw Translate(path, e);
+            throw Translate(path, e, tabs);
         }
         catch (DecoderFallbackException e)
         {
@@ -76,7 +78,7 @@ internal static class CsvTableReader
     }
 
     /// <summary>The next record; the parser's refusals and bad UTF-8 become Winnow's errors, naming the row's first line.</summary>
-    private static bool Next(CsvReader csv, string path)
+    private static bool Next(CsvReader csv, string path, bool tabs)
     {
         try
         {
@@ -84,7 +86,7 @@ internal static class CsvTableReader
         }
         catch (CsvFormatException e)
         {
-            throw Translate(path, e);
+            throw Translate(path, e, tabs);
         }
         catch (DecoderFallbackException e)
         {
@@ -93,10 +95,13 @@ internal static class CsvTableReader
         }
     }
 
-    private static DataFormatException Translate(string path, CsvFormatException e) =>
+    private static DataFormatException Translate(string path, CsvFormatException e, bool tabs) =>
         new(DataErrorKind.MalformedCsv, path, e.LineNumber > 0 ? e.LineNumber : null,
-            $"not a readable CSV row (RFC 4180: a header row, then rows of as many comma-separated cells; a cell with a comma, "
-            + $"quote or line break is quoted whole, \"\" inside it): {e.Message.Split('\n')[0].Trim()}", inner: e);
+            (tabs
+                ? "not a readable TSV row (a header row, then rows of as many tab-separated cells, no quoting)"
+                : "not a readable CSV row (RFC 4180: a header row, then rows of as many comma-separated cells; a cell with a comma, "
+                  + "quote or line break is quoted whole, \"\" inside it)")
+            + $": {e.Message.Split('\n')[0].Trim()}", inner: e);
 
     private static List<Parsed> ParseRow(string[] record, string[] columns, long row, long line, ReaderContext context)
     {
