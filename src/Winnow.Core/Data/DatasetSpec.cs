@@ -62,17 +62,15 @@ public sealed class DatasetSpec
     private static string FileSource(string path)
     {
         var parent = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path)));
-        return Join(parent, Path.GetFileNameWithoutExtension(WithoutGzip(path)));
+        // train.jsonl.gz's source is train, as train.jsonl's is: compression does not change what the rows are.
+        return Join(parent, Path.GetFileNameWithoutExtension(Readers.DataFiles.WithoutGzip(path)));
     }
-
-    /// <summary>train.jsonl.gz's source is train, as train.jsonl's is: compression does not change what the rows are.</summary>
-    private static string WithoutGzip(string path) => Readers.DataFiles.IsGzip(path) ? path[..^".gz".Length] : path;
 
     private static string Join(string? folder, string rest) => string.IsNullOrEmpty(folder) ? rest : folder + "/" + rest;
 
     private static string StripExtension(string relative)
     {
-        relative = WithoutGzip(relative);
+        relative = Readers.DataFiles.WithoutGzip(relative);
         var slash = relative.LastIndexOf('/');
         var dot = relative.LastIndexOf('.');
         return dot > slash + 1 ? relative[..dot] : relative;

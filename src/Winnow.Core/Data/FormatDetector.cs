@@ -28,8 +28,7 @@ public static class FormatDetector
         var name = Path.GetFileName(path);
         if (name.StartsWith('.'))
             return false;
-        if (DataFiles.IsGzip(name))
-            name = name[..^".gz".Length];
+        name = DataFiles.WithoutGzip(name);
         var stem = Path.GetFileNameWithoutExtension(name).ToLowerInvariant();
         if (NonDataStems.Any(stem.StartsWith))
             return false;
@@ -50,11 +49,8 @@ public static class FormatDetector
     /// <summary>The format of <paramref name="path"/>, with <paramref name="fields"/>' columns also marking a TSV header row.</summary>
     public static DataFormat Detect(string path, FieldMapping? fields)
     {
-        var extension = Path.GetExtension(DataFiles.IsGzip(path) ? path[..^".gz".Length] : path).ToLowerInvariant();
-        if (extension == ".parquet" && DataFiles.IsGzip(path))
-            throw new DataFormatException(DataErrorKind.UnknownFormat, path, null,
-                "a gzip-compressed Parquet file: Parquet compresses its own pages; decompress it (gunzip) and read the .parquet");
-        return extension switch
+        var extension = Path.GetExtension(DataFiles.WithoutGzip(path)).ToLowerInvariant();
+        var format = extension switch
         {
             ".parquet" => DataFormat.Parquet,
             ".csv" => DataFormat.Csv,
@@ -62,11 +58,12 @@ public static class FormatDetector
             ".json" => FirstChar(Head(path)) == '[' ? DataFormat.JsonArray : DataFormat.Jsonl,
             ".tsv" => TsvKind(Head(path), fields),
             _ when ConllExtensions.Contains(extension) => DataFormat.Conll,
-            _ => ByContent(Head(path), fields) is var byContent && byContent == DataFormat.Parquet && DataFiles.IsGzip(path)
-                ? throw new DataFormatException(DataErrorKind.UnknownFormat, path, null,
-                    "a gzip-compressed Parquet file: Parquet compresses its own pages; decompress it (gunzip) and read the .parquet")
-                : byContent,
+            _ => ByContent(Head(path), fields),
         };
+        if (format == DataFormat.Parquet && DataFiles.IsGzip(path))
+            throw new DataFormatException(DataErrorKind.UnknownFormat, path, null,
+                "a gzip-compressed Parquet file: Parquet compresses its own pages; decompress it (gunzip) and read the .parquet");
+        return format;
     }
 
     private static DataFormat ByContent(byte[] head, FieldMapping? fields)

@@ -123,15 +123,7 @@ internal static class CsvTableReader
             writer.WriteEndObject();
         }
 
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        try
-        {
-            return JsonRecords.ToExamples(document.RootElement, context, line).Select(Parsed.Ok).ToList();
-        }
-        catch (DataFormatException e)
-        {
-            return [Parsed.Fail(new DataFormatException(e.Kind, e.File, e.Line, $"row {row}: {e.Detail}", e.Field, e))];
-        }
+        return JsonRecords.FromTableRow(buffer.WrittenMemory, row, line, context);
     }
 
     /// <summary>The cell as a JSON array when it is one (first non-blank character '[' and it parses); otherwise null.</summary>

@@ -8,6 +8,9 @@ internal static class DataFiles
     /// <summary>True when <paramref name="path"/> names a gzip-compressed file (<c>train.jsonl.gz</c>).</summary>
     internal static bool IsGzip(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary><paramref name="path"/> without a trailing <c>.gz</c>: the name that says what the rows are (train.jsonl.gz → train.jsonl).</summary>
+    internal static string WithoutGzip(string path) => IsGzip(path) ? path[..^".gz".Length] : path;
+
     /// <summary>The file's bytes, decompressed when its name ends in <c>.gz</c>; damaged compressed data fails naming the file.</summary>
     internal static Stream OpenRead(string path)
     {

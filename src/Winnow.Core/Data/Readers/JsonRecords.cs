@@ -40,6 +40,23 @@ internal static class JsonRecords
     private static readonly ChatShape ShareGpt = new("conversations", "from", "value", ShareGptRole, "entry of 'conversations'",
         "from 'gpt' (or 'assistant', 'chatgpt', 'bard')", "from 'gpt' (or 'assistant', 'chatgpt', 'bard')");
 
+    /// <summary>
+    /// A table row (Parquet, CSV, TSV) written as one JSON object, read like a JSONL line; its errors say "row N" (the
+    /// table's N-th data row) besides the line, when the format has one.
+    /// </summary>
+    internal static List<Parsed> FromTableRow(ReadOnlyMemory<byte> json, long row, long? line, ReaderContext context)
+    {
+        using var document = JsonDocument.Parse(json);
+        try
+        {
+            return ToExamples(document.RootElement, context, line).Select(Parsed.Ok).ToList();
+        }
+        catch (DataFormatException e)
+        {
+            return [Parsed.Fail(new DataFormatException(e.Kind, e.File, e.Line, $"row {row}: {e.Detail}", e.Field, e))];
+        }
+    }
+
     internal static IEnumerable<Example> ToExamples(JsonElement record, ReaderContext context, long? line)
     {
         if (record.ValueKind != JsonValueKind.Object)

@@ -70,15 +70,7 @@ internal static class ParquetTableReader
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
             WriteValue(writer, values);
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        try
-        {
-            return JsonRecords.ToExamples(document.RootElement, context, null).Select(Parsed.Ok).ToList();
-        }
-        catch (DataFormatException e)
-        {
-            return [Parsed.Fail(new DataFormatException(e.Kind, e.File, e.Line, $"row {row}: {e.Detail}", e.Field, e))];
-        }
+        return JsonRecords.FromTableRow(buffer.WrittenMemory, row, null, context);
     }
 
     /// <summary>A Parquet value as JSON: structs and maps become objects, lists arrays; binary that is not UTF-8 and non-finite floats become null.</summary>
