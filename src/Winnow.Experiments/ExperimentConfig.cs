@@ -322,6 +322,21 @@ public sealed record ExperimentConfig
         return column.Name;
     }
 
+    /// <summary>
+    /// The first ablation row of <paramref name="method"/> whose settings are exactly <paramref name="settings"/> (a row
+    /// that only changes the fit): the row whose fit a row with the same fit settings and score-time settings on top
+    /// rescores. Null when no row has them.
+    /// </summary>
+    public string? FitOwner(string method, IReadOnlyDictionary<string, string> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var (name, variant) in Ablation)
+            if (variant.Method == method && variant.Settings.Count == settings.Count
+                && variant.Settings.All(kv => settings.TryGetValue(kv.Key, out var v) && v == kv.Value))
+                return name;
+        return null;
+    }
+
     /// <summary>The study column called <paramref name="name"/>: an ablation row of this config, or a method or preset.</summary>
     public StudyMethod Column(string name) =>
         Ablation.TryGetValue(name, out var variant) ? variant.AsStudyMethod(name)

@@ -354,13 +354,19 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         // A column that only changes the selection (a preset, or a row with a strategy or bins) reuses its method's
         // fit+score; one that changes only how scores are computed from a fit (the method's score-time settings)
         // reuses the fit and scores again; one with other settings has its own fit+score. Rows that change the same
-        // settings share one: the first such row's (SettingsOwner).
+        // settings share one: the first such row's (SettingsOwner). A row that changes score-time settings on top of
+        // another row's fit settings (the same fit settings, nothing more) rescores that row's fit.
         ArtifactCost cost;
         bool changesSettings = column.Settings.Count > 0;
-        if (changesSettings && column.Settings.Keys.All(method.ScoreTimeSettings.Contains))
+        var scoreTime = column.Settings.Where(kv => method.ScoreTimeSettings.Contains(kv.Key)).ToDictionary(StringComparer.Ordinal);
+        var fitOnly = column.Settings.Where(kv => !method.ScoreTimeSettings.Contains(kv.Key)).ToDictionary(StringComparer.Ordinal);
+        string? fitOwner = scoreTime.Count == 0 ? null
+            : fitOnly.Count == 0 ? method.Name
+            : config.FitOwner(method.Name, fitOnly);
+        if (changesSettings && fitOwner is not null)
         {
-            var fitted = EnsureArtifact(method, method.Name, config.FitSettingsFor(method.Name), seed, baseModel, cancellationToken);
-            cost = EnsureRescored(method, config.SettingsOwner(column), fitted, column.Settings.ToDictionary(StringComparer.Ordinal), seed, cancellationToken);
+            var fitted = EnsureArtifact(method, fitOwner, config.FitSettingsFor(method.Name, fitOnly.Count == 0 ? null : fitOnly), seed, baseModel, cancellationToken);
+            cost = EnsureRescored(method, config.SettingsOwner(column), fitted, scoreTime, seed, cancellationToken);
         }
         else
         {

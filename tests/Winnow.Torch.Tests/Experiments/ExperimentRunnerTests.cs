@@ -81,6 +81,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
               tov-eps-only: { settings: { epsilon: "0.3" }, strategy: score-only }
               tov-abs-only: { settings: { aggregate: label_balanced, transform: abs }, strategy: score-only }
               tov-mix25: { random_share: 0.25 }
+              tov-eps-sum: { settings: { aggregate: sum, epsilon: "0.3" }, bins: 1 }
             ablation_budgets: [30]
             """;
         var path = Path.Combine(dir.Path, "micro-ablation.yaml");
@@ -90,7 +91,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
 
         Assert.True(config.Pool.Single(p => p.Name == "wikigold").SkipInvalid);
         var summary = new ExperimentRunner(config, options, new Progress<string>(output.WriteLine)).Run();
-        Assert.Equal(2 * 2 + 7, summary.CellsTotal);
+        Assert.Equal(2 * 2 + 8, summary.CellsTotal);
         var sizes = File.ReadAllText(Path.Combine(options.ResultsDirectory, "data", "sizes.json"));
         Assert.Matches("\"skipped\": \\{\\s*\"wikigold\": 1\\s*\\}", sizes);
         Assert.Contains("\"wikigold\": 30", sizes);
@@ -118,8 +119,8 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Equal(0, Summary("tov-eps-only__b30__s0").GetProperty("from_random").GetInt32());
         Assert.False(Summary("tov-eps-only__b30__s0").TryGetProperty("random_share", out _));
         Assert.False(cells.ContainsKey("tov-abs__b20__s0"));
-        Assert.Equal(["random-s0", "tov-abs-s0", "tov-eps-s0", "tov-s0"], results.Costs.Select(c => c.Key).Order(StringComparer.Ordinal));
-        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins", "tov-pred", "tov-eps-only", "tov-abs-only", "tov-mix25"], results.Study.Ablation.Select(a => a.Name));
+        Assert.Equal(["random-s0", "tov-abs-s0", "tov-eps-s0", "tov-eps-sum-s0", "tov-s0"], results.Costs.Select(c => c.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins", "tov-pred", "tov-eps-only", "tov-abs-only", "tov-mix25", "tov-eps-sum"], results.Study.Ablation.Select(a => a.Name));
         Assert.Equal("random_share=0.25", results.Study.Ablation[6].Changes);
         Assert.Equal("aggregate=label_balanced, transform=abs", results.Study.Ablation[0].Changes);
         string Artifact(string name) => Path.Combine(options.ResultsDirectory, "artifacts", name);
@@ -133,6 +134,17 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Equal("abs", metadata["winnow.tov.transform"]);
         Assert.Equal("label_balanced", metadata["winnow.tov.aggregation"]);
         Assert.Equal("mean", Winnow.Core.Scoring.ScoreFile.ReadMetadata(Path.Combine(Artifact("tov-s0"), "scores.parquet"))["winnow.tov.aggregation"]);
+        // A score-time setting on top of another row's fit settings scores that row's fit again: no fit of its own.
+        Assert.Equal("tov-eps-sum-s0", cells["tov-eps-sum__b30__s0"].Artifact);
+        Assert.False(Directory.Exists(Path.Combine(Artifact("tov-eps-sum-s0"), "run")));
+        Assert.Equal(0, results.Costs.Single(c => c.Key == "tov-eps-sum-s0").FitSeconds);
+        var summed = Winnow.Core.Scoring.ScoreFile.ReadMetadata(Path.Combine(Artifact("tov-eps-sum-s0"), "scores.parquet"));
+        Assert.Equal("sum", summed["winnow.tov.aggregation"]);
+        Assert.Equal(1, Summary("tov-eps-sum__b30__s0").GetProperty("bins").GetInt32());
+        // Its φ is the eps fit's mean φ times the row's predicted tokens (same fit, same Δ).
+        var epsRows = Winnow.Core.Scoring.ScoreFile.Read(Path.Combine(Artifact("tov-eps-s0"), "scores.parquet")).ToDictionary(r => r.Row);
+        foreach (var row in Winnow.Core.Scoring.ScoreFile.Read(Path.Combine(Artifact("tov-eps-sum-s0"), "scores.parquet")).Where(r => !double.IsNaN(r.Score)))
+            Assert.Equal(epsRows[row.Row].PhiIdentity * row.Predicted, row.PhiIdentity, 9);
         Assert.Contains("tov-no-bins", File.ReadAllText(ExperimentReport.Write([results], dir.Path).MarkdownPath));
     }
 

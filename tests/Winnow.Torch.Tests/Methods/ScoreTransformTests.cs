@@ -44,6 +44,22 @@ public class ScoreTransformTests
     }
 
     [Fact]
+    public void SummedPhiIsTheMeanTimesTheTokensAndWeighsEveryTokenWhole()
+    {
+        double[] deltas = [0.5, -0.25, 2.0, 0.0, -1.0];
+        var mean = ScoreTransforms.PhiOfDeltas(deltas, default);
+        var sum = ScoreTransforms.PhiOfDeltas(deltas, default, sum: true);
+        Assert.Equal(0.5 - 0.25 + 2.0 + 0.0 - 1.0, sum[0], 12);
+        Assert.Equal(0.5 + 0.25 + 2.0 + 0.0 + 1.0, sum[1], 12);
+        Assert.Equal(0.5 + 2.0, sum[2], 12);
+        for (int t = 0; t < 3; t++) Assert.Equal(mean[t] * deltas.Length, sum[t], 12);
+        Assert.All(ScoreTransforms.TokenWeights(deltas.Length, default, sum: true), w => Assert.Equal(1.0, w));
+        Assert.Throws<ArgumentException>(() => ScoreTransforms.PhiOfDeltas(deltas, new int[] { 0, 1, 0, 0, 1 }, sum: true));
+        Assert.Equal(TovAggregation.Sum, TovMethod.ParseAggregation("SUM"));
+        Assert.Contains("sum", Assert.Throws<ArgumentException>(() => TovMethod.ParseAggregation("median")).Message);
+    }
+
+    [Fact]
     public void MismatchedLengthsAndNamesAreRejected()
     {
         Assert.Throws<ArgumentException>(() => ScoreTransforms.Phi(new float[2], new float[3]));

@@ -55,10 +55,12 @@ public static class ScoreTransforms
 
     /// <summary>
     /// φ for every transform (in the order of <see cref="All"/>) from one example's per-token changes Δ_t: the plain
-    /// mean of F(Δ_t), or with <paramref name="groups"/> the mean within each class, then over the classes present.
+    /// mean of F(Δ_t), or with <paramref name="groups"/> the mean within each class, then over the classes present;
+    /// with <paramref name="sum"/> the plain sum (<see cref="TovAggregation.Sum"/>; groups must then be empty).
     /// </summary>
-    public static double[] PhiOfDeltas(ReadOnlySpan<double> deltas, ReadOnlySpan<int> groups)
+    public static double[] PhiOfDeltas(ReadOnlySpan<double> deltas, ReadOnlySpan<int> groups, bool sum = false)
     {
+        if (sum && !groups.IsEmpty) throw new ArgumentException("A summed φ has no label classes.", nameof(groups));
         if (!groups.IsEmpty && groups.Length != deltas.Length)
             throw new ArgumentException($"Token counts differ: {deltas.Length} changes, {groups.Length} label classes.");
         if (deltas.Length == 0) return [double.NaN, double.NaN, double.NaN];
@@ -71,7 +73,7 @@ public static class ScoreTransforms
                 abs += Math.Abs(delta);
                 pos += Math.Max(delta, 0);
             }
-            int n = deltas.Length;
+            int n = sum ? 1 : deltas.Length;
             return [id / n, abs / n, pos / n];
         }
         return GroupedPhi(deltas, groups, MaxGroup(groups) + 1);
@@ -79,17 +81,19 @@ public static class ScoreTransforms
 
     /// <summary>
     /// Each token's weight in φ = Σ_t w_t F(Δ_t): 1/T for the plain mean; with <paramref name="groups"/>,
-    /// 1/(classes present × tokens of the token's class). The weights sum to 1 (none for no token).
+    /// 1/(classes present × tokens of the token's class); the weights then sum to 1 (none for no token). With
+    /// <paramref name="sum"/>, 1 for every token.
     /// </summary>
-    public static double[] TokenWeights(int tokens, ReadOnlySpan<int> groups)
+    public static double[] TokenWeights(int tokens, ReadOnlySpan<int> groups, bool sum = false)
     {
+        if (sum && !groups.IsEmpty) throw new ArgumentException("A summed φ has no label classes.", nameof(groups));
         if (!groups.IsEmpty && groups.Length != tokens)
             throw new ArgumentException($"Token counts differ: {tokens} changes, {groups.Length} label classes.");
         var weights = new double[tokens];
         if (tokens == 0) return weights;
         if (groups.IsEmpty)
         {
-            Array.Fill(weights, 1.0 / tokens);
+            Array.Fill(weights, sum ? 1.0 : 1.0 / tokens);
             return weights;
         }
         var count = new int[MaxGroup(groups) + 1];

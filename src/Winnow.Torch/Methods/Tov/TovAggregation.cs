@@ -13,4 +13,13 @@ public enum TovAggregation
     /// longer decides the ranking. For text tasks (no label classes) it is the plain mean.
     /// </summary>
     LabelBalanced,
+
+    /// <summary>
+    /// Winnow's own: the sum of F(Δ_t) over the example's predicted tokens, the change of its whole log-likelihood.
+    /// A fine-tune whose loss averages over every predicted token of a batch weighs a row by its token count, so what
+    /// a row can do for the target grows with its length; the mean hides that. Meant with one length bin
+    /// (<c>bins: 1</c>): inside equal-count length bins the sum ranks almost as the mean does (docs/tov-defaults.md,
+    /// "Summed φ").
+    /// </summary>
+    Sum,
 }

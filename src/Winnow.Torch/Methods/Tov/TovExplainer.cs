@@ -166,7 +166,7 @@ public sealed class TovExplainer : IDisposable
         TovScorer.FillFromDeltas(recomputed, deltas, Transform, _phi, groups);
 
         int epochs = deltas.Length, counted = epochs - _phi.SkipEpochs;
-        var weights = ScoreTransforms.TokenWeights(encoded.PredictedCount, groups);
+        var weights = ScoreTransforms.TokenWeights(encoded.PredictedCount, groups, _phi.Aggregation == TovAggregation.Sum);
         var tokens = new TovTokenChange[encoded.PredictedCount];
         for (int t = 0; t < tokens.Length; t++)
         {

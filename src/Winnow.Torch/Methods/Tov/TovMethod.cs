@@ -9,7 +9,7 @@ namespace Winnow.Torch.Methods.Tov;
 /// Fit settings (<c>--set</c> keys): base_size, epochs, epsilon, lr, batch_size, lora_rank, lora_alpha, lora_dropout,
 /// lora_layers (all | default | N: adapt the top N blocks only, the rest are scored once for all states; default: a
 /// third for NER, all for instruction tuning, since 2026-12-01), variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
-/// aggregate (mean|label_balanced), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto (true: choose ε and the transform from the
+/// aggregate (mean|label_balanced|sum), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto (true: choose ε and the transform from the
 /// target, <see cref="TovAuto"/>), target_holdout, sizes (studies|paper: how an unset base_size and epochs are chosen;
 /// studies since 2026-12-02). Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run's manifest keeps ToV's options and <see cref="TovRunState"/>.
 /// </summary>
@@ -139,7 +139,8 @@ public sealed class TovMethod : ISelectionMethod
     {
         "mean" => TovAggregation.Mean,
         "label_balanced" or "balanced" => TovAggregation.LabelBalanced,
-        _ => throw new ArgumentException($"Unknown aggregate '{name}': expected mean or label_balanced."),
+        "sum" => TovAggregation.Sum,
+        _ => throw new ArgumentException($"Unknown aggregate '{name}': expected mean, sum or label_balanced."),
     };
 
     public static TovVariant ParseVariant(string? name) => name?.Trim().ToLowerInvariant() switch

@@ -105,8 +105,13 @@ public static class TovScorer
     public const string AggregationKey = "winnow.tov.aggregation";
     public const string SkipEpochsKey = "winnow.tov.skip_epochs";
 
-    /// <summary>The footer's name for an aggregation (mean, label_balanced).</summary>
-    public static string AggregationName(TovAggregation aggregation) => aggregation == TovAggregation.LabelBalanced ? "label_balanced" : "mean";
+    /// <summary>The footer's name for an aggregation (mean, label_balanced, sum).</summary>
+    public static string AggregationName(TovAggregation aggregation) => aggregation switch
+    {
+        TovAggregation.LabelBalanced => "label_balanced",
+        TovAggregation.Sum => "sum",
+        _ => "mean",
+    };
 
     // Part of the score job's identity only when not the default, so part files of earlier runs still resume.
     private static string PhiJobSuffix(PhiSettings phi) =>
@@ -193,7 +198,7 @@ public static class TovScorer
         var perEpoch = new List<double>(epochs);
         for (int k = 0; k < epochs; k++)
         {
-            var values = ScoreTransforms.PhiOfDeltas(deltas[k], tokenClasses);
+            var values = ScoreTransforms.PhiOfDeltas(deltas[k], tokenClasses, phi.Aggregation == TovAggregation.Sum);
             perEpoch.Add(values[0]);
             if (k < phi.SkipEpochs) continue;
             for (int t = 0; t < sums.Length; t++) sums[t] += values[t];

@@ -65,8 +65,8 @@ public sealed class TovExplainerTests(TovFixture fixture, ITestOutputHelper outp
     }
 
     /// <summary>
-    /// One NER run scored twice: the run's own settings (mean, all epochs), and label-balanced with the first epoch left
-    /// out. The explainer reads each file's settings from its footer, so both explanations match their file.
+    /// One NER run scored three times: the run's own settings (mean, all epochs), label-balanced with the first epoch
+    /// left out, and summed. The explainer reads each file's settings from its footer, so every explanation matches its file.
     /// </summary>
     [Fact]
     public void Ner_rows_words_and_labels_give_back_phi_plain_and_label_balanced_with_skipped_epochs()
@@ -83,12 +83,15 @@ public sealed class TovExplainerTests(TovFixture fixture, ITestOutputHelper outp
         {
             Aggregation = TovAggregation.LabelBalanced, SkipEpochs = 1, Transform = ScoreTransform.Positive,
         });
+        var summedPath = Path.Combine(dir, "summed.parquet");
+        TovScorer.Score(new TovScoreRequest(dir, [fixture.NerPool], summedPath) { Aggregation = TovAggregation.Sum });
         var pool = DatasetReader.Read([fixture.NerPool]).Cast<NerExample>().ToList();
 
-        foreach (var (path, balanced) in new[] { (plainPath, false), (balancedPath, true) })
+        foreach (var (path, aggregation) in new[] { (plainPath, TovAggregation.Mean), (balancedPath, TovAggregation.LabelBalanced), (summedPath, TovAggregation.Sum) })
         {
+            bool balanced = aggregation == TovAggregation.LabelBalanced;
             using var explainer = TovExplainer.Open(run.RunDirectory, path);
-            Assert.Equal(balanced ? TovAggregation.LabelBalanced : TovAggregation.Mean, explainer.Aggregation);
+            Assert.Equal(aggregation, explainer.Aggregation);
             Assert.Equal(balanced ? 1 : 0, explainer.SkipEpochs);
             Assert.Equal(balanced ? ScoreTransform.Positive : ScoreTransform.Identity, explainer.Transform);
             // Both sources, both ends of the ranking.
@@ -105,6 +108,8 @@ public sealed class TovExplainerTests(TovFixture fixture, ITestOutputHelper outp
                 Assert.All(e.Tokens, t => Assert.Equal(3, t.Deltas.Count));
                 Assert.All(e.Tokens, t => Assert.Equal(t.Deltas.Skip(e.SkipEpochs).Average(), t.MeanDelta, 12));
                 if (balanced) Assert.All(e.Tokens, t => Assert.True(t.Contribution >= 0, "positive transform: no token lowers φ"));
+                // Summed: every token counts whole, so the contributions add up to φ, not to φ / tokens.
+                if (aggregation == TovAggregation.Sum) Assert.Equal(e.File.PhiIdentity, e.Tokens.Sum(t => t.Contribution), 6);
             }
         }
 
