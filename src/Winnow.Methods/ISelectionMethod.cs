@@ -25,6 +25,12 @@ public interface ISelectionMethod
     /// <summary>Equal-count length bins the top scores are taken from unless the user says otherwise (1 = global top).</summary>
     int DefaultBins => 10;
 
+    /// <summary>
+    /// The length bins for a score file of this method, from its footer (<see cref="Winnow.Core.Scoring.ScoreFile.ReadMetadata"/>):
+    /// <see cref="DefaultBins"/> unless how the file was scored calls for another count (ToV's summed φ: one bin).
+    /// </summary>
+    int DefaultBinsFor(IReadOnlyDictionary<string, string> scoreFooter) => DefaultBins;
+
     /// <summary>The length its bins cut on when a request names none.</summary>
     BinLength DefaultBinBy => BinLength.Tokens;
 

@@ -43,6 +43,22 @@ public class EndToEndTests
             Ok(CliRunner.Run("select", "--scores", scores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
                 "--budget", "40", "--out", byTokens, "--bin-by", "tokens"));
             Assert.Equal("tokens", BinBy(byTokens));
+            // φ summed over a row's tokens (rescored from the same fit): its file selects from one length bin unless
+            // --bins says otherwise; the mean's from ToV's 10.
+            int Bins(string output) => JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(output, null) + ".summary.json"))
+                .RootElement.GetProperty("bins").GetInt32();
+            Assert.Equal(10, Bins(subset));
+            var summedScores = dir.File("scores-summed.parquet");
+            Ok(CliRunner.Run("score", "--run", run, "--pool", pool, "--out", summedScores, "--set", "aggregate=sum"));
+            Assert.Equal("sum", Winnow.Core.Scoring.ScoreFile.ReadMetadata(summedScores)["winnow.tov.aggregation"]);
+            var summed = dir.File("subset-summed.jsonl");
+            Ok(CliRunner.Run("select", "--scores", summedScores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
+                "--budget", "40", "--out", summed));
+            Assert.Equal(1, Bins(summed));
+            var tenBins = dir.File("subset-ten-bins.jsonl");
+            Ok(CliRunner.Run("select", "--scores", summedScores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
+                "--budget", "40", "--out", tenBins, "--bins", "10"));
+            Assert.Equal(10, Bins(tenBins));
             // Score+Random's split: a quarter of the budget from the base set instead of the paper's half.
             var quarter = dir.File("subset-quarter.jsonl");
             Ok(CliRunner.Run("select", "--scores", scores, "--pool", pool, "--label-map", labelMap, "--task", "ner",

@@ -23,7 +23,7 @@ internal static class SelectCommand
         var budget = new Option<int>("--budget") { Description = "Examples to select (n).", Required = true };
         var strategy = new Option<string?>("--strategy") { Description = "score+random, score-only, random, sample or sample-log (default: the method's own)." };
         var transform = new Option<string?>("--transform") { Description = "ToV φ column to rank by: identity, abs or positive (default: the file's score column, i.e. the run's transform)." };
-        var bins = new Option<int>("--bins") { Description = "Equal-count length bins for the top scores (1 = off; default 10, LESS 1: it takes the global top n).", DefaultValueFactory = _ => 10 };
+        var bins = new Option<int>("--bins") { Description = "Equal-count length bins for the top scores (1 = off; default 10; LESS 1: it takes the global top n; a ToV file scored with aggregate=sum 1).", DefaultValueFactory = _ => 10 };
         var binBy = new Option<string?>("--bin-by") { Description = "The length the bins cut on: tokens (all a row reads) or predicted (the tokens its loss averages over; a completion's) (default: the method's own)." };
         var randomShare = new Option<double?>("--random-share") { Description = "Score+Random only: the share of the budget drawn at random from the base set U (0–1; default 0.5, the paper's half)." };
         var fit = new MethodFitCliOptions(outRequired: true, outDescription: "Subset to write: .jsonl or .parquet (plus <out>.scores.jsonl and <out>.summary.json).");
@@ -79,7 +79,7 @@ internal static class SelectCommand
             {
                 Strategy = chosenStrategy,
                 Column = column,
-                Bins = parseResult.GetResult(bins) is { Implicit: false } ? parseResult.GetValue(bins) : scoredBy?.DefaultBins ?? 10,
+                Bins = parseResult.GetResult(bins) is { Implicit: false } ? parseResult.GetValue(bins) : scoredBy?.DefaultBinsFor(ScoreFile.ReadMetadata(scorePath)) ?? 10,
                 BinBy = explicitBinBy ?? scoredBy?.DefaultBinBy ?? BinLength.Tokens,
                 RandomShare = scoredBy is null ? share : scoredBy.RandomShareFor(chosenStrategy, share),
                 Seed = parseResult.GetValue(fit.Seed),

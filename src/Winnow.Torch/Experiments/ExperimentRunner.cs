@@ -376,7 +376,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var strategy = column.Strategy ?? method.DefaultStrategy;
         var subset = SubsetSelector.Select(new SubsetRequest(cost.ScoresPath, [PoolDirectory], budget, subsetPath)
         {
-            Strategy = strategy, Bins = column.Bins ?? method.DefaultBins,
+            Strategy = strategy, Bins = column.Bins ?? method.DefaultBinsFor(ScoreFile.ReadMetadata(cost.ScoresPath)),
             BinBy = column.BinBy ?? config.BinByFor(method.Name) ?? method.DefaultBinBy,
             RandomShare = method.RandomShareFor(strategy, column.RandomShare, config.RandomShareFor(method.Name)), Seed = seed,
             ReadOptions = new ReadOptions { Kind = config.Kind },

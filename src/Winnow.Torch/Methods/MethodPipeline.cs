@@ -52,7 +52,7 @@ public static class MethodPipeline
         {
             Strategy = strategy,
             Column = request.Column,
-            Bins = request.Bins ?? method.DefaultBins,
+            Bins = request.Bins ?? method.DefaultBinsFor(Core.Scoring.ScoreFile.ReadMetadata(done.ScoresPath)),
             BinBy = request.BinBy ?? method.DefaultBinBy,
             RandomShare = method.RandomShareFor(strategy, request.RandomShare),
             Seed = request.SelectionSeed ?? request.Fit.Seed,

@@ -39,6 +39,7 @@ public static class SelectionMethods
         public bool NeedsModel => inner.NeedsModel;
         public Core.Selection.SelectionStrategy DefaultStrategy => inner.DefaultStrategy;
         public int DefaultBins => inner.DefaultBins;
+        public int DefaultBinsFor(IReadOnlyDictionary<string, string> scoreFooter) => inner.DefaultBinsFor(scoreFooter);
         public BinLength DefaultBinBy => inner.DefaultBinBy;
         public double DefaultRandomShare => inner.DefaultRandomShare;
         public double? RandomShareFor(Core.Selection.SelectionStrategy strategy, double? given = null, double? pinned = null) => inner.RandomShareFor(strategy, given, pinned);

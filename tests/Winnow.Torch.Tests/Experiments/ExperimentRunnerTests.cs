@@ -81,7 +81,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
               tov-eps-only: { settings: { epsilon: "0.3" }, strategy: score-only }
               tov-abs-only: { settings: { aggregate: label_balanced, transform: abs }, strategy: score-only }
               tov-mix25: { random_share: 0.25 }
-              tov-eps-sum: { settings: { aggregate: sum, epsilon: "0.3" }, bins: 1 }
+              tov-eps-sum: { settings: { aggregate: sum, epsilon: "0.3" } }
             ablation_budgets: [30]
             """;
         var path = Path.Combine(dir.Path, "micro-ablation.yaml");
@@ -140,7 +140,9 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Equal(0, results.Costs.Single(c => c.Key == "tov-eps-sum-s0").FitSeconds);
         var summed = Winnow.Core.Scoring.ScoreFile.ReadMetadata(Path.Combine(Artifact("tov-eps-sum-s0"), "scores.parquet"));
         Assert.Equal("sum", summed["winnow.tov.aggregation"]);
+        // A summed file selects from one length bin unless the row says otherwise; the mean from ToV's 10.
         Assert.Equal(1, Summary("tov-eps-sum__b30__s0").GetProperty("bins").GetInt32());
+        Assert.Equal(10, Summary("tov__b30__s0").GetProperty("bins").GetInt32());
         // Its φ is the eps fit's mean φ times the row's predicted tokens (same fit, same Δ).
         var epsRows = Winnow.Core.Scoring.ScoreFile.Read(Path.Combine(Artifact("tov-eps-s0"), "scores.parquet")).ToDictionary(r => r.Row);
         foreach (var row in Winnow.Core.Scoring.ScoreFile.Read(Path.Combine(Artifact("tov-eps-sum-s0"), "scores.parquet")).Where(r => !double.IsNaN(r.Score)))

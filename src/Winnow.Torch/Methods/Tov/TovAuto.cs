@@ -109,8 +109,8 @@ public static class TovAuto
         var picks = new List<(double Epsilon, ScoreTransform? Transform, HashSet<string> Keys)>();
         foreach (var (epsilon, scoreRows) in scored)
             foreach (var transform in ScoreTransforms.All)
-                picks.Add((epsilon, transform, Pick(scoreRows, transform.ColumnName(), SelectionStrategy.ScoreOnly, probeSize, options.Seed)));
-        picks.Add((double.NaN, null, Pick(rows, "phi_identity", SelectionStrategy.Random, probeSize, options.Seed)));
+                picks.Add((epsilon, transform, Pick(scoreRows, transform.ColumnName(), SelectionStrategy.ScoreOnly, probeSize, options.Seed, options.Aggregation)));
+        picks.Add((double.NaN, null, Pick(rows, "phi_identity", SelectionStrategy.Random, probeSize, options.Seed, options.Aggregation)));
 
         var wanted = picks.SelectMany(p => p.Keys).ToHashSet(StringComparer.Ordinal);
         var readOptions = TovFitter.ReadOptionsFor(options.Kind, request.LabelMap, request.Fields?.ToString());
@@ -172,13 +172,13 @@ public static class TovAuto
     /// <summary>Scored rows outside U: U was trained on during the fit, and the probe asks what the ranking adds.</summary>
     private static bool Probeable(ScoreRow row) => !row.InBase && !double.IsNaN(row.PhiIdentity);
 
-    private static HashSet<string> Pick(List<ScoreRow> rows, string column, SelectionStrategy strategy, int size, int seed)
+    private static HashSet<string> Pick(List<ScoreRow> rows, string column, SelectionStrategy strategy, int size, int seed, TovAggregation aggregation)
     {
         var usable = rows.Where(Probeable).ToList();
-        // Binned as ToV's selection bins, so the probe picks what the selection would.
+        // Binned as ToV's selection bins (one for a summed φ), so the probe picks what the selection would.
         var lengths = SubsetSelector.BinLengths(usable, TovMethod.SelectionBinLength);
         var candidates = usable.Select((r, i) => new Candidate(i, lengths[i], ScoreFile.Value(r, column), false)).ToArray();
-        var selection = Selector.Select(candidates, new SelectionOptions(Math.Min(size, candidates.Length), strategy, seed: seed));
+        var selection = Selector.Select(candidates, new SelectionOptions(Math.Min(size, candidates.Length), strategy, TovMethod.BinsFor(aggregation), seed: seed));
         return selection.Indices.Select(i => PoolExamples.Key(usable[i].Source, usable[i].Id)).ToHashSet(StringComparer.Ordinal);
     }
 

@@ -29,6 +29,17 @@ public sealed class TovMethod : ISelectionMethod
     public BinLength DefaultBinBy => SelectionBinLength;
 
     /// <summary>
+    /// One bin for a summed φ (<see cref="TovAggregation.Sum"/>, opt-in): a row's length is part of what the sum
+    /// measures, and inside equal-count length bins it would rank almost as the mean does (docs/tov-defaults.md,
+    /// "Summed φ"); the paper's 10 bins otherwise.
+    /// </summary>
+    public int DefaultBinsFor(IReadOnlyDictionary<string, string> scoreFooter) => BinsFor(
+        scoreFooter is not null && scoreFooter.TryGetValue(TovScorer.AggregationKey, out var name) ? ParseAggregation(name) : TovAggregation.Mean);
+
+    /// <summary>The length bins ToV's selection takes a score file of <paramref name="aggregation"/> from.</summary>
+    public static int BinsFor(TovAggregation aggregation) => aggregation == TovAggregation.Sum ? 1 : 10;
+
+    /// <summary>
     /// A quarter of a Score+Random budget at random from U instead of the paper's half (since 2026-12-02): between the
     /// paper's split and Score-Only, it kept Score-Only's gain where the pool holds the target's domain and the split's
     /// safety where it holds none (docs/tov-defaults.md, "The Score+Random split").

@@ -84,6 +84,24 @@ public sealed class TovSizesTests
         Assert.Equal(TovSizes.Paper, ParseWith(new() { [change.Key] = change.Previous }).Sizes);
     }
 
+    [Fact]
+    public void Phi_is_averaged_unless_a_sum_is_asked_for_and_a_summed_file_selects_from_one_bin()
+    {
+        Assert.Equal(TovAggregation.Mean, ParseWith(new()).Aggregation);
+        Assert.Equal(TovAggregation.Sum, ParseWith(new() { ["aggregate"] = "sum" }).Aggregation);
+        Assert.Contains("\"sum\"", TovRunState.OptionsJson(ParseWith(new() { ["aggregate"] = "sum" })), StringComparison.Ordinal);
+        Assert.DoesNotContain("aggregation", TovRunState.OptionsJson(ParseWith(new())), StringComparison.OrdinalIgnoreCase);
+
+        var tov = Winnow.Torch.Methods.SelectionMethods.Get("tov");
+        Assert.Equal(1, tov.DefaultBinsFor(new Dictionary<string, string> { [TovScorer.AggregationKey] = "sum" }));
+        Assert.Equal(10, tov.DefaultBinsFor(new Dictionary<string, string> { [TovScorer.AggregationKey] = "mean" }));
+        Assert.Equal(10, tov.DefaultBinsFor(new Dictionary<string, string> { [TovScorer.AggregationKey] = "label_balanced" }));
+        Assert.Equal(10, tov.DefaultBinsFor(new Dictionary<string, string>()));
+        // Another method's file keeps that method's bins (LESS: the global top).
+        Assert.Equal(1, Winnow.Torch.Methods.SelectionMethods.Get("less").DefaultBinsFor(new Dictionary<string, string>()));
+        Assert.Equal(10, Winnow.Torch.Methods.SelectionMethods.Get("dsir").DefaultBinsFor(new Dictionary<string, string> { [TovScorer.AggregationKey] = "sum" }));
+    }
+
     private static TovFitOptions ParseWith(Dictionary<string, string> settings) =>
         TovMethod.ParseFitOptions(new Winnow.Methods.MethodFitRequest(["t"], ["p"], "run") { Kind = TaskKind.Ner, Settings = settings });
 }
