@@ -312,14 +312,7 @@ public sealed record ExperimentConfig
     public string SettingsOwner(StudyMethod column)
     {
         ArgumentNullException.ThrowIfNull(column);
-        foreach (var (name, variant) in Ablation)
-        {
-            if (name == column.Name) break;
-            if (variant.Method == column.Method && variant.Settings.Count == column.Settings.Count
-                && variant.Settings.All(kv => column.Settings.TryGetValue(kv.Key, out var v) && v == kv.Value))
-                return name;
-        }
-        return column.Name;
+        return FirstRowWith(column.Method, column.Settings, before: column.Name) ?? column.Name;
     }
 
     /// <summary>
@@ -330,10 +323,19 @@ public sealed record ExperimentConfig
     public string? FitOwner(string method, IReadOnlyDictionary<string, string> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        return FirstRowWith(method, settings, before: null);
+    }
+
+    /// <summary>The first ablation row (in the config's order, up to the row named <paramref name="before"/>) of <paramref name="method"/> with exactly <paramref name="settings"/>.</summary>
+    private string? FirstRowWith(string? method, IReadOnlyDictionary<string, string> settings, string? before)
+    {
         foreach (var (name, variant) in Ablation)
+        {
+            if (name == before) break;
             if (variant.Method == method && variant.Settings.Count == settings.Count
                 && variant.Settings.All(kv => settings.TryGetValue(kv.Key, out var v) && v == kv.Value))
                 return name;
+        }
         return null;
     }
 

@@ -73,13 +73,14 @@ internal static class SelectCommand
             }
             // The method named in the score file's footer gives the defaults; a file that names none gets Score+Random,
             // 10 bins on tokens read and the selector's own split.
-            var scoredBy = MethodOf(scorePath);
+            var footer = FooterOf(scorePath);
+            var scoredBy = footer.TryGetValue(ScoreFile.MethodKey, out var methodName) && SelectionMethods.TryGet(methodName, out var named) ? named : null;
             var chosenStrategy = explicitStrategy ?? scoredBy?.DefaultStrategy ?? SelectionStrategy.ScoreRandom;
             var subset = SubsetSelector.Select(new SubsetRequest(scorePath, pool, budgetValue, output)
             {
                 Strategy = chosenStrategy,
                 Column = column,
-                Bins = parseResult.GetResult(bins) is { Implicit: false } ? parseResult.GetValue(bins) : scoredBy?.DefaultBinsFor(ScoreFile.ReadMetadata(scorePath)) ?? 10,
+                Bins = parseResult.GetResult(bins) is { Implicit: false } ? parseResult.GetValue(bins) : scoredBy?.DefaultBinsFor(footer) ?? 10,
                 BinBy = explicitBinBy ?? scoredBy?.DefaultBinBy ?? BinLength.Tokens,
                 RandomShare = scoredBy is null ? share : scoredBy.RandomShareFor(chosenStrategy, share),
                 Seed = parseResult.GetValue(fit.Seed),
@@ -91,12 +92,11 @@ internal static class SelectCommand
         return command;
     }
 
-    private static ISelectionMethod? MethodOf(string scorePath)
+    /// <summary>The score file's footer, read once: the method named there gives the selection's defaults.</summary>
+    private static IReadOnlyDictionary<string, string> FooterOf(string scorePath)
     {
         if (!File.Exists(scorePath)) throw new FileNotFoundException($"Score file not found: {scorePath}", scorePath);
-        return ScoreFile.ReadMetadata(scorePath).TryGetValue(ScoreFile.MethodKey, out var name) && SelectionMethods.TryGet(name, out var method)
-            ? method
-            : null;
+        return ScoreFile.ReadMetadata(scorePath);
     }
 
     private static string ColumnOf(string? transform) =>

@@ -363,9 +363,9 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         string? fitOwner = scoreTime.Count == 0 ? null
             : fitOnly.Count == 0 ? method.Name
             : config.FitOwner(method.Name, fitOnly);
-        if (changesSettings && fitOwner is not null)
+        if (fitOwner is not null)
         {
-            var fitted = EnsureArtifact(method, fitOwner, config.FitSettingsFor(method.Name, fitOnly.Count == 0 ? null : fitOnly), seed, baseModel, cancellationToken);
+            var fitted = EnsureArtifact(method, fitOwner, config.FitSettingsFor(method.Name, fitOnly), seed, baseModel, cancellationToken);
             cost = EnsureRescored(method, config.SettingsOwner(column), fitted, scoreTime, seed, cancellationToken);
         }
         else
