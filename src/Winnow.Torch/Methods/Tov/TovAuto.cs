@@ -107,16 +107,17 @@ public static class TovAuto
         int scoredPool = rows.Count(Probeable);
         int probeSize = ProbeSize(fitPart.Count, scoredPool);
         var picks = new List<(double Epsilon, ScoreTransform? Transform, HashSet<string> Keys)>();
+        int bins = TovMethod.BinsFor(options.Aggregation);
         foreach (var (epsilon, scoreRows) in scored)
             foreach (var transform in ScoreTransforms.All)
-                picks.Add((epsilon, transform, Pick(scoreRows, transform.ColumnName(), SelectionStrategy.ScoreOnly, probeSize, options.Seed, options.Aggregation)));
-        picks.Add((double.NaN, null, Pick(rows, "phi_identity", SelectionStrategy.Random, probeSize, options.Seed, options.Aggregation)));
+            {
+                var usable = scoreRows.Where(Probeable).ToList();
+                string column = transform.ColumnName();
+                picks.Add((epsilon, transform, Pick(usable, r => ScoreFile.Value(r, column), SelectionStrategy.ScoreOnly, probeSize, options.Seed, bins)));
+            }
+        picks.Add((double.NaN, null, Pick(rows.Where(Probeable).ToList(), r => r.PhiIdentity, SelectionStrategy.Random, probeSize, options.Seed, bins)));
 
-        var wanted = picks.SelectMany(p => p.Keys).ToHashSet(StringComparer.Ordinal);
-        var readOptions = TovFitter.ReadOptionsFor(options.Kind, request.LabelMap, request.Fields?.ToString());
-        var examples = DatasetReader.Read(request.Pool, readOptions)
-            .Where(e => wanted.Contains(PoolExamples.Key(e.Source, e.Id)))
-            .ToDictionary(e => PoolExamples.Key(e.Source, e.Id), StringComparer.Ordinal);
+        var examples = ReadPicked(request, options, picks.Select(p => p.Keys));
 
         // 3. A short fine-tune per pick from the same seed; the held-out loss decides.
         int probeEpochs = options.ResolveEpochs(options.ResolveBaseSize(rows.Count));
@@ -170,19 +171,32 @@ public static class TovAuto
     }
 
     /// <summary>Scored rows outside U: U was trained on during the fit, and the probe asks what the ranking adds.</summary>
-    private static bool Probeable(ScoreRow row) => !row.InBase && !double.IsNaN(row.PhiIdentity);
+    internal static bool Probeable(ScoreRow row) => !row.InBase && !double.IsNaN(row.PhiIdentity);
 
-    private static HashSet<string> Pick(List<ScoreRow> rows, string column, SelectionStrategy strategy, int size, int seed, TovAggregation aggregation)
+    /// <summary>
+    /// The keys of <paramref name="size"/> rows of <paramref name="usable"/> chosen by <paramref name="value"/>, binned as
+    /// ToV's selection bins (on predicted tokens, <paramref name="bins"/> of them), so the probe picks what the selection would.
+    /// </summary>
+    internal static HashSet<string> Pick(List<ScoreRow> usable, Func<ScoreRow, double> value, SelectionStrategy strategy, int size, int seed, int bins)
     {
-        var usable = rows.Where(Probeable).ToList();
-        // Binned as ToV's selection bins (one for a summed φ), so the probe picks what the selection would.
         var lengths = SubsetSelector.BinLengths(usable, TovMethod.SelectionBinLength);
-        var candidates = usable.Select((r, i) => new Candidate(i, lengths[i], ScoreFile.Value(r, column), false)).ToArray();
-        var selection = Selector.Select(candidates, new SelectionOptions(Math.Min(size, candidates.Length), strategy, TovMethod.BinsFor(aggregation), seed: seed));
+        var candidates = usable.Select((r, i) => new Candidate(i, lengths[i], value(r), false)).ToArray();
+        var selection = Selector.Select(candidates, new SelectionOptions(Math.Min(size, candidates.Length), strategy, bins, seed: seed));
         return selection.Indices.Select(i => PoolExamples.Key(usable[i].Source, usable[i].Id)).ToHashSet(StringComparer.Ordinal);
     }
 
-    private static double Probe(
+    /// <summary>The pool examples named by any of <paramref name="picks"/>, read in one pass, by key.</summary>
+    internal static Dictionary<string, Example> ReadPicked(TovFitRequest request, TovFitOptions options, IEnumerable<HashSet<string>> picks)
+    {
+        var wanted = picks.SelectMany(p => p).ToHashSet(StringComparer.Ordinal);
+        var readOptions = TovFitter.ReadOptionsFor(options.Kind, request.LabelMap, request.Fields?.ToString());
+        return DatasetReader.Read(request.Pool, readOptions)
+            .Where(e => wanted.Contains(PoolExamples.Key(e.Source, e.Id)))
+            .ToDictionary(e => PoolExamples.Key(e.Source, e.Id), StringComparer.Ordinal);
+    }
+
+    /// <summary>A short fine-tune of a fresh copy of the model on <paramref name="train"/> (the fit's LoRA recipe), then the held-out loss.</summary>
+    internal static double Probe(
         string model, TovFitOptions options, LabelSet? labels, IReadOnlyList<Example> train, IReadOnlyList<Example> heldOut, int epochs,
         CancellationToken cancellationToken)
     {
@@ -199,7 +213,7 @@ public static class TovAuto
         return FineTuner.Evaluate(task, task.EncodeAll(heldOut), cancellationToken: cancellationToken).MeanLoss;
     }
 
-    private static IProgress<string>? Prefixed(IProgress<string>? progress, string prefix) =>
+    internal static IProgress<string>? Prefixed(IProgress<string>? progress, string prefix) =>
         progress is null ? null : new PrefixProgress(progress, prefix);
 
     private sealed class PrefixProgress(IProgress<string> inner, string prefix) : IProgress<string>

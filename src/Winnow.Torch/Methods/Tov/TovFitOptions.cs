@@ -112,6 +112,15 @@ public sealed record TovFitOptions : IJsonOnDeserializing
     public bool Auto { get; init; }
 
     /// <summary>
+    /// Choose between the mean and the summed φ from the target alone (<see cref="TovAutoAggregate"/>, docs/tov-auto.md,
+    /// "The aggregation"): fits on part of the target, probes the top rows of each by a short fine-tune against the
+    /// held-out part, then fits on the whole target and scores with the winner (<see cref="Aggregation"/> in the
+    /// manifest is the choice). Left out of the manifest while false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool AutoAggregate { get; init; }
+
+    /// <summary>
     /// Fraction of the target held out of the fit (drawn by <see cref="TovAuto.SplitTarget{T}"/> from the seed): what
     /// <see cref="Auto"/>'s probe fits use. 0 (the default) fits on the whole target; left out of the manifest at 0.
     /// </summary>
@@ -168,6 +177,8 @@ public sealed record TovFitOptions : IJsonOnDeserializing
         if (SkipEpochs > 0 && Epochs is { } l && SkipEpochs >= l) errors.Add($"SkipEpochs ({SkipEpochs}) must be below Epochs ({l}): at least one epoch must count.");
         if (TargetHoldout is < 0 or >= 1 || double.IsNaN(TargetHoldout)) errors.Add($"TargetHoldout must be in [0, 1) (got {TargetHoldout}).");
         if (Auto && TargetHoldout > 0) errors.Add("Auto chooses on its own held-out part of the target; it cannot be combined with TargetHoldout.");
+        if (AutoAggregate && TargetHoldout > 0) errors.Add("AutoAggregate chooses on its own held-out part of the target; it cannot be combined with TargetHoldout.");
+        if (AutoAggregate && Auto) errors.Add("AutoAggregate and Auto each hold out part of the target; use one at a time.");
         if (errors.Count > 0) throw new ArgumentException("Invalid ToV options: " + string.Join(" ", errors));
         return this;
     }

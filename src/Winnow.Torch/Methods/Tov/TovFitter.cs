@@ -53,6 +53,12 @@ public static class TovFitter
             choice ??= TovAuto.Choose(request, options, planned.Fingerprint, target, labels, progress, cancellationToken);
             options = options with { Epsilon = choice.Epsilon, Transform = choice.Transform };
         }
+        TovAggregateChoice? aggregateChoice = existing?.State.AutoAggregate;
+        if (options.AutoAggregate)
+        {
+            aggregateChoice ??= TovAutoAggregate.Choose(request, options, planned.Fingerprint, target, labels, progress, cancellationToken);
+            options = options with { Aggregation = aggregateChoice.Aggregation };
+        }
         var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
         if (keys.Count < 2) throw new ArgumentException($"The pool has {keys.Count} examples; ToV needs at least 2.");
         int poolSize = keys.Count;
@@ -81,6 +87,7 @@ public static class TovFitter
             PoolSize = poolSize,
             TargetSize = target.Count,
             Auto = choice,
+            AutoAggregate = aggregateChoice,
             BaseSize = baseSize,
             BaseSetHash = ContentHash.OfFile(layout.BaseSetFile),
             Epochs = epochs,

@@ -9,7 +9,7 @@ namespace Winnow.Torch.Methods.Tov;
 /// Fit settings (<c>--set</c> keys): base_size, epochs, epsilon, lr, batch_size, lora_rank, lora_alpha, lora_dropout,
 /// lora_layers (all | default | N: adapt the top N blocks only, the rest are scored once for all states; default: a
 /// third for NER, all for instruction tuning, since 2026-12-01), variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
-/// aggregate (mean|label_balanced|sum), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto (true: choose ε and the transform from the
+/// aggregate (mean|label_balanced|sum), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto_aggregate (true: choose the mean or the summed φ from the target, <see cref="TovAutoAggregate"/>), auto (true: choose ε and the transform from the
 /// target, <see cref="TovAuto"/>), target_holdout, sizes (studies|paper: how an unset base_size and epochs are chosen;
 /// studies since 2026-12-02). Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run's manifest keeps ToV's options and <see cref="TovRunState"/>.
 /// </summary>
@@ -115,6 +115,7 @@ public sealed class TovMethod : ISelectionMethod
             SkipEpochs = settings.Int("skip_epochs", d.SkipEpochs)!.Value,
             BucketedBatches = settings.Text("batches", ParseBatches, d.BucketedBatches),
             Auto = settings.Bool("auto"),
+            AutoAggregate = settings.Bool("auto_aggregate"),
             TargetHoldout = settings.Double("target_holdout", d.TargetHoldout)!.Value,
             Sizes = settings.Text("sizes", ParseSizes, d.Sizes),
         };

@@ -28,6 +28,9 @@ public sealed record TovRunLayout(string Root)
 
     /// <summary>RUN/auto/: <see cref="TovAuto"/>'s probe runs (eps-*/) and choice.json.</summary>
     public string AutoDirectory => Path.Combine(Root, "auto");
+
+    /// <summary>Where <see cref="TovAutoAggregate"/> keeps its probe fit and its choice.</summary>
+    public string AutoAggregateDirectory => Path.Combine(Root, "auto-aggregate");
     public string EpochDirectory(int k) => Path.Combine(EpochsDirectory, k.ToString(System.Globalization.CultureInfo.InvariantCulture));
     public string BaseAdapter(int k) => Path.Combine(EpochDirectory(k), "base");
     public string ValAdapter(int k) => Path.Combine(EpochDirectory(k), "val");

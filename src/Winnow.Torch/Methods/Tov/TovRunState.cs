@@ -21,6 +21,9 @@ public sealed record TovRunState
     /// <summary>What <see cref="TovAuto"/> chose (ε and transform, now in the options) and the probe table; absent without auto.</summary>
     [JsonPropertyName("auto"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TovAutoChoice? Auto { get; init; }
 
+    /// <summary>What <see cref="TovAutoAggregate"/> chose (the aggregation, now in the options) and its probes; absent without it.</summary>
+    [JsonPropertyName("auto_aggregate"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TovAggregateChoice? AutoAggregate { get; init; }
+
     /// <summary>
     /// ToV's JSON format, of its options and state in the manifest and of auto/choice.json: enums as names so the
     /// manifest reads well; NaN losses (an epoch with no usable batch) stay representable. The options' text in this

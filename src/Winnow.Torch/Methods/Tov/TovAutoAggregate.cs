@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Winnow.Core.Data;
+using Winnow.Core.IO;
+using Winnow.Core.Scoring;
+using Winnow.Core.Selection;
+using Winnow.Torch.Methods.Common;
+using Winnow.Torch.Tasks;
+
+namespace Winnow.Torch.Methods.Tov;
+
+/// <summary>
+/// Mean or summed φ, chosen from the target alone (<c>auto_aggregate=true</c>; docs/tov-auto.md, "The aggregation").
+/// The sum (one length bin) wins where the pool's long rows are of the target's kind and loses where they are another
+/// register (docs/tov-defaults.md, "Summed φ"); which case a pool is cannot be read from a setting, only measured. As
+/// <see cref="TovAuto"/> does for ε and F: ToV is fitted on 70% of Z and scores the pool once; the top rows by the
+/// mean (in ToV's length bins) and by the sum (one bin) each train a fresh copy of the model for a short fine-tune, and
+/// the aggregation whose rows leave the held-out 30% of Z with the lower loss wins. The sum is the mean times the row's
+/// predicted tokens, so one scoring serves both. The caller then fits on the whole of Z as usual and scores with the
+/// chosen aggregation.
+/// </summary>
+public static class TovAutoAggregate
+{
+    private const string ChoiceFile = "choice.json";
+
+    /// <summary>
+    /// Runs (or resumes) the probe fit and fine-tunes and returns the choice; a choice already saved for the same run
+    /// fingerprint is reused. <paramref name="options"/> are the run's, with <see cref="TovFitOptions.AutoAggregate"/> set.
+    /// </summary>
+    public static TovAggregateChoice Choose(
+        TovFitRequest request, TovFitOptions options, string fingerprint, IReadOnlyList<Example> target, LabelSet? labels,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        // A run that has chosen keeps the choice in its options; before the choice the aggregation must be the default.
+        if (options.Aggregation != TovAggregation.Mean)
+            throw new ArgumentException($"auto_aggregate chooses between the mean and the sum; leave aggregate unset (got {TovScorer.AggregationName(options.Aggregation)}).");
+        var clock = Stopwatch.StartNew();
+        string directory = new TovRunLayout(request.RunDirectory).AutoAggregateDirectory;
+        string choicePath = Path.Combine(directory, ChoiceFile);
+        if (File.Exists(choicePath))
+        {
+            var saved = Load(choicePath);
+            if (saved.ForFingerprint == fingerprint)
+            {
+                progress?.Report($"auto_aggregate: reusing {choicePath} ({TovScorer.AggregationName(saved.Aggregation)})");
+                return saved;
+            }
+        }
+        Directory.CreateDirectory(directory);
+        var (fitPart, heldOut) = TovAuto.SplitTarget(target, TovAuto.HoldoutFraction, options.Seed);
+        progress?.Report($"auto_aggregate: {heldOut.Count} of {target.Count} target examples held out; fitting on the rest");
+
+        // 1. One ordinary ToV run on Z_fit (resumable like any run), scoring the whole pool with the plain mean.
+        var sub = options with { AutoAggregate = false, Aggregation = TovAggregation.Mean, TargetHoldout = TovAuto.HoldoutFraction };
+        string runDirectory = Path.Combine(directory, "fit");
+        var run = TovFitter.Fit(new TovFitRequest(request.Model, request.Target, request.Pool, runDirectory)
+        {
+            Options = sub,
+            LabelMap = request.LabelMap,
+            Fields = request.Fields,
+            Force = request.Force,
+        }, TovAuto.Prefixed(progress, "auto_aggregate: "), cancellationToken);
+        string scores = Path.Combine(runDirectory, ScoreFile.DefaultFileName);
+        if (!TovScorer.IsCurrent(scores, run.Manifest, run.Manifest.PoolHash))
+            TovScorer.Score(new TovScoreRequest(runDirectory, request.Pool, scores), TovAuto.Prefixed(progress, "auto_aggregate: "), cancellationToken: cancellationToken);
+        var rows = ScoreFile.Read(scores).Where(TovAuto.Probeable).ToList();
+
+        // 2. Each aggregation's top rows as its selection would take them (the mean in ToV's bins, the sum from one),
+        //    Score-Only: the probe asks what the ranking adds; and as many random rows, for reference.
+        int probeSize = TovAuto.ProbeSize(fitPart.Count, rows.Count);
+        string column = options.Transform.ColumnName();
+        var mean = TovAuto.Pick(rows, r => ScoreFile.Value(r, column), SelectionStrategy.ScoreOnly, probeSize, options.Seed, TovMethod.BinsFor(TovAggregation.Mean));
+        var sum = TovAuto.Pick(rows, r => ScoreFile.Value(r, column) * r.Predicted, SelectionStrategy.ScoreOnly, probeSize, options.Seed, TovMethod.BinsFor(TovAggregation.Sum));
+        var random = TovAuto.Pick(rows, r => ScoreFile.Value(r, column), SelectionStrategy.Random, probeSize, options.Seed, 1);
+        var examples = TovAuto.ReadPicked(request, options, [mean, sum, random]);
+
+        // 3. A short fine-tune per pick from the same seed; the held-out loss decides, ties to the mean (the default).
+        int probeEpochs = options.ResolveEpochs(options.ResolveBaseSize(rows.Count));
+        double Loss(HashSet<string> keys, string what)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var train = keys.Where(examples.ContainsKey).Select(k => examples[k]).ToList();
+            double loss = TovAuto.Probe(request.Model, options, labels, train, heldOut, probeEpochs, cancellationToken);
+            progress?.Report($"auto_aggregate probe {what}: held-out loss {loss:F4} ({train.Count} rows)");
+            return loss;
+        }
+        double meanLoss = Loss(mean, "mean"), sumLoss = Loss(sum, "sum"), randomLoss = Loss(random, "random");
+        bool sumWins = !double.IsNaN(sumLoss) && (double.IsNaN(meanLoss) || sumLoss < meanLoss);
+        var choice = new TovAggregateChoice
+        {
+            Aggregation = sumWins ? TovAggregation.Sum : TovAggregation.Mean,
+            ForFingerprint = fingerprint,
+            HeldOut = heldOut.Count,
+            ProbeSize = probeSize,
+            ProbeEpochs = probeEpochs,
+            MeanLoss = meanLoss,
+            SumLoss = sumLoss,
+            RandomLoss = randomLoss,
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+        AtomicFile.WriteText(choicePath, w => w.Write(JsonSerializer.Serialize(choice, TovRunState.Json) + "\n"));
+        progress?.Report(string.Create(CultureInfo.InvariantCulture,
+            $"auto_aggregate: chose {TovScorer.AggregationName(choice.Aggregation)} (held-out loss: mean {meanLoss:F4}, sum {sumLoss:F4}; random rows {randomLoss:F4})"));
+        return choice;
+    }
+
+    public static TovAggregateChoice Load(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TovAggregateChoice>(File.ReadAllText(path), TovRunState.Json) ?? throw new InvalidDataException($"{path} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a readable ToV auto_aggregate choice: {e.Message}", e);
+        }
+    }
+}
