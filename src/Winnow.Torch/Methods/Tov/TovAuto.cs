@@ -196,7 +196,7 @@ public static class TovAuto
     }
 
     /// <summary>A short fine-tune of a fresh copy of the model on <paramref name="train"/> (the fit's LoRA recipe), then the held-out loss.</summary>
-    internal static double Probe(
+    private static double Probe(
         string model, TovFitOptions options, LabelSet? labels, IReadOnlyList<Example> train, IReadOnlyList<Example> heldOut, int epochs,
         CancellationToken cancellationToken)
     {
