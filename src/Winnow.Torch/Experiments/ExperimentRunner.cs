@@ -418,8 +418,11 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             // Committed results keep cost.json but not the scores: a folder resumed on another machine (or moved) refits.
             if (File.Exists(localScores)) return ExperimentResults.Read<ArtifactCost>(costPath) with { ScoresPath = localScores };
             log?.Report($"artifact {key} has its cost but no scores here (results committed without them): redoing its fit+score");
+            File.Delete(costPath);
         }
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        // A fit interrupted here is continued, not redone: the method's own run folder resumes a run of the same
+        // inputs (ToV at its next epoch, a finished fit reused) and replaces one of other inputs (force), and the
+        // score file resumes from its part files. No cost.json means it was never finished.
         Directory.CreateDirectory(dir);
 
         log?.Report($"fit+score {key}");
@@ -427,10 +430,10 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var done = MethodPipeline.FitAndScore(method, new MethodFitRequest([TargetDirectory], [PoolDirectory], Path.Combine(dir, "run"))
         {
             Model = method.NeedsModel ? baseModel : null, Kind = config.Kind, Seed = seed,
-            Settings = settings.ToDictionary(),
+            Settings = settings.ToDictionary(), Force = true,
         }, scoresPath, options.ScoreBatchSize, log, cancellationToken);
         long bytes = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-        var cost = new ArtifactCost(name, key, done.Run.Seconds, done.Scores?.Seconds ?? 0, bytes, scoresPath);
+        var cost = new ArtifactCost(name, key, done.Run.Seconds, done.Scores?.Seconds ?? 0, bytes, scoresPath) { Resumed = done.Run.Reused || done.Run.Resumed || done.Scores is null };
         ExperimentResults.Write(costPath, cost);
         log?.Report($"fit+score {key}: {cost.Seconds:F1} s, {bytes / 1e6:F1} MB");
         return cost;

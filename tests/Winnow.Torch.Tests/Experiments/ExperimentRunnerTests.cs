@@ -53,6 +53,23 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
 
         // A third run finds everything finished.
         Assert.Equal(0, new ExperimentRunner(config, options, log).Run().CellsComputed);
+
+        // Interrupted between a fit and its cost.json (here: after the fit, before its scores): the next run continues
+        // the method's run folder instead of fitting again, says that its cost is a lower bound, and the cell it then
+        // makes is the one the uninterrupted run made.
+        var artifact = Path.Combine(options.ResultsDirectory, "artifacts", "tov-s1");
+        var cellPath = Directory.GetFiles(cells, "tov__*__s1.json").First();
+        double before = ExperimentResults.Read<CellResult>(cellPath).TestLoss;
+        File.Delete(Path.Combine(artifact, "cost.json"));
+        File.Delete(Path.Combine(artifact, "scores.parquet"));
+        File.Delete(cellPath);
+        var lines = new List<string>();
+        Assert.Equal(1, new ExperimentRunner(config, options, new SynchronousLog(lines)).Run().CellsComputed);
+        Assert.Contains(lines, l => l.Contains("is complete; reusing it", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("epoch 1/", StringComparison.Ordinal));
+        Assert.True(ExperimentResults.Read<ArtifactCost>(Path.Combine(artifact, "cost.json")).Resumed);
+        Assert.False(ExperimentResults.Read<ArtifactCost>(Path.Combine(options.ResultsDirectory, "artifacts", "tov-s0", "cost.json")).Resumed);
+        Assert.Equal(before, ExperimentResults.Read<CellResult>(cellPath).TestLoss);
         output.WriteLine($"micro study with resume: {clock.Elapsed.TotalSeconds:F0} s");
     }
 

@@ -86,7 +86,10 @@ public sealed class TovMethod : ISelectionMethod
             Fields = request.Fields,
             Force = request.Force,
         }, progress, cancellationToken);
-        return new MethodRun(run.RunDirectory, Name, run.Reused, run.Seconds, run.Reused ? 0 : Core.Runs.RunFolder.SizeOf(run.RunDirectory));
+        return new MethodRun(run.RunDirectory, Name, run.Reused, run.Seconds, run.Reused ? 0 : Core.Runs.RunFolder.SizeOf(run.RunDirectory))
+        {
+            Resumed = !run.Reused && run.ResumedFromEpoch > 0,
+        };
     }
 
     /// <summary>The settings as <see cref="TovFitOptions"/>, kind and seed from the request; unknown keys and bad values are refused.</summary>
