@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""What auto_aggregate's choices would have given, from the committed cells (docs/tov-defaults.md, "Mean or sum chosen
+from the target").
+
+auto_aggregate only chooses the aggregation; the final fit on the whole target is the study's ordinary fit and the
+selection is that of the row with the chosen aggregation. So per (study, seed) the choice (choices.csv, written from the
+probe runs' RUN/auto-aggregate/choice.json) picks that seed's cells of the mean row (today's default) or of the summed
+row, and this script pairs them against the mean row and against random. Checked once against a real cell of the
+auto row: politics seed 0 at budget 50 gave 1.2322, the summed row's cell 1.2322.
+Usage: bench/tov/auto_aggregate_eval.py CHOICES_CSV   (run from the repository root; markdown on stdout)
+"""
+import csv, json, sys
+
+STUDIES = {  # study: (results folder, mean row, summed row)
+    "ner-politics-offdomain-minilm": ("bench/results/politics-offdomain-2026-12-01/ner-politics-offdomain-minilm", "tov-top2-mix25", "tov-top2-sum"),
+    "ner-music-mixed-minilm-tov": ("bench/results/tov-ablation-2026-12-01/ner-music-mixed-minilm-tov", "tov-top2-mix25", "tov-top2-sum"),
+    "ner-science-wikipedia-minilm": ("bench/results/science-wikipedia-2026-12-01/ner-science-wikipedia-minilm", "tov-mix25", "tov-sum"),
+}
+BUDGETS = (50, 200)
+
+def loss(folder, row, budget, seed):
+    return json.load(open(f"{folder}/cells/{row}__b{budget}__s{seed}.json"))["test_loss"]
+
+def gain(ref, x):
+    return (ref - x) / ref * 100
+
+choices = list(csv.DictReader(open(sys.argv[1])))
+print("| study | seed | probe: mean / sum / random rows | chose | judge: sum vs mean, b50 / b200 | right |")
+print("|---|---:|---|---|---|---|")
+summary = {}
+for c in choices:
+    folder, mean_row, sum_row = STUDIES[c["study"]]
+    seed = int(c["seed"])
+    chosen = sum_row if c["chosen"] == "sum" else mean_row
+    sum_vs_mean = [gain(loss(folder, mean_row, b, seed), loss(folder, sum_row, b, seed)) for b in BUDGETS]
+    right = (sum(sum_vs_mean) > 0) == (c["chosen"] == "sum")
+    s = summary.setdefault(c["study"], {"def": [], "rand": [], "right": 0, "n": 0})
+    s["n"] += 1
+    s["right"] += right
+    for b in BUDGETS:
+        x = loss(folder, chosen, b, seed)
+        s["def"].append(gain(loss(folder, mean_row, b, seed), x))
+        s["rand"].append(gain(loss(folder, "random", b, seed), x))
+    print(f"| {c['study']} | {seed} | {float(c['mean_loss']):.4f} / {float(c['sum_loss']):.4f} / {float(c['random_loss']):.4f} | {c['chosen']} | "
+          f"{sum_vs_mean[0]:+.1f}% / {sum_vs_mean[1]:+.1f}% | {'yes' if right else 'no'} |")
+print()
+print("| study | choices right (by the mean over both budgets) | auto vs today's default, paired (better / worse / same) | auto vs random |")
+print("|---|---:|---:|---:|")
+means = []
+for study, s in summary.items():
+    d = s["def"]
+    means.append(sum(d) / len(d))
+    print(f"| {study} | {s['right']}/{s['n']} | {sum(d) / len(d):+.2f}% ({sum(x > 0 for x in d)} / {sum(x < 0 for x in d)} / {sum(x == 0 for x in d)}) | "
+          f"{sum(s['rand']) / len(s['rand']):+.1f}% |")
+print(f"| mean over the studies | | {sum(means) / len(means):+.2f}% | |")
