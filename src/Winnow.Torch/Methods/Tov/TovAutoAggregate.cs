@@ -109,12 +109,12 @@ public static class TovAutoAggregate
     }
 
     /// <summary>
-    /// A short fine-tune on <paramref name="train"/> that starts from the probe fit's last base state θ_bas^(L−1) (its
-    /// adapters and, for NER, its trained head: a model that has learned the labels on U, with the interleaved variant's
-    /// small ε-steps on Z_fit, and has never seen the held-out part), with the fit's LoRA recipe; the held-out loss after each epoch, and the lowest of them counts, as a fine-tune that
-    /// keeps its best epoch on a validation set would (the studies' judges do). Not from a fresh head as <see cref="TovAuto"/>'s
-    /// probe: there a short fine-tune mostly measures how fast the new head learns the entity labels, which rows with
-    /// more entity tokens win whatever they teach (docs/tov-auto.md, "The aggregation").
+    /// A short fine-tune on <paramref name="train"/> that starts from the probe fit's last base state θ_bas^(L−1): its
+    /// adapters and, for NER, its trained head, a model that has learned the labels on U (with the interleaved
+    /// variant's small ε-steps on Z_fit) and has never seen the held-out part. The fit's LoRA recipe; the held-out loss
+    /// after each epoch, of which the lowest counts, as for a fine-tune that keeps its best epoch on a validation set
+    /// (the studies' judges do). Not from a fresh head as <see cref="TovAuto"/>'s probe: there a short fine-tune mostly
+    /// measures how fast the new head learns how often entities occur (docs/tov-auto.md, "The aggregation").
     /// </summary>
     private static double Probe(
         string model, TovFitOptions options, LabelSet? labels, string warmStart, IReadOnlyList<Example> train, IReadOnlyList<Example> heldOut,
