@@ -169,8 +169,10 @@ public static partial class ExperimentReport
             s.Append(MarkdownSummaryTable(r, Summarize(r), withChanges: false));
             s.AppendLine().AppendLine("Cost of fit+score beside the gain over random:").AppendLine();
             s.AppendLine("| method | fit+score s | disk MB | time vs LESS | disk vs LESS | gain over random |").AppendLine("|---|---:|---:|---:|---:|---:|");
-            foreach (var row in CostRows(r))
-                s.AppendLine(CultureInfo.InvariantCulture, $"| {row.Method} | {F(row.Seconds, "F1")} | {F(row.Bytes / 1e6, "F2")} | {Ratio(row.TimeRatio)} | {Ratio(row.DiskRatio)} | {CostGain(r, row.Method)} |");
+            var costRows = CostRows(r);
+            foreach (var row in costRows)
+                s.AppendLine(CultureInfo.InvariantCulture, $"| {row.Method} | {row.SecondsText} | {F(row.Bytes / 1e6, "F2")} | {row.TimeRatioText} | {Ratio(row.DiskRatio)} | {CostGain(r, row.Method)} |");
+            if (costRows.Any(c => c.Resumed)) s.AppendLine().AppendLine(ResumedNote);
             s.AppendLine();
             if (DoubledRows(r) is { Count: > 0 } doubled)
             {
@@ -257,7 +259,16 @@ public static partial class ExperimentReport
 
     private static string Ratio(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–";
 
-    private sealed record CostRow(string Method, double Seconds, double Bytes, double? TimeRatio, double? DiskRatio);
+    /// <param name="Resumed">Some of the method's artifacts were continued from an interrupted run (<see cref="ArtifactCost.Resumed"/>):
+    /// the seconds, and the time against LESS, are lower bounds.</param>
+    private sealed record CostRow(string Method, double Seconds, double Bytes, double? TimeRatio, double? DiskRatio, bool Resumed)
+    {
+        public string SecondsText => (Resumed ? "≥ " : "") + F(Seconds, "F1");
+        public string TimeRatioText => (Resumed && TimeRatio is not null ? "≥ " : "") + Ratio(TimeRatio);
+    }
+
+    private const string ResumedNote =
+        "≥: some of the method's fits were continued from an interrupted run, so their seconds count only the part done after it (a lower bound).";
 
     private static List<CostRow> CostRows(ExperimentResults r)
     {
@@ -267,7 +278,8 @@ public static partial class ExperimentReport
         return r.Study.Methods.Concat(r.Study.Ablation.Select(a => a.Name).Where(costs.ContainsKey)).Select(m =>
         {
             var (seconds, bytes) = costs.TryGetValue(CostMethod(m), out var c) ? c : (0.0, 0.0);
-            return new CostRow(m, seconds, bytes, less is { } x && x.Item1 > 0 ? seconds / x.Item1 : null, less is { } y && y.Item2 > 0 ? bytes / y.Item2 : null);
+            bool resumed = r.Costs.Any(a => a.Method == CostMethod(m) && a.Resumed);
+            return new CostRow(m, seconds, bytes, less is { } x && x.Item1 > 0 ? seconds / x.Item1 : null, less is { } y && y.Item2 > 0 ? bytes / y.Item2 : null, resumed);
         }).ToList();
     }
 
@@ -366,9 +378,12 @@ public static partial class ExperimentReport
     private static string CostTable(ExperimentResults r)
     {
         var s = new StringBuilder("<table class=\"cost\"><tr><th>method</th><th>fit+score s</th><th>disk MB</th><th>time vs LESS</th><th>disk vs LESS</th><th>gain over random</th></tr>\n");
-        foreach (var row in CostRows(r))
-            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(row.Method)}</td><td>{F(row.Seconds, "F1")}</td><td>{F(row.Bytes / 1e6, "F2")}</td><td>{Ratio(row.TimeRatio)}</td><td>{Ratio(row.DiskRatio)}</td><td>{T(CostGain(r, row.Method))}</td></tr>\n");
-        return s.Append("</table><p>Per fit+score (mean over the method's artifacts: one per seed, one in all for DSIR); tov-score-only shares ToV's.</p>").ToString();
+        var rows = CostRows(r);
+        foreach (var row in rows)
+            s.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(row.Method)}</td><td>{row.SecondsText}</td><td>{F(row.Bytes / 1e6, "F2")}</td><td>{row.TimeRatioText}</td><td>{Ratio(row.DiskRatio)}</td><td>{T(CostGain(r, row.Method))}</td></tr>\n");
+        s.Append("</table><p>Per fit+score (mean over the method's artifacts: one per seed, one in all for DSIR); tov-score-only shares ToV's.");
+        if (rows.Any(c => c.Resumed)) s.Append(' ').Append(T(ResumedNote));
+        return s.Append("</p>").ToString();
     }
 
     private static string Composition(ExperimentResults r, IReadOnlyList<string> methods)

@@ -81,6 +81,28 @@ public sealed class ExperimentReportTests
         Assert.Contains("At n against random at 2n", ExperimentReport.Html([results]));
     }
 
+    /// <summary>A fit continued from an interrupted run records only the part done after it: the report says "at least".</summary>
+    [Fact]
+    public void A_cost_continued_from_an_interrupted_run_is_shown_as_a_lower_bound()
+    {
+        using var dir = new TempDir();
+        MakeResults(dir.Path);
+        var plain = ExperimentReport.Markdown([ExperimentResults.Load(dir.Path)]);
+        Assert.Contains("| tov | 10.0 | 2.00 | 0.25× |", plain);
+        Assert.DoesNotContain("≥", plain);
+
+        ExperimentResults.Write(Path.Combine(dir.Path, "artifacts", "tov-s1", "cost.json"), new ArtifactCost("tov", "tov-s1", 0.5, 1.5, 2_000_000L, "s") { Resumed = true });
+        var results = ExperimentResults.Load(dir.Path);
+        Assert.True(results.Costs.Single(c => c.Key == "tov-s1").Resumed);
+        Assert.False(results.Costs.Single(c => c.Key == "tov-s0").Resumed);
+        var markdown = ExperimentReport.Markdown([results]);
+        // tov's mean over its two artifacts, (10 + 2) / 2, and against LESS's 40 s: both lower bounds now; LESS's row is not.
+        Assert.Contains("| tov | ≥ 6.0 | 2.00 | ≥ 0.15× |", markdown);
+        Assert.Contains("| less | 40.0 | 8.00 | 1.00× |", markdown);
+        Assert.Contains("a lower bound", markdown);
+        Assert.Contains("≥ 6.0", ExperimentReport.Html([results]));
+    }
+
     [Fact]
     public void Summaries_are_means_over_seeds_with_improvement_over_random()
     {
