@@ -158,17 +158,7 @@ public static class TovAuto
         return choice;
     }
 
-    public static TovAutoChoice Load(string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<TovAutoChoice>(File.ReadAllText(path), TovRunState.Json) ?? throw new InvalidDataException($"{path} is empty");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not a readable ToV auto choice: {e.Message}", e);
-        }
-    }
+    public static TovAutoChoice Load(string path) => ReadChoice<TovAutoChoice>(path, "auto");
 
     /// <summary>Scored rows outside U: U was trained on during the fit, and the probe asks what the ranking adds.</summary>
     internal static bool Probeable(ScoreRow row) => !row.InBase && !double.IsNaN(row.PhiIdentity);
@@ -195,22 +185,47 @@ public static class TovAuto
             .ToDictionary(e => PoolExamples.Key(e.Source, e.Id), StringComparer.Ordinal);
     }
 
-    /// <summary>A short fine-tune of a fresh copy of the model on <paramref name="train"/> (the fit's LoRA recipe), then the held-out loss.</summary>
-    private static double Probe(
+    /// <summary>
+    /// A short fine-tune on <paramref name="train"/> with the fit's LoRA recipe for <paramref name="epochs"/> epochs, then
+    /// the held-out loss. From a fresh copy of the model, or with <paramref name="warmStart"/> from that adapter folder
+    /// (adapters and, for NER, the head); with <paramref name="bestEpoch"/> the held-out part is evaluated after every
+    /// epoch and the lowest loss counts. NaN when nothing could be encoded.
+    /// </summary>
+    internal static double Probe(
         string model, TovFitOptions options, LabelSet? labels, IReadOnlyList<Example> train, IReadOnlyList<Example> heldOut, int epochs,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? warmStart = null, bool bestEpoch = false)
     {
         if (train.Count == 0) return double.NaN;
         using var task = TaskModel.Load(model, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
+        if (warmStart is not null) Modeling.Lora.LoadAdapter(task.Model, warmStart);
         var recipe = new FineTuneOptions
         {
             LoraRank = options.LoraRank, LoraAlpha = options.LoraAlpha, LoraDropout = options.LoraDropout,
             LearningRate = options.LearningRate, Epochs = epochs, BatchSize = options.BatchSize, Seed = options.Seed,
         };
         var encoded = task.EncodeAll(train);
-        if (encoded.Count == 0) return double.NaN;
-        FineTuner.Run(task, encoded, recipe, cancellationToken: cancellationToken);
-        return FineTuner.Evaluate(task, task.EncodeAll(heldOut), cancellationToken: cancellationToken).MeanLoss;
+        var held = task.EncodeAll(heldOut);
+        if (encoded.Count == 0 || held.Count == 0) return double.NaN;
+        if (!bestEpoch)
+        {
+            FineTuner.Run(task, encoded, recipe, cancellationToken: cancellationToken);
+            return FineTuner.Evaluate(task, held, cancellationToken: cancellationToken).MeanLoss;
+        }
+        var curve = FineTuner.Run(task, encoded, recipe, cancellationToken: cancellationToken, validation: held).ValidationLosses;
+        return curve.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+    }
+
+    /// <summary>A saved choice (auto's or auto_aggregate's) read back; an unreadable file is refused with its path.</summary>
+    internal static T ReadChoice<T>(string path, string what) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), TovRunState.Json) ?? throw new InvalidDataException($"{path} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a readable ToV {what} choice: {e.Message}", e);
+        }
     }
 
     internal static IProgress<string>? Prefixed(IProgress<string>? progress, string prefix) =>

@@ -5,7 +5,6 @@ using Winnow.Core.Data;
 using Winnow.Core.IO;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
-using Winnow.Torch.FineTuning;
 using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Tasks;
 
@@ -84,7 +83,12 @@ public static class TovAutoAggregate
         {
             cancellationToken.ThrowIfCancellationRequested();
             var train = keys.Where(examples.ContainsKey).Select(k => examples[k]).ToList();
-            double loss = Probe(request.Model, options, labels, warmStart, train, heldOut, probeEpochs, cancellationToken);
+            // From the probe fit's last base state θ_bas^(L−1) (adapters and, for NER, its trained head: it has learned
+            // the labels on U, with the interleaved variant's small ε-steps on Z_fit, and never seen the held-out part),
+            // keeping each probe's best held-out epoch as a judge that picks its epoch on validation does. Not from a
+            // fresh head as auto's probe: a short fine-tune there mostly measures how fast the new head learns how often
+            // entities occur (docs/tov-auto.md, "The aggregation").
+            double loss = TovAuto.Probe(request.Model, options, labels, train, heldOut, probeEpochs, cancellationToken, warmStart, bestEpoch: true);
             progress?.Report($"auto_aggregate probe {what}: held-out loss {loss:F4} ({train.Count} rows)");
             return loss;
         }
@@ -108,43 +112,5 @@ public static class TovAutoAggregate
         return choice;
     }
 
-    /// <summary>
-    /// A short fine-tune on <paramref name="train"/> that starts from the probe fit's last base state θ_bas^(L−1): its
-    /// adapters and, for NER, its trained head, a model that has learned the labels on U (with the interleaved
-    /// variant's small ε-steps on Z_fit) and has never seen the held-out part. The fit's LoRA recipe; the held-out loss
-    /// after each epoch, of which the lowest counts, as for a fine-tune that keeps its best epoch on a validation set
-    /// (the studies' judges do). Not from a fresh head as <see cref="TovAuto"/>'s probe: there a short fine-tune mostly
-    /// measures how fast the new head learns how often entities occur (docs/tov-auto.md, "The aggregation").
-    /// </summary>
-    private static double Probe(
-        string model, TovFitOptions options, LabelSet? labels, string warmStart, IReadOnlyList<Example> train, IReadOnlyList<Example> heldOut,
-        int epochs, CancellationToken cancellationToken)
-    {
-        if (train.Count == 0) return double.NaN;
-        using var task = TaskModel.Load(model, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
-        Modeling.Lora.LoadAdapter(task.Model, warmStart);
-        var recipe = new FineTuneOptions
-        {
-            LoraRank = options.LoraRank, LoraAlpha = options.LoraAlpha, LoraDropout = options.LoraDropout,
-            LearningRate = options.LearningRate, Epochs = epochs, BatchSize = options.BatchSize, Seed = options.Seed,
-        };
-        var encoded = task.EncodeAll(train);
-        if (encoded.Count == 0) return double.NaN;
-        var held = task.EncodeAll(heldOut);
-        if (held.Count == 0) return double.NaN;
-        var curve = FineTuner.Run(task, encoded, recipe, cancellationToken: cancellationToken, validation: held).ValidationLosses;
-        return curve.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
-    }
-
-    public static TovAggregateChoice Load(string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<TovAggregateChoice>(File.ReadAllText(path), TovRunState.Json) ?? throw new InvalidDataException($"{path} is empty");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not a readable ToV auto_aggregate choice: {e.Message}", e);
-        }
-    }
+    public static TovAggregateChoice Load(string path) => TovAuto.ReadChoice<TovAggregateChoice>(path, "auto_aggregate");
 }
