@@ -68,14 +68,10 @@ public static class TovAuto
         var folder = new TovRunLayout(request.RunDirectory);
         string directory = folder.AutoDirectory;
         string choicePath = Path.Combine(directory, ChoiceFile);
-        if (File.Exists(choicePath))
+        if (SavedChoice(choicePath, fingerprint, Load, c => c.ForFingerprint) is { } saved)
         {
-            var saved = Load(choicePath);
-            if (saved.ForFingerprint == fingerprint)
-            {
-                progress?.Report($"auto: reusing {choicePath} (ε={saved.Epsilon:G3}, {saved.Transform.ToString().ToLowerInvariant()})");
-                return saved;
-            }
+            progress?.Report($"auto: reusing {choicePath} (ε={saved.Epsilon:G3}, {saved.Transform.ToString().ToLowerInvariant()})");
+            return saved;
         }
         Directory.CreateDirectory(directory);
         var (fitPart, heldOut) = SplitTarget(target, HoldoutFraction, options.Seed);
@@ -89,33 +85,21 @@ public static class TovAuto
             double epsilon = options.Epsilon * factor;
             var sub = options with { Auto = false, Epsilon = epsilon, TargetHoldout = HoldoutFraction };
             string runDirectory = Path.Combine(directory, "eps-" + epsilon.ToString("G4", CultureInfo.InvariantCulture));
-            var run = TovFitter.Fit(new TovFitRequest(request.Model, request.Target, request.Pool, runDirectory)
-            {
-                Options = sub,
-                LabelMap = request.LabelMap,
-                Fields = request.Fields,
-                Force = request.Force,
-            }, Prefixed(progress, $"auto ε={epsilon:G3}: "), cancellationToken);
-            string scores = Path.Combine(runDirectory, ScoreFile.DefaultFileName);
-            if (!TovScorer.IsCurrent(scores, run.Manifest, run.Manifest.PoolHash))
-                TovScorer.Score(new TovScoreRequest(runDirectory, request.Pool, scores), Prefixed(progress, $"auto ε={epsilon:G3}: "), cancellationToken: cancellationToken);
-            scored.Add((epsilon, ScoreFile.Read(scores)));
+            scored.Add((epsilon, FitAndScoreProbe(request, sub, runDirectory, Prefixed(progress, $"auto ε={epsilon:G3}: "), cancellationToken).Usable));
         }
 
         // 2. Each candidate's top rows (Score-Only: the probe judges the ranking itself), and as many random rows.
         var rows = scored[0].Rows;
-        int scoredPool = rows.Count(Probeable);
-        int probeSize = ProbeSize(fitPart.Count, scoredPool);
+        int probeSize = ProbeSize(fitPart.Count, rows.Count);
         var picks = new List<(double Epsilon, ScoreTransform? Transform, HashSet<string> Keys)>();
         int bins = TovMethod.BinsFor(options.Aggregation);
-        foreach (var (epsilon, scoreRows) in scored)
+        foreach (var (epsilon, usable) in scored)
             foreach (var transform in ScoreTransforms.All)
             {
-                var usable = scoreRows.Where(Probeable).ToList();
                 string column = transform.ColumnName();
                 picks.Add((epsilon, transform, Pick(usable, r => ScoreFile.Value(r, column), SelectionStrategy.ScoreOnly, probeSize, options.Seed, bins)));
             }
-        picks.Add((double.NaN, null, Pick(rows.Where(Probeable).ToList(), r => r.PhiIdentity, SelectionStrategy.Random, probeSize, options.Seed, bins)));
+        picks.Add((double.NaN, null, Pick(rows, r => r.PhiIdentity, SelectionStrategy.Random, probeSize, options.Seed, bins)));
 
         var examples = ReadPicked(request, options, picks.Select(p => p.Keys));
 
@@ -161,7 +145,31 @@ public static class TovAuto
     public static TovAutoChoice Load(string path) => ReadChoice<TovAutoChoice>(path, "auto");
 
     /// <summary>Scored rows outside U: U was trained on during the fit, and the probe asks what the ranking adds.</summary>
-    internal static bool Probeable(ScoreRow row) => !row.InBase && !double.IsNaN(row.PhiIdentity);
+    private static bool Probeable(ScoreRow row) => !row.InBase && !double.IsNaN(row.PhiIdentity);
+
+    /// <summary>
+    /// One probe fit on Z_fit (an ordinary ToV run in <paramref name="runDirectory"/>, resumable like any) and its score
+    /// file over the whole pool (reused when current); returns the run and its <see cref="Probeable"/> rows.
+    /// </summary>
+    internal static (TovRun Run, List<ScoreRow> Usable) FitAndScoreProbe(
+        TovFitRequest request, TovFitOptions options, string runDirectory, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var run = TovFitter.Fit(new TovFitRequest(request.Model, request.Target, request.Pool, runDirectory)
+        {
+            Options = options,
+            LabelMap = request.LabelMap,
+            Fields = request.Fields,
+            Force = request.Force,
+        }, progress, cancellationToken);
+        string scores = Path.Combine(runDirectory, ScoreFile.DefaultFileName);
+        if (!TovScorer.IsCurrent(scores, run.Manifest, run.Manifest.PoolHash))
+            TovScorer.Score(new TovScoreRequest(runDirectory, request.Pool, scores), progress, cancellationToken: cancellationToken);
+        return (run, ScoreFile.Read(scores).Where(Probeable).ToList());
+    }
+
+    /// <summary>The choice saved at <paramref name="path"/> when it was made for <paramref name="fingerprint"/>; otherwise null.</summary>
+    internal static T? SavedChoice<T>(string path, string fingerprint, Func<string, T> load, Func<T, string> madeFor) where T : class =>
+        File.Exists(path) && load(path) is var saved && madeFor(saved) == fingerprint ? saved : null;
 
     /// <summary>
     /// The keys of <paramref name="size"/> rows of <paramref name="usable"/> chosen by <paramref name="value"/>, binned as

@@ -39,14 +39,10 @@ public static class TovAutoAggregate
         var clock = Stopwatch.StartNew();
         string directory = new TovRunLayout(request.RunDirectory).AutoAggregateDirectory;
         string choicePath = Path.Combine(directory, ChoiceFile);
-        if (File.Exists(choicePath))
+        if (TovAuto.SavedChoice(choicePath, fingerprint, Load, c => c.ForFingerprint) is { } saved)
         {
-            var saved = Load(choicePath);
-            if (saved.ForFingerprint == fingerprint)
-            {
-                progress?.Report($"auto_aggregate: reusing {choicePath} ({TovScorer.AggregationName(saved.Aggregation)})");
-                return saved;
-            }
+            progress?.Report($"auto_aggregate: reusing {choicePath} ({TovScorer.AggregationName(saved.Aggregation)})");
+            return saved;
         }
         Directory.CreateDirectory(directory);
         var (fitPart, heldOut) = TovAuto.SplitTarget(target, TovAuto.HoldoutFraction, options.Seed);
@@ -55,17 +51,7 @@ public static class TovAutoAggregate
         // 1. One ordinary ToV run on Z_fit (resumable like any run), scoring the whole pool with the plain mean.
         var sub = options with { AutoAggregate = false, Aggregation = TovAggregation.Mean, TargetHoldout = TovAuto.HoldoutFraction };
         string runDirectory = Path.Combine(directory, "fit");
-        var run = TovFitter.Fit(new TovFitRequest(request.Model, request.Target, request.Pool, runDirectory)
-        {
-            Options = sub,
-            LabelMap = request.LabelMap,
-            Fields = request.Fields,
-            Force = request.Force,
-        }, TovAuto.Prefixed(progress, "auto_aggregate: "), cancellationToken);
-        string scores = Path.Combine(runDirectory, ScoreFile.DefaultFileName);
-        if (!TovScorer.IsCurrent(scores, run.Manifest, run.Manifest.PoolHash))
-            TovScorer.Score(new TovScoreRequest(runDirectory, request.Pool, scores), TovAuto.Prefixed(progress, "auto_aggregate: "), cancellationToken: cancellationToken);
-        var rows = ScoreFile.Read(scores).Where(TovAuto.Probeable).ToList();
+        var (run, rows) = TovAuto.FitAndScoreProbe(request, sub, runDirectory, TovAuto.Prefixed(progress, "auto_aggregate: "), cancellationToken);
 
         // 2. Each aggregation's top rows as its selection would take them (the mean in ToV's bins, the sum from one),
         //    Score-Only: the probe asks what the ranking adds; and as many random rows, for reference.
