@@ -123,8 +123,11 @@ internal static class ExplainCommand
             return;
         }
         var recomputed = e.Recomputed!;
-        console.MarkupLine($"score recomputed from the Δ below: {Signed(recomputed.Score, format)}, " +
-                           (recomputed.MaxDifference(e.File) <= 1e-5 ? "matches the file" : "[yellow]differs from the file: model, adapters or pool changed since scoring[/]"));
+        if (e.Fits > 1)
+            console.MarkupLine($"score recomputed from the Δ below: {Signed(recomputed.Score, format)}, the first fit's; the file's is the mean of {e.Fits} fits");
+        else
+            console.MarkupLine($"score recomputed from the Δ below: {Signed(recomputed.Score, format)}, " +
+                               (recomputed.MaxDifference(e.File) <= 1e-5 ? "matches the file" : "[yellow]differs from the file: model, adapters or pool changed since scoring[/]"));
 
         var table = new Table().AddColumn(new TableColumn("#").RightAligned()).AddColumn(e.Kind == "ner" ? "word" : "token");
         bool ner = e.Tokens.Any(t => t.Label is not null);

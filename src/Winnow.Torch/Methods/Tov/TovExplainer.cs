@@ -66,8 +66,12 @@ public sealed class TovExplainer : IDisposable
             ?? (footer.TryGetValue(TovScorer.SkipEpochsKey, out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : run.Options.SkipEpochs);
         var phi = new TovScorer.PhiSettings(aggregation, skip);
         phi.Check(run.State.Epochs);
-        return new TovExplainer(run, Path.GetFullPath(scoresPath), rows, transform, phi);
+        int fits = footer.TryGetValue(TovEnsemble.FitsKey, out var k) ? int.Parse(k, CultureInfo.InvariantCulture) : 1;
+        return new TovExplainer(run, Path.GetFullPath(scoresPath), rows, transform, phi) { Fits = fits };
     }
+
+    /// <summary>How many fits the score file's φ are the mean of (<see cref="TovFitOptions.Fits"/>); the Δ shown are the first fit's.</summary>
+    public int Fits { get; private init; } = 1;
 
     /// <summary>The row of <paramref name="id"/> (in <paramref name="source"/>, which must be given when the id is in several sources).</summary>
     public ScoreRow FindId(string id, string? source = null)
@@ -128,7 +132,7 @@ public sealed class TovExplainer : IDisposable
         Row = row.Row, Source = row.Source, Id = row.Id, InBase = row.InBase, Length = row.Length, Predicted = row.Predicted,
         Kind = Run.Options.Kind.ToString().ToLowerInvariant(), Transform = Transform.ToString().ToLowerInvariant(),
         Aggregation = TovScorer.AggregationName(_phi.Aggregation), Epochs = Run.State.Epochs, SkipEpochs = _phi.SkipEpochs,
-        File = TovPhiValues.Of(row),
+        File = TovPhiValues.Of(row), Fits = Fits,
     };
 
     private void ExplainScored(IReadOnlyList<ScoreRow> rows, List<int> wanted, TovExplanation?[] results, CancellationToken cancellationToken)

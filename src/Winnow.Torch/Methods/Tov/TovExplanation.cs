@@ -28,6 +28,12 @@ public sealed record TovExplanation
     /// <summary>The row's values in the score file.</summary>
     [JsonPropertyName("file")] public TovPhiValues File { get; init; } = new(double.NaN, double.NaN, double.NaN, double.NaN, []);
 
+    /// <summary>
+    /// How many fits the file's φ are the mean of (<see cref="TovFitOptions.Fits"/>; 1 for the paper's ToV). With more
+    /// than one, <see cref="Tokens"/> and <see cref="Recomputed"/> are the first fit's, so they need not equal the file.
+    /// </summary>
+    [JsonPropertyName("fits")] public int Fits { get; init; } = 1;
+
     /// <summary>φ recomputed from <see cref="Tokens"/>' changes with the same settings; null without tokens.</summary>
     [JsonPropertyName("recomputed")] public TovPhiValues? Recomputed { get; init; }
 

@@ -128,6 +128,26 @@ public sealed record TovFitOptions : IJsonOnDeserializing
     public double TargetHoldout { get; init; }
 
     /// <summary>
+    /// Fits whose φ are averaged into one score file (null: one, the paper's ToV). Fit i &gt; 0 is the same fit with seed
+    /// <see cref="FitSeed"/>(i), so another U and adapter initialisation, kept in RUN/fits/i; a row gets the mean φ of
+    /// the fits that scored it (a fit leaves its own U unscored), and U, from which Score+Random draws its share, is the
+    /// first fit's. Why: φ of two fits of one pool ranked rows with Spearman 0.78–0.91 and shared only two thirds of
+    /// their top rows (docs/tov-defaults.md, "An ensemble of fits"). Left out of the manifest while one.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Fits { get; init; }
+
+    /// <summary><see cref="Fits"/> as a count (1 when unset).</summary>
+    [JsonIgnore]
+    public int FitCount => Fits ?? 1;
+
+    /// <summary>Seeds of an ensemble's fits lie this far apart, so the fits of study seeds 0, 1, … never share a seed.</summary>
+    public const int FitSeedStride = 1000;
+
+    /// <summary>The seed of fit <paramref name="fit"/> (0 = this run's own seed).</summary>
+    public int FitSeed(int fit) => checked(Seed + FitSeedStride * fit);
+
+    /// <summary>
     /// Which transformer blocks carry LoRA: null every block (the paper), N the top N. Blocks below the lowest adapter
     /// are the same in all 2L states, so scoring runs them once per batch instead of 2L times
     /// (<see cref="Evaluation.MultiStateTokenScorer"/>) and the fit's backward stops there too.
@@ -179,6 +199,9 @@ public sealed record TovFitOptions : IJsonOnDeserializing
         if (Auto && TargetHoldout > 0) errors.Add("Auto chooses on its own held-out part of the target; it cannot be combined with TargetHoldout.");
         if (AutoAggregate && TargetHoldout > 0) errors.Add("AutoAggregate chooses on its own held-out part of the target; it cannot be combined with TargetHoldout.");
         if (AutoAggregate && Auto) errors.Add("AutoAggregate and Auto each hold out part of the target; use one at a time.");
+        if (Fits is < 1) errors.Add($"Fits must be >= 1 (got {Fits}).");
+        if (Fits is > 1 && (long)Seed + (long)FitSeedStride * (Fits.Value - 1) > int.MaxValue)
+            errors.Add($"Seed {Seed} is too large for {Fits} fits (fit i's seed is the seed + {FitSeedStride}·i).");
         if (errors.Count > 0) throw new ArgumentException("Invalid ToV options: " + string.Join(" ", errors));
         return this;
     }
@@ -193,7 +216,9 @@ public sealed record TovFitOptions : IJsonOnDeserializing
 
     /// <summary>
     /// These options as the run records them: <see cref="Sizes"/> left out (null) when both sizes are given, since it
-    /// then decides nothing, and when it is the paper's rule, as manifests from before it existed read.
+    /// then decides nothing, and when it is the paper's rule, as manifests from before it existed read; one fit as no
+    /// <see cref="Fits"/>, as before it existed.
     /// </summary>
-    public TovFitOptions ForManifest() => BaseSize is not null && Epochs is not null || Sizes == TovSizes.Paper ? this with { Sizes = null } : this;
+    public TovFitOptions ForManifest() =>
+        (BaseSize is not null && Epochs is not null || Sizes == TovSizes.Paper ? this with { Sizes = null } : this) with { Fits = FitCount == 1 ? null : Fits };
 }

@@ -20,9 +20,35 @@ public static class TovFitter
     /// <summary>ToV's fingerprint recipe, named after its v1 manifest schema: run folders and score files already written carry fingerprints made with it.</summary>
     public const string FingerprintRecipe = "winnow.tov-run.v1";
 
+    /// <summary>
+    /// Fits the run, and with <see cref="TovFitOptions.Fits"/> k &gt; 1 its further fits into RUN/fits/1 … k−1 (each an
+    /// ordinary run with seed <see cref="TovFitOptions.FitSeed"/>(i), resumable on its own), at the options fit 0 ended
+    /// with (auto's choices included, so they are made once).
+    /// </summary>
     public static TovRun Fit(TovFitRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        int fits = request.Options.Validate().FitCount;
+        if (fits == 1) return FitOne(request, progress, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var first = FitOne(request, TovAuto.Prefixed(progress, $"fit 1/{fits}: "), cancellationToken);
+        bool reused = first.Reused;
+        for (int i = 1; i < fits; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var member = FitOne(request with
+            {
+                RunDirectory = first.Layout.FitDirectory(i),
+                Options = first.Options with { Seed = first.Options.FitSeed(i), Fits = null, Auto = false, AutoAggregate = false },
+            }, TovAuto.Prefixed(progress, $"fit {i + 1}/{fits}: "), cancellationToken);
+            reused &= member.Reused;
+        }
+        return first with { Reused = reused, Seconds = clock.Elapsed.TotalSeconds };
+    }
+
+    /// <summary>One fit into <see cref="TovFitRequest.RunDirectory"/> (the first of an ensemble's).</summary>
+    private static TovRun FitOne(TovFitRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
         var options = request.Options.Validate();
         RequirePaths(request);
         // The task's default LoRA blocks become a number before the fingerprint, so a run records what it adapted.

@@ -11,7 +11,7 @@ namespace Winnow.Torch.Methods.Tov;
 /// third for NER, all for instruction tuning, since 2026-12-01), variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
 /// aggregate (mean|label_balanced|sum), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto_aggregate (true: choose the mean or the summed φ from the target, <see cref="TovAutoAggregate"/>), auto (true: choose ε and the transform from the
 /// target, <see cref="TovAuto"/>), target_holdout, sizes (studies|paper: how an unset base_size and epochs are chosen;
-/// studies since 2026-12-02). Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run's manifest keeps ToV's options and <see cref="TovRunState"/>.
+/// studies since 2026-12-02), fits (k: φ averaged over k fits of other seeds, <see cref="TovEnsemble"/>). Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run's manifest keeps ToV's options and <see cref="TovRunState"/>.
 /// </summary>
 public sealed class TovMethod : ISelectionMethod
 {
@@ -121,6 +121,7 @@ public sealed class TovMethod : ISelectionMethod
             AutoAggregate = settings.Bool("auto_aggregate"),
             TargetHoldout = settings.Double("target_holdout", d.TargetHoldout)!.Value,
             Sizes = settings.Text("sizes", ParseSizes, d.Sizes),
+            Fits = settings.Int("fits"),
         };
         settings.RejectUnknown();
         return options.Validate();

@@ -13,13 +13,14 @@ namespace Winnow.Torch.Methods.Tov;
 /// RUN/epochs/K/val/           θ_val^k adapter
 /// RUN/epochs/K/trainer/       optimizer + schedule state after epoch k, for resuming
 /// RUN/auto/                   with auto: one ToV run per ε on part of the target (eps-*/), and choice.json
+/// RUN/fits/I/                 with fits: k &gt; 1, fit I's own ToV run (I = 1 … k−1; fit 0 is RUN itself)
 /// </code>
 /// </summary>
 public sealed record TovRunLayout(string Root)
 {
     /// <summary>What a run writes (the scores a pipeline writes beside it included): what --force removes.</summary>
     public static IReadOnlyList<string> Files { get; } =
-        [RunFolder.ManifestFileName, "base-set.txt", "labels.json", "epochs", "auto", Core.Scoring.ScoreFile.DefaultFileName];
+        [RunFolder.ManifestFileName, "base-set.txt", "labels.json", "epochs", "auto", "auto-aggregate", "fits", Core.Scoring.ScoreFile.DefaultFileName];
 
     public RunFolder Folder => new(Root);
     public string BaseSetFile => Path.Combine(Root, "base-set.txt");
@@ -31,6 +32,12 @@ public sealed record TovRunLayout(string Root)
 
     /// <summary>Where <see cref="TovAutoAggregate"/> keeps its probe fit and its choice.</summary>
     public string AutoAggregateDirectory => Path.Combine(Root, "auto-aggregate");
+    /// <summary>RUN/fits/: the further fits of an ensemble (<see cref="TovFitOptions.Fits"/>).</summary>
+    public string FitsDirectory => Path.Combine(Root, "fits");
+
+    /// <summary>Fit <paramref name="fit"/>'s run folder: RUN itself for fit 0, RUN/fits/I otherwise.</summary>
+    public string FitDirectory(int fit) => fit == 0 ? Root : Path.Combine(FitsDirectory, fit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public string EpochDirectory(int k) => Path.Combine(EpochsDirectory, k.ToString(System.Globalization.CultureInfo.InvariantCulture));
     public string BaseAdapter(int k) => Path.Combine(EpochDirectory(k), "base");
     public string ValAdapter(int k) => Path.Combine(EpochDirectory(k), "val");

@@ -26,8 +26,59 @@ public static class TovScorer
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.ChunkSize, 1, nameof(request.ChunkSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(request.BatchSize, 1, nameof(request.BatchSize));
-        var clock = Stopwatch.StartNew();
         var fitted = TovRunModel.LoadComplete(request.RunDirectory);
+        return fitted.Options.FitCount == 1
+            ? ScoreOne(fitted, request, messages, progress, cancellationToken)
+            : ScoreFits(fitted, request, messages, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// A run of k fits (<see cref="TovFitOptions.Fits"/>): each fit scores the pool into a file of its own beside the
+    /// output (resumable from its part files like any scoring), <see cref="TovEnsemble.Average"/> makes them one, written
+    /// under a temporary name and then renamed, and the fits' files are removed.
+    /// </summary>
+    private static TovScoreResult ScoreFits(
+        TovRun fitted, TovScoreRequest request, IProgress<string>? messages, IProgress<TovScoreProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (request.Shard != Core.Sharding.Shard.Whole)
+            throw new ArgumentException($"The run in {request.RunDirectory} averages {fitted.Options.FitCount} fits, which are scored whole: score it without --shard.");
+        var clock = Stopwatch.StartNew();
+        int fits = fitted.Options.FitCount;
+        var paths = new List<string>(fits);
+        var results = new List<TovScoreResult>(fits);
+        for (int i = 0; i < fits; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string path = FitScoresPath(request.OutputPath, i);
+            var run = i == 0 ? fitted : TovRunModel.LoadComplete(fitted.Layout.FitDirectory(i));
+            results.Add(ScoreOne(run, request with { RunDirectory = run.RunDirectory, OutputPath = path }, TovAuto.Prefixed(messages, $"fit {i + 1}/{fits}: "), progress, cancellationToken));
+            paths.Add(path);
+        }
+        var rows = TovEnsemble.Average(paths.Select(ScoreFile.Read).ToList());
+        var footer = new Dictionary<string, string>(ScoreFile.ReadMetadata(paths[0]))
+        {
+            [TovEnsemble.FitsKey] = fits.ToString(CultureInfo.InvariantCulture),
+        };
+        string temp = request.OutputPath + ".tmp";
+        ScoreFile.Write(temp, rows, footer, cancellationToken);
+        File.Move(temp, request.OutputPath, overwrite: true);
+        foreach (var path in paths) File.Delete(path);
+        int scored = rows.Count(r => !r.InBase && double.IsFinite(r.Score));
+        messages?.Report($"φ averaged over {fits} fits: {scored} of {rows.Count} pool examples scored in {clock.Elapsed.TotalSeconds:F1}s");
+        return new TovScoreResult(request.OutputPath, rows.Count, scored, results[0].InBase, results[0].NotEncodable, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Where fit <paramref name="fit"/> of an ensemble writes its own scores: beside the output, named after it.</summary>
+    internal static string FitScoresPath(string outputPath, int fit)
+    {
+        string name = Path.GetFileNameWithoutExtension(outputPath), extension = Path.GetExtension(outputPath);
+        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outputPath))!, string.Create(CultureInfo.InvariantCulture, $"{name}.fit{fit}{extension}"));
+    }
+
+    private static TovScoreResult ScoreOne(
+        TovRun fitted, TovScoreRequest request, IProgress<string>? messages, IProgress<TovScoreProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
         var manifest = fitted.Manifest;
         int epochs = fitted.State.Epochs;
         string poolHash = CheckPool(manifest, request, messages);
