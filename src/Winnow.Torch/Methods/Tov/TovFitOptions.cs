@@ -132,7 +132,9 @@ public sealed record TovFitOptions : IJsonOnDeserializing
     /// <see cref="FitSeed"/>(i), so another U and adapter initialisation, kept in RUN/fits/i; a row gets the mean φ of
     /// the fits that scored it (a fit leaves its own U unscored), and U, from which Score+Random draws its share, is the
     /// first fit's. Why: φ of two fits of one pool ranked rows with Spearman 0.78–0.91 and shared only two thirds of
-    /// their top rows (docs/tov-defaults.md, "An ensemble of fits"). Left out of the manifest while one.
+    /// their top rows. Measured with three fits (docs/tov-defaults.md, "An ensemble of fits"): no better than one on the
+    /// public studies and 3.4% worse off-domain, at three times the cost, so one is the default. Left out of the
+    /// manifest while one.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Fits { get; init; }
