@@ -59,7 +59,8 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         // makes is the one the uninterrupted run made.
         var artifact = Path.Combine(options.ResultsDirectory, "artifacts", "tov-s1");
         var cellPath = Directory.GetFiles(cells, "tov__*__s1.json").First();
-        double before = ExperimentResults.Read<CellResult>(cellPath).TestLoss;
+        var beforeCell = ExperimentResults.Read<CellResult>(cellPath);
+        double before = beforeCell.TestLoss;
         File.Delete(Path.Combine(artifact, "cost.json"));
         File.Delete(Path.Combine(artifact, "scores.parquet"));
         File.Delete(cellPath);
@@ -69,7 +70,12 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.DoesNotContain(lines, l => l.Contains("epoch 1/", StringComparison.Ordinal));
         Assert.True(ExperimentResults.Read<ArtifactCost>(Path.Combine(artifact, "cost.json")).Resumed);
         Assert.False(ExperimentResults.Read<ArtifactCost>(Path.Combine(options.ResultsDirectory, "artifacts", "tov-s0", "cost.json")).Resumed);
-        Assert.Equal(before, ExperimentResults.Read<CellResult>(cellPath).TestLoss);
+        // The same picks; the judge's loss to within 0.5%: libtorch's multi-threaded CPU kernels are not bit-reproducible
+        // from run to run (a fresh clone once gave 1.70161 against 1.70093); that the fit was continued, not redone, the
+        // messages above check.
+        var afterCell = ExperimentResults.Read<CellResult>(cellPath);
+        Assert.Equal(beforeCell.BySource, afterCell.BySource);
+        Assert.InRange(Math.Abs(afterCell.TestLoss - before), 0, 0.005 * before);
         output.WriteLine($"micro study with resume: {clock.Elapsed.TotalSeconds:F0} s");
     }
 
