@@ -123,11 +123,10 @@ internal static class ExplainCommand
             return;
         }
         var recomputed = e.Recomputed!;
-        if (e.Fits > 1)
-            console.MarkupLine($"score recomputed from the Δ below: {Signed(recomputed.Score, format)}, the first fit's; the file's is the mean of {e.Fits} fits");
-        else
-            console.MarkupLine($"score recomputed from the Δ below: {Signed(recomputed.Score, format)}, " +
-                               (recomputed.MaxDifference(e.File) <= 1e-5 ? "matches the file" : "[yellow]differs from the file: model, adapters or pool changed since scoring[/]"));
+        string against = e.Fits > 1 ? $"the first fit's; the file's is the mean of {e.Fits} fits"
+            : recomputed.MaxDifference(e.File) <= 1e-5 ? "matches the file"
+            : "[yellow]differs from the file: model, adapters or pool changed since scoring[/]";
+        console.MarkupLine($"score recomputed from the Δ below: {Signed(recomputed.Score, format)}, {against}");
 
         var table = new Table().AddColumn(new TableColumn("#").RightAligned()).AddColumn(e.Kind == "ner" ? "word" : "token");
         bool ner = e.Tokens.Any(t => t.Label is not null);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Winnow.Core.Data;
 using Winnow.Core.IO;
+using Winnow.Core.Progress;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.FineTuning;
@@ -85,7 +86,7 @@ public static class TovAuto
             double epsilon = options.Epsilon * factor;
             var sub = options with { Auto = false, Epsilon = epsilon, TargetHoldout = HoldoutFraction };
             string runDirectory = Path.Combine(directory, "eps-" + epsilon.ToString("G4", CultureInfo.InvariantCulture));
-            scored.Add((epsilon, FitAndScoreProbe(request, sub, runDirectory, Prefixed(progress, $"auto ε={epsilon:G3}: "), cancellationToken).Usable));
+            scored.Add((epsilon, FitAndScoreProbe(request, sub, runDirectory, ProgressMessages.Prefixed(progress, $"auto ε={epsilon:G3}: "), cancellationToken).Usable));
         }
 
         // 2. Each candidate's top rows (Score-Only: the probe judges the ranking itself), and as many random rows.
@@ -234,13 +235,5 @@ public static class TovAuto
         {
             throw new InvalidDataException($"{path} is not a readable ToV {what} choice: {e.Message}", e);
         }
-    }
-
-    internal static IProgress<string>? Prefixed(IProgress<string>? progress, string prefix) =>
-        progress is null ? null : new PrefixProgress(progress, prefix);
-
-    private sealed class PrefixProgress(IProgress<string> inner, string prefix) : IProgress<string>
-    {
-        public void Report(string value) => inner.Report(prefix + value);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Winnow.Core.Data;
 using Winnow.Core.IO;
+using Winnow.Core.Progress;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.Methods.Common;
@@ -51,7 +52,7 @@ public static class TovAutoAggregate
         // 1. One ordinary ToV run on Z_fit (resumable like any run), scoring the whole pool with the plain mean.
         var sub = options with { AutoAggregate = false, Aggregation = TovAggregation.Mean, TargetHoldout = TovAuto.HoldoutFraction };
         string runDirectory = Path.Combine(directory, "fit");
-        var (run, rows) = TovAuto.FitAndScoreProbe(request, sub, runDirectory, TovAuto.Prefixed(progress, "auto_aggregate: "), cancellationToken);
+        var (run, rows) = TovAuto.FitAndScoreProbe(request, sub, runDirectory, ProgressMessages.Prefixed(progress, "auto_aggregate: "), cancellationToken);
 
         // 2. Each aggregation's top rows as its selection would take them (the mean in ToV's bins, the sum from one),
         //    Score-Only: the probe asks what the ranking adds; and as many random rows, for reference.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Winnow.Core.Data;
+using Winnow.Core.Progress;
 using Winnow.Core.Runs;
 using Winnow.Core.Selection;
 using Winnow.Methods.Common;
@@ -31,7 +32,7 @@ public static class TovFitter
         int fits = request.Options.Validate().FitCount;
         if (fits == 1) return FitOne(request, progress, cancellationToken);
         var clock = Stopwatch.StartNew();
-        var first = FitOne(request, TovAuto.Prefixed(progress, $"fit 1/{fits}: "), cancellationToken);
+        var first = FitOne(request, ProgressMessages.Prefixed(progress, $"fit 1/{fits}: "), cancellationToken);
         bool reused = first.Reused;
         for (int i = 1; i < fits; i++)
         {
@@ -40,7 +41,7 @@ public static class TovFitter
             {
                 RunDirectory = first.Layout.FitDirectory(i),
                 Options = first.Options with { Seed = first.Options.FitSeed(i), Fits = null, Auto = false, AutoAggregate = false },
-            }, TovAuto.Prefixed(progress, $"fit {i + 1}/{fits}: "), cancellationToken);
+            }, ProgressMessages.Prefixed(progress, $"fit {i + 1}/{fits}: "), cancellationToken);
             reused &= member.Reused;
         }
         return first with { Reused = reused, Seconds = clock.Elapsed.TotalSeconds };

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Winnow.Core.Data;
+using Winnow.Core.Progress;
 using Winnow.Core.Runs;
 using Winnow.Core.Scoring;
 using Winnow.Torch.Evaluation;
@@ -51,7 +52,7 @@ public static class TovScorer
             cancellationToken.ThrowIfCancellationRequested();
             string path = FitScoresPath(request.OutputPath, i);
             var run = i == 0 ? fitted : TovRunModel.LoadComplete(fitted.Layout.FitDirectory(i));
-            results.Add(ScoreOne(run, request with { RunDirectory = run.RunDirectory, OutputPath = path }, TovAuto.Prefixed(messages, $"fit {i + 1}/{fits}: "), progress, cancellationToken));
+            results.Add(ScoreOne(run, request with { RunDirectory = run.RunDirectory, OutputPath = path }, ProgressMessages.Prefixed(messages, $"fit {i + 1}/{fits}: "), progress, cancellationToken));
             paths.Add(path);
         }
         var rows = TovEnsemble.Average(paths.Select(ScoreFile.Read).ToList());
