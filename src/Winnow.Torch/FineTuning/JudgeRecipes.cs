@@ -15,6 +15,19 @@ public static class JudgeRecipes
     };
 
     /// <summary>
+    /// LoRA fine-tuning of a causal LM on instruction data (lm-base), chosen on the instruction dev study
+    /// (experiments/dev/instruct-recipe-*.yaml, bench/results/recipe-instruct-2026-12-01; docs/base-models.md).
+    /// </summary>
+    public static FineTuneOptions Instruction { get; } = new()
+    {
+        LoraRank = 16, LearningRate = 2e-3, Epochs = 8, BatchSize = 16,
+    };
+
+    /// <summary>The recipe selections for <paramref name="kind"/> are judged by, with the best epoch kept on validation.</summary>
+    public static FineTuneOptions For(Core.Data.TaskKind kind) =>
+        (kind == Core.Data.TaskKind.Ner ? PretrainedEncoder : Instruction) with { SelectEpoch = true };
+
+    /// <summary>
     /// The quickstart's shortened judge (it must finish in minutes on two cores): half the epochs at twice the rate.
     /// An illustration; studies use <see cref="PretrainedEncoder"/>.
     /// </summary>

@@ -121,6 +121,15 @@ public sealed record TovFitOptions : IJsonOnDeserializing
     public bool AutoAggregate { get; init; }
 
     /// <summary>
+    /// How <see cref="AutoAggregate"/> tries the two aggregations' rows: <see cref="TovAggregateProbe.Fit"/> (the
+    /// default, a short LoRA continuation of the probe fit) or <see cref="TovAggregateProbe.Judge"/> (the subset the
+    /// selection would deliver, fine-tuned by the judge's recipe from the base model). Left out of the manifest at the
+    /// default, so runs made before it existed keep their fingerprints.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public TovAggregateProbe AggregateProbe { get; init; }
+
+    /// <summary>
     /// Fraction of the target held out of the fit (drawn by <see cref="TovAuto.SplitTarget{T}"/> from the seed): what
     /// <see cref="Auto"/>'s probe fits use. 0 (the default) fits on the whole target; left out of the manifest at 0.
     /// </summary>
@@ -201,6 +210,7 @@ public sealed record TovFitOptions : IJsonOnDeserializing
         if (Auto && TargetHoldout > 0) errors.Add("Auto chooses on its own held-out part of the target; it cannot be combined with TargetHoldout.");
         if (AutoAggregate && TargetHoldout > 0) errors.Add("AutoAggregate chooses on its own held-out part of the target; it cannot be combined with TargetHoldout.");
         if (AutoAggregate && Auto) errors.Add("AutoAggregate and Auto each hold out part of the target; use one at a time.");
+        if (AggregateProbe != TovAggregateProbe.Fit && !AutoAggregate) errors.Add("AggregateProbe says how AutoAggregate probes; set AutoAggregate too.");
         if (Fits is < 1) errors.Add($"Fits must be >= 1 (got {Fits}).");
         if (Fits is > 1 && (long)Seed + (long)FitSeedStride * (Fits.Value - 1) > int.MaxValue)
             errors.Add($"Seed {Seed} is too large for {Fits} fits (fit i's seed is the seed + {FitSeedStride}·i).");

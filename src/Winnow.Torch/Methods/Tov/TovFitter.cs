@@ -40,7 +40,7 @@ public static class TovFitter
             var member = FitOne(request with
             {
                 RunDirectory = first.Layout.FitDirectory(i),
-                Options = first.Options with { Seed = first.Options.FitSeed(i), Fits = null, Auto = false, AutoAggregate = false },
+                Options = first.Options with { Seed = first.Options.FitSeed(i), Fits = null, Auto = false, AutoAggregate = false, AggregateProbe = TovAggregateProbe.Fit },
             }, ProgressMessages.Prefixed(progress, $"fit {i + 1}/{fits}: "), cancellationToken);
             reused &= member.Reused;
         }

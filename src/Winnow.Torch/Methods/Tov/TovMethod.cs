@@ -9,7 +9,7 @@ namespace Winnow.Torch.Methods.Tov;
 /// Fit settings (<c>--set</c> keys): base_size, epochs, epsilon, lr, batch_size, lora_rank, lora_alpha, lora_dropout,
 /// lora_layers (all | default | N: adapt the top N blocks only, the rest are scored once for all states; default: a
 /// third for NER, all for instruction tuning, since 2026-12-01), variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
-/// aggregate (mean|label_balanced|sum), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto_aggregate (true: choose the mean or the summed φ from the target, <see cref="TovAutoAggregate"/>), auto (true: choose ε and the transform from the
+/// aggregate (mean|label_balanced|sum), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto_aggregate (true: choose the mean or the summed φ from the target, <see cref="TovAutoAggregate"/>), auto_aggregate_probe (fit|judge: how it tries them), auto (true: choose ε and the transform from the
 /// target, <see cref="TovAuto"/>), target_holdout, sizes (studies|paper: how an unset base_size and epochs are chosen;
 /// studies since 2026-12-02), fits (k: φ averaged over k fits of other seeds, <see cref="TovEnsemble"/>). Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run's manifest keeps ToV's options and <see cref="TovRunState"/>.
 /// </summary>
@@ -44,7 +44,10 @@ public sealed class TovMethod : ISelectionMethod
     /// paper's split and Score-Only, it kept Score-Only's gain where the pool holds the target's domain and the split's
     /// safety where it holds none (docs/tov-defaults.md, "The Score+Random split").
     /// </summary>
-    public double DefaultRandomShare => 0.25;
+    public double DefaultRandomShare => RandomShare;
+
+    /// <summary><see cref="DefaultRandomShare"/>, for what must draw as ToV's selection does (<see cref="TovAutoAggregate"/>'s judge probe).</summary>
+    internal const double RandomShare = 0.25;
 
     /// <summary><see cref="DefaultBinBy"/>, for what must bin as ToV's selection does (<see cref="TovAuto"/>'s probe).</summary>
     internal const BinLength SelectionBinLength = BinLength.Predicted;
@@ -119,6 +122,7 @@ public sealed class TovMethod : ISelectionMethod
             BucketedBatches = settings.Text("batches", ParseBatches, d.BucketedBatches),
             Auto = settings.Bool("auto"),
             AutoAggregate = settings.Bool("auto_aggregate"),
+            AggregateProbe = settings.Text("auto_aggregate_probe", ParseAggregateProbe, d.AggregateProbe),
             TargetHoldout = settings.Double("target_holdout", d.TargetHoldout)!.Value,
             Sizes = settings.Text("sizes", ParseSizes, d.Sizes),
             Fits = settings.Int("fits"),
@@ -142,6 +146,14 @@ public sealed class TovMethod : ISelectionMethod
         "studies" or "default" => TovSizes.Studies,
         "paper" => TovSizes.Paper,
         _ => throw new ArgumentException($"Unknown sizes '{name}': expected studies or paper."),
+    };
+
+    /// <summary>auto_aggregate_probe: fit (the default: a short LoRA continuation of the probe fit) or judge (the delivered subset, fine-tuned by the judge's recipe).</summary>
+    public static TovAggregateProbe ParseAggregateProbe(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "fit" => TovAggregateProbe.Fit,
+        "judge" => TovAggregateProbe.Judge,
+        _ => throw new ArgumentException($"Unknown auto_aggregate_probe '{name}': expected fit or judge."),
     };
 
     public static bool ParseBatches(string? name) => name?.Trim().ToLowerInvariant() switch

@@ -69,7 +69,7 @@ public sealed class TovAutoAggregateTests(TovFixture fixture, ITestOutputHelper 
         var choice = run.State.AutoAggregate;
         Assert.NotNull(choice);
         output.WriteLine($"mean {choice.MeanLoss:F4}, sum {choice.SumLoss:F4}, random {choice.RandomLoss:F4}: {choice.Aggregation}");
-        Assert.All(new[] { choice.MeanLoss, choice.SumLoss, choice.RandomLoss }, l => Assert.True(double.IsFinite(l), $"probe loss {l}"));
+        Assert.All(new[] { choice.MeanLoss, choice.SumLoss, choice.RandomLoss ?? double.NaN }, l => Assert.True(double.IsFinite(l), $"probe loss {l}"));
         Assert.Equal(choice.SumLoss < choice.MeanLoss ? TovAggregation.Sum : TovAggregation.Mean, choice.Aggregation);
         Assert.Equal(9, choice.HeldOut);
         Assert.Equal(42, choice.ProbeSize);
@@ -95,6 +95,70 @@ public sealed class TovAutoAggregateTests(TovFixture fixture, ITestOutputHelper 
         Assert.True(again.Reused);
         Assert.DoesNotContain(messages, m => m.Contains("auto_aggregate probe", StringComparison.Ordinal));
         Assert.Equal(choice, again.State.AutoAggregate);
+    }
+
+    /// <summary>
+    /// The judge probe fine-tunes each aggregation's subset as the selection delivers it: ToV's share of the budget from
+    /// U, the rest the aggregation's top rows (the sum from one bin, so exactly its top rows).
+    /// </summary>
+    [Fact]
+    public void The_judge_probe_subset_is_the_selections_a_quarter_from_U_and_the_top_of_the_rest()
+    {
+        var all = ScoreFile.Read(fixture.InstructionScores).ToList();
+        var keyed = all.ToDictionary(r => Winnow.Torch.Methods.Common.PoolExamples.Key(r.Source, r.Id), StringComparer.Ordinal);
+        Assert.Equal(30, all.Count(r => r.InBase));
+        var sum = TovAutoAggregate.Delivered(all, r => r.PhiIdentity * r.Predicted, 40, 5, TovAggregation.Sum);
+        Assert.Equal(40, sum.Count);
+        Assert.Equal(10, sum.Count(k => keyed[k].InBase));
+        var expectedTop = all.Where(r => !r.InBase && !double.IsNaN(r.PhiIdentity)).OrderByDescending(r => r.PhiIdentity * r.Predicted).Take(30)
+            .Select(r => Winnow.Torch.Methods.Common.PoolExamples.Key(r.Source, r.Id)).ToHashSet(StringComparer.Ordinal);
+        Assert.Subset(sum, expectedTop);
+        var mean = TovAutoAggregate.Delivered(all, r => r.PhiIdentity, 40, 5, TovAggregation.Mean);
+        Assert.Equal(10, mean.Count(k => keyed[k].InBase));
+        Assert.NotEqual(sum, mean);
+    }
+
+    /// <summary>
+    /// auto_aggregate_probe=judge end to end: both subsets fine-tune a fresh model by the task's judge recipe, no random
+    /// probe, the lower held-out loss wins, and the setting is part of the run (a fit probe's run is not reused for it).
+    /// </summary>
+    [Fact]
+    public void The_judge_probe_chooses_by_the_judges_fine_tune_and_is_its_own_run()
+    {
+        var request = new MethodFitRequest([fixture.InstructionTarget], [fixture.InstructionPool], Path.Combine(fixture.Root, "agg-parse-judge")) { Model = fixture.LlamaModel };
+        Assert.Equal(TovAggregateProbe.Judge, TovMethod.ParseFitOptions(request with
+        {
+            Settings = new Dictionary<string, string> { ["auto_aggregate"] = "true", ["auto_aggregate_probe"] = "judge" },
+        }).AggregateProbe);
+        Assert.Contains("set AutoAggregate too", Assert.Throws<ArgumentException>(() =>
+            TovMethod.ParseFitOptions(request with { Settings = new Dictionary<string, string> { ["auto_aggregate_probe"] = "judge" } })).Message);
+        Assert.Throws<ArgumentException>(() =>
+            TovMethod.ParseFitOptions(request with { Settings = new Dictionary<string, string> { ["auto_aggregate"] = "true", ["auto_aggregate_probe"] = "test" } }));
+
+        var dir = Path.Combine(fixture.Root, "run-auto-aggregate-judge");
+        var options = TovFixture.InstructionOptions with { AutoAggregate = true, AggregateProbe = TovAggregateProbe.Judge };
+        var messages = new List<string>();
+        var run = TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], dir) { Options = options },
+            new Progress(messages));
+        var choice = run.State.AutoAggregate;
+        Assert.NotNull(choice);
+        output.WriteLine($"judge probe: mean {choice.MeanLoss:F4}, sum {choice.SumLoss:F4}: {choice.Aggregation}");
+        Assert.Equal(TovAggregateProbe.Judge, choice.Probe);
+        Assert.Null(choice.RandomLoss);
+        Assert.True(double.IsFinite(choice.MeanLoss) && double.IsFinite(choice.SumLoss));
+        Assert.Equal(choice.SumLoss < choice.MeanLoss ? TovAggregation.Sum : TovAggregation.Mean, choice.Aggregation);
+        Assert.Equal(Winnow.Torch.FineTuning.JudgeRecipes.Instruction.Epochs, choice.ProbeEpochs);
+        Assert.Equal(2, messages.Count(m => m.StartsWith("auto_aggregate judge probe ", StringComparison.Ordinal)));
+        Assert.Equal(TovAggregateProbe.Judge, run.Options.AggregateProbe);
+        Assert.Contains("\"aggregate_probe\"", File.ReadAllText(Path.Combine(dir, "manifest.json")));
+
+        // The fit probe's manifest says nothing of the probe (runs made before the setting keep their fingerprints).
+        var fitProbe = TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], Path.Combine(fixture.Root, "run-auto-aggregate-fit-probe"))
+        {
+            Options = TovFixture.InstructionOptions with { AutoAggregate = true },
+        });
+        Assert.DoesNotContain("aggregate_probe", File.ReadAllText(Path.Combine(fitProbe.RunDirectory, "manifest.json")));
+        Assert.NotEqual(fitProbe.Manifest.Fingerprint, run.Manifest.Fingerprint);
     }
 
     private sealed class Progress(List<string> messages) : IProgress<string>
