@@ -7,6 +7,8 @@ selection is that of the row with the chosen aggregation. So per (study, seed) t
 probe runs' RUN/auto-aggregate/choice.json) picks that seed's cells of the mean row (today's default) or of the summed
 row, and this script pairs them against the mean row and against random. Checked once against a real cell of the
 auto row: politics seed 0 at budget 50 gave 1.2322, the summed row's cell 1.2322.
+The same reading serves auto_aggregate_probe=judge (bench/results/tov-aggjudge-2026-12-02; its choices have no
+random-rows probe, shown as –).
 Usage: bench/tov/auto_aggregate_eval.py CHOICES_CSV   (run from the repository root; markdown on stdout)
 """
 import csv, json, sys
@@ -25,6 +27,9 @@ def gain(ref, x):
     return (ref - x) / ref * 100
 
 choices = list(csv.DictReader(open(sys.argv[1])))
+def fmt(text):
+    return f"{float(text):.4f}" if text else "–"  # the judge probe has no random-rows probe
+
 print("| study | seed | probe: mean / sum / random rows | chose | judge: sum vs mean, b50 / b200 | right |")
 print("|---|---:|---|---|---|---|")
 summary = {}
@@ -41,7 +46,7 @@ for c in choices:
         x = loss(folder, chosen, b, seed)
         s["def"].append(gain(loss(folder, mean_row, b, seed), x))
         s["rand"].append(gain(loss(folder, "random", b, seed), x))
-    print(f"| {c['study']} | {seed} | {float(c['mean_loss']):.4f} / {float(c['sum_loss']):.4f} / {float(c['random_loss']):.4f} | {c['chosen']} | "
+    print(f"| {c['study']} | {seed} | {fmt(c['mean_loss'])} / {fmt(c['sum_loss'])} / {fmt(c['random_loss'])} | {c['chosen']} | "
           f"{sum_vs_mean[0]:+.1f}% / {sum_vs_mean[1]:+.1f}% | {'yes' if right else 'no'} |")
 print()
 print("| study | choices right (by the mean over both budgets) | auto vs today's default, paired (better / worse / same) | auto vs random |")
