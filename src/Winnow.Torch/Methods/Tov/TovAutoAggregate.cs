@@ -19,8 +19,9 @@ namespace Winnow.Torch.Methods.Tov;
 /// mean (in ToV's length bins) and by the sum (one bin) each continue that fit's last base state (adapters and head,
 /// trained on U; never on the held-out part of Z) for a short fine-tune, and
 /// the aggregation whose rows leave the held-out 30% of Z with the lower loss wins. The sum is the mean times the row's
-/// predicted tokens, so one scoring serves both. The caller then fits on the whole of Z as usual and scores with the
-/// chosen aggregation.
+/// predicted tokens, so one scoring serves both. With <see cref="TovAggregateProbe.Judge"/> the probes are instead the
+/// delivered subsets fine-tuned from the base model by the judge's recipe. The caller then fits on the whole of Z as
+/// usual and scores with the chosen aggregation.
 /// </summary>
 public static class TovAutoAggregate
 {
@@ -148,8 +149,7 @@ public static class TovAutoAggregate
             progress?.Report($"auto_aggregate judge probe {what}: held-out loss {loss:F4} ({train.Count} rows)");
             return loss;
         }
-        int epochs = recipe.Epochs;
-        return new Probes(probeSize, epochs, Loss(mean, "mean"), Loss(sum, "sum"), null);
+        return new Probes(probeSize, recipe.Epochs, Loss(mean, "mean"), Loss(sum, "sum"), null);
     }
 
     /// <summary>The keys of the Score+Random subset ToV's selection would take from these rows under <paramref name="aggregation"/>.</summary>
