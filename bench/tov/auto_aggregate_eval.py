@@ -33,12 +33,15 @@ def fmt(text):
 print("| study | seed | probe: mean / sum / random rows | chose | judge: sum vs mean, b50 / b200 | right |")
 print("|---|---:|---|---|---|---|")
 summary = {}
+probe_gain, judge_gain = [], []  # the sum's % lower loss than the mean's: on the held-out part, and on test (both budgets' mean)
 for c in choices:
     folder, mean_row, sum_row = STUDIES[c["study"]]
     seed = int(c["seed"])
     chosen = sum_row if c["chosen"] == "sum" else mean_row
     sum_vs_mean = [gain(loss(folder, mean_row, b, seed), loss(folder, sum_row, b, seed)) for b in BUDGETS]
     right = (sum(sum_vs_mean) > 0) == (c["chosen"] == "sum")
+    probe_gain.append(gain(float(c["mean_loss"]), float(c["sum_loss"])))
+    judge_gain.append(sum(sum_vs_mean) / len(sum_vs_mean))
     s = summary.setdefault(c["study"], {"def": [], "rand": [], "right": 0, "n": 0})
     s["n"] += 1
     s["right"] += right
@@ -58,3 +61,15 @@ for study, s in summary.items():
     print(f"| {study} | {s['right']}/{s['n']} | {sum(d) / len(d):+.2f}% ({sum(x > 0 for x in d)} / {sum(x < 0 for x in d)} / {sum(x == 0 for x in d)}) | "
           f"{sum(s['rand']) / len(s['rand']):+.1f}% |")
 print(f"| mean over the studies | | {sum(means) / len(means):+.2f}% | |")
+
+def ranks(v):
+    order = sorted(range(len(v)), key=lambda i: v[i])
+    r = [0] * len(v)
+    for k, i in enumerate(order):
+        r[i] = k
+    return r
+
+n = len(probe_gain)
+if n > 2:
+    rho = 1 - 6 * sum((a - b) ** 2 for a, b in zip(ranks(probe_gain), ranks(judge_gain))) / (n * (n * n - 1))
+    print(f"\nHow well the probe's held-out difference (sum vs mean) ranks the judge's on test, over the {n} runs: Spearman {rho:.2f}.")
