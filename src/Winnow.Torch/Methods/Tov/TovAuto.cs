@@ -112,7 +112,7 @@ public static class TovAuto
         {
             cancellationToken.ThrowIfCancellationRequested();
             var train = keys.Where(examples.ContainsKey).Select(k => examples[k]).ToList();
-            double loss = Probe(request.Model, options, labels, train, heldOut, probeEpochs, cancellationToken);
+            double loss = Probe(request.Model, options, labels, train, heldOut, ProbeRecipe(options, probeEpochs), cancellationToken);
             string what = transform is { } t ? $"ε={epsilon:G3} {t.ToString().ToLowerInvariant()}" : "random";
             progress?.Report($"auto probe {what}: held-out loss {loss:F4} ({train.Count} rows)");
             if (transform is { } f) candidates.Add(new TovAutoCandidate(epsilon, f, loss));
@@ -150,9 +150,10 @@ public static class TovAuto
 
     /// <summary>
     /// One probe fit on Z_fit (an ordinary ToV run in <paramref name="runDirectory"/>, resumable like any) and its score
-    /// file over the whole pool (reused when current); returns the run and its <see cref="Probeable"/> rows.
+    /// file over the whole pool (reused when current); returns the run, every row of the score file (U included) and
+    /// the <see cref="Probeable"/> ones.
     /// </summary>
-    internal static (TovRun Run, List<ScoreRow> Usable) FitAndScoreProbe(
+    internal static (TovRun Run, List<ScoreRow> Rows, List<ScoreRow> Usable) FitAndScoreProbe(
         TovFitRequest request, TovFitOptions options, string runDirectory, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var run = TovFitter.Fit(new TovFitRequest(request.Model, request.Target, request.Pool, runDirectory)
@@ -165,7 +166,8 @@ public static class TovAuto
         string scores = Path.Combine(runDirectory, ScoreFile.DefaultFileName);
         if (!TovScorer.IsCurrent(scores, run.Manifest, run.Manifest.PoolHash))
             TovScorer.Score(new TovScoreRequest(runDirectory, request.Pool, scores), progress, cancellationToken: cancellationToken);
-        return (run, ScoreFile.Read(scores).Where(Probeable).ToList());
+        var rows = ScoreFile.Read(scores).ToList();
+        return (run, rows, rows.Where(Probeable).ToList());
     }
 
     /// <summary>The choice saved at <paramref name="path"/> when it was made for <paramref name="fingerprint"/>; otherwise null.</summary>
@@ -173,15 +175,18 @@ public static class TovAuto
         File.Exists(path) && load(path) is var saved && madeFor(saved) == fingerprint ? saved : null;
 
     /// <summary>
-    /// The keys of <paramref name="size"/> rows of <paramref name="usable"/> chosen by <paramref name="value"/>, binned as
-    /// ToV's selection bins (on predicted tokens, <paramref name="bins"/> of them), so the probe picks what the selection would.
+    /// The keys of <paramref name="size"/> rows of <paramref name="rows"/> chosen by <paramref name="value"/>, binned as
+    /// ToV's selection bins (on predicted tokens, <paramref name="bins"/> of them), so the probe picks what the selection
+    /// would. Rows in U are U to the selector (Score+Random draws its <paramref name="randomShare"/> from them; the other
+    /// strategies never take them).
     /// </summary>
-    internal static HashSet<string> Pick(List<ScoreRow> usable, Func<ScoreRow, double> value, SelectionStrategy strategy, int size, int seed, int bins)
+    internal static HashSet<string> Pick(
+        List<ScoreRow> rows, Func<ScoreRow, double> value, SelectionStrategy strategy, int size, int seed, int bins, double randomShare = SelectionOptions.DefaultRandomShare)
     {
-        var lengths = SubsetSelector.BinLengths(usable, TovMethod.SelectionBinLength);
-        var candidates = usable.Select((r, i) => new Candidate(i, lengths[i], value(r), false)).ToArray();
-        var selection = Selector.Select(candidates, new SelectionOptions(Math.Min(size, candidates.Length), strategy, bins, seed: seed));
-        return selection.Indices.Select(i => PoolExamples.Key(usable[i].Source, usable[i].Id)).ToHashSet(StringComparer.Ordinal);
+        var lengths = SubsetSelector.BinLengths(rows, TovMethod.SelectionBinLength);
+        var candidates = rows.Select((r, i) => new Candidate(i, lengths[i], value(r), r.InBase)).ToArray();
+        var selection = Selector.Select(candidates, new SelectionOptions(Math.Min(size, candidates.Length), strategy, bins, seed: seed) { RandomShare = randomShare });
+        return selection.Indices.Select(i => PoolExamples.Key(rows[i].Source, rows[i].Id)).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>The pool examples named by any of <paramref name="picks"/>, read in one pass, by key.</summary>
@@ -194,30 +199,34 @@ public static class TovAuto
             .ToDictionary(e => PoolExamples.Key(e.Source, e.Id), StringComparer.Ordinal);
     }
 
+    /// <summary>ToV's own LoRA recipe (rank, lr, batch size of the fit) for <paramref name="epochs"/> epochs: what auto's probes fine-tune with.</summary>
+    internal static FineTuneOptions ProbeRecipe(TovFitOptions options, int epochs) => new()
+    {
+        LoraRank = options.LoraRank, LoraAlpha = options.LoraAlpha, LoraDropout = options.LoraDropout,
+        LearningRate = options.LearningRate, Epochs = epochs, BatchSize = options.BatchSize, Seed = options.Seed,
+    };
+
     /// <summary>
-    /// A short fine-tune on <paramref name="train"/> with the fit's LoRA recipe for <paramref name="epochs"/> epochs, then
-    /// the held-out loss. From a fresh copy of the model, or with <paramref name="warmStart"/> from that adapter folder
-    /// (adapters and, for NER, the head); with <paramref name="bestEpoch"/> the held-out part is evaluated after every
-    /// epoch and the lowest loss counts. NaN when nothing could be encoded.
+    /// A fine-tune on <paramref name="train"/> by <paramref name="recipe"/>, then the held-out loss. From a fresh copy
+    /// of the model, or with <paramref name="warmStart"/> from that adapter folder (adapters and, for NER, the head).
+    /// With <paramref name="bestEpoch"/> the held-out part is evaluated after every epoch and the lowest loss counts;
+    /// with <paramref name="epochOn"/> the recipe's epoch is kept on those rows (<see cref="FineTuneOptions.SelectEpoch"/>)
+    /// and the held-out part is only measured. NaN when nothing could be encoded.
     /// </summary>
     internal static double Probe(
-        string model, TovFitOptions options, LabelSet? labels, IReadOnlyList<Example> train, IReadOnlyList<Example> heldOut, int epochs,
-        CancellationToken cancellationToken, string? warmStart = null, bool bestEpoch = false)
+        string model, TovFitOptions options, LabelSet? labels, IReadOnlyList<Example> train, IReadOnlyList<Example> heldOut, FineTuneOptions recipe,
+        CancellationToken cancellationToken, string? warmStart = null, bool bestEpoch = false, IReadOnlyList<Example>? epochOn = null)
     {
+        if (bestEpoch && epochOn is not null) throw new ArgumentException("A probe keeps its best held-out epoch or its epoch on other rows, not both.");
         if (train.Count == 0) return double.NaN;
         using var task = TaskModel.Load(model, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
         if (warmStart is not null) Modeling.Lora.LoadAdapter(task.Model, warmStart);
-        var recipe = new FineTuneOptions
-        {
-            LoraRank = options.LoraRank, LoraAlpha = options.LoraAlpha, LoraDropout = options.LoraDropout,
-            LearningRate = options.LearningRate, Epochs = epochs, BatchSize = options.BatchSize, Seed = options.Seed,
-        };
         var encoded = task.EncodeAll(train);
         var held = task.EncodeAll(heldOut);
         if (encoded.Count == 0 || held.Count == 0) return double.NaN;
         if (!bestEpoch)
         {
-            FineTuner.Run(task, encoded, recipe, cancellationToken: cancellationToken);
+            FineTuner.Run(task, encoded, recipe, cancellationToken: cancellationToken, validation: epochOn is null ? null : task.EncodeAll(epochOn));
             return FineTuner.Evaluate(task, held, cancellationToken: cancellationToken).MeanLoss;
         }
         var curve = FineTuner.Run(task, encoded, recipe, cancellationToken: cancellationToken, validation: held).ValidationLosses;

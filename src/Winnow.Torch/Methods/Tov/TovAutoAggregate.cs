@@ -6,7 +6,6 @@ using Winnow.Core.IO;
 using Winnow.Core.Progress;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
-using Winnow.Torch.Methods.Common;
 using Winnow.Torch.Tasks;
 
 namespace Winnow.Torch.Methods.Tov;
@@ -53,10 +52,10 @@ public static class TovAutoAggregate
         // 1. One ordinary ToV run on Z_fit (resumable like any run), scoring the whole pool with the plain mean.
         var sub = options with { AutoAggregate = false, AggregateProbe = TovAggregateProbe.Fit, Aggregation = TovAggregation.Mean, TargetHoldout = TovAuto.HoldoutFraction };
         string runDirectory = Path.Combine(directory, "fit");
-        var (run, rows) = TovAuto.FitAndScoreProbe(request, sub, runDirectory, ProgressMessages.Prefixed(progress, "auto_aggregate: "), cancellationToken);
+        var (run, all, rows) = TovAuto.FitAndScoreProbe(request, sub, runDirectory, ProgressMessages.Prefixed(progress, "auto_aggregate: "), cancellationToken);
 
         if (options.AggregateProbe == TovAggregateProbe.Judge)
-            return Decide(JudgeProbes(request, options, labels, runDirectory, fitPart, heldOut, progress, cancellationToken));
+            return Decide(JudgeProbes(request, options, labels, all, rows.Count, fitPart, heldOut, progress, cancellationToken));
 
         // 2. Each aggregation's top rows as its selection would take them (the mean in ToV's bins, the sum from one),
         //    Score-Only: the probe asks what the ranking adds; and as many random rows, for reference.
@@ -79,7 +78,7 @@ public static class TovAutoAggregate
             // keeping each probe's best held-out epoch as a judge that picks its epoch on validation does. Not from a
             // fresh head as auto's probe: a short fine-tune there mostly measures how fast the new head learns how often
             // entities occur (docs/tov-auto.md, "The aggregation").
-            double loss = TovAuto.Probe(request.Model, options, labels, train, heldOut, probeEpochs, cancellationToken, warmStart, bestEpoch: true);
+            double loss = TovAuto.Probe(request.Model, options, labels, train, heldOut, TovAuto.ProbeRecipe(options, probeEpochs), cancellationToken, warmStart, bestEpoch: true);
             progress?.Report($"auto_aggregate probe {what}: held-out loss {loss:F4} ({train.Count} rows)");
             return loss;
         }
@@ -123,12 +122,10 @@ public static class TovAutoAggregate
     /// sum where the judge found it 13–18% worse (docs/tov-auto.md, "The aggregation").
     /// </summary>
     private static Probes JudgeProbes(
-        TovFitRequest request, TovFitOptions options, LabelSet? labels, string runDirectory,
+        TovFitRequest request, TovFitOptions options, LabelSet? labels, List<ScoreRow> all, int scored,
         IReadOnlyList<Example> fitPart, IReadOnlyList<Example> heldOut, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var all = ScoreFile.Read(Path.Combine(runDirectory, ScoreFile.DefaultFileName)).ToList();
-        int scored = all.Count(r => !r.InBase && !double.IsNaN(r.PhiIdentity));
-        int probeSize = Math.Min(all.Count, TovAuto.ProbeSize(fitPart.Count, scored));
+        int probeSize = TovAuto.ProbeSize(fitPart.Count, scored);
         string column = options.Transform.ColumnName();
         var mean = Delivered(all, r => ScoreFile.Value(r, column), probeSize, options.Seed, TovAggregation.Mean);
         var sum = Delivered(all, r => ScoreFile.Value(r, column) * r.Predicted, probeSize, options.Seed, TovAggregation.Sum);
@@ -139,30 +136,18 @@ public static class TovAutoAggregate
         {
             cancellationToken.ThrowIfCancellationRequested();
             var train = keys.Where(examples.ContainsKey).Select(k => examples[k]).ToList();
-            using var task = TaskModel.Load(request.Model, options.Kind, labels, new TaskModelOptions { MaxLength = options.MaxLength, Seed = options.Seed });
-            var encoded = task.EncodeAll(train);
-            var held = task.EncodeAll(heldOut);
-            if (encoded.Count == 0 || held.Count == 0) return double.NaN;
-            // The epoch is kept on Z_fit (the fresh model has never trained on it), so the held-out part is only measured.
-            FineTuning.FineTuner.Run(task, encoded, recipe, cancellationToken: cancellationToken, validation: task.EncodeAll(fitPart));
-            double loss = FineTuning.FineTuner.Evaluate(task, held, cancellationToken: cancellationToken).MeanLoss;
+            // A fresh copy of the base model, its epoch kept on Z_fit (which it has never trained on), so the held-out
+            // part is only measured.
+            double loss = TovAuto.Probe(request.Model, options, labels, train, heldOut, recipe, cancellationToken, epochOn: fitPart);
             progress?.Report($"auto_aggregate judge probe {what}: held-out loss {loss:F4} ({train.Count} rows)");
             return loss;
         }
         return new Probes(probeSize, recipe.Epochs, Loss(mean, "mean"), Loss(sum, "sum"), null);
     }
 
-    /// <summary>The keys of the Score+Random subset ToV's selection would take from these rows under <paramref name="aggregation"/>.</summary>
-    internal static HashSet<string> Delivered(List<ScoreRow> all, Func<ScoreRow, double> value, int size, int seed, TovAggregation aggregation)
-    {
-        var lengths = SubsetSelector.BinLengths(all, TovMethod.SelectionBinLength);
-        var candidates = all.Select((r, i) => new Candidate(i, lengths[i], r.InBase ? double.NaN : value(r), r.InBase)).ToArray();
-        var selection = Selector.Select(candidates, new SelectionOptions(size, SelectionStrategy.ScoreRandom, TovMethod.BinsFor(aggregation), seed: seed)
-        {
-            RandomShare = TovMethod.RandomShare,
-        });
-        return selection.Indices.Select(i => PoolExamples.Key(all[i].Source, all[i].Id)).ToHashSet(StringComparer.Ordinal);
-    }
+    /// <summary>The keys of the Score+Random subset ToV's selection would take from these rows (U included) under <paramref name="aggregation"/>.</summary>
+    internal static HashSet<string> Delivered(List<ScoreRow> all, Func<ScoreRow, double> value, int size, int seed, TovAggregation aggregation) =>
+        TovAuto.Pick(all, value, SelectionStrategy.ScoreRandom, size, seed, TovMethod.BinsFor(aggregation), TovMethod.RandomShare);
 
     public static TovAggregateChoice Load(string path) => TovAuto.ReadChoice<TovAggregateChoice>(path, "auto_aggregate");
 }
