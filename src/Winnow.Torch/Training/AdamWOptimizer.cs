@@ -67,6 +67,28 @@ public sealed class AdamWOptimizer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Moves every parameter that has a gradient g by −lr · g / (√v̂' + ε), v' = β2·v + (1−β2)·g² from the current
+    /// second moment, bias-corrected as the next Adam step would be: Adam's preconditioning of this gradient alone,
+    /// with no first moment and no weight decay. The optimizer's state (moments, step counts) is left unchanged, so a
+    /// trajectory can take such a side step and go on as if it had not (ToV's validation step on the target,
+    /// <c>TovValidationStep.Preconditioned</c>).
+    /// </summary>
+    public void PreconditionedStep(double learningRate)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!(learningRate >= 0) || double.IsInfinity(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "Must be finite and >= 0.");
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        foreach (var state in _states)
+        {
+            var grad = state.Parameter.grad;
+            if (grad is null) continue;
+            state.PreconditionedUpdate(grad, learningRate, this);
+        }
+    }
+
     /// <summary>Drops the gradients (set to none, as PyTorch's default), so the next backward starts fresh.</summary>
     public void ZeroGrad()
     {
@@ -144,6 +166,16 @@ public sealed class AdamWOptimizer : IDisposable
             ExpAvgSq.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
             var denom = ExpAvgSq.sqrt().div_(correction2).PlusInPlace(epsilon);
             Parameter.addcdiv_(ExpAvg, denom, value: step);
+        }
+
+        public void PreconditionedUpdate(Tensor grad, double lr, AdamWOptimizer o)
+        {
+            double biasCorrection2 = 1 - Math.Pow(o.Beta2, Step + 1);
+            using Scalar beta2 = SafeScalars.Owned(o.Beta2), oneMinusBeta2 = SafeScalars.Owned(1 - o.Beta2),
+                correction2 = SafeScalars.Owned(Math.Sqrt(biasCorrection2)), epsilon = SafeScalars.Owned(o.Epsilon),
+                step = SafeScalars.Owned(-lr);
+            var denom = ExpAvgSq.mul(beta2).addcmul_(grad, grad, value: oneMinusBeta2).sqrt_().div_(correction2).PlusInPlace(epsilon);
+            Parameter.addcdiv_(grad, denom, value: step);
         }
 
         public AdamMoments Export() => new(Name, ExpAvg.shape, Step, ToFloats(ExpAvg), ToFloats(ExpAvgSq));

@@ -130,6 +130,14 @@ public sealed record TovFitOptions : IJsonOnDeserializing
     public TovAggregateProbe AggregateProbe { get; init; }
 
     /// <summary>
+    /// How the validation pass steps (<see cref="TovValidationStep"/>): with the base trajectory's AdamW (the default,
+    /// its first moment still U's) or by the target's own Adam-preconditioned gradient. Left out of the manifest at the
+    /// default, so runs made before it existed keep their fingerprints.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public TovValidationStep ValidationStep { get; init; }
+
+    /// <summary>
     /// Fraction of the target held out of the fit (drawn by <see cref="TovAuto.SplitTarget{T}"/> from the seed): what
     /// <see cref="Auto"/>'s probe fits use. 0 (the default) fits on the whole target; left out of the manifest at 0.
     /// </summary>

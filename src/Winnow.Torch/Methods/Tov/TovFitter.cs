@@ -191,7 +191,11 @@ public static class TovFitter
         var optimizer = options.Variant == TovVariant.Parallel ? trainer.Optimizer.ExportState() : null;
 
         // A fixed ε·η_k rather than ε × the next step's rate: after the last epoch the schedule is at zero.
-        var side = new EpochSettings { FixedLearningRate = options.Epsilon * eta, AdvanceSchedule = false };
+        var side = new EpochSettings
+        {
+            FixedLearningRate = options.Epsilon * eta, AdvanceSchedule = false,
+            PreconditionedGradient = options.ValidationStep == TovValidationStep.Preconditioned,
+        };
         double valLoss = 0;
         for (int pass = 0; pass < options.ValidationPasses; pass++)
             valLoss = trainer.TrainEpoch(targetBatches.ForEpoch(k * options.ValidationPasses + pass), side, cancellationToken: cancellationToken).MeanLoss;
