@@ -34,6 +34,43 @@ public class AdamWOptimizerTests
         Assert.NotEqual(start, a);
     }
 
+    /// <summary>
+    /// PreconditionedStep moves each weight by −lr·g/(√(v'/(1−β2^(t+1))) + ε), v' = β2·v + (1−β2)·g², computed here by
+    /// hand from the exported state; no first moment, no weight decay, and the state is left as it was.
+    /// </summary>
+    [Fact]
+    public void PreconditionedStepUsesTheGradientOverAdamsSecondMomentAndLeavesTheState()
+    {
+        using var scope = NewDisposeScope();
+        var w = new Parameter(tensor(new float[] { 0.5f, -1.5f, 2f, 0.25f }), requires_grad: true);
+        using var optimizer = new AdamWOptimizer([("w", w)], beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01);
+        for (int step = 0; step < 3; step++)
+        {
+            Backward(w);
+            optimizer.Step(0.05);
+            optimizer.ZeroGrad();
+        }
+        var state = optimizer.GetAdamMoments().Single();
+        var start = w.data<float>().ToArray();
+        w.grad = tensor(new float[] { 0.3f, -2f, 0.01f, 1f });
+        var g = w.grad.data<float>().ToArray();
+
+        optimizer.PreconditionedStep(0.02);
+
+        double correction = 1 - Math.Pow(0.999, state.Step + 1);
+        var moved = w.data<float>().ToArray();
+        for (int i = 0; i < g.Length; i++)
+        {
+            double v = 0.999 * state.ExpAvgSq[i] + 0.001 * g[i] * g[i];
+            double expected = start[i] - 0.02 * g[i] / (Math.Sqrt(v / correction) + 1e-8);
+            Assert.Equal(expected, moved[i], 5);
+        }
+        var after = optimizer.GetAdamMoments().Single();
+        Assert.Equal(state.Step, after.Step);
+        Assert.Equal(state.ExpAvg, after.ExpAvg);
+        Assert.Equal(state.ExpAvgSq, after.ExpAvgSq);
+    }
+
     [Fact]
     public void MomentsRoundTripThroughTheStateFile()
     {

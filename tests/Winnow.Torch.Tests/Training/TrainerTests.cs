@@ -265,6 +265,38 @@ public class TrainerTests(ITestOutputHelper output)
         Assert.All(trainer.GetAdamMoments(), m => Assert.Equal(6, m.Step));
     }
 
+    /// <summary>
+    /// ToV's preconditioned validation step: the side pass moves the model by the target batch's own gradient over Adam's
+    /// second moment, and Adam's moments and step counts are exactly what the scheduled steps left; refused as a
+    /// scheduled step, since it does not advance the optimizer.
+    /// </summary>
+    [Fact]
+    public void PreconditionedSidePassesMoveTheModelAndLeaveAdamsState()
+    {
+        var examples = TinyData.Sequences(8);
+        var options = Fast with { Epochs = 1 };
+        var source = Source(examples, options);
+        using var model = new TinyTokenModel();
+        using var trainer = Trainer.Create(model, options, source);
+        trainer.TrainEpoch(source.ForEpoch(0));
+        var before = trainer.GetAdamMoments();
+        var weights = model.Snapshot();
+
+        var side = trainer.TrainEpoch([TinyData.Collate(examples.Take(2).ToArray())],
+            new EpochSettings { FixedLearningRate = 0.01, AdvanceSchedule = false, PreconditionedGradient = true });
+
+        Assert.Equal(1, side.Steps);
+        var after = trainer.GetAdamMoments();
+        for (int i = 0; i < before.Count; i++)
+        {
+            Assert.Equal(before[i].Step, after[i].Step);
+            Assert.Equal(before[i].ExpAvg, after[i].ExpAvg);
+            Assert.Equal(before[i].ExpAvgSq, after[i].ExpAvgSq);
+        }
+        Assert.NotEqual(weights["output"], model.Snapshot()["output"]);
+        Assert.Throws<ArgumentException>(() => new EpochSettings { PreconditionedGradient = true }.Validate());
+    }
+
     [Fact]
     public void EpochsRunThroughTrainEpochAdvanceTheRunsPosition()
     {

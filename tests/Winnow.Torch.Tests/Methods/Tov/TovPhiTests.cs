@@ -19,17 +19,20 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
     /// and crowd the top of the ranking: among the top k (k = copies left outside U) at least twice as many copies as
     /// a random order gives, and a random copy outranks a random other row more often than not by a wide margin
     /// (AUC ≥ 0.75). A 2-epoch, hidden-32 model is noisy (observed: see the output), so the bounds are loose but far from chance.
+    /// Both validation steps must pass it: the base trajectory's AdamW and the target's own preconditioned gradient.
     /// </summary>
-    [Fact]
-    public void Exact_copies_of_the_target_rank_first_with_positive_phi()
+    [Theory]
+    [InlineData(TovValidationStep.Adam)]
+    [InlineData(TovValidationStep.Preconditioned)]
+    public void Exact_copies_of_the_target_rank_first_with_positive_phi(TovValidationStep step)
     {
         var pool = Path.Combine(fixture.Root, "copies-pool");
         Directory.CreateDirectory(pool);
         File.Copy(Directory.GetFiles(fixture.InstructionTarget).Single(), Path.Combine(pool, "copies.jsonl"), overwrite: true);
         foreach (var other in new[] { "sums.jsonl", "capitals.jsonl" })
             File.Copy(Path.Combine(fixture.InstructionPool, other), Path.Combine(pool, other), overwrite: true);
-        var dir = Path.Combine(fixture.Root, "run-copies");
-        TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [pool], dir) { Options = TovFixture.InstructionOptions });
+        var dir = Path.Combine(fixture.Root, $"run-copies-{step}");
+        TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [pool], dir) { Options = TovFixture.InstructionOptions with { ValidationStep = step } });
         var scores = Path.Combine(dir, "scores.parquet");
         TovScorer.Score(new TovScoreRequest(dir, [pool], scores));
 
@@ -49,6 +52,37 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
         output.WriteLine($"top-{k} of {rows.Count}: {hits} copies (chance {chance:F1}); AUC {auc:F3}");
         Assert.True(hits >= 2 * chance, $"top-{k}: {hits} copies, chance {chance:F1}");
         Assert.True(auc >= 0.75, $"AUC {auc:F3}");
+    }
+
+    /// <summary>
+    /// val_step parses (adam, preconditioned; anything else refused), is written to the manifest only when not the
+    /// default (runs fitted before it existed keep their fingerprints), and a preconditioned fit is a run of its own.
+    /// </summary>
+    [Fact]
+    public void The_validation_step_setting_parses_and_only_a_changed_step_enters_the_manifest()
+    {
+        var request = new Winnow.Methods.MethodFitRequest([fixture.InstructionTarget], [fixture.InstructionPool], Path.Combine(fixture.Root, "valstep-parse")) { Model = fixture.LlamaModel };
+        Assert.Equal(TovValidationStep.Adam, TovMethod.ParseFitOptions(request).ValidationStep);
+        Assert.Equal(TovValidationStep.Preconditioned, TovMethod.ParseFitOptions(request with { Settings = new Dictionary<string, string> { ["val_step"] = "preconditioned" } }).ValidationStep);
+        Assert.Contains("expected adam or preconditioned", Assert.Throws<ArgumentException>(() =>
+            TovMethod.ParseFitOptions(request with { Settings = new Dictionary<string, string> { ["val_step"] = "sgd" } })).Message);
+
+        var plain = TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], Path.Combine(fixture.Root, "valstep-adam"))
+        {
+            Options = TovFixture.InstructionOptions with { Epochs = 1 },
+        });
+        var preconditioned = TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], Path.Combine(fixture.Root, "valstep-pre"))
+        {
+            Options = TovFixture.InstructionOptions with { Epochs = 1, ValidationStep = TovValidationStep.Preconditioned },
+        });
+        Assert.DoesNotContain("validation_step", File.ReadAllText(Path.Combine(plain.RunDirectory, "manifest.json")));
+        Assert.Contains("\"validation_step\"", File.ReadAllText(Path.Combine(preconditioned.RunDirectory, "manifest.json")));
+        Assert.NotEqual(plain.Manifest.Fingerprint, preconditioned.Manifest.Fingerprint);
+        // The same U and the same base epoch, different validation steps: θ_val differs, θ_bas does not.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(plain.Layout.BaseAdapter(0), Winnow.Torch.Modeling.Lora.AdapterWeightsFile)),
+            File.ReadAllBytes(Path.Combine(preconditioned.Layout.BaseAdapter(0), Winnow.Torch.Modeling.Lora.AdapterWeightsFile)));
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(plain.Layout.ValAdapter(0), Winnow.Torch.Modeling.Lora.AdapterWeightsFile)),
+            File.ReadAllBytes(Path.Combine(preconditioned.Layout.ValAdapter(0), Winnow.Torch.Modeling.Lora.AdapterWeightsFile)));
     }
 
     /// <summary>
