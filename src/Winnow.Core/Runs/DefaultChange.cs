@@ -20,9 +20,19 @@ public sealed record DefaultChange(string Method, string Key, string Previous, s
     /// </summary>
     public IReadOnlyList<string> MootWhenPinned { get; init; } = [];
 
+    /// <summary>
+    /// The task the change is for (ToV's validation step changed for instruction tuning only); null: every task. A study
+    /// of another task is made the same way under <see cref="Current"/> and need not pin anything.
+    /// </summary>
+    public Data.TaskKind? OnlyFor { get; init; }
+
     /// <summary>Whether a column with these settings is made another way under <see cref="Current"/> than under <see cref="Previous"/>.</summary>
     public bool AppliesTo(IReadOnlyDictionary<string, string> settings) =>
         !settings.ContainsKey(Key) && !(MootWhenPinned.Count > 0 && MootWhenPinned.All(settings.ContainsKey));
+
+    /// <summary>As <see cref="AppliesTo(IReadOnlyDictionary{string, string})"/>, for a study of <paramref name="task"/>.</summary>
+    public bool AppliesTo(Data.TaskKind task, IReadOnlyDictionary<string, string> settings) =>
+        (OnlyFor is null || OnlyFor == task) && AppliesTo(settings);
 
     /// <summary>How <c>study.json</c> names the change.</summary>
     public string Id => $"{Method}:{Key}={Current}@{Since}";

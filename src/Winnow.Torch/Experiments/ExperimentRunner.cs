@@ -154,7 +154,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             var column = config.Column(name);
             if (column.Method is not { } method) continue;
             var settings = config.SettingsFor(method, column.Settings);
-            foreach (var change in missed.Where(c => c.Method == method && c.AppliesTo(settings)))
+            foreach (var change in missed.Where(c => c.Method == method && c.AppliesTo(config.Kind, settings)))
                 throw new ArgumentException(
                     $"{Results}: this study's first cells were made before {method}'s default {change.Key} changed from {change.Previous} to "
                     + $"{change.Current} ({change.Since}; {change.Why}), and its column '{name}' would now run with {change.Current}. To finish the study "

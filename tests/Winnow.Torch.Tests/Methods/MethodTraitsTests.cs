@@ -80,4 +80,22 @@ public sealed class MethodTraitsTests
         Assert.True(inherited.Count == 0, "not passed through: " + string.Join(", ", inherited));
         Assert.NotEmpty(SelectionMethods.Get("tov").DefaultChanges);
     }
+
+    /// <summary>
+    /// ToV's validation step changed for instruction tuning only: a begun NER study is made the same way under the new
+    /// default and need not pin it, an instruction study must, and a pin of either value settles it.
+    /// </summary>
+    [Fact]
+    public void The_validation_step_change_applies_to_instruction_studies_only()
+    {
+        var change = SelectionMethods.Get("tov").DefaultChanges.Single(c => c.Key == "val_step");
+        var none = new Dictionary<string, string>();
+        Assert.False(change.AppliesTo(Winnow.Core.Data.TaskKind.Ner, none));
+        Assert.True(change.AppliesTo(Winnow.Core.Data.TaskKind.Instruction, none));
+        Assert.False(change.AppliesTo(Winnow.Core.Data.TaskKind.Instruction, new Dictionary<string, string> { ["val_step"] = "adam" }));
+        Assert.Equal("adam", change.Previous);
+        // Changes without a task apply to both.
+        var batches = SelectionMethods.Get("tov").DefaultChanges.Single(c => c.Key == "batches");
+        Assert.True(batches.AppliesTo(Winnow.Core.Data.TaskKind.Ner, none) && batches.AppliesTo(Winnow.Core.Data.TaskKind.Instruction, none));
+    }
 }

@@ -93,13 +93,14 @@ public sealed record TovFitOptions : IJsonOnDeserializing
 
     private bool _bucketedBatches = true;
 
-    // A manifest written before bucketed batches (or top-block LoRA) were the default omits them when false (null); so a
-    // missing field reads as false (null: every block).
+    // A manifest written before bucketed batches (or top-block LoRA, or the preconditioned validation step) were the
+    // default omits them when false (null); so a missing field reads as false (null: every block; null: AdamW).
     void IJsonOnDeserializing.OnDeserializing()
     {
         _bucketedBatches = false;
         _loraLayers = null;
         _sizes = null;
+        _validationStep = null;
     }
 
     /// <summary>
@@ -130,12 +131,31 @@ public sealed record TovFitOptions : IJsonOnDeserializing
     public TovAggregateProbe AggregateProbe { get; init; }
 
     /// <summary>
-    /// How the validation pass steps (<see cref="TovValidationStep"/>): with the base trajectory's AdamW (the default,
-    /// its first moment still U's) or by the target's own Adam-preconditioned gradient. Left out of the manifest at the
-    /// default, so runs made before it existed keep their fingerprints.
+    /// How the validation pass steps (<see cref="TovValidationStep"/>): with the base trajectory's AdamW (its first moment
+    /// still U's) or by the target's own Adam-preconditioned gradient. <see cref="TovValidationStep.FamilyDefault"/> (the
+    /// default since 2026-12-02) is resolved by the fit, before the run's fingerprint (<see cref="ResolveValidationStep"/>):
+    /// preconditioned for instruction tuning, AdamW for NER. AdamW is recorded as null and left out of the manifest, so
+    /// runs made before the setting existed keep their fingerprints and a manifest without it reads as AdamW.
     /// </summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public TovValidationStep ValidationStep { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TovValidationStep? ValidationStep { get => _validationStep; init => _validationStep = value; }
+
+    private TovValidationStep? _validationStep = TovValidationStep.FamilyDefault;
+
+    /// <summary>Whether the validation pass steps by the target's own preconditioned gradient (after resolution).</summary>
+    [JsonIgnore]
+    public bool PreconditionedValidationStep => ValidationStep == TovValidationStep.Preconditioned;
+
+    /// <summary>
+    /// <see cref="ValidationStep"/> made concrete for the task: <see cref="TovValidationStep.FamilyDefault"/> becomes
+    /// preconditioned for instruction tuning and AdamW (null) for NER; AdamW is always null, as manifests write it.
+    /// </summary>
+    public TovFitOptions ResolveValidationStep() => ValidationStep switch
+    {
+        TovValidationStep.FamilyDefault => this with { ValidationStep = Kind == TaskKind.Ner ? null : TovValidationStep.Preconditioned },
+        TovValidationStep.Adam => this with { ValidationStep = null },
+        _ => this,
+    };
 
     /// <summary>
     /// Fraction of the target held out of the fit (drawn by <see cref="TovAuto.SplitTarget{T}"/> from the seed): what

@@ -52,8 +52,8 @@ public static class TovFitter
     {
         var options = request.Options.Validate();
         RequirePaths(request);
-        // The task's default LoRA blocks become a number before the fingerprint, so a run records what it adapted.
-        options = options.ResolveLoraLayers(() => LayerCountOf(request.Model)).ForManifest();
+        // The task's default LoRA blocks and validation step become concrete before the fingerprint, so a run records what it did.
+        options = options.ResolveLoraLayers(() => LayerCountOf(request.Model)).ResolveValidationStep().ForManifest();
         var clock = Stopwatch.StartNew();
         var layout = new TovRunLayout(request.RunDirectory);
         progress?.Report("hashing model, target and pool");
@@ -194,7 +194,9 @@ public static class TovFitter
         var side = new EpochSettings
         {
             FixedLearningRate = options.Epsilon * eta, AdvanceSchedule = false,
-            PreconditionedGradient = options.ValidationStep == TovValidationStep.Preconditioned,
+            PreconditionedGradient = options.ValidationStep == TovValidationStep.FamilyDefault
+                ? throw new ArgumentException("val_step is still the task's default: resolve it first (TovFitOptions.ResolveValidationStep).")
+                : options.PreconditionedValidationStep,
         };
         double valLoss = 0;
         for (int pass = 0; pass < options.ValidationPasses; pass++)

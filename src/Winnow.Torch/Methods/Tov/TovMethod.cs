@@ -9,7 +9,7 @@ namespace Winnow.Torch.Methods.Tov;
 /// Fit settings (<c>--set</c> keys): base_size, epochs, epsilon, lr, batch_size, lora_rank, lora_alpha, lora_dropout,
 /// lora_layers (all | default | N: adapt the top N blocks only, the rest are scored once for all states; default: a
 /// third for NER, all for instruction tuning, since 2026-12-01), variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
-/// aggregate (mean|label_balanced|sum), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto_aggregate (true: choose the mean or the summed φ from the target, <see cref="TovAutoAggregate"/>), auto_aggregate_probe (fit|judge: how it tries them), val_step (adam|preconditioned: how the validation pass steps), auto (true: choose ε and the transform from the
+/// aggregate (mean|label_balanced|sum), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto_aggregate (true: choose the mean or the summed φ from the target, <see cref="TovAutoAggregate"/>), auto_aggregate_probe (fit|judge: how it tries them), val_step (default|adam|preconditioned: how the validation pass steps; default: preconditioned for instruction tuning since 2026-12-02, adam for NER), auto (true: choose ε and the transform from the
 /// target, <see cref="TovAuto"/>), target_holdout, sizes (studies|paper: how an unset base_size and epochs are chosen;
 /// studies since 2026-12-02), fits (k: φ averaged over k fits of other seeds, <see cref="TovEnsemble"/>). Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run's manifest keeps ToV's options and <see cref="TovRunState"/>.
 /// </summary>
@@ -67,6 +67,7 @@ public sealed class TovMethod : ISelectionMethod
         new(MethodName, Winnow.Experiments.ExperimentConfig.RandomShareSetting, "0.5", "0.25", "2026-12-02", "docs/tov-defaults.md, \"The Score+Random split\""),
         new(MethodName, "lr", "0.0002", "0.001", "2026-12-02", "docs/tov-defaults.md, \"The fit's size and step\""),
         new(MethodName, "sizes", "paper", "studies", "2026-12-02", "docs/tov-defaults.md, \"The fit's size and step\"") { MootWhenPinned = ["base_size", "epochs"] },
+        new(MethodName, "val_step", "adam", "default (preconditioned for instruction tuning)", "2026-12-02", "docs/tov-defaults.md, \"The validation step without U's momentum\"") { OnlyFor = Core.Data.TaskKind.Instruction },
     ];
 
     /// <summary>As <see cref="TovRunLayout"/> lays them out (the scores a pipeline writes beside the run included).</summary>
@@ -132,12 +133,13 @@ public sealed class TovMethod : ISelectionMethod
         return options.Validate();
     }
 
-    /// <summary>val_step: adam (the default: the base trajectory's AdamW) or preconditioned (the target's gradient alone, Adam-preconditioned).</summary>
-    public static TovValidationStep ParseValidationStep(string? name) => name?.Trim().ToLowerInvariant() switch
+    /// <summary>val_step: default (the task's: preconditioned for instruction tuning, adam for NER), adam (the base trajectory's AdamW) or preconditioned (the target's gradient alone, Adam-preconditioned).</summary>
+    public static TovValidationStep? ParseValidationStep(string? name) => name?.Trim().ToLowerInvariant() switch
     {
+        "default" => TovValidationStep.FamilyDefault,
         "adam" => TovValidationStep.Adam,
         "preconditioned" => TovValidationStep.Preconditioned,
-        _ => throw new ArgumentException($"Unknown val_step '{name}': expected adam or preconditioned."),
+        _ => throw new ArgumentException($"Unknown val_step '{name}': expected default, adam or preconditioned."),
     };
 
     /// <summary>lora_layers: all (every block), default (the task's: a third for NER), or a number of top blocks ≥ 1.</summary>

@@ -7,16 +7,23 @@ namespace Winnow.Torch.Methods.Tov;
 public enum TovValidationStep
 {
     /// <summary>
-    /// The base trajectory's AdamW, moments and all (what every ToV run until 2026-12-02 did). Adam's first moment still
+    /// The base trajectory's AdamW, moments and all (what every ToV run until 2026-12-02 did; NER's default). Adam's first moment still
     /// holds U's gradients (β1 = 0.9), so after a pass of four target batches about two thirds of the step is U's
     /// momentum: Δ then measures "what more training on U does to this row" as much as "what the target does".
     /// </summary>
     Adam,
 
     /// <summary>
-    /// The paper's Eq. 6 step on the target alone, preconditioned as Adam would: each batch moves the adapters by
+    /// The paper's Eq. 6 step on the target alone (instruction tuning's default since 2026-12-02), preconditioned as Adam would: each batch moves the adapters by
     /// −ε·η_k · g_Z / (√v̂ + ε_Adam), with v̂ the base trajectory's second moment updated by g_Z (as LESS's Γ), no first
     /// moment, no weight decay, and the optimizer's state left as it was.
     /// </summary>
     Preconditioned,
+
+    /// <summary>
+    /// The task's default, made concrete by <see cref="TovFitOptions.ResolveValidationStep"/> before the fingerprint:
+    /// <see cref="Preconditioned"/> for instruction tuning (since 2026-12-02), <see cref="Adam"/> for NER, where the
+    /// target's own step picked worse (docs/tov-defaults.md, "The validation step without U's momentum").
+    /// </summary>
+    FamilyDefault,
 }

@@ -55,26 +55,34 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
     }
 
     /// <summary>
-    /// val_step parses (adam, preconditioned; anything else refused), is written to the manifest only when not the
-    /// default (runs fitted before it existed keep their fingerprints), and a preconditioned fit is a run of its own.
+    /// val_step parses (default, adam, preconditioned; anything else refused); the task's default resolves to the
+    /// preconditioned step for instruction tuning and to AdamW for NER; AdamW is never written to the manifest (runs
+    /// fitted before the setting existed keep their fingerprints), and a preconditioned fit is a run of its own.
     /// </summary>
     [Fact]
     public void The_validation_step_setting_parses_and_only_a_changed_step_enters_the_manifest()
     {
         var request = new Winnow.Methods.MethodFitRequest([fixture.InstructionTarget], [fixture.InstructionPool], Path.Combine(fixture.Root, "valstep-parse")) { Model = fixture.LlamaModel };
-        Assert.Equal(TovValidationStep.Adam, TovMethod.ParseFitOptions(request).ValidationStep);
-        Assert.Equal(TovValidationStep.Preconditioned, TovMethod.ParseFitOptions(request with { Settings = new Dictionary<string, string> { ["val_step"] = "preconditioned" } }).ValidationStep);
-        Assert.Contains("expected adam or preconditioned", Assert.Throws<ArgumentException>(() =>
-            TovMethod.ParseFitOptions(request with { Settings = new Dictionary<string, string> { ["val_step"] = "sgd" } })).Message);
+        TovValidationStep? Parsed(string value) => TovMethod.ParseFitOptions(request with { Settings = new Dictionary<string, string> { ["val_step"] = value } }).ValidationStep;
+        Assert.Equal(TovValidationStep.FamilyDefault, TovMethod.ParseFitOptions(request).ValidationStep);
+        Assert.Equal(TovValidationStep.Adam, Parsed("adam"));
+        Assert.Equal(TovValidationStep.Preconditioned, Parsed("preconditioned"));
+        Assert.Equal(TovValidationStep.FamilyDefault, Parsed("default"));
+        Assert.Contains("expected default, adam or preconditioned", Assert.Throws<ArgumentException>(() => Parsed("sgd")).Message);
+        // The task's default: the target's own step for instruction tuning, AdamW (written as nothing) for NER.
+        Assert.Equal(TovValidationStep.Preconditioned, new TovFitOptions { Kind = Winnow.Core.Data.TaskKind.Instruction }.ResolveValidationStep().ValidationStep);
+        Assert.Null(new TovFitOptions { Kind = Winnow.Core.Data.TaskKind.Ner }.ResolveValidationStep().ValidationStep);
+        Assert.Null(new TovFitOptions { ValidationStep = TovValidationStep.Adam }.ResolveValidationStep().ValidationStep);
 
         var plain = TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], Path.Combine(fixture.Root, "valstep-adam"))
         {
-            Options = TovFixture.InstructionOptions with { Epochs = 1 },
+            Options = TovFixture.InstructionOptions with { Epochs = 1, ValidationStep = TovValidationStep.Adam },
         });
         var preconditioned = TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], Path.Combine(fixture.Root, "valstep-pre"))
         {
-            Options = TovFixture.InstructionOptions with { Epochs = 1, ValidationStep = TovValidationStep.Preconditioned },
+            Options = TovFixture.InstructionOptions with { Epochs = 1 },
         });
+        Assert.Equal(TovValidationStep.Preconditioned, preconditioned.Options.ValidationStep);
         Assert.DoesNotContain("validation_step", File.ReadAllText(Path.Combine(plain.RunDirectory, "manifest.json")));
         Assert.Contains("\"validation_step\"", File.ReadAllText(Path.Combine(preconditioned.RunDirectory, "manifest.json")));
         Assert.NotEqual(plain.Manifest.Fingerprint, preconditioned.Manifest.Fingerprint);
