@@ -52,7 +52,10 @@ public sealed class AdamWOptimizer : IDisposable
             .Select(p => (p.name, p.parameter));
 
     /// <summary>Applies one update with learning rate <paramref name="learningRate"/> to every parameter that has a gradient.</summary>
-    public void Step(double learningRate)
+    public void Step(double learningRate) => Apply(learningRate, (state, grad) => state.Update(grad, learningRate, this));
+
+    // One update of every parameter that has a gradient, without gradients and inside one dispose scope.
+    private void Apply(double learningRate, Action<ParameterState, Tensor> update)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!(learningRate >= 0) || double.IsInfinity(learningRate))
@@ -63,7 +66,7 @@ public sealed class AdamWOptimizer : IDisposable
         {
             var grad = state.Parameter.grad;
             if (grad is null) continue;
-            state.Update(grad, learningRate, this);
+            update(state, grad);
         }
     }
 
@@ -74,20 +77,8 @@ public sealed class AdamWOptimizer : IDisposable
     /// trajectory can take such a side step and go on as if it had not (ToV's validation step on the target,
     /// <c>TovValidationStep.Preconditioned</c>).
     /// </summary>
-    public void PreconditionedStep(double learningRate)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!(learningRate >= 0) || double.IsInfinity(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "Must be finite and >= 0.");
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        foreach (var state in _states)
-        {
-            var grad = state.Parameter.grad;
-            if (grad is null) continue;
-            state.PreconditionedUpdate(grad, learningRate, this);
-        }
-    }
+    public void PreconditionedStep(double learningRate) =>
+        Apply(learningRate, (state, grad) => state.PreconditionedUpdate(grad, learningRate, this));
 
     /// <summary>Drops the gradients (set to none, as PyTorch's default), so the next backward starts fresh.</summary>
     public void ZeroGrad()
