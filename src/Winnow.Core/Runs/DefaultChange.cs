@@ -26,13 +26,13 @@ public sealed record DefaultChange(string Method, string Key, string Previous, s
     /// </summary>
     public Data.TaskKind? OnlyFor { get; init; }
 
-    /// <summary>Whether a column with these settings is made another way under <see cref="Current"/> than under <see cref="Previous"/>.</summary>
-    public bool AppliesTo(IReadOnlyDictionary<string, string> settings) =>
-        !settings.ContainsKey(Key) && !(MootWhenPinned.Count > 0 && MootWhenPinned.All(settings.ContainsKey));
-
-    /// <summary>As <see cref="AppliesTo(IReadOnlyDictionary{string, string})"/>, for a study of <paramref name="task"/>.</summary>
+    /// <summary>
+    /// Whether a column with these settings, in a study of <paramref name="task"/>, is made another way under
+    /// <see cref="Current"/> than under <see cref="Previous"/>.
+    /// </summary>
     public bool AppliesTo(Data.TaskKind task, IReadOnlyDictionary<string, string> settings) =>
-        (OnlyFor is null || OnlyFor == task) && AppliesTo(settings);
+        (OnlyFor is null || OnlyFor == task)
+        && !settings.ContainsKey(Key) && !(MootWhenPinned.Count > 0 && MootWhenPinned.All(settings.ContainsKey));
 
     /// <summary>How <c>study.json</c> names the change.</summary>
     public string Id => $"{Method}:{Key}={Current}@{Since}";

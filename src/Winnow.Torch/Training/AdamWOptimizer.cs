@@ -145,28 +145,28 @@ public sealed class AdamWOptimizer : IDisposable
         {
             Step++;
             double biasCorrection1 = 1 - Math.Pow(o.Beta1, Step);
-            double biasCorrection2 = 1 - Math.Pow(o.Beta2, Step);
             // Every Scalar is a local disposed at the end, not an implicit temporary the GC may free mid-call (see
             // Runtime/SafeScalars: it crashed a study with "Expected false to be true … toFloat at Scalar.h").
-            using Scalar decay = SafeScalars.Owned(1 - lr * o.WeightDecay), beta1 = SafeScalars.Owned(o.Beta1), beta2 = SafeScalars.Owned(o.Beta2),
-                oneMinusBeta1 = SafeScalars.Owned(1 - o.Beta1), oneMinusBeta2 = SafeScalars.Owned(1 - o.Beta2),
-                correction2 = SafeScalars.Owned(Math.Sqrt(biasCorrection2)), epsilon = SafeScalars.Owned(o.Epsilon),
-                step = SafeScalars.Owned(-lr / biasCorrection1);
+            using Scalar decay = SafeScalars.Owned(1 - lr * o.WeightDecay), beta1 = SafeScalars.Owned(o.Beta1),
+                oneMinusBeta1 = SafeScalars.Owned(1 - o.Beta1), step = SafeScalars.Owned(-lr / biasCorrection1);
             if (o.WeightDecay != 0) Parameter.mul_(decay);
             ExpAvg.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
-            ExpAvgSq.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
-            var denom = ExpAvgSq.sqrt().div_(correction2).PlusInPlace(epsilon);
-            Parameter.addcdiv_(ExpAvg, denom, value: step);
+            Parameter.addcdiv_(ExpAvg, Denominator(ExpAvgSq, grad, Step, o), value: step);
         }
 
         public void PreconditionedUpdate(Tensor grad, double lr, AdamWOptimizer o)
         {
-            double biasCorrection2 = 1 - Math.Pow(o.Beta2, Step + 1);
+            using Scalar step = SafeScalars.Owned(-lr);
+            // A copy of the second moment, so the state stays as it was.
+            Parameter.addcdiv_(grad, Denominator(ExpAvgSq.clone(), grad, Step + 1, o), value: step);
+        }
+
+        // Adam's √v̂ + ε at step t, after folding g² into the second moment v (in place: pass a copy to keep v).
+        private static Tensor Denominator(Tensor secondMoment, Tensor grad, long t, AdamWOptimizer o)
+        {
             using Scalar beta2 = SafeScalars.Owned(o.Beta2), oneMinusBeta2 = SafeScalars.Owned(1 - o.Beta2),
-                correction2 = SafeScalars.Owned(Math.Sqrt(biasCorrection2)), epsilon = SafeScalars.Owned(o.Epsilon),
-                step = SafeScalars.Owned(-lr);
-            var denom = ExpAvgSq.mul(beta2).addcmul_(grad, grad, value: oneMinusBeta2).sqrt_().div_(correction2).PlusInPlace(epsilon);
-            Parameter.addcdiv_(grad, denom, value: step);
+                correction2 = SafeScalars.Owned(Math.Sqrt(1 - Math.Pow(o.Beta2, t))), epsilon = SafeScalars.Owned(o.Epsilon);
+            return secondMoment.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2).sqrt().div_(correction2).PlusInPlace(epsilon);
         }
 
         public AdamMoments Export() => new(Name, ExpAvg.shape, Step, ToFloats(ExpAvg), ToFloats(ExpAvgSq));

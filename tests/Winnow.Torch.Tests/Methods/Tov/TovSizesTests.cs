@@ -77,10 +77,10 @@ public sealed class TovSizesTests
     {
         var change = Winnow.Torch.Methods.SelectionMethods.Get("tov").DefaultChanges.Single(c => c.Key == "sizes");
 
-        Assert.True(change.AppliesTo(new Dictionary<string, string> { ["lr"] = "0.001" }));
-        Assert.True(change.AppliesTo(new Dictionary<string, string> { ["base_size"] = "200" }));
-        Assert.False(change.AppliesTo(new Dictionary<string, string> { ["base_size"] = "200", ["epochs"] = "4" }));
-        Assert.False(change.AppliesTo(new Dictionary<string, string> { ["sizes"] = "paper" }));
+        Assert.True(change.AppliesTo(Winnow.Core.Data.TaskKind.Ner, new Dictionary<string, string> { ["lr"] = "0.001" }));
+        Assert.True(change.AppliesTo(Winnow.Core.Data.TaskKind.Ner, new Dictionary<string, string> { ["base_size"] = "200" }));
+        Assert.False(change.AppliesTo(Winnow.Core.Data.TaskKind.Ner, new Dictionary<string, string> { ["base_size"] = "200", ["epochs"] = "4" }));
+        Assert.False(change.AppliesTo(Winnow.Core.Data.TaskKind.Ner, new Dictionary<string, string> { ["sizes"] = "paper" }));
         Assert.Equal(TovSizes.Paper, ParseWith(new() { [change.Key] = change.Previous }).Sizes);
     }
 
