@@ -76,9 +76,14 @@ public sealed class AdamWOptimizer : IDisposable
     /// with no first moment and no weight decay. The optimizer's state (moments, step counts) is left unchanged, so a
     /// trajectory can take such a side step and go on as if it had not (ToV's validation step on the target,
     /// <c>TovValidationStep.Preconditioned</c>).
+    /// With <paramref name="matchAdamLength"/>, each parameter tensor's move keeps that direction but takes the length
+    /// ‖m̂'/(√v̂' + ε)‖·lr of the AdamW step it replaces (m' = β1·m + (1−β1)·g, no weight decay): the target's own
+    /// direction at the size the trajectory's optimizer would have stepped (<c>TovValidationStep.Matched</c>). Where
+    /// the gradient is large against the second moment (a fresh head meeting a new domain), the plain step can be many
+    /// times AdamW's, past the first-order regime ToV's Δ assumes; AdamW's own step is bounded by its first moment.
     /// </summary>
-    public void PreconditionedStep(double learningRate) =>
-        Apply(learningRate, (state, grad) => state.PreconditionedUpdate(grad, learningRate, this));
+    public void PreconditionedStep(double learningRate, bool matchAdamLength = false) =>
+        Apply(learningRate, (state, grad) => state.PreconditionedUpdate(grad, learningRate, this, matchAdamLength));
 
     /// <summary>Drops the gradients (set to none, as PyTorch's default), so the next backward starts fresh.</summary>
     public void ZeroGrad()
@@ -154,12 +159,27 @@ public sealed class AdamWOptimizer : IDisposable
             Parameter.addcdiv_(ExpAvg, Denominator(ExpAvgSq, grad, Step, o), value: step);
         }
 
-        public void PreconditionedUpdate(Tensor grad, double lr, AdamWOptimizer o)
+        public void PreconditionedUpdate(Tensor grad, double lr, AdamWOptimizer o, bool matchAdamLength)
         {
-            using Scalar step = SafeScalars.Owned(-lr);
             // A copy of the second moment, so the state stays as it was.
-            Parameter.addcdiv_(grad, Denominator(ExpAvgSq.clone(), grad, Step + 1, o), value: step);
+            var denominator = Denominator(ExpAvgSq.clone(), grad, Step + 1, o);
+            double scale = matchAdamLength ? AdamLengthOver(grad, denominator, o) : 1.0;
+            using Scalar step = SafeScalars.Owned(-lr * scale);
+            Parameter.addcdiv_(grad, denominator, value: step);
         }
+
+        // ‖m̂'/d‖ / ‖g/d‖: the length of the AdamW step this gradient would take (no weight decay) over the length of
+        // the preconditioned step; 0 where the gradient is zero (no direction to move in).
+        private double AdamLengthOver(Tensor grad, Tensor denominator, AdamWOptimizer o)
+        {
+            using Scalar beta1 = SafeScalars.Owned(o.Beta1), oneMinusBeta1 = SafeScalars.Owned(1 - o.Beta1);
+            double own = Norm(grad.div(denominator));
+            if (!(own > 0)) return 0;
+            double adam = Norm(ExpAvg.mul(beta1).add_(grad, alpha: oneMinusBeta1).div_(denominator)) / (1 - Math.Pow(o.Beta1, Step + 1));
+            return adam / own;
+        }
+
+        private static double Norm(Tensor t) => t.norm().to_type(ScalarType.Float64).item<double>();
 
         // Adam's √v̂ + ε at step t, after folding g² into the second moment v (in place: pass a copy to keep v).
         private static Tensor Denominator(Tensor secondMoment, Tensor grad, long t, AdamWOptimizer o)

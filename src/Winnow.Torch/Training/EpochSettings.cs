@@ -21,10 +21,11 @@ public sealed record EpochSettings
     public bool AdvanceSchedule { get; init; } = true;
 
     /// <summary>
-    /// Steps by <see cref="AdamWOptimizer.PreconditionedStep"/> (the batch's own gradient, Adam-preconditioned, the
-    /// optimizer's state untouched) instead of an AdamW step. Only for a side pass (<see cref="AdvanceSchedule"/> false).
+    /// How each step moves the parameters: an AdamW step (the default), or the batch's own gradient, Adam-preconditioned
+    /// with the optimizer's state untouched (<see cref="StepRule"/>). The latter two only on a side pass
+    /// (<see cref="AdvanceSchedule"/> false).
     /// </summary>
-    public bool PreconditionedGradient { get; init; }
+    public StepRule Rule { get; init; }
 
     /// <summary>Stops the pass after this many steps.</summary>
     public int? MaxSteps { get; init; }
@@ -38,7 +39,8 @@ public sealed record EpochSettings
         if (FixedLearningRate is { } lr && (!(lr >= 0) || double.IsInfinity(lr)))
             throw new ArgumentException($"FixedLearningRate must be finite and >= 0 (got {lr}).");
         if (MaxSteps is < 0) throw new ArgumentException($"MaxSteps must be >= 0 (got {MaxSteps}).");
-        if (PreconditionedGradient && AdvanceSchedule) throw new ArgumentException("PreconditionedGradient steps leave the optimizer as it was: use them on a side pass (AdvanceSchedule false).");
+        if (!Enum.IsDefined(Rule)) throw new ArgumentException($"Unknown step rule {Rule}.");
+        if (Rule != StepRule.AdamW && AdvanceSchedule) throw new ArgumentException($"{Rule} steps leave the optimizer as it was: use them on a side pass (AdvanceSchedule false).");
         return this;
     }
 }

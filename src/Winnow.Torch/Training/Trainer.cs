@@ -251,8 +251,8 @@ public sealed class Trainer : IDisposable
                 ? GradientClipping.ClipByGlobalNorm(_trainable, maxNorm)
                 : GradientClipping.GlobalNorm(_trainable);
             if (!double.IsFinite(gradNorm)) throw new TrainingDivergedException(State.GlobalStep, "gradient norm", gradNorm);
-            if (settings.PreconditionedGradient) Optimizer.PreconditionedStep(lr);
-            else Optimizer.Step(lr);
+            if (settings.Rule == StepRule.AdamW) Optimizer.Step(lr);
+            else Optimizer.PreconditionedStep(lr, matchAdamLength: settings.Rule == StepRule.PreconditionedAdamLength);
             if (settings.AdvanceSchedule) State = State with { GlobalStep = State.GlobalStep + 1 };
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             var progress = new TrainingProgress(State.GlobalStep, TotalSteps, State.Epoch, lossTimesExamples / examples, lr, gradNorm, tokens / seconds, (int)examples, (int)excluded);

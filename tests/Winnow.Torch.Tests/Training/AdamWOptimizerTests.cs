@@ -71,6 +71,55 @@ public class AdamWOptimizerTests
         Assert.Equal(state.ExpAvgSq, after.ExpAvgSq);
     }
 
+    /// <summary>
+    /// With matchAdamLength the step keeps the preconditioned direction (each move proportional to g/(√v̂' + ε)) but is
+    /// as long as the AdamW step it replaces: measured by taking that AdamW step (no weight decay) on a twin optimizer
+    /// with the same history and gradient. The state is left as it was. The gradient is chosen against the history
+    /// (large and of the other sign on one weight), so the two lengths differ and a plain step would fail the test.
+    /// </summary>
+    [Fact]
+    public void MatchedPreconditionedStepHasAdamsLengthAndTheTargetsDirection()
+    {
+        using var scope = NewDisposeScope();
+        var start = new float[] { 0.5f, -1.5f, 2f, 0.25f };
+        var w = new Parameter(tensor(start), requires_grad: true);
+        var twin = new Parameter(tensor(start), requires_grad: true);
+        using var optimizer = new AdamWOptimizer([("w", w)], beta1: 0.9, beta2: 0.999, epsilon: 1e-8);
+        using var reference = new AdamWOptimizer([("w", twin)], beta1: 0.9, beta2: 0.999, epsilon: 1e-8);
+        for (int step = 0; step < 3; step++)
+        {
+            foreach (var (p, o) in new[] { (w, optimizer), (twin, reference) })
+            {
+                Backward(p);
+                o.Step(0.05);
+                o.ZeroGrad();
+            }
+        }
+        var state = optimizer.GetAdamMoments().Single();
+        var before = w.data<float>().ToArray();
+        var g = new float[] { 0.3f, -20f, 0.01f, 1f };
+        w.grad = tensor(g);
+        twin.grad = tensor(g);
+
+        optimizer.PreconditionedStep(0.02, matchAdamLength: true);
+        reference.Step(0.02);
+
+        var moved = w.data<float>().Zip(before, (a, b) => (double)a - b).ToArray();
+        var adamMove = twin.data<float>().Zip(before, (a, b) => (double)a - b).ToArray();
+        double Length(double[] v) => Math.Sqrt(v.Sum(x => x * x));
+        Assert.Equal(Length(adamMove), Length(moved), 5);
+        double correction = 1 - Math.Pow(0.999, state.Step + 1);
+        var direction = g.Select((gi, i) => -gi / (Math.Sqrt((0.999 * state.ExpAvgSq[i] + 0.001 * gi * gi) / correction) + 1e-8)).ToArray();
+        double cosine = moved.Zip(direction, (a, b) => a * b).Sum() / (Length(moved) * Length(direction));
+        Assert.Equal(1.0, cosine, 5);
+        // The plain preconditioned step is longer here: the matched step really rescales it.
+        Assert.True(Length(direction) * 0.02 > 1.2 * Length(moved), $"plain {Length(direction) * 0.02}, matched {Length(moved)}");
+        var after = optimizer.GetAdamMoments().Single();
+        Assert.Equal(state.Step, after.Step);
+        Assert.Equal(state.ExpAvg, after.ExpAvg);
+        Assert.Equal(state.ExpAvgSq, after.ExpAvgSq);
+    }
+
     [Fact]
     public void MomentsRoundTripThroughTheStateFile()
     {

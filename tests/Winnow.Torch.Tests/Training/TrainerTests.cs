@@ -283,7 +283,7 @@ public class TrainerTests(ITestOutputHelper output)
         var weights = model.Snapshot();
 
         var side = trainer.TrainEpoch([TinyData.Collate(examples.Take(2).ToArray())],
-            new EpochSettings { FixedLearningRate = 0.01, AdvanceSchedule = false, PreconditionedGradient = true });
+            new EpochSettings { FixedLearningRate = 0.01, AdvanceSchedule = false, Rule = StepRule.Preconditioned });
 
         Assert.Equal(1, side.Steps);
         var after = trainer.GetAdamMoments();
@@ -294,7 +294,7 @@ public class TrainerTests(ITestOutputHelper output)
             Assert.Equal(before[i].ExpAvgSq, after[i].ExpAvgSq);
         }
         Assert.NotEqual(weights["output"], model.Snapshot()["output"]);
-        Assert.Throws<ArgumentException>(() => new EpochSettings { PreconditionedGradient = true }.Validate());
+        Assert.Throws<ArgumentException>(() => new EpochSettings { Rule = StepRule.Preconditioned }.Validate());
     }
 
     [Fact]

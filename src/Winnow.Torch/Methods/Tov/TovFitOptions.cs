@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Winnow.Core.Data;
 using Winnow.Torch.Methods.Common;
+using Winnow.Torch.Training;
 
 namespace Winnow.Torch.Methods.Tov;
 
@@ -142,9 +143,15 @@ public sealed record TovFitOptions : IJsonOnDeserializing
 
     private TovValidationStep? _validationStep = TovValidationStep.FamilyDefault;
 
-    /// <summary>Whether the validation pass steps by the target's own preconditioned gradient (after resolution).</summary>
+    /// <summary>The trainer's step rule for the validation pass (after resolution; refused before it).</summary>
     [JsonIgnore]
-    public bool PreconditionedValidationStep => ValidationStep == TovValidationStep.Preconditioned;
+    public StepRule ValidationStepRule => ValidationStep switch
+    {
+        null or TovValidationStep.Adam => StepRule.AdamW,
+        TovValidationStep.Preconditioned => StepRule.Preconditioned,
+        TovValidationStep.Matched => StepRule.PreconditionedAdamLength,
+        _ => throw new ArgumentException("val_step is still the task's default: resolve it first (TovFitOptions.ResolveValidationStep)."),
+    };
 
     /// <summary>
     /// <see cref="ValidationStep"/> made concrete for the task: <see cref="TovValidationStep.FamilyDefault"/> becomes

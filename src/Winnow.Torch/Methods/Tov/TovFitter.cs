@@ -194,9 +194,7 @@ public static class TovFitter
         var side = new EpochSettings
         {
             FixedLearningRate = options.Epsilon * eta, AdvanceSchedule = false,
-            PreconditionedGradient = options.ValidationStep == TovValidationStep.FamilyDefault
-                ? throw new ArgumentException("val_step is still the task's default: resolve it first (TovFitOptions.ResolveValidationStep).")
-                : options.PreconditionedValidationStep,
+            Rule = options.ValidationStepRule,
         };
         double valLoss = 0;
         for (int pass = 0; pass < options.ValidationPasses; pass++)

@@ -21,6 +21,14 @@ public enum TovValidationStep
     Preconditioned,
 
     /// <summary>
+    /// <see cref="Preconditioned"/>'s direction, each adapter tensor's move at the length of the AdamW step it replaces
+    /// (<see cref="Training.AdamWOptimizer.PreconditionedStep"/> with matchAdamLength): the target alone, at the
+    /// trajectory's own step size. An ablation (2026-12-03) for NER, where <see cref="Preconditioned"/>'s φ came out 5–8×
+    /// AdamW's and picked worse (politics).
+    /// </summary>
+    Matched,
+
+    /// <summary>
     /// The task's default, made concrete by <see cref="TovFitOptions.ResolveValidationStep"/> before the fingerprint:
     /// <see cref="Preconditioned"/> for instruction tuning (since 2026-12-02), <see cref="Adam"/> for NER, where the
     /// target's own step picked worse (docs/tov-defaults.md, "The validation step without U's momentum").

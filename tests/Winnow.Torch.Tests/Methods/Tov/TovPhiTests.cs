@@ -24,6 +24,7 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
     [Theory]
     [InlineData(TovValidationStep.Adam)]
     [InlineData(TovValidationStep.Preconditioned)]
+    [InlineData(TovValidationStep.Matched)]
     public void Exact_copies_of_the_target_rank_first_with_positive_phi(TovValidationStep step)
     {
         var pool = Path.Combine(fixture.Root, "copies-pool");
@@ -55,7 +56,7 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
     }
 
     /// <summary>
-    /// val_step parses (default, adam, preconditioned; anything else refused); the task's default resolves to the
+    /// val_step parses (default, adam, preconditioned, matched; anything else refused); the task's default resolves to the
     /// preconditioned step for instruction tuning and to AdamW for NER; AdamW is never written to the manifest (runs
     /// fitted before the setting existed keep their fingerprints), and a preconditioned fit is a run of its own.
     /// </summary>
@@ -67,8 +68,9 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
         Assert.Equal(TovValidationStep.FamilyDefault, TovMethod.ParseFitOptions(request).ValidationStep);
         Assert.Equal(TovValidationStep.Adam, Parsed("adam"));
         Assert.Equal(TovValidationStep.Preconditioned, Parsed("preconditioned"));
+        Assert.Equal(TovValidationStep.Matched, Parsed("matched"));
         Assert.Equal(TovValidationStep.FamilyDefault, Parsed("default"));
-        Assert.Contains("expected default, adam or preconditioned", Assert.Throws<ArgumentException>(() => Parsed("sgd")).Message);
+        Assert.Contains("expected default, adam, preconditioned or matched", Assert.Throws<ArgumentException>(() => Parsed("sgd")).Message);
         // The task's default: the target's own step for instruction tuning, AdamW (written as nothing) for NER.
         Assert.Equal(TovValidationStep.Preconditioned, new TovFitOptions { Kind = Winnow.Core.Data.TaskKind.Instruction }.ResolveValidationStep().ValidationStep);
         Assert.Null(new TovFitOptions { Kind = Winnow.Core.Data.TaskKind.Ner }.ResolveValidationStep().ValidationStep);
