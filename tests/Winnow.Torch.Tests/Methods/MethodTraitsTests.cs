@@ -88,12 +88,16 @@ public sealed class MethodTraitsTests
     [Fact]
     public void The_validation_step_change_applies_to_instruction_studies_only()
     {
-        var change = SelectionMethods.Get("tov").DefaultChanges.Single(c => c.Key == "val_step");
+        // Two changes: AdamW → preconditioned (2026-12-02), preconditioned → matched (2026-12-03).
+        var changes = SelectionMethods.Get("tov").DefaultChanges.Where(c => c.Key == "val_step").ToArray();
+        Assert.Equal(["adam", "preconditioned"], changes.Select(c => c.Previous));
         var none = new Dictionary<string, string>();
-        Assert.False(change.AppliesTo(Winnow.Core.Data.TaskKind.Ner, none));
-        Assert.True(change.AppliesTo(Winnow.Core.Data.TaskKind.Instruction, none));
-        Assert.False(change.AppliesTo(Winnow.Core.Data.TaskKind.Instruction, new Dictionary<string, string> { ["val_step"] = "adam" }));
-        Assert.Equal("adam", change.Previous);
+        foreach (var change in changes)
+        {
+            Assert.False(change.AppliesTo(Winnow.Core.Data.TaskKind.Ner, none));
+            Assert.True(change.AppliesTo(Winnow.Core.Data.TaskKind.Instruction, none));
+            Assert.False(change.AppliesTo(Winnow.Core.Data.TaskKind.Instruction, new Dictionary<string, string> { ["val_step"] = "adam" }));
+        }
         // Changes without a task apply to both.
         var batches = SelectionMethods.Get("tov").DefaultChanges.Single(c => c.Key == "batches");
         Assert.True(batches.AppliesTo(Winnow.Core.Data.TaskKind.Ner, none) && batches.AppliesTo(Winnow.Core.Data.TaskKind.Instruction, none));

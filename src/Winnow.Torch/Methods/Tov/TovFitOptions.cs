@@ -133,9 +133,10 @@ public sealed record TovFitOptions : IJsonOnDeserializing
 
     /// <summary>
     /// How the validation pass steps (<see cref="TovValidationStep"/>): with the base trajectory's AdamW (its first moment
-    /// still U's) or by the target's own Adam-preconditioned gradient. <see cref="TovValidationStep.FamilyDefault"/> (the
-    /// default since 2026-12-02) is resolved by the fit, before the run's fingerprint (<see cref="ResolveValidationStep"/>):
-    /// preconditioned for instruction tuning, AdamW for NER. AdamW is recorded as null and left out of the manifest, so
+    /// still U's) or by the target's own Adam-preconditioned gradient (at its own length or AdamW's).
+    /// <see cref="TovValidationStep.FamilyDefault"/> (the default since 2026-12-02) is resolved by the fit, before the
+    /// run's fingerprint (<see cref="ResolveValidationStep"/>): matched for instruction tuning (since 2026-12-03), AdamW
+    /// for NER. AdamW is recorded as null and left out of the manifest, so
     /// runs made before the setting existed keep their fingerprints and a manifest without it reads as AdamW.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -155,11 +156,11 @@ public sealed record TovFitOptions : IJsonOnDeserializing
 
     /// <summary>
     /// <see cref="ValidationStep"/> made concrete for the task: <see cref="TovValidationStep.FamilyDefault"/> becomes
-    /// preconditioned for instruction tuning and AdamW (null) for NER; AdamW is always null, as manifests write it.
+    /// matched for instruction tuning (since 2026-12-03; preconditioned on 2026-12-02) and AdamW (null) for NER; AdamW is always null, as manifests write it.
     /// </summary>
     public TovFitOptions ResolveValidationStep() => ValidationStep switch
     {
-        TovValidationStep.FamilyDefault => this with { ValidationStep = Kind == TaskKind.Ner ? null : TovValidationStep.Preconditioned },
+        TovValidationStep.FamilyDefault => this with { ValidationStep = Kind == TaskKind.Ner ? null : TovValidationStep.Matched },
         TovValidationStep.Adam => this with { ValidationStep = null },
         _ => this,
     };

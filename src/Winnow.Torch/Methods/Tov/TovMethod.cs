@@ -9,7 +9,7 @@ namespace Winnow.Torch.Methods.Tov;
 /// Fit settings (<c>--set</c> keys): base_size, epochs, epsilon, lr, batch_size, lora_rank, lora_alpha, lora_dropout,
 /// lora_layers (all | default | N: adapt the top N blocks only, the rest are scored once for all states; default: a
 /// third for NER, all for instruction tuning, since 2026-12-01), variant (interleaved|parallel), validation_passes, transform (identity|abs|positive), max_length,
-/// aggregate (mean|label_balanced|sum), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto_aggregate (true: choose the mean or the summed φ from the target, <see cref="TovAutoAggregate"/>), auto_aggregate_probe (fit|judge: how it tries them), val_step (default|adam|preconditioned|matched: how the validation pass steps; default: preconditioned for instruction tuning since 2026-12-02, adam for NER; matched: preconditioned at AdamW's step length), auto (true: choose ε and the transform from the
+/// aggregate (mean|label_balanced|sum), skip_epochs, batches (bucketed|random; bucketed since 2026-12-01), auto_aggregate (true: choose the mean or the summed φ from the target, <see cref="TovAutoAggregate"/>), auto_aggregate_probe (fit|judge: how it tries them), val_step (default|adam|preconditioned|matched: how the validation pass steps; default: matched for instruction tuning since 2026-12-03, adam for NER; matched: preconditioned at AdamW's step length), auto (true: choose ε and the transform from the
 /// target, <see cref="TovAuto"/>), target_holdout, sizes (studies|paper: how an unset base_size and epochs are chosen;
 /// studies since 2026-12-02), fits (k: φ averaged over k fits of other seeds, <see cref="TovEnsemble"/>). Score settings: transform, aggregate, skip_epochs, allow_other_pool. The run's manifest keeps ToV's options and <see cref="TovRunState"/>.
 /// </summary>
@@ -68,6 +68,7 @@ public sealed class TovMethod : ISelectionMethod
         new(MethodName, "lr", "0.0002", "0.001", "2026-12-02", "docs/tov-defaults.md, \"The fit's size and step\""),
         new(MethodName, "sizes", "paper", "studies", "2026-12-02", "docs/tov-defaults.md, \"The fit's size and step\"") { MootWhenPinned = ["base_size", "epochs"] },
         new(MethodName, "val_step", "adam", "default (preconditioned for instruction tuning)", "2026-12-02", "docs/tov-defaults.md, \"The validation step without U's momentum\"") { OnlyFor = Core.Data.TaskKind.Instruction },
+        new(MethodName, "val_step", "preconditioned", "default (matched for instruction tuning)", "2026-12-03", "docs/tov-defaults.md, \"The validation step at AdamW's length\"") { OnlyFor = Core.Data.TaskKind.Instruction },
     ];
 
     /// <summary>As <see cref="TovRunLayout"/> lays them out (the scores a pipeline writes beside the run included).</summary>
@@ -133,7 +134,7 @@ public sealed class TovMethod : ISelectionMethod
         return options.Validate();
     }
 
-    /// <summary>val_step: default (the task's: preconditioned for instruction tuning, adam for NER), adam (the base trajectory's AdamW), preconditioned (the target's gradient alone, Adam-preconditioned) or matched (that direction at the length of AdamW's step).</summary>
+    /// <summary>val_step: default (the task's: matched for instruction tuning, adam for NER), adam (the base trajectory's AdamW), preconditioned (the target's gradient alone, Adam-preconditioned) or matched (that direction at the length of AdamW's step).</summary>
     public static TovValidationStep? ParseValidationStep(string? name) => name?.Trim().ToLowerInvariant() switch
     {
         "default" => TovValidationStep.FamilyDefault,

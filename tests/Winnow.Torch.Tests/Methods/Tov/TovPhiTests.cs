@@ -19,7 +19,7 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
     /// and crowd the top of the ranking: among the top k (k = copies left outside U) at least twice as many copies as
     /// a random order gives, and a random copy outranks a random other row more often than not by a wide margin
     /// (AUC ≥ 0.75). A 2-epoch, hidden-32 model is noisy (observed: see the output), so the bounds are loose but far from chance.
-    /// Both validation steps must pass it: the base trajectory's AdamW and the target's own preconditioned gradient.
+    /// Every validation step must pass it: the base trajectory's AdamW and the target's own preconditioned gradient, at its own length and at AdamW's.
     /// </summary>
     [Theory]
     [InlineData(TovValidationStep.Adam)]
@@ -57,8 +57,8 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
 
     /// <summary>
     /// val_step parses (default, adam, preconditioned, matched; anything else refused); the task's default resolves to the
-    /// preconditioned step for instruction tuning and to AdamW for NER; AdamW is never written to the manifest (runs
-    /// fitted before the setting existed keep their fingerprints), and a preconditioned fit is a run of its own.
+    /// matched step for instruction tuning and to AdamW for NER; AdamW is never written to the manifest (runs fitted
+    /// before the setting existed keep their fingerprints), and a matched fit is a run of its own.
     /// </summary>
     [Fact]
     public void The_validation_step_setting_parses_and_only_a_changed_step_enters_the_manifest()
@@ -72,7 +72,7 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
         Assert.Equal(TovValidationStep.FamilyDefault, Parsed("default"));
         Assert.Contains("expected default, adam, preconditioned or matched", Assert.Throws<ArgumentException>(() => Parsed("sgd")).Message);
         // The task's default: the target's own step for instruction tuning, AdamW (written as nothing) for NER.
-        Assert.Equal(TovValidationStep.Preconditioned, new TovFitOptions { Kind = Winnow.Core.Data.TaskKind.Instruction }.ResolveValidationStep().ValidationStep);
+        Assert.Equal(TovValidationStep.Matched, new TovFitOptions { Kind = Winnow.Core.Data.TaskKind.Instruction }.ResolveValidationStep().ValidationStep);
         Assert.Null(new TovFitOptions { Kind = Winnow.Core.Data.TaskKind.Ner }.ResolveValidationStep().ValidationStep);
         Assert.Null(new TovFitOptions { ValidationStep = TovValidationStep.Adam }.ResolveValidationStep().ValidationStep);
 
@@ -80,19 +80,19 @@ public sealed class TovPhiTests(TovFixture fixture, ITestOutputHelper output)
         {
             Options = TovFixture.InstructionOptions with { Epochs = 1, ValidationStep = TovValidationStep.Adam },
         });
-        var preconditioned = TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], Path.Combine(fixture.Root, "valstep-pre"))
+        var matched = TovFitter.Fit(new TovFitRequest(fixture.LlamaModel, [fixture.InstructionTarget], [fixture.InstructionPool], Path.Combine(fixture.Root, "valstep-matched"))
         {
             Options = TovFixture.InstructionOptions with { Epochs = 1 },
         });
-        Assert.Equal(TovValidationStep.Preconditioned, preconditioned.Options.ValidationStep);
+        Assert.Equal(TovValidationStep.Matched, matched.Options.ValidationStep);
         Assert.DoesNotContain("validation_step", File.ReadAllText(Path.Combine(plain.RunDirectory, "manifest.json")));
-        Assert.Contains("\"validation_step\"", File.ReadAllText(Path.Combine(preconditioned.RunDirectory, "manifest.json")));
-        Assert.NotEqual(plain.Manifest.Fingerprint, preconditioned.Manifest.Fingerprint);
+        Assert.Contains("\"validation_step\"", File.ReadAllText(Path.Combine(matched.RunDirectory, "manifest.json")));
+        Assert.NotEqual(plain.Manifest.Fingerprint, matched.Manifest.Fingerprint);
         // The same U and the same base epoch, different validation steps: θ_val differs, θ_bas does not.
         Assert.Equal(File.ReadAllBytes(Path.Combine(plain.Layout.BaseAdapter(0), Winnow.Torch.Modeling.Lora.AdapterWeightsFile)),
-            File.ReadAllBytes(Path.Combine(preconditioned.Layout.BaseAdapter(0), Winnow.Torch.Modeling.Lora.AdapterWeightsFile)));
+            File.ReadAllBytes(Path.Combine(matched.Layout.BaseAdapter(0), Winnow.Torch.Modeling.Lora.AdapterWeightsFile)));
         Assert.NotEqual(File.ReadAllBytes(Path.Combine(plain.Layout.ValAdapter(0), Winnow.Torch.Modeling.Lora.AdapterWeightsFile)),
-            File.ReadAllBytes(Path.Combine(preconditioned.Layout.ValAdapter(0), Winnow.Torch.Modeling.Lora.AdapterWeightsFile)));
+            File.ReadAllBytes(Path.Combine(matched.Layout.ValAdapter(0), Winnow.Torch.Modeling.Lora.AdapterWeightsFile)));
     }
 
     /// <summary>
