@@ -20,6 +20,9 @@ public sealed record AblationConfig
     /// <summary>Score+Random's share of the budget drawn from the base set (0–1); null = the paper's half.</summary>
     public double? RandomShare { get; init; }
 
+    /// <summary>equal or target: how the length bins share the scored budget; null = the method's default.</summary>
+    public string? BinWeights { get; init; }
+
     /// <summary>The row as a study column: its method's fit and scores with these settings, strategy and bins.</summary>
     public StudyMethod AsStudyMethod(string name) => new(name)
     {
@@ -27,6 +30,7 @@ public sealed record AblationConfig
         BinBy = BinBy is null ? null : SubsetSelector.ParseBinLength(BinBy),
         Strategy = Strategy is null ? null : SubsetSelector.ParseStrategy(Strategy),
         RandomShare = RandomShare,
+        BinWeights = BinWeights is null ? null : SubsetSelector.ParseBinWeights(BinWeights),
     };
 
     /// <summary>What differs from the base method, for reports.</summary>
@@ -35,5 +39,6 @@ public sealed record AblationConfig
             .Concat(Strategy is null ? [] : [$"strategy={Strategy}"])
             .Concat(Bins is null ? [] : [$"bins={Bins}"])
             .Concat(BinBy is null ? [] : [$"bin_by={BinBy}"])
+            .Concat(BinWeights is null ? [] : [$"bin_weights={BinWeights}"])
             .Concat(RandomShare is not { } share ? [] : [$"random_share={share.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]));
 }

@@ -28,6 +28,9 @@ public sealed record StudyMethod(string Name)
     /// <summary>Score+Random's share of the budget drawn from the base set, when not the paper's half.</summary>
     public double? RandomShare { get; init; }
 
+    /// <summary>How the length bins share the scored budget, when not the method's own default.</summary>
+    public BinWeights? BinWeights { get; init; }
+
     /// <summary>Settings changed from the study's method_settings for <see cref="Method"/> (ablation rows).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 

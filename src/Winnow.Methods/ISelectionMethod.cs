@@ -37,6 +37,9 @@ public interface ISelectionMethod
     /// <summary>Score+Random's share of the budget drawn from the base set when a request names none (the paper's half).</summary>
     double DefaultRandomShare => SelectionOptions.DefaultRandomShare;
 
+    /// <summary>How the length bins share the scored budget by default (equal: the paper's).</summary>
+    BinWeights DefaultBinWeights => BinWeights.Equal;
+
     /// <summary>
     /// The random share a selection by <paramref name="strategy"/> from this method's scores uses: the request's own
     /// (<paramref name="given"/>), else <paramref name="pinned"/> (a study's method_settings), else this method's

@@ -19,6 +19,9 @@ public sealed record PipelineRequest(string Method, MethodFitRequest Fit, int Bu
     /// <summary>null = the length the method's bins cut on by default.</summary>
     public BinLength? BinBy { get; init; }
 
+    /// <summary>How the length bins share the scored budget; null = the method's default.</summary>
+    public BinWeights? BinWeights { get; init; }
+
     /// <summary>Score+Random's share of the budget drawn from the base set; null = the paper's half.</summary>
     public double? RandomShare { get; init; }
 

@@ -17,6 +17,26 @@ public static class ScoreFile
     public const string FingerprintKey = "winnow.fingerprint";
     public const string PoolHashKey = "winnow.pool_hash";
 
+    /// <summary>
+    /// Footer keys with the target's lengths as the scorer encoded it (comma-separated, one per target row): all tokens a
+    /// row reads, and its predicted tokens. Selection with <see cref="Selection.BinWeights.Target"/> reads them.
+    /// </summary>
+    public const string TargetLengthsKey = "winnow.target_lengths";
+    public const string TargetPredictedKey = "winnow.target_predicted";
+
+    /// <summary>Formats lengths for <see cref="TargetLengthsKey"/> / <see cref="TargetPredictedKey"/>.</summary>
+    public static string FormatLengths(IEnumerable<int> lengths) =>
+        string.Join(',', lengths.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>Reads a footer's target lengths for the bins' length (predicted or all tokens); null when the file has none.</summary>
+    public static int[]? TargetLengths(IReadOnlyDictionary<string, string> footer, Selection.BinLength by)
+    {
+        ArgumentNullException.ThrowIfNull(footer);
+        if (!footer.TryGetValue(by == Selection.BinLength.Predicted ? TargetPredictedKey : TargetLengthsKey, out var text) || string.IsNullOrWhiteSpace(text))
+            return null;
+        return text.Split(',').Select(t => int.Parse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    }
+
     /// <summary>The score columns a selection can rank by.</summary>
     public static readonly string[] Columns = ["score", "phi_identity", "phi_abs", "phi_positive"];
 

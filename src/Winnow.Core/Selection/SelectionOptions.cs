@@ -21,6 +21,20 @@ public sealed record SelectionOptions
 
     public int Seed { get; }
 
+    /// <summary>
+    /// The target's row lengths (in the unit the candidates' lengths are in): when given, each length bin's share of the
+    /// scored budget is the share of these that fall in it (<see cref="BinWeights.Target"/>); null = equal shares.
+    /// </summary>
+    public IReadOnlyList<int>? TargetLengths
+    {
+        get => targetLengths;
+        init => targetLengths = value is null ? null
+            : value.Count == 0 ? throw new ArgumentException("Target-weighted bins need at least one target length.")
+            : value.Any(l => l < 0) ? throw new ArgumentException("Target lengths cannot be negative.")
+            : value;
+    }
+    private readonly IReadOnlyList<int>? targetLengths;
+
     /// <summary>The paper's Score+Random: half of the budget at random from the base set.</summary>
     public const double DefaultRandomShare = 0.5;
 

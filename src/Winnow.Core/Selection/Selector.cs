@@ -36,7 +36,7 @@ public static class Selector
         var scored = candidates.Where(c => !double.IsNaN(c.Score)).ToList();
         if (scored.Count < options.Budget)
             throw new ArgumentException($"Score-Only needs {options.Budget} scored candidates, but only {scored.Count} have a score.");
-        var top = LengthBinnedTop(scored, options.Budget, options.Bins);
+        var top = LengthBinnedTop(scored, options.Budget, options.Bins, options.TargetLengths);
         return new SelectionResult(top, top.Count, 0);
     }
 
@@ -56,7 +56,7 @@ public static class Selector
             throw new ArgumentException(
                 $"Score+Random needs {scorePart} scored candidates outside the base set, but only {scored.Count} exist.");
 
-        var top = LengthBinnedTop(scored, scorePart, options.Bins);
+        var top = LengthBinnedTop(scored, scorePart, options.Bins, options.TargetLengths);
         var random = DrawUniform(baseSet, randomPart, rng);
         return new SelectionResult(top.Concat(random).ToList(), top.Count, random.Count);
     }
@@ -66,8 +66,14 @@ public static class Selector
     /// scorers from each, so short examples do not win by the variance of their mean alone. Bins are as equal as
     /// integer division allows (the first <c>count % bins</c> bins hold one more); the budget's remainder goes to
     /// the bins whose next-best candidate scores highest.
+    /// <para>
+    /// With <paramref name="targetLengths"/>, the bins are cut the same way but each one's share of the budget is the
+    /// share of the target's lengths that fall in its range (a target length belongs to the first bin whose longest
+    /// row is at least as long; longer than every row, to the last bin), by largest remainders; what a full bin cannot
+    /// take goes to the other bins in proportion to their weight, then equally to bins the target does not reach.
+    /// </para>
     /// </summary>
-    public static List<int> LengthBinnedTop(IReadOnlyList<Candidate> scored, int budget, int bins)
+    public static List<int> LengthBinnedTop(IReadOnlyList<Candidate> scored, int budget, int bins, IReadOnlyList<int>? targetLengths = null)
     {
         if (budget > scored.Count)
             throw new ArgumentException($"Cannot take {budget} from {scored.Count} candidates.");
@@ -75,10 +81,22 @@ public static class Selector
 
         // Ties in length are broken by index so the binning is deterministic.
         var byLength = scored.OrderBy(c => c.Length).ThenBy(c => c.Index).ToArray();
-        var ranked = SplitEven(byLength, bins)
+        var cut = SplitEven(byLength, bins).ToArray();
+        var ranked = cut
             .Select(bin => bin.OrderByDescending(c => c.Score).ThenBy(c => c.Index).ToArray())
             .ToArray();
 
+        var quota = targetLengths is null ? EqualQuotas(ranked, budget) : TargetQuotas(ranked, budget, TargetWeights(cut, targetLengths));
+
+        var picked = new List<int>(budget);
+        for (int b = 0; b < bins; b++)
+            picked.AddRange(ranked[b].Take(quota[b]).Select(c => c.Index));
+        return picked;
+    }
+
+    private static int[] EqualQuotas(Candidate[][] ranked, int budget)
+    {
+        int bins = ranked.Length;
         var quota = new int[bins];
         int remaining = budget;
         // Equal shares first, capped by each bin's size; what a small bin cannot take is passed on.
@@ -99,11 +117,56 @@ public static class Selector
                 remaining -= take;
             }
         }
+        return quota;
+    }
 
-        var picked = new List<int>(budget);
-        for (int b = 0; b < bins; b++)
-            picked.AddRange(ranked[b].Take(quota[b]).Select(c => c.Index));
-        return picked;
+    /// <summary>How many target lengths fall in each bin's range (bins sorted by length, each non-empty).</summary>
+    internal static int[] TargetWeights(Candidate[][] binsByLength, IReadOnlyList<int> targetLengths)
+    {
+        int bins = binsByLength.Length;
+        var longest = binsByLength.Select(bin => bin[^1].Length).ToArray();
+        var weights = new int[bins];
+        foreach (int length in targetLengths)
+        {
+            int b = 0;
+            while (b < bins - 1 && longest[b] < length) b++;
+            weights[b]++;
+        }
+        return weights;
+    }
+
+    private static int[] TargetQuotas(Candidate[][] ranked, int budget, int[] weights)
+    {
+        int bins = ranked.Length;
+        var quota = new int[bins];
+        int remaining = budget;
+        while (remaining > 0)
+        {
+            var open = Enumerable.Range(0, bins).Where(b => quota[b] < ranked[b].Length).ToArray();
+            var weighted = open.Where(b => weights[b] > 0).ToArray();
+            if (weighted.Length == 0)
+            {
+                // The target's bins are full: the rest as the equal split would place it, among the others.
+                var rest = EqualQuotas(open.Select(b => ranked[b][quota[b]..]).ToArray(), remaining);
+                for (int i = 0; i < open.Length; i++) quota[open[i]] += rest[i];
+                break;
+            }
+            double total = weighted.Sum(b => (double)weights[b]);
+            var exact = weighted.ToDictionary(b => b, b => remaining * weights[b] / total);
+            var give = weighted.ToDictionary(b => b, b => Math.Min((int)Math.Floor(exact[b]), ranked[b].Length - quota[b]));
+            int left = remaining - give.Values.Sum();
+            // Largest remainders (ties to the shorter bin), among bins with room.
+            foreach (var b in weighted.OrderByDescending(b => exact[b] - Math.Floor(exact[b])).ThenBy(b => b))
+            {
+                if (left == 0) break;
+                if (quota[b] + give[b] < ranked[b].Length) { give[b]++; left--; }
+            }
+            int given = 0;
+            foreach (var (b, n) in give) { quota[b] += n; given += n; }
+            remaining -= given;
+            if (given == 0) break; // cannot happen while a weighted bin has room; guards the loop
+        }
+        return quota;
     }
 
     private static IEnumerable<Candidate[]> SplitEven(Candidate[] sorted, int bins)

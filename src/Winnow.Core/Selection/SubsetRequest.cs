@@ -16,6 +16,9 @@ public sealed record SubsetRequest(string ScoresPath, IReadOnlyList<string> Pool
     /// <summary>The length the bins cut on (<see cref="BinLength"/>).</summary>
     public BinLength BinBy { get; init; } = BinLength.Tokens;
 
+    /// <summary>How the bins share the scored budget (<see cref="Selection.BinWeights"/>); the target's needs its lengths in the score file.</summary>
+    public BinWeights BinWeights { get; init; } = BinWeights.Equal;
+
     /// <summary>
     /// Score+Random's share of the budget drawn at random from the base set; null = the paper's half
     /// (<see cref="SelectionOptions.DefaultRandomShare"/>). Refused with any other strategy.

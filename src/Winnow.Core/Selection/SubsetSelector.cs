@@ -35,10 +35,12 @@ public static class SubsetSelector
         var rows = ScoreFile.Read(request.ScoresPath);
         _ = ScoreFile.Value(new ScoreRow(), request.Column);
         var lengths = BinLengths(rows, request.BinBy);
+        var targetLengths = request.BinWeights == BinWeights.Target ? TargetLengthsFor(request, rows) : null;
         var candidates = rows.Select((r, i) => new Candidate(i, lengths[i], ScoreFile.Value(r, request.Column), r.InBase)).ToArray();
         var selection = Selector.Select(candidates, new SelectionOptions(request.Budget, request.Strategy, request.Bins, request.Seed)
         {
             RandomShare = request.RandomShare ?? SelectionOptions.DefaultRandomShare,
+            TargetLengths = targetLengths,
         });
         progress?.Report($"selected {selection.Indices.Count} of {rows.Count} ({selection.FromScores} by score, {selection.FromRandom} at random)");
 
@@ -125,6 +127,31 @@ public static class SubsetSelector
         SelectionStrategy.SampleLog => "sample-log",
         _ => strategy.ToString(),
     };
+
+    /// <summary>
+    /// The target's lengths in the unit the rows are binned on, from the score file's footer; refused, naming the file,
+    /// when the file has none (a method that does not record them, or a file scored before they were recorded).
+    /// </summary>
+    private static int[] TargetLengthsFor(SubsetRequest request, IReadOnlyList<ScoreRow> rows)
+    {
+        if (request.Strategy is not (SelectionStrategy.ScoreRandom or SelectionStrategy.ScoreOnly))
+            throw new ArgumentException($"bin_weights=target weights the length bins of the top scores; the strategy here is {StrategyName(request.Strategy)}, which has none.");
+        var footer = ScoreFile.ReadMetadata(request.ScoresPath);
+        bool predicted = request.BinBy == BinLength.Predicted && rows.Any(r => r.Predicted > 0);
+        return ScoreFile.TargetLengths(footer, predicted ? BinLength.Predicted : BinLength.Tokens)
+            ?? throw new ArgumentException(
+                $"{request.ScoresPath} records no target lengths, which bin_weights=target needs (ToV's scorer records them since 2026-12-03; " +
+                "score the run again, or select with equal bin weights).");
+    }
+
+    public static BinWeights ParseBinWeights(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "equal" => BinWeights.Equal,
+        "target" => BinWeights.Target,
+        _ => throw new ArgumentException($"Unknown bin_weights '{name}': expected equal (the same number from every length bin) or target (each bin in proportion to the target's rows in it)."),
+    };
+
+    public static string BinWeightsName(BinWeights weights) => weights == BinWeights.Target ? "target" : "equal";
 
     /// <summary>
     /// The length each row is binned on. <see cref="BinLength.Predicted"/> needs a file that counts predicted tokens: files
@@ -215,7 +242,8 @@ public static class SubsetSelector
         int rows, string subsetFile, string scoresFile)
     {
         double? randomShare = request.Strategy == SelectionStrategy.ScoreRandom ? request.RandomShare ?? SelectionOptions.DefaultRandomShare : null;
-        var summary = new Summary(request.Budget, request.Strategy.ToString(), randomShare, request.Column, request.Bins, BinLengthName(request.BinBy), request.Seed, selection.Indices.Count,
+        var summary = new Summary(request.Budget, request.Strategy.ToString(), randomShare, request.Column, request.Bins, BinLengthName(request.BinBy),
+            request.BinWeights == BinWeights.Equal ? null : BinWeightsName(request.BinWeights), request.Seed, selection.Indices.Count,
             selection.FromScores, selection.FromRandom, bySource, histogram.Split('\n', StringSplitOptions.RemoveEmptyEntries),
             new SummaryFiles(subsetFile, scoresFile, rows));
         AtomicFile.WriteText(path, w => w.Write(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n"));
@@ -228,6 +256,7 @@ public static class SubsetSelector
         [property: JsonPropertyName("column")] string Column,
         [property: JsonPropertyName("bins")] int Bins,
         [property: JsonPropertyName("bin_by")] string BinBy,
+        [property: JsonPropertyName("bin_weights"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BinWeights,
         [property: JsonPropertyName("seed")] int Seed,
         [property: JsonPropertyName("selected")] int Selected,
         [property: JsonPropertyName("from_scores")] int FromScores,

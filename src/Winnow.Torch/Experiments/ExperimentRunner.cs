@@ -378,6 +378,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         {
             Strategy = strategy, Bins = column.Bins ?? method.DefaultBinsFor(ScoreFile.ReadMetadata(cost.ScoresPath)),
             BinBy = column.BinBy ?? config.BinByFor(method.Name) ?? method.DefaultBinBy,
+            BinWeights = column.BinWeights ?? config.BinWeightsFor(method.Name) ?? method.DefaultBinWeights,
             RandomShare = method.RandomShareFor(strategy, column.RandomShare, config.RandomShareFor(method.Name)), Seed = seed,
             ReadOptions = new ReadOptions { Kind = config.Kind },
         }, null, cancellationToken);

@@ -54,6 +54,7 @@ public static class MethodPipeline
             Column = request.Column,
             Bins = request.Bins ?? method.DefaultBinsFor(Core.Scoring.ScoreFile.ReadMetadata(done.ScoresPath)),
             BinBy = request.BinBy ?? method.DefaultBinBy,
+            BinWeights = request.BinWeights ?? method.DefaultBinWeights,
             RandomShare = method.RandomShareFor(strategy, request.RandomShare),
             Seed = request.SelectionSeed ?? request.Fit.Seed,
             ReadOptions = done.ReadOptions,

@@ -47,6 +47,47 @@ public class SelectorTests
     }
 
     [Fact]
+    public void TargetWeightedBinsTakeFromTheBinsTheTargetsLengthsFallInProportionally()
+    {
+        var scored = Pool().Where(c => !c.InBaseSet).ToList(); // 800 → 10 bins of 80
+        var bins = scored.OrderBy(c => c.Length).ThenBy(c => c.Index).Chunk(80).ToArray();
+        // Three target rows as long as the last bin's longest row, one as long as the third bin's middle row: 3 : 1.
+        int longest = bins[9][^1].Length, third = bins[2][40].Length;
+        Assert.True(bins[1][^1].Length < third); // so it belongs to the third bin, not the second
+        var picked = Selector.LengthBinnedTop(scored, budget: 40, bins: 10, targetLengths: [longest, longest, longest, third]).ToHashSet();
+        Assert.Equal(40, picked.Count);
+        var counts = bins.Select(b => b.Count(c => picked.Contains(c.Index))).ToArray();
+        Assert.Equal([0, 0, 10, 0, 0, 0, 0, 0, 0, 30], counts);
+        // Within a bin it is still the top scores.
+        var top30 = bins[9].OrderByDescending(c => c.Score).Take(30).Select(c => c.Index).ToHashSet();
+        Assert.True(top30.SetEquals(bins[9].Where(c => picked.Contains(c.Index)).Select(c => c.Index)));
+    }
+
+    [Fact]
+    public void TargetWeightedBinsPassWhatAFullBinCannotTakeToTheOthers()
+    {
+        var scored = Pool().Where(c => !c.InBaseSet).ToList();
+        var bins = scored.OrderBy(c => c.Length).ThenBy(c => c.Index).Chunk(80).ToArray();
+        // Every target row longer than any pool row: the last bin (80 rows) cannot take a budget of 100 alone.
+        var picked = Selector.LengthBinnedTop(scored, budget: 100, bins: 10, targetLengths: [10_000, 10_000]).ToHashSet();
+        Assert.Equal(100, picked.Count);
+        var counts = bins.Select(b => b.Count(c => picked.Contains(c.Index))).ToArray();
+        Assert.Equal(80, counts[9]);
+        Assert.Equal(20, counts.Take(9).Sum());
+        Assert.All(counts.Take(9), n => Assert.InRange(n, 2, 3)); // the rest as the equal split would place it
+    }
+
+    [Fact]
+    public void TargetWeightedSelectionIsRefusedWithoutTargetLengthsAndWithAnEmptyList()
+    {
+        Assert.Throws<ArgumentException>(() => new SelectionOptions(10) { TargetLengths = [] });
+        Assert.Throws<ArgumentException>(() => new SelectionOptions(10) { TargetLengths = [3, -1] });
+        Assert.Equal(BinWeights.Target, SubsetSelector.ParseBinWeights(" Target "));
+        var e = Assert.Throws<ArgumentException>(() => SubsetSelector.ParseBinWeights("pool"));
+        Assert.Contains("bin_weights", e.Message);
+    }
+
+    [Fact]
     public void OneBinIsTheGlobalTop()
     {
         var scored = Pool().Where(c => !c.InBaseSet).ToList();

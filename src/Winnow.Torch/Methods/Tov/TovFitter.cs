@@ -113,6 +113,8 @@ public static class TovFitter
         {
             PoolSize = poolSize,
             TargetSize = target.Count,
+            TargetLengths = encodedTarget.Select(e => e.Length).ToArray(),
+            TargetPredicted = encodedTarget.Select(e => e.PredictedCount).ToArray(),
             Auto = choice,
             AutoAggregate = aggregateChoice,
             BaseSize = baseSize,

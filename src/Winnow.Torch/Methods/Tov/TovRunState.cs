@@ -18,6 +18,14 @@ public sealed record TovRunState
     [JsonPropertyName("epochs")] public int Epochs { get; init; }
     [JsonPropertyName("completed_epochs")] public IReadOnlyList<TovEpochRecord> CompletedEpochs { get; init; } = [];
 
+    /// <summary>
+    /// The fitted target's rows as encoded: tokens read and tokens predicted, one per row. The scorer writes them into
+    /// the score file's footer so that a selection can weight its length bins by the target (<c>bin_weights=target</c>);
+    /// absent in runs fitted before 2026-12-03.
+    /// </summary>
+    [JsonPropertyName("target_lengths"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<int>? TargetLengths { get; init; }
+    [JsonPropertyName("target_predicted"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<int>? TargetPredicted { get; init; }
+
     /// <summary>What <see cref="TovAuto"/> chose (ε and transform, now in the options) and the probe table; absent without auto.</summary>
     [JsonPropertyName("auto"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TovAutoChoice? Auto { get; init; }
 

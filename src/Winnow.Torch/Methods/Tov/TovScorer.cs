@@ -104,6 +104,11 @@ public static class TovScorer
             [AggregationKey] = AggregationName(phi.Aggregation),
             [SkipEpochsKey] = phi.SkipEpochs.ToString(CultureInfo.InvariantCulture),
         };
+        if (fitted.State.TargetLengths is { Count: > 0 } lengths && fitted.State.TargetPredicted is { Count: > 0 } predicted)
+        {
+            metadata[ScoreFile.TargetLengthsKey] = ScoreFile.FormatLengths(lengths);
+            metadata[ScoreFile.TargetPredictedKey] = ScoreFile.FormatLengths(predicted);
+        }
         var classes = run.ClassesFor(phi.Aggregation);
         var job = ScoreJob.Of(request.OutputPath, "tov", manifest.Fingerprint, poolHash, request.Shard, request.ChunkSize,
             string.Create(CultureInfo.InvariantCulture, $"batch_size={request.BatchSize};transform={metadata[TransformKey]}")

@@ -1,0 +1,16 @@
+namespace Winnow.Core.Selection;
+
+/// <summary>
+/// How the scored part of a budget is shared among the equal-count length bins. The paper gives every bin the same
+/// number, so the subset copies the pool's length mix; <see cref="Target"/> gives each bin the share of the target's
+/// rows whose length falls in it, so the subset copies the target's — the one length mix a user's task states
+/// (docs/tov-defaults.md, "Length bins weighted by the target").
+/// </summary>
+public enum BinWeights
+{
+    /// <summary>The same number from every bin (the paper's).</summary>
+    Equal,
+
+    /// <summary>Each bin in proportion to the target's rows in its length range (needs the target's lengths in the score file).</summary>
+    Target,
+}
