@@ -90,6 +90,50 @@ public sealed class ScoreFileTests
     }
 
     [Fact]
+    public void Target_weighted_bins_read_the_targets_lengths_from_the_footer_and_refuse_a_file_without_them()
+    {
+        // Rows 0-3 complete in 2 tokens and score higher; rows 4-7 in 10. A target whose completions are all 10 tokens
+        // long puts the whole budget in the long bin; equal bins take two of each.
+        using var dir = new TempDir();
+        var pool = Path.Combine(dir.Path, "pool.jsonl");
+        ExampleJsonl.Write(pool, Enumerable.Range(0, 8).Select(i => new InstructionExample($"ex{i}", "pool", $"prompt {i}", $"answer {i}")));
+        var source = DatasetReader.Read([pool]).First().Source;
+        var rows = Enumerable.Range(0, 8).Select(i => new ScoreRow
+        {
+            Row = i, Id = $"ex{i}", Source = source, Length = 20, Predicted = i < 4 ? 2 : 10, Score = i < 4 ? 10 + i : i,
+        }).ToList();
+        var scores = Path.Combine(dir.Path, "scores.parquet");
+        ScoreFile.Write(scores, rows, new Dictionary<string, string>
+        {
+            [ScoreFile.TargetLengthsKey] = ScoreFile.FormatLengths([30, 31, 32]),
+            [ScoreFile.TargetPredictedKey] = ScoreFile.FormatLengths([10, 10, 11]),
+        });
+        string? weightsInSummary = null;
+        string[] Picked(string file, BinWeights weights, string name)
+        {
+            var result = SubsetSelector.Select(new SubsetRequest(file, [pool], 4, Path.Combine(dir.Path, name))
+            {
+                Strategy = SelectionStrategy.ScoreOnly, Bins = 2, BinBy = BinLength.Predicted, BinWeights = weights,
+            });
+            using var summary = JsonDocument.Parse(File.ReadAllText(result.SummaryPath));
+            weightsInSummary = summary.RootElement.TryGetProperty("bin_weights", out var w) ? w.GetString() : null;
+            return ExampleParquet.Read(result.OutputPath).Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
+        }
+
+        Assert.Equal(["ex2", "ex3", "ex6", "ex7"], Picked(scores, BinWeights.Equal, "equal.parquet"));
+        Assert.Null(weightsInSummary);
+        Assert.Equal(["ex4", "ex5", "ex6", "ex7"], Picked(scores, BinWeights.Target, "target.parquet"));
+        Assert.Equal("target", weightsInSummary);
+
+        var bare = Path.Combine(dir.Path, "bare.parquet");
+        ScoreFile.Write(bare, rows);
+        var error = Assert.Throws<ArgumentException>(() => Picked(bare, BinWeights.Target, "from-bare.parquet"));
+        Assert.Contains("bare.parquet", error.Message);
+        Assert.Contains("no target lengths", error.Message);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "from-bare.parquet")));
+    }
+
+    [Fact]
     public void Bins_on_predicted_tokens_take_the_top_of_each_completion_length_not_the_short_completions()
     {
         // Rows read 20 or 21 tokens, alternately; completions are 2 tokens (rows 0-3) or 10 (rows 4-7), and the short ones
