@@ -89,15 +89,21 @@ public sealed class ScoreFileTests
         Assert.Equal(6, summary.RootElement.GetProperty("by_source").GetProperty(source).GetInt32());
     }
 
+    /// <summary>A pool file of 8 instruction rows ex0–ex7, and the source name the reader gives them.</summary>
+    private static (string Pool, string Source) EightRowPool(TempDir dir)
+    {
+        var pool = Path.Combine(dir.Path, "pool.jsonl");
+        ExampleJsonl.Write(pool, Enumerable.Range(0, 8).Select(i => new InstructionExample($"ex{i}", "pool", $"prompt {i}", $"answer {i}")));
+        return (pool, DatasetReader.Read([pool]).First().Source);
+    }
+
     [Fact]
     public void Target_weighted_bins_read_the_targets_lengths_from_the_footer_and_refuse_a_file_without_them()
     {
         // Rows 0-3 complete in 2 tokens and score higher; rows 4-7 in 10. A target whose completions are all 10 tokens
         // long puts the whole budget in the long bin; equal bins take two of each.
         using var dir = new TempDir();
-        var pool = Path.Combine(dir.Path, "pool.jsonl");
-        ExampleJsonl.Write(pool, Enumerable.Range(0, 8).Select(i => new InstructionExample($"ex{i}", "pool", $"prompt {i}", $"answer {i}")));
-        var source = DatasetReader.Read([pool]).First().Source;
+        var (pool, source) = EightRowPool(dir);
         var rows = Enumerable.Range(0, 8).Select(i => new ScoreRow
         {
             Row = i, Id = $"ex{i}", Source = source, Length = 20, Predicted = i < 4 ? 2 : 10, Score = i < 4 ? 10 + i : i,
@@ -140,9 +146,7 @@ public sealed class ScoreFileTests
         // score higher (as φ, a mean over the completion, does). Two bins on tokens read each hold both completion
         // lengths, so their tops are the short completions; two bins on predicted tokens take the best 2 of each.
         using var dir = new TempDir();
-        var pool = Path.Combine(dir.Path, "pool.jsonl");
-        ExampleJsonl.Write(pool, Enumerable.Range(0, 8).Select(i => new InstructionExample($"ex{i}", "pool", $"prompt {i}", $"answer {i}")));
-        var source = DatasetReader.Read([pool]).First().Source;
+        var (pool, source) = EightRowPool(dir);
         var scores = Path.Combine(dir.Path, "scores.parquet");
         ScoreFile.Write(scores, Enumerable.Range(0, 8).Select(i => new ScoreRow
         {
