@@ -32,9 +32,15 @@ public static class ScoreFile
     public static int[]? TargetLengths(IReadOnlyDictionary<string, string> footer, Selection.BinLength by)
     {
         ArgumentNullException.ThrowIfNull(footer);
-        if (!footer.TryGetValue(by == Selection.BinLength.Predicted ? TargetPredictedKey : TargetLengthsKey, out var text) || string.IsNullOrWhiteSpace(text))
+        string key = by == Selection.BinLength.Predicted ? TargetPredictedKey : TargetLengthsKey;
+        if (!footer.TryGetValue(key, out var text) || string.IsNullOrWhiteSpace(text))
             return null;
-        return text.Split(',').Select(t => int.Parse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var parts = text.Split(',');
+        var lengths = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out lengths[i]))
+                throw new InvalidDataException($"The footer's {key} must be comma-separated token counts; item {i + 1} is '{parts[i]}'.");
+        return lengths;
     }
 
     /// <summary>The score columns a selection can rank by.</summary>

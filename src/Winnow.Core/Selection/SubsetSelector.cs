@@ -138,7 +138,16 @@ public static class SubsetSelector
             throw new ArgumentException($"bin_weights=target weights the length bins of the top scores; the strategy here is {StrategyName(request.Strategy)}, which has none.");
         var footer = ScoreFile.ReadMetadata(request.ScoresPath);
         bool predicted = request.BinBy == BinLength.Predicted && rows.Any(r => r.Predicted > 0);
-        return ScoreFile.TargetLengths(footer, predicted ? BinLength.Predicted : BinLength.Tokens)
+        int[]? lengths;
+        try
+        {
+            lengths = ScoreFile.TargetLengths(footer, predicted ? BinLength.Predicted : BinLength.Tokens);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{request.ScoresPath}: {e.Message}", e);
+        }
+        return lengths
             ?? throw new ArgumentException(
                 $"{request.ScoresPath} records no target lengths, which bin_weights=target needs (ToV's scorer records them since 2026-12-03; " +
                 "score the run again, or select with equal bin weights).");

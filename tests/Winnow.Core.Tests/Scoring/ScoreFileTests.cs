@@ -137,6 +137,13 @@ public sealed class ScoreFileTests
         Assert.Contains("bare.parquet", error.Message);
         Assert.Contains("no target lengths", error.Message);
         Assert.False(File.Exists(Path.Combine(dir.Path, "from-bare.parquet")));
+
+        var broken = Path.Combine(dir.Path, "broken.parquet");
+        ScoreFile.Write(broken, rows, new Dictionary<string, string> { [ScoreFile.TargetPredictedKey] = "10,ten,11" });
+        var bad = Assert.Throws<InvalidDataException>(() => Picked(broken, BinWeights.Target, "from-broken.parquet"));
+        Assert.Contains("broken.parquet", bad.Message);
+        Assert.Contains(ScoreFile.TargetPredictedKey, bad.Message);
+        Assert.Contains("'ten'", bad.Message);
     }
 
     [Fact]
