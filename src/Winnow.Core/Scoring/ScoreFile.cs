@@ -28,18 +28,20 @@ public static class ScoreFile
     public static string FormatLengths(IEnumerable<int> lengths) =>
         string.Join(',', lengths.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-    /// <summary>Reads a footer's target lengths for the bins' length (predicted or all tokens); null when the file has none.</summary>
-    public static int[]? TargetLengths(IReadOnlyDictionary<string, string> footer, Selection.BinLength by)
+    /// <summary>
+    /// Reads a score file's target lengths for the bins' length (predicted or all tokens) from its footer; null when the
+    /// file has none, refused naming the file, the key and the item when the list is malformed.
+    /// </summary>
+    public static int[]? TargetLengths(string path, Selection.BinLength by)
     {
-        ArgumentNullException.ThrowIfNull(footer);
         string key = by == Selection.BinLength.Predicted ? TargetPredictedKey : TargetLengthsKey;
-        if (!footer.TryGetValue(key, out var text) || string.IsNullOrWhiteSpace(text))
+        if (!ReadMetadata(path).TryGetValue(key, out var text) || string.IsNullOrWhiteSpace(text))
             return null;
         var parts = text.Split(',');
         var lengths = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out lengths[i]))
-                throw new InvalidDataException($"The footer's {key} must be comma-separated token counts; item {i + 1} is '{parts[i]}'.");
+                throw new InvalidDataException($"{path}: the footer's {key} must be comma-separated token counts; item {i + 1} is '{parts[i]}'.");
         return lengths;
     }
 

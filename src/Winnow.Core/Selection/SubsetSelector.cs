@@ -34,8 +34,9 @@ public static class SubsetSelector
 
         var rows = ScoreFile.Read(request.ScoresPath);
         _ = ScoreFile.Value(new ScoreRow(), request.Column);
-        var lengths = BinLengths(rows, request.BinBy);
-        var targetLengths = request.BinWeights == BinWeights.Target ? TargetLengthsFor(request, rows) : null;
+        var binBy = EffectiveBinLength(rows, request.BinBy);
+        var lengths = BinLengths(rows, binBy);
+        var targetLengths = request.BinWeights == BinWeights.Target ? TargetLengthsFor(request, binBy) : null;
         var candidates = rows.Select((r, i) => new Candidate(i, lengths[i], ScoreFile.Value(r, request.Column), r.InBase)).ToArray();
         var selection = Selector.Select(candidates, new SelectionOptions(request.Budget, request.Strategy, request.Bins, request.Seed)
         {
@@ -132,22 +133,11 @@ public static class SubsetSelector
     /// The target's lengths in the unit the rows are binned on, from the score file's footer; refused, naming the file,
     /// when the file has none (a method that does not record them, or a file scored before they were recorded).
     /// </summary>
-    private static int[] TargetLengthsFor(SubsetRequest request, IReadOnlyList<ScoreRow> rows)
+    private static int[] TargetLengthsFor(SubsetRequest request, BinLength binBy)
     {
         if (request.Strategy is not (SelectionStrategy.ScoreRandom or SelectionStrategy.ScoreOnly))
             throw new ArgumentException($"bin_weights=target weights the length bins of the top scores; the strategy here is {StrategyName(request.Strategy)}, which has none.");
-        var footer = ScoreFile.ReadMetadata(request.ScoresPath);
-        bool predicted = request.BinBy == BinLength.Predicted && rows.Any(r => r.Predicted > 0);
-        int[]? lengths;
-        try
-        {
-            lengths = ScoreFile.TargetLengths(footer, predicted ? BinLength.Predicted : BinLength.Tokens);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{request.ScoresPath}: {e.Message}", e);
-        }
-        return lengths
+        return ScoreFile.TargetLengths(request.ScoresPath, binBy)
             ?? throw new ArgumentException(
                 $"{request.ScoresPath} records no target lengths, which bin_weights=target needs (ToV's scorer records them since 2026-12-03; " +
                 "score the run again, or select with equal bin weights).");
@@ -169,9 +159,13 @@ public static class SubsetSelector
     public static int[] BinLengths(IReadOnlyList<ScoreRow> rows, BinLength by)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        bool predicted = by == BinLength.Predicted && rows.Any(r => r.Predicted > 0);
+        bool predicted = EffectiveBinLength(rows, by) == BinLength.Predicted;
         return rows.Select(r => predicted ? r.Predicted : r.Length).ToArray();
     }
+
+    /// <summary>The length the bins really cut on: <paramref name="by"/>, or all tokens when the file counts no predicted ones.</summary>
+    private static BinLength EffectiveBinLength(IReadOnlyList<ScoreRow> rows, BinLength by) =>
+        by == BinLength.Predicted && rows.Any(r => r.Predicted > 0) ? BinLength.Predicted : BinLength.Tokens;
 
     public static BinLength ParseBinLength(string name) => name.Trim().ToLowerInvariant() switch
     {

@@ -150,9 +150,9 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Equal("tov-s0", cells["tov-tw__b30__s0"].Artifact);
         Assert.Equal("target", Summary("tov-tw__b30__s0").GetProperty("bin_weights").GetString());
         Assert.False(Summary("tov__b30__s0").TryGetProperty("bin_weights", out _));
-        var tovFooter = Winnow.Core.Scoring.ScoreFile.ReadMetadata(Path.Combine(Artifact("tov-s0"), "scores.parquet"));
-        var targetLengths = Winnow.Core.Scoring.ScoreFile.TargetLengths(tovFooter, Winnow.Core.Selection.BinLength.Tokens)!;
-        var targetPredicted = Winnow.Core.Scoring.ScoreFile.TargetLengths(tovFooter, Winnow.Core.Selection.BinLength.Predicted)!;
+        var tovScores = Path.Combine(Artifact("tov-s0"), "scores.parquet");
+        var targetLengths = Winnow.Core.Scoring.ScoreFile.TargetLengths(tovScores, Winnow.Core.Selection.BinLength.Tokens)!;
+        var targetPredicted = Winnow.Core.Scoring.ScoreFile.TargetLengths(tovScores, Winnow.Core.Selection.BinLength.Predicted)!;
         Assert.Equal(TovRunModel.LoadComplete(Path.Combine(Artifact("tov-s0"), "run")).State.TargetSize, targetLengths.Length);
         Assert.Equal(targetLengths.Length, targetPredicted.Length);
         Assert.All(targetLengths.Zip(targetPredicted), p => Assert.InRange(p.Second, 1, p.First));
