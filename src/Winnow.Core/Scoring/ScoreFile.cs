@@ -24,6 +24,27 @@ public static class ScoreFile
     public const string TargetLengthsKey = "winnow.target_lengths";
     public const string TargetPredictedKey = "winnow.target_predicted";
 
+    /// <summary>
+    /// Footer key with the fit's <see cref="Selection.PoolKinship.NearerShare"/> (invariant culture), or
+    /// <see cref="PoolKinshipUnmeasured"/> where the fit did not measure it; <see cref="Selection.BinWeights.Auto"/> reads it.
+    /// </summary>
+    public const string PoolNearerShareKey = "winnow.pool_nearer_share";
+    public const string PoolKinshipUnmeasured = "unmeasured";
+
+    /// <summary>
+    /// The score file's pool-kinship share from its footer: the share, <see cref="double.NaN"/> where the fit recorded it
+    /// as unmeasured, null where the file has no such key; refused naming the file when the value is malformed.
+    /// </summary>
+    public static double? PoolNearerShare(string path)
+    {
+        if (!ReadMetadata(path).TryGetValue(PoolNearerShareKey, out var text) || string.IsNullOrWhiteSpace(text)) return null;
+        if (text.Trim() == PoolKinshipUnmeasured) return double.NaN;
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share)
+            || !(share >= 0 && share <= 1))
+            throw new InvalidDataException($"{path}: the footer's {PoolNearerShareKey} must be a share between 0 and 1 or '{PoolKinshipUnmeasured}'; it is '{text}'.");
+        return share;
+    }
+
     /// <summary>Formats lengths for <see cref="TargetLengthsKey"/> / <see cref="TargetPredictedKey"/>.</summary>
     public static string FormatLengths(IEnumerable<int> lengths) =>
         string.Join(',', lengths.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)));

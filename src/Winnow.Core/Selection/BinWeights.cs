@@ -13,4 +13,11 @@ public enum BinWeights
 
     /// <summary>Each bin in proportion to the target's rows in its length range (needs the target's lengths in the score file).</summary>
     Target,
+
+    /// <summary>
+    /// <see cref="Target"/> where the score file says the pool holds the target's kind (<see cref="PoolKinship"/>, measured
+    /// by the fit), <see cref="Equal"/> where it says not or did not measure it (docs/tov-defaults.md, "Target-weighted
+    /// bins where the pool holds the target's kind").
+    /// </summary>
+    Auto,
 }

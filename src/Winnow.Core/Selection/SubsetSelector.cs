@@ -36,13 +36,16 @@ public static class SubsetSelector
         _ = ScoreFile.Value(new ScoreRow(), request.Column);
         var binBy = EffectiveBinLength(rows, request.BinBy);
         var lengths = BinLengths(rows, binBy);
-        var targetLengths = request.BinWeights == BinWeights.Target ? TargetLengthsFor(request, binBy) : null;
+        var (binWeights, nearerShare) = ResolveBinWeights(request);
+        var targetLengths = binWeights == BinWeights.Target ? TargetLengthsFor(request, binBy) : null;
         var candidates = rows.Select((r, i) => new Candidate(i, lengths[i], ScoreFile.Value(r, request.Column), r.InBase)).ToArray();
         var selection = Selector.Select(candidates, new SelectionOptions(request.Budget, request.Strategy, request.Bins, request.Seed)
         {
             RandomShare = request.RandomShare ?? SelectionOptions.DefaultRandomShare,
             TargetLengths = targetLengths,
         });
+        if (request.BinWeights == BinWeights.Auto)
+            progress?.Report($"bin weights auto: {BinWeightsName(binWeights)} ({AutoReason(nearerShare)})");
         progress?.Report($"selected {selection.Indices.Count} of {rows.Count} ({selection.FromScores} by score, {selection.FromRandom} at random)");
 
         var fromScores = selection.Indices.Take(selection.FromScores).ToHashSet();
@@ -60,7 +63,7 @@ public static class SubsetSelector
         {
             WriteExamples(set.Stage(request.OutputPath), request.OutputPath, picked.Select(p => p.Example));
             WriteSideFile(set.Stage(side), picked.Select(p => (p.Row, Reason: fromScores.Contains(rowIndex[p.Row.Row]) ? "score" : "random")), request.Column);
-            WriteSummary(set.Stage(summary), request, selection, bySource, histogram, picked.Count, Path.GetFileName(request.OutputPath), Path.GetFileName(side));
+            WriteSummary(set.Stage(summary), request, (binWeights, nearerShare), selection, bySource, histogram, picked.Count, Path.GetFileName(request.OutputPath), Path.GetFileName(side));
             cancellationToken.ThrowIfCancellationRequested();
             set.Commit(summary);
         }
@@ -143,14 +146,43 @@ public static class SubsetSelector
                 "score the run again, or select with equal bin weights).");
     }
 
+    /// <summary>
+    /// The bin weights a selection uses: <see cref="BinWeights.Auto"/> resolved from the score file's pool-kinship share
+    /// (target weights at <see cref="PoolKinship.Threshold"/> or above, equal below or where the fit did not measure it),
+    /// refused naming the file when it has none; the share, where one decided.
+    /// </summary>
+    public static (BinWeights Weights, double? NearerShare) ResolveBinWeights(SubsetRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.BinWeights != BinWeights.Auto) return (request.BinWeights, null);
+        // Strategies without length bins have nothing to weight.
+        if (request.Strategy is not (SelectionStrategy.ScoreRandom or SelectionStrategy.ScoreOnly)) return (BinWeights.Equal, null);
+        double share = ScoreFile.PoolNearerShare(request.ScoresPath)
+            ?? throw new ArgumentException(
+                $"{request.ScoresPath} records no pool-kinship share ({ScoreFile.PoolNearerShareKey}), which bin_weights=auto needs "
+                + "(ToV's fit measures it since 2026-12-03: fit and score the run again, or select with --bin-weights equal or target).");
+        if (double.IsNaN(share)) return (BinWeights.Equal, null);
+        return (PoolKinship.HoldsTargetKind(share) ? BinWeights.Target : BinWeights.Equal, share);
+    }
+
+    private static string AutoReason(double? share) => share is { } s
+        ? string.Create(CultureInfo.InvariantCulture, $"pool nearer share {s:0.00} {(PoolKinship.HoldsTargetKind(s) ? ">=" : "<")} {PoolKinship.Threshold:0.0}")
+        : "the fit did not measure the pool's kinship";
+
     public static BinWeights ParseBinWeights(string name) => name.Trim().ToLowerInvariant() switch
     {
         "equal" => BinWeights.Equal,
         "target" => BinWeights.Target,
-        _ => throw new ArgumentException($"Unknown bin_weights '{name}': expected equal (the same number from every length bin) or target (each bin in proportion to the target's rows in it)."),
+        "auto" => BinWeights.Auto,
+        _ => throw new ArgumentException($"Unknown bin_weights '{name}': expected equal (the same number from every length bin), target (each bin in proportion to the target's rows in it) or auto (target where the fit found the target's kind in the pool, else equal)."),
     };
 
-    public static string BinWeightsName(BinWeights weights) => weights == BinWeights.Target ? "target" : "equal";
+    public static string BinWeightsName(BinWeights weights) => weights switch
+    {
+        BinWeights.Target => "target",
+        BinWeights.Auto => "auto",
+        _ => "equal",
+    };
 
     /// <summary>
     /// The length each row is binned on. <see cref="BinLength.Predicted"/> needs a file that counts predicted tokens: files
@@ -241,12 +273,18 @@ public static class SubsetSelector
     }
 
     private static void WriteSummary(
-        string path, SubsetRequest request, SelectionResult selection, IReadOnlyDictionary<string, int> bySource, string histogram,
+        string path, SubsetRequest request, (BinWeights Used, double? NearerShare) weighted, SelectionResult selection, IReadOnlyDictionary<string, int> bySource, string histogram,
         int rows, string subsetFile, string scoresFile)
     {
         double? randomShare = request.Strategy == SelectionStrategy.ScoreRandom ? request.RandomShare ?? SelectionOptions.DefaultRandomShare : null;
+        string? weights = request.BinWeights switch
+        {
+            BinWeights.Equal => null,
+            BinWeights.Auto => $"auto: {BinWeightsName(weighted.Used)}",
+            _ => BinWeightsName(request.BinWeights),
+        };
         var summary = new Summary(request.Budget, request.Strategy.ToString(), randomShare, request.Column, request.Bins, BinLengthName(request.BinBy),
-            request.BinWeights == BinWeights.Equal ? null : BinWeightsName(request.BinWeights), request.Seed, selection.Indices.Count,
+            weights, weighted.NearerShare, request.Seed, selection.Indices.Count,
             selection.FromScores, selection.FromRandom, bySource, histogram.Split('\n', StringSplitOptions.RemoveEmptyEntries),
             new SummaryFiles(subsetFile, scoresFile, rows));
         AtomicFile.WriteText(path, w => w.Write(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n"));
@@ -260,6 +298,7 @@ public static class SubsetSelector
         [property: JsonPropertyName("bins")] int Bins,
         [property: JsonPropertyName("bin_by")] string BinBy,
         [property: JsonPropertyName("bin_weights"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BinWeights,
+        [property: JsonPropertyName("pool_nearer_share"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? PoolNearerShare,
         [property: JsonPropertyName("seed")] int Seed,
         [property: JsonPropertyName("selected")] int Selected,
         [property: JsonPropertyName("from_scores")] int FromScores,

@@ -41,14 +41,18 @@ public static class TovFitter
             {
                 RunDirectory = first.Layout.FitDirectory(i),
                 Options = first.Options with { Seed = first.Options.FitSeed(i), Fits = null, Auto = false, AutoAggregate = false, AggregateProbe = TovAggregateProbe.Fit },
-            }, ProgressMessages.Prefixed(progress, $"fit {i + 1}/{fits}: "), cancellationToken);
+            }, ProgressMessages.Prefixed(progress, $"fit {i + 1}/{fits}: "), cancellationToken, measureKinship: false);
             reused &= member.Reused;
         }
         return first with { Reused = reused, Seconds = clock.Elapsed.TotalSeconds };
     }
 
-    /// <summary>One fit into <see cref="TovFitRequest.RunDirectory"/> (the first of an ensemble's).</summary>
-    private static TovRun FitOne(TovFitRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// One fit into <see cref="TovFitRequest.RunDirectory"/> (the first of an ensemble's). An NER fit also measures
+    /// whether the pool holds the target's kind (<see cref="MeasureKinship"/>), except for an ensemble's further members,
+    /// whose score file is the first's.
+    /// </summary>
+    private static TovRun FitOne(TovFitRequest request, IProgress<string>? progress, CancellationToken cancellationToken, bool measureKinship = true)
     {
         var options = request.Options.Validate();
         RequirePaths(request);
@@ -86,6 +90,9 @@ public static class TovFitter
             aggregateChoice ??= TovAutoAggregate.Choose(request, options, planned.Fingerprint, target, labels, progress, cancellationToken);
             options = options with { Aggregation = aggregateChoice.Aggregation };
         }
+        double? nearerShare = existing?.State.PoolNearerShare;
+        if (measureKinship && options.Kind == TaskKind.Ner && nearerShare is null)
+            nearerShare = MeasureKinship(request.Model, request.Pool, readOptions, target, options, progress, cancellationToken);
         var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
         if (keys.Count < 2) throw new ArgumentException($"The pool has {keys.Count} examples; ToV needs at least 2.");
         int poolSize = keys.Count;
@@ -115,6 +122,7 @@ public static class TovFitter
             TargetSize = target.Count,
             TargetLengths = encodedTarget.Select(e => e.Length).ToArray(),
             TargetPredicted = encodedTarget.Select(e => e.PredictedCount).ToArray(),
+            PoolNearerShare = nearerShare,
             Auto = choice,
             AutoAggregate = aggregateChoice,
             BaseSize = baseSize,
@@ -124,6 +132,35 @@ public static class TovFitter
         var result = Train(task, layout, new TovRun(layout.Root, manifest, options, state), encodedBase, encodedTarget, progress, cancellationToken);
         return result with { Seconds = clock.Elapsed.TotalSeconds };
     }
+
+    /// <summary>
+    /// Whether the pool holds rows of the target's kind (<see cref="PoolKinship"/>): the target and the pool embedded by
+    /// the base model as TSDS does (mean-pooled last hidden state, unit length), the pool streamed a chunk at a time, the
+    /// target split by the fit's seed. One forward pass over the pool; NER only, where target-weighted bins were
+    /// measured (docs/tov-defaults.md, "Target-weighted bins where the pool holds the target's kind").
+    /// </summary>
+    private static double MeasureKinship(
+        string model, IReadOnlyList<string> pool, ReadOptions readOptions, IReadOnlyList<Example> target, TovFitOptions options,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var embedder = new Tsds.ModelEmbedder(model, options.MaxLength);
+        var embedded = embedder.Embed(target, cancellationToken).Vectors;
+        int dim = embedder.Dimension;
+        var kinship = new PoolKinship(Enumerable.Range(0, target.Count).Select(i => embedded.AsSpan(i * dim, dim).ToArray()).ToArray());
+        foreach (var chunk in DatasetReader.Read(pool, readOptions).Chunk(KinshipChunk))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            kinship.Add(embedder.Embed(chunk, cancellationToken).Vectors);
+        }
+        double share = kinship.NearerShare(options.Seed);
+        progress?.Report(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"pool kinship: {share:0.00} of the target's rows have a pool row nearer than the other half of the target ({kinship.PoolRows} pool rows, {clock.Elapsed.TotalSeconds:0.0}s); "
+            + $"{(PoolKinship.HoldsTargetKind(share) ? "the pool holds the target's kind" : "the pool does not hold the target's kind")}"));
+        return share;
+    }
+
+    private const int KinshipChunk = 2048;
 
     private static TovRun Train(
         TaskModel task, TovRunLayout layout, TovRun run, IReadOnlyList<EncodedExample> encodedBase,

@@ -26,6 +26,13 @@ public sealed record TovRunState
     [JsonPropertyName("target_lengths"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<int>? TargetLengths { get; init; }
     [JsonPropertyName("target_predicted"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<int>? TargetPredicted { get; init; }
 
+    /// <summary>
+    /// NER fits: the share of the target's rows with a pool row nearer than the other half of the target
+    /// (<see cref="Core.Selection.PoolKinship"/>), which <c>bin_weights=auto</c> reads from the score file; absent in
+    /// instruction fits and in runs fitted before 2026-12-03's ninth session.
+    /// </summary>
+    [JsonPropertyName("pool_nearer_share"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? PoolNearerShare { get; init; }
+
     /// <summary>What <see cref="TovAuto"/> chose (ε and transform, now in the options) and the probe table; absent without auto.</summary>
     [JsonPropertyName("auto"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TovAutoChoice? Auto { get; init; }
 

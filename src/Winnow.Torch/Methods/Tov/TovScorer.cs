@@ -109,6 +109,10 @@ public static class TovScorer
             metadata[ScoreFile.TargetLengthsKey] = ScoreFile.FormatLengths(lengths);
             metadata[ScoreFile.TargetPredictedKey] = ScoreFile.FormatLengths(predicted);
         }
+        if (fitted.State.PoolNearerShare is { } share)
+            metadata[ScoreFile.PoolNearerShareKey] = share.ToString("R", CultureInfo.InvariantCulture);
+        else if (fitted.Options.Kind == TaskKind.Instruction)
+            metadata[ScoreFile.PoolNearerShareKey] = ScoreFile.PoolKinshipUnmeasured;
         var classes = run.ClassesFor(phi.Aggregation);
         var job = ScoreJob.Of(request.OutputPath, "tov", manifest.Fingerprint, poolHash, request.Shard, request.ChunkSize,
             string.Create(CultureInfo.InvariantCulture, $"batch_size={request.BatchSize};transform={metadata[TransformKey]}")
