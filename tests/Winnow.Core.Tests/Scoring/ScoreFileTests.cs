@@ -147,6 +147,64 @@ public sealed class ScoreFileTests
     }
 
     [Fact]
+    public void Auto_bin_weights_follow_the_footers_pool_kinship_share_and_refuse_a_file_without_one()
+    {
+        // The same eight rows as above: the target's completions are all long, so target weights take the long bin only.
+        using var dir = new TempDir();
+        var (pool, source) = EightRowPool(dir);
+        var rows = Enumerable.Range(0, 8).Select(i => new ScoreRow
+        {
+            Row = i, Id = $"ex{i}", Source = source, Length = 20, Predicted = i < 4 ? 2 : 10, Score = i < 4 ? 10 + i : i,
+        }).ToList();
+        string File(string name, string? share)
+        {
+            var path = Path.Combine(dir.Path, name);
+            var footer = new Dictionary<string, string>
+            {
+                [ScoreFile.TargetLengthsKey] = ScoreFile.FormatLengths([30, 31, 32]),
+                [ScoreFile.TargetPredictedKey] = ScoreFile.FormatLengths([10, 10, 11]),
+            };
+            if (share is not null) footer[ScoreFile.PoolNearerShareKey] = share;
+            ScoreFile.Write(path, rows, footer);
+            return path;
+        }
+        JsonElement summaryRoot = default;
+        string[] Picked(string file, BinWeights weights, string name)
+        {
+            var result = SubsetSelector.Select(new SubsetRequest(file, [pool], 4, Path.Combine(dir.Path, name))
+            {
+                Strategy = SelectionStrategy.ScoreOnly, Bins = 2, BinBy = BinLength.Predicted, BinWeights = weights,
+            });
+            summaryRoot = JsonDocument.Parse(System.IO.File.ReadAllText(result.SummaryPath)).RootElement.Clone();
+            return ExampleParquet.Read(result.OutputPath).Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
+        }
+        var equal = Picked(File("plain.parquet", null), BinWeights.Equal, "equal.parquet");
+        var target = Picked(File("plain-t.parquet", null), BinWeights.Target, "target.parquet");
+        Assert.NotEqual(equal, target);
+
+        // A majority (the threshold itself included) chooses the target's weights; below it, equal ones.
+        Assert.Equal(target, Picked(File("kin.parquet", "0.75"), BinWeights.Auto, "auto-kin.parquet"));
+        Assert.Equal("auto: target", summaryRoot.GetProperty("bin_weights").GetString());
+        Assert.Equal(0.75, summaryRoot.GetProperty("pool_nearer_share").GetDouble());
+        Assert.Equal(target, Picked(File("half.parquet", "0.5"), BinWeights.Auto, "auto-half.parquet"));
+        Assert.Equal(equal, Picked(File("far.parquet", "0.25"), BinWeights.Auto, "auto-far.parquet"));
+        Assert.Equal("auto: equal", summaryRoot.GetProperty("bin_weights").GetString());
+        Assert.Equal(0.25, summaryRoot.GetProperty("pool_nearer_share").GetDouble());
+        // A fit that did not measure it (instruction tuning) keeps equal bins, and says so without a share.
+        Assert.Equal(equal, Picked(File("unmeasured.parquet", ScoreFile.PoolKinshipUnmeasured), BinWeights.Auto, "auto-unmeasured.parquet"));
+        Assert.Equal("auto: equal", summaryRoot.GetProperty("bin_weights").GetString());
+        Assert.False(summaryRoot.TryGetProperty("pool_nearer_share", out _));
+
+        var error = Assert.Throws<ArgumentException>(() => Picked(File("old.parquet", null), BinWeights.Auto, "auto-old.parquet"));
+        Assert.Contains("old.parquet", error.Message);
+        Assert.Contains(ScoreFile.PoolNearerShareKey, error.Message);
+        Assert.False(System.IO.File.Exists(Path.Combine(dir.Path, "auto-old.parquet")));
+        var bad = Assert.Throws<InvalidDataException>(() => Picked(File("bad.parquet", "1.5"), BinWeights.Auto, "auto-bad.parquet"));
+        Assert.Contains("bad.parquet", bad.Message);
+        Assert.Contains("'1.5'", bad.Message);
+    }
+
+    [Fact]
     public void Bins_on_predicted_tokens_take_the_top_of_each_completion_length_not_the_short_completions()
     {
         // Rows read 20 or 21 tokens, alternately; completions are 2 tokens (rows 0-3) or 10 (rows 4-7), and the short ones

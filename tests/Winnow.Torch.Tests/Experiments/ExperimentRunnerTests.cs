@@ -106,6 +106,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
               tov-mix25: { random_share: 0.25 }
               tov-eps-sum: { settings: { aggregate: sum, epsilon: "0.3" } }
               tov-tw: { bin_weights: target }
+              tov-ta: { bin_weights: auto }
             ablation_budgets: [30]
             """;
         var path = Path.Combine(dir.Path, "micro-ablation.yaml");
@@ -115,7 +116,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
 
         Assert.True(config.Pool.Single(p => p.Name == "wikigold").SkipInvalid);
         var summary = new ExperimentRunner(config, options, new Progress<string>(output.WriteLine)).Run();
-        Assert.Equal(2 * 2 + 9, summary.CellsTotal);
+        Assert.Equal(2 * 2 + 10, summary.CellsTotal);
         var sizes = File.ReadAllText(Path.Combine(options.ResultsDirectory, "data", "sizes.json"));
         Assert.Matches("\"skipped\": \\{\\s*\"wikigold\": 1\\s*\\}", sizes);
         Assert.Contains("\"wikigold\": 30", sizes);
@@ -144,7 +145,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.False(Summary("tov-eps-only__b30__s0").TryGetProperty("random_share", out _));
         Assert.False(cells.ContainsKey("tov-abs__b20__s0"));
         Assert.Equal(["random-s0", "tov-abs-s0", "tov-eps-s0", "tov-eps-sum-s0", "tov-s0"], results.Costs.Select(c => c.Key).Order(StringComparer.Ordinal));
-        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins", "tov-pred", "tov-eps-only", "tov-abs-only", "tov-mix25", "tov-eps-sum", "tov-tw"], results.Study.Ablation.Select(a => a.Name));
+        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins", "tov-pred", "tov-eps-only", "tov-abs-only", "tov-mix25", "tov-eps-sum", "tov-tw", "tov-ta"], results.Study.Ablation.Select(a => a.Name));
         Assert.Equal("bin_weights=target", results.Study.Ablation[8].Changes);
         // Target-weighted bins select from tov's own fit, whose scores carry the target's lengths (one per fitted row).
         Assert.Equal("tov-s0", cells["tov-tw__b30__s0"].Artifact);
@@ -156,6 +157,18 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Equal(TovRunModel.LoadComplete(Path.Combine(Artifact("tov-s0"), "run")).State.TargetSize, targetLengths.Length);
         Assert.Equal(targetLengths.Length, targetPredicted.Length);
         Assert.All(targetLengths.Zip(targetPredicted), p => Assert.InRange(p.Second, 1, p.First));
+        // An NER fit measures the pool's kinship with the target; auto weights follow it, from the same fit.
+        var share = Winnow.Core.Scoring.ScoreFile.PoolNearerShare(tovScores);
+        Assert.NotNull(share);
+        Assert.InRange(share!.Value, 0, 1);
+        Assert.Equal(TovRunModel.LoadComplete(Path.Combine(Artifact("tov-s0"), "run")).State.PoolNearerShare, share);
+        Assert.Equal("tov-s0", cells["tov-ta__b30__s0"].Artifact);
+        bool kin = Winnow.Core.Selection.PoolKinship.HoldsTargetKind(share.Value);
+        Assert.Equal(kin ? "auto: target" : "auto: equal", Summary("tov-ta__b30__s0").GetProperty("bin_weights").GetString());
+        Assert.Equal(share.Value, Summary("tov-ta__b30__s0").GetProperty("pool_nearer_share").GetDouble());
+        string[] Ids(string cell) => DatasetReader.Read([Path.Combine(options.ResultsDirectory, "subsets", cell + ".jsonl")], new ReadOptions { Kind = TaskKind.Ner })
+            .Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(Ids(kin ? "tov-tw__b30__s0" : "tov__b30__s0"), Ids("tov-ta__b30__s0"));
         Assert.Equal("random_share=0.25", results.Study.Ablation[6].Changes);
         Assert.Equal("aggregate=label_balanced, transform=abs", results.Study.Ablation[0].Changes);
         string Artifact(string name) => Path.Combine(options.ResultsDirectory, "artifacts", name);
