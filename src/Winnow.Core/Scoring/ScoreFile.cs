@@ -32,6 +32,24 @@ public static class ScoreFile
     public const string PoolKinshipUnmeasured = "unmeasured";
 
     /// <summary>
+    /// Footer key listing the target's nearest pool rows (<see cref="Selection.PoolKinship.NearestRows"/>: pool row
+    /// numbers, comma-separated, k a target row); <see cref="Selection.BinWeights.Neighbours"/> weights the bins by their lengths.
+    /// </summary>
+    public const string TargetNeighboursKey = "winnow.target_neighbours";
+
+    /// <summary>The target's nearest pool rows from the footer; null when the file has none, refused naming the file when malformed.</summary>
+    public static long[]? TargetNeighbours(string path)
+    {
+        if (!ReadMetadata(path).TryGetValue(TargetNeighboursKey, out var text) || string.IsNullOrWhiteSpace(text)) return null;
+        var parts = text.Split(',');
+        var rows = new long[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!long.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out rows[i]))
+                throw new InvalidDataException($"{path}: the footer's {TargetNeighboursKey} must be comma-separated pool row numbers; item {i + 1} is '{parts[i]}'.");
+        return rows;
+    }
+
+    /// <summary>
     /// The score file's pool-kinship share from its footer: the share, <see cref="double.NaN"/> where the fit recorded it
     /// as unmeasured, null where the file has no such key; refused naming the file when the value is malformed.
     /// </summary>

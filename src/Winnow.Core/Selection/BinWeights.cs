@@ -20,4 +20,10 @@ public enum BinWeights
     /// bins where the pool holds the target's kind").
     /// </summary>
     Auto,
+
+    /// <summary>
+    /// Each bin in proportion to the target's nearest pool rows in its length range (found by the fit, listed in the
+    /// score file; docs/tov-defaults.md, "Length bins weighted by the target's nearest pool rows").
+    /// </summary>
+    Neighbours,
 }

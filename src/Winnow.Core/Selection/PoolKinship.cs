@@ -9,8 +9,13 @@ namespace Winnow.Core.Selection;
 /// <see cref="Threshold"/> or above, most of the target's rows have a pool row more like them than the target's own
 /// other rows, and the pool is taken to hold the target's kind.
 /// <para>
-/// The pool is streamed (<see cref="Add"/> a chunk at a time): only the target's vectors and one running maximum per
-/// target row are held, so a pool of any size costs one pass.
+/// It also keeps each target row's nearest pool rows (<see cref="NearestRows"/>), whose lengths
+/// <see cref="BinWeights.Neighbours"/> weights the length bins by (docs/tov-defaults.md, "Length bins weighted by the
+/// target's nearest pool rows").
+/// </para>
+/// <para>
+/// The pool is streamed (<see cref="Add"/> a chunk at a time): only the target's vectors, one running maximum and the
+/// k nearest rows per target row are held, so a pool of any size costs one pass.
 /// </para>
 /// </summary>
 public sealed class PoolKinship
@@ -20,17 +25,23 @@ public sealed class PoolKinship
 
     private readonly float[][] _target;
     private readonly double[] _nearestPool;
+    private readonly List<(double Similarity, long Row)>[] _nearest;
+    private readonly int _neighbours;
     private long _poolRows;
 
     /// <param name="target">The target's embeddings, one unit-length vector a row (cosine is their dot product).</param>
-    public PoolKinship(IReadOnlyList<float[]> target)
+    /// <param name="neighbours">How many nearest pool rows to keep for each target row (0: none).</param>
+    public PoolKinship(IReadOnlyList<float[]> target, int neighbours = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(neighbours);
         ArgumentNullException.ThrowIfNull(target);
         if (target.Count < 2) throw new ArgumentException($"The pool-kinship test splits the target in two; it has {target.Count} rows.");
         int dim = target[0].Length;
         if (target.Any(v => v.Length != dim)) throw new ArgumentException("The target's embeddings differ in width.");
         _target = target.ToArray();
         _nearestPool = Enumerable.Repeat(double.NegativeInfinity, _target.Length).ToArray();
+        _neighbours = neighbours;
+        _nearest = _target.Select(_ => new List<(double, long)>(neighbours + 1)).ToArray();
     }
 
     /// <summary>Pool rows seen so far.</summary>
@@ -48,6 +59,7 @@ public sealed class PoolKinship
             {
                 double s = Dot(_target[t], row);
                 if (s > _nearestPool[t]) _nearestPool[t] = s;
+                if (_neighbours > 0) Keep(_nearest[t], s, _poolRows);
             }
             _poolRows++;
         }
@@ -74,6 +86,22 @@ public sealed class PoolKinship
             if (_nearestPool[i] > nearestOther) nearer++;
         }
         return (double)nearer / n;
+    }
+
+    /// <summary>
+    /// Each target row's nearest pool rows (their 0-based positions in the order they were added), nearest first, target
+    /// row after target row: up to k a row, fewer only while the pool has fewer rows. A tie keeps the earlier row.
+    /// </summary>
+    public IReadOnlyList<long> NearestRows() => _nearest.SelectMany(n => n.Select(x => x.Row)).ToArray();
+
+    /// <summary>Inserts (s, row) into a list kept sorted by similarity, descending, and at most k long.</summary>
+    private void Keep(List<(double Similarity, long Row)> nearest, double s, long row)
+    {
+        if (nearest.Count == _neighbours && s <= nearest[^1].Similarity) return;
+        int at = nearest.Count;
+        while (at > 0 && nearest[at - 1].Similarity < s) at--;
+        nearest.Insert(at, (s, row));
+        if (nearest.Count > _neighbours) nearest.RemoveAt(nearest.Count - 1);
     }
 
     /// <summary>Whether <paramref name="share"/> (<see cref="NearerShare"/>) says the pool holds the target's kind.</summary>

@@ -37,7 +37,12 @@ public static class SubsetSelector
         var binBy = EffectiveBinLength(rows, request.BinBy);
         var lengths = BinLengths(rows, binBy);
         var (binWeights, nearerShare) = ResolveBinWeights(request);
-        var targetLengths = binWeights == BinWeights.Target ? TargetLengthsFor(request, binBy) : null;
+        var targetLengths = binWeights switch
+        {
+            BinWeights.Target => TargetLengthsFor(request, binBy),
+            BinWeights.Neighbours => NeighbourLengthsFor(request, rows, lengths),
+            _ => null,
+        };
         var candidates = rows.Select((r, i) => new Candidate(i, lengths[i], ScoreFile.Value(r, request.Column), r.InBase)).ToArray();
         var selection = Selector.Select(candidates, new SelectionOptions(request.Budget, request.Strategy, request.Bins, request.Seed)
         {
@@ -169,18 +174,39 @@ public static class SubsetSelector
         ? string.Create(CultureInfo.InvariantCulture, $"pool nearer share {s:0.00} {(PoolKinship.HoldsTargetKind(s) ? ">=" : "<")} {PoolKinship.Threshold:0.0}")
         : "the fit did not measure the pool's kinship";
 
+    /// <summary>
+    /// The lengths (in the unit the rows are binned on) of the target's nearest pool rows the score file lists; refused,
+    /// naming the file, when it lists none or none of them is a row of the file.
+    /// </summary>
+    private static int[] NeighbourLengthsFor(SubsetRequest request, IReadOnlyList<ScoreRow> rows, int[] lengths)
+    {
+        if (request.Strategy is not (SelectionStrategy.ScoreRandom or SelectionStrategy.ScoreOnly))
+            throw new ArgumentException($"bin_weights=neighbours weights the length bins of the top scores; the strategy here is {StrategyName(request.Strategy)}, which has none.");
+        var neighbours = ScoreFile.TargetNeighbours(request.ScoresPath)
+            ?? throw new ArgumentException(
+                $"{request.ScoresPath} lists no nearest pool rows of the target ({ScoreFile.TargetNeighboursKey}), which bin_weights=neighbours needs "
+                + "(ToV's NER fit finds them since 2026-12-03: fit and score the run again, or select with --bin-weights equal or target).");
+        var byRow = new Dictionary<long, int>(rows.Count);
+        for (int i = 0; i < rows.Count; i++) byRow[rows[i].Row] = lengths[i];
+        var found = neighbours.Where(byRow.ContainsKey).Select(r => byRow[r]).ToArray();
+        return found.Length > 0 ? found
+            : throw new InvalidDataException($"{request.ScoresPath}: none of the {neighbours.Length} rows in its {ScoreFile.TargetNeighboursKey} is a row of the file.");
+    }
+
     public static BinWeights ParseBinWeights(string name) => name.Trim().ToLowerInvariant() switch
     {
         "equal" => BinWeights.Equal,
         "target" => BinWeights.Target,
         "auto" => BinWeights.Auto,
-        _ => throw new ArgumentException($"Unknown bin_weights '{name}': expected equal (the same number from every length bin), target (each bin in proportion to the target's rows in it) or auto (target where the fit found the target's kind in the pool, else equal)."),
+        "neighbours" or "neighbors" => BinWeights.Neighbours,
+        _ => throw new ArgumentException($"Unknown bin_weights '{name}': expected equal (the same number from every length bin), target (each bin in proportion to the target's rows in it), neighbours (in proportion to the target's nearest pool rows in it) or auto (target where the fit found the target's kind in the pool, else equal)."),
     };
 
     public static string BinWeightsName(BinWeights weights) => weights switch
     {
         BinWeights.Target => "target",
         BinWeights.Auto => "auto",
+        BinWeights.Neighbours => "neighbours",
         _ => "equal",
     };
 

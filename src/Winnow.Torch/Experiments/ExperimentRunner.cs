@@ -153,7 +153,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         {
             var column = config.Column(name);
             if (column.Method is not { } method) continue;
-            var settings = config.SettingsFor(method, column.Settings);
+            var settings = WithColumnSelection(config.SettingsFor(method, column.Settings), column);
             foreach (var change in missed.Where(c => c.Method == method && c.AppliesTo(config.Kind, settings)))
                 throw new ArgumentException(
                     $"{Results}: this study's first cells were made before {method}'s default {change.Key} changed from {change.Previous} to "
@@ -161,6 +161,16 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
                     + $"as it was begun, add {change.Key}: \"{change.Previous}\" to method_settings.{method} in {config.SourcePath}; to run it under the "
                     + "new default, give another --out.");
         }
+    }
+
+    /// <summary>A row's own selection settings (bin_weights, bin_by, random_share) pin them as a method_settings entry does.</summary>
+    private static Dictionary<string, string> WithColumnSelection(IReadOnlyDictionary<string, string> settings, StudyMethod column)
+    {
+        var all = new Dictionary<string, string>(settings, StringComparer.Ordinal);
+        if (column.BinWeights is { } weights) all[ExperimentConfig.BinWeightsSetting] = SubsetSelector.BinWeightsName(weights);
+        if (column.BinBy is { } by) all[ExperimentConfig.BinBySetting] = SubsetSelector.BinLengthName(by);
+        if (column.RandomShare is { } share) all[ExperimentConfig.RandomShareSetting] = share.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return all;
     }
 
     private void CheckSameStudy(StudyInfo? study, IReadOnlyList<string> begunUnder)

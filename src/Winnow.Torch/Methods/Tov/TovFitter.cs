@@ -91,8 +91,9 @@ public static class TovFitter
             options = options with { Aggregation = aggregateChoice.Aggregation };
         }
         double? nearerShare = existing?.State.PoolNearerShare;
-        if (measureKinship && options.Kind == TaskKind.Ner && nearerShare is null)
-            nearerShare = MeasureKinship(request.Model, request.Pool, readOptions, target, options, progress, cancellationToken);
+        IReadOnlyList<long>? neighbours = existing?.State.TargetNeighbours;
+        if (measureKinship && options.Kind == TaskKind.Ner && (nearerShare is null || neighbours is null))
+            (nearerShare, neighbours) = MeasureKinship(request.Model, request.Pool, readOptions, target, options, progress, cancellationToken);
         var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
         if (keys.Count < 2) throw new ArgumentException($"The pool has {keys.Count} examples; ToV needs at least 2.");
         int poolSize = keys.Count;
@@ -123,6 +124,7 @@ public static class TovFitter
             TargetLengths = encodedTarget.Select(e => e.Length).ToArray(),
             TargetPredicted = encodedTarget.Select(e => e.PredictedCount).ToArray(),
             PoolNearerShare = nearerShare,
+            TargetNeighbours = neighbours,
             Auto = choice,
             AutoAggregate = aggregateChoice,
             BaseSize = baseSize,
@@ -134,12 +136,13 @@ public static class TovFitter
     }
 
     /// <summary>
-    /// Whether the pool holds rows of the target's kind (<see cref="PoolKinship"/>): the target and the pool embedded by
+    /// Whether the pool holds rows of the target's kind (<see cref="PoolKinship"/>), and each target row's nearest pool
+    /// rows: the target and the pool embedded by
     /// the base model as TSDS does (mean-pooled last hidden state, unit length), the pool streamed a chunk at a time, the
     /// target split by the fit's seed. One forward pass over the pool; NER only, where target-weighted bins were
     /// measured (docs/tov-defaults.md, "Target-weighted bins where the pool holds the target's kind").
     /// </summary>
-    private static double MeasureKinship(
+    private static (double Share, IReadOnlyList<long> Neighbours) MeasureKinship(
         string model, IReadOnlyList<string> pool, ReadOptions readOptions, IReadOnlyList<Example> target, TovFitOptions options,
         IProgress<string>? progress, CancellationToken cancellationToken)
     {
@@ -147,7 +150,7 @@ public static class TovFitter
         using var embedder = new Tsds.ModelEmbedder(model, options.MaxLength);
         var embedded = embedder.Embed(target, cancellationToken).Vectors;
         int dim = embedder.Dimension;
-        var kinship = new PoolKinship(Enumerable.Range(0, target.Count).Select(i => embedded.AsSpan(i * dim, dim).ToArray()).ToArray());
+        var kinship = new PoolKinship(Enumerable.Range(0, target.Count).Select(i => embedded.AsSpan(i * dim, dim).ToArray()).ToArray(), TargetNeighbourCount);
         foreach (var chunk in DatasetReader.Read(pool, readOptions).Chunk(KinshipChunk))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -157,10 +160,17 @@ public static class TovFitter
         progress?.Report(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"pool kinship: {share:0.00} of the target's rows have a pool row nearer than the other half of the target ({kinship.PoolRows} pool rows, {clock.Elapsed.TotalSeconds:0.0}s); "
             + $"{(PoolKinship.HoldsTargetKind(share) ? "the pool holds the target's kind" : "the pool does not hold the target's kind")}"));
-        return share;
+        return (share, kinship.NearestRows());
     }
 
     private const int KinshipChunk = 2048;
+
+    /// <summary>
+    /// Nearest pool rows kept per target row for <c>bin_weights=neighbours</c>: 10 smooths one target row's length
+    /// distribution over its neighbourhood (1 was simulated too; docs/tov-defaults.md, "Length bins weighted by the
+    /// target's nearest pool rows").
+    /// </summary>
+    public const int TargetNeighbourCount = 10;
 
     private static TovRun Train(
         TaskModel task, TovRunLayout layout, TovRun run, IReadOnlyList<EncodedExample> encodedBase,

@@ -33,6 +33,12 @@ public sealed record TovRunState
     /// </summary>
     [JsonPropertyName("pool_nearer_share"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? PoolNearerShare { get; init; }
 
+    /// <summary>
+    /// NER fits: each target row's nearest pool rows (pool row numbers, <see cref="TovFitter.TargetNeighbourCount"/> a
+    /// target row), which <c>bin_weights=neighbours</c> reads from the score file; absent where the share is.
+    /// </summary>
+    [JsonPropertyName("target_neighbours"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<long>? TargetNeighbours { get; init; }
+
     /// <summary>What <see cref="TovAuto"/> chose (ε and transform, now in the options) and the probe table; absent without auto.</summary>
     [JsonPropertyName("auto"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TovAutoChoice? Auto { get; init; }
 
