@@ -205,6 +205,51 @@ public sealed class ScoreFileTests
     }
 
     [Fact]
+    public void Neighbour_weighted_bins_weight_by_the_listed_rows_lengths_and_refuse_a_file_without_them()
+    {
+        // Rows 0-3 short (2 predicted tokens) and scoring higher, 4-7 long: neighbours that are long rows put the budget
+        // in the long bin, as target weights do; short ones in the short bin.
+        using var dir = new TempDir();
+        var (pool, source) = EightRowPool(dir);
+        var rows = Enumerable.Range(0, 8).Select(i => new ScoreRow
+        {
+            Row = i, Id = $"ex{i}", Source = source, Length = 20, Predicted = i < 4 ? 2 : 10, Score = i < 4 ? 10 + i : i,
+        }).ToList();
+        string File(string name, string? neighbours)
+        {
+            var path = Path.Combine(dir.Path, name);
+            ScoreFile.Write(path, rows, neighbours is null ? null : new Dictionary<string, string> { [ScoreFile.TargetNeighboursKey] = neighbours });
+            return path;
+        }
+        string? weightsInSummary = null;
+        string[] Picked(string file, BinWeights weights, string name)
+        {
+            var result = SubsetSelector.Select(new SubsetRequest(file, [pool], 4, Path.Combine(dir.Path, name))
+            {
+                Strategy = SelectionStrategy.ScoreOnly, Bins = 2, BinBy = BinLength.Predicted, BinWeights = weights,
+            });
+            using var summary = JsonDocument.Parse(System.IO.File.ReadAllText(result.SummaryPath));
+            weightsInSummary = summary.RootElement.TryGetProperty("bin_weights", out var w) ? w.GetString() : null;
+            return ExampleParquet.Read(result.OutputPath).Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
+        }
+
+        Assert.Equal(["ex4", "ex5", "ex6", "ex7"], Picked(File("long.parquet", "5,6,4,7,7,6"), BinWeights.Neighbours, "long-n.parquet"));
+        Assert.Equal("neighbours", weightsInSummary);
+        Assert.Equal(["ex0", "ex1", "ex2", "ex3"], Picked(File("short.parquet", "0,1,2,3"), BinWeights.Neighbours, "short-n.parquet"));
+        // Three short, one long: three quarters of the budget from the short bin.
+        Assert.Equal(["ex1", "ex2", "ex3", "ex7"], Picked(File("mixed.parquet", "0,1,2,6"), BinWeights.Neighbours, "mixed-n.parquet"));
+
+        var missing = Assert.Throws<ArgumentException>(() => Picked(File("none.parquet", null), BinWeights.Neighbours, "none-n.parquet"));
+        Assert.Contains("none.parquet", missing.Message);
+        Assert.Contains(ScoreFile.TargetNeighboursKey, missing.Message);
+        var malformed = Assert.Throws<InvalidDataException>(() => Picked(File("bad.parquet", "1,two"), BinWeights.Neighbours, "bad-n.parquet"));
+        Assert.Contains("'two'", malformed.Message);
+        var elsewhere = Assert.Throws<InvalidDataException>(() => Picked(File("elsewhere.parquet", "40,41"), BinWeights.Neighbours, "elsewhere-n.parquet"));
+        Assert.Contains("elsewhere.parquet", elsewhere.Message);
+        Assert.Equal("neighbours", SubsetSelector.BinWeightsName(SubsetSelector.ParseBinWeights("neighbors")));
+    }
+
+    [Fact]
     public void Bins_on_predicted_tokens_take_the_top_of_each_completion_length_not_the_short_completions()
     {
         // Rows read 20 or 21 tokens, alternately; completions are 2 tokens (rows 0-3) or 10 (rows 4-7), and the short ones

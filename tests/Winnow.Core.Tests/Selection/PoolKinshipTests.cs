@@ -57,10 +57,38 @@ public sealed class PoolKinshipTests
     }
 
     [Fact]
+    public void Each_target_rows_nearest_pool_rows_are_kept_nearest_first_and_a_copy_comes_first()
+    {
+        var target = Cluster(6, 8, centre: 0, noise: 1.0, seed: 8);
+        var others = Cluster(20, 8, centre: 2, noise: 1.0, seed: 9);
+        // Pool: 20 unrelated rows, then the six target rows in reverse order (rows 20..25).
+        var pool = others.Concat(target.Reverse()).ToArray();
+        var kinship = new PoolKinship(target, neighbours: 3);
+        foreach (var rows in pool.Chunk(4)) kinship.Add(rows.SelectMany(r => r).ToArray());
+        var nearest = kinship.NearestRows();
+        Assert.Equal(6 * 3, nearest.Count);
+        for (int t = 0; t < 6; t++)
+        {
+            Assert.Equal(25 - t, nearest[3 * t]);
+            // The rest are in descending order of cosine, as a brute-force ranking gives them.
+            var ranked = Enumerable.Range(0, pool.Length).OrderByDescending(j => pool[j].Zip(target[t], (a, b) => (double)a * b).Sum()).Take(3).ToArray();
+            Assert.Equal(ranked.Select(j => (long)j), nearest.Skip(3 * t).Take(3));
+        }
+        // Without neighbours asked for, none are kept; fewer pool rows than k give as many as there are.
+        var none = new PoolKinship(target);
+        none.Add(pool.SelectMany(r => r).ToArray());
+        Assert.Empty(none.NearestRows());
+        var small = new PoolKinship(target, neighbours: 30);
+        small.Add(pool.Take(5).SelectMany(r => r).ToArray());
+        Assert.Equal(6 * 5, small.NearestRows().Count);
+    }
+
+    [Fact]
     public void Bad_input_is_refused()
     {
         Assert.Throws<ArgumentException>(() => new PoolKinship([new float[4]]));
         Assert.Throws<ArgumentException>(() => new PoolKinship([new float[4], new float[3]]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PoolKinship([new float[4], new float[4]], neighbours: -1));
         var kinship = new PoolKinship([new float[4], new float[4]]);
         Assert.Throws<InvalidOperationException>(() => kinship.NearerShare(0));
         Assert.Throws<ArgumentException>(() => kinship.Add(new float[6]));

@@ -107,6 +107,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
               tov-eps-sum: { settings: { aggregate: sum, epsilon: "0.3" } }
               tov-tw: { bin_weights: target }
               tov-ta: { bin_weights: auto }
+              tov-tn: { bin_weights: neighbours }
             ablation_budgets: [30]
             """;
         var path = Path.Combine(dir.Path, "micro-ablation.yaml");
@@ -116,7 +117,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
 
         Assert.True(config.Pool.Single(p => p.Name == "wikigold").SkipInvalid);
         var summary = new ExperimentRunner(config, options, new Progress<string>(output.WriteLine)).Run();
-        Assert.Equal(2 * 2 + 10, summary.CellsTotal);
+        Assert.Equal(2 * 2 + 11, summary.CellsTotal);
         var sizes = File.ReadAllText(Path.Combine(options.ResultsDirectory, "data", "sizes.json"));
         Assert.Matches("\"skipped\": \\{\\s*\"wikigold\": 1\\s*\\}", sizes);
         Assert.Contains("\"wikigold\": 30", sizes);
@@ -145,7 +146,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.False(Summary("tov-eps-only__b30__s0").TryGetProperty("random_share", out _));
         Assert.False(cells.ContainsKey("tov-abs__b20__s0"));
         Assert.Equal(["random-s0", "tov-abs-s0", "tov-eps-s0", "tov-eps-sum-s0", "tov-s0"], results.Costs.Select(c => c.Key).Order(StringComparer.Ordinal));
-        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins", "tov-pred", "tov-eps-only", "tov-abs-only", "tov-mix25", "tov-eps-sum", "tov-tw", "tov-ta"], results.Study.Ablation.Select(a => a.Name));
+        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins", "tov-pred", "tov-eps-only", "tov-abs-only", "tov-mix25", "tov-eps-sum", "tov-tw", "tov-ta", "tov-tn"], results.Study.Ablation.Select(a => a.Name));
         Assert.Equal("bin_weights=target", results.Study.Ablation[8].Changes);
         // Target-weighted bins select from tov's own fit, whose scores carry the target's lengths (one per fitted row).
         Assert.Equal("tov-s0", cells["tov-tw__b30__s0"].Artifact);
@@ -169,6 +170,13 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         string[] Ids(string cell) => DatasetReader.Read([Path.Combine(options.ResultsDirectory, "subsets", cell + ".jsonl")], new ReadOptions { Kind = TaskKind.Ner })
             .Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(Ids(kin ? "tov-tw__b30__s0" : "tov__b30__s0"), Ids("tov-ta__b30__s0"));
+        // Neighbour-weighted bins from the same fit: the footer lists 10 pool rows for each fitted target row.
+        Assert.Equal("tov-s0", cells["tov-tn__b30__s0"].Artifact);
+        Assert.Equal("neighbours", Summary("tov-tn__b30__s0").GetProperty("bin_weights").GetString());
+        var neighbours = Winnow.Core.Scoring.ScoreFile.TargetNeighbours(tovScores)!;
+        Assert.Equal(targetLengths.Length * TovFitter.TargetNeighbourCount, neighbours.Length);
+        int poolRows = Winnow.Core.Scoring.ScoreFile.Read(tovScores).Count;
+        Assert.All(neighbours, r => Assert.InRange(r, 0, poolRows - 1));
         Assert.Equal("random_share=0.25", results.Study.Ablation[6].Changes);
         Assert.Equal("aggregate=label_balanced, transform=abs", results.Study.Ablation[0].Changes);
         string Artifact(string name) => Path.Combine(options.ResultsDirectory, "artifacts", name);

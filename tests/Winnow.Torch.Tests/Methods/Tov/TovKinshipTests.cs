@@ -56,6 +56,11 @@ public sealed class TovKinshipTests(TovFixture fixture, ITestOutputHelper output
         double holds = FitAndScore("kinship-ner-copies", withCopies, fixture.BertModel, target, options)!.Value;
         double lacks = FitAndScore("kinship-ner-places", placesOnly, fixture.BertModel, target, options)!.Value;
         Assert.Equal(1.0, holds);
+        // Each target row's nearest pool row is its own copy (the copies file is read first: rows 0-11).
+        var neighbours = TovRunModel.LoadComplete(Path.Combine(fixture.Root, "kinship-ner-copies")).State.TargetNeighbours!;
+        Assert.Equal(people.Length * TovFitter.TargetNeighbourCount, neighbours.Count);
+        Assert.Equal(Enumerable.Range(0, people.Length).Select(i => (long)i), Enumerable.Range(0, people.Length).Select(i => neighbours[i * TovFitter.TargetNeighbourCount]));
+        Assert.Equal(neighbours, ScoreFile.TargetNeighbours(Path.Combine(fixture.Root, "kinship-ner-copies", "scores.parquet")));
         Assert.True(PoolKinship.HoldsTargetKind(holds));
         Assert.False(PoolKinship.HoldsTargetKind(lacks), $"places only: {lacks}");
     }
