@@ -151,7 +151,8 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         // Target-weighted bins select from tov's own fit, whose scores carry the target's lengths (one per fitted row).
         Assert.Equal("tov-s0", cells["tov-tw__b30__s0"].Artifact);
         Assert.Equal("target", Summary("tov-tw__b30__s0").GetProperty("bin_weights").GetString());
-        Assert.False(Summary("tov__b30__s0").TryGetProperty("bin_weights", out _));
+        // ToV's own column selects with its default, auto, and says what it chose.
+        Assert.StartsWith("auto: ", Summary("tov__b30__s0").GetProperty("bin_weights").GetString());
         var tovScores = Path.Combine(Artifact("tov-s0"), "scores.parquet");
         var targetLengths = Winnow.Core.Scoring.ScoreFile.TargetLengths(tovScores, Winnow.Core.Selection.BinLength.Tokens)!;
         var targetPredicted = Winnow.Core.Scoring.ScoreFile.TargetLengths(tovScores, Winnow.Core.Selection.BinLength.Predicted)!;

@@ -147,7 +147,7 @@ public static class TovFitter
         IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        using var embedder = new Tsds.ModelEmbedder(model, options.MaxLength);
+        using var embedder = new ModelEmbedder(model, options.MaxLength);
         var embedded = embedder.Embed(target, cancellationToken).Vectors;
         int dim = embedder.Dimension;
         var kinship = new PoolKinship(Enumerable.Range(0, target.Count).Select(i => embedded.AsSpan(i * dim, dim).ToArray()).ToArray(), TargetNeighbourCount);

@@ -46,6 +46,14 @@ public sealed class TovMethod : ISelectionMethod
     /// </summary>
     public double DefaultRandomShare => RandomShare;
 
+    /// <summary>
+    /// The bins weighted by the target's lengths where the fit found rows of the target's kind in the pool, equally
+    /// elsewhere (since 2026-12-03): it kept target weighting's gain on the pools that hold the target's kind and the
+    /// equal bins where the pool holds none (docs/tov-defaults.md, "Target-weighted bins where the pool holds the
+    /// target's kind"). Only NER fits measure it; instruction fits record it as unmeasured, and their bins stay equal.
+    /// </summary>
+    public BinWeights DefaultBinWeights => BinWeights.Auto;
+
     /// <summary><see cref="DefaultRandomShare"/>, for what must draw as ToV's selection does (<see cref="TovAutoAggregate"/>'s judge probe).</summary>
     internal const double RandomShare = 0.25;
 
@@ -69,6 +77,7 @@ public sealed class TovMethod : ISelectionMethod
         new(MethodName, "sizes", "paper", "studies", "2026-12-02", "docs/tov-defaults.md, \"The fit's size and step\"") { MootWhenPinned = ["base_size", "epochs"] },
         new(MethodName, "val_step", "adam", "default (preconditioned for instruction tuning)", "2026-12-02", "docs/tov-defaults.md, \"The validation step without U's momentum\"") { OnlyFor = Core.Data.TaskKind.Instruction },
         new(MethodName, "val_step", "preconditioned", "default (matched for instruction tuning)", "2026-12-03", "docs/tov-defaults.md, \"The validation step at AdamW's length\"") { OnlyFor = Core.Data.TaskKind.Instruction },
+        new(MethodName, Winnow.Experiments.ExperimentConfig.BinWeightsSetting, "equal", "auto (target-weighted where the fit finds the target's kind in the pool)", "2026-12-03", "docs/tov-defaults.md, \"Target-weighted bins where the pool holds the target's kind\"") { OnlyFor = Core.Data.TaskKind.Ner },
     ];
 
     /// <summary>As <see cref="TovRunLayout"/> lays them out (the scores a pipeline writes beside the run included).</summary>

@@ -35,6 +35,7 @@ public static class TovPipeline
             Bins = bins,
             BinBy = TovMethod.SelectionBinLength,
             RandomShare = SelectionMethods.Get(TovMethod.MethodName).RandomShareFor(strategy),
+            BinWeights = SelectionMethods.Get(TovMethod.MethodName).DefaultBinWeights,
             Seed = seed,
             ReadOptions = TovFitter.ReadOptionsFor(run.Options.Kind, run.Manifest.LabelMap, run.Manifest.Fields),
         };

@@ -1,3 +1,4 @@
+using Winnow.Torch.Methods.Common;
 using System.Text.RegularExpressions;
 using Winnow.Core.Data;
 using Winnow.Methods.Common;

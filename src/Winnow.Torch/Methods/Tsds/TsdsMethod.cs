@@ -1,3 +1,4 @@
+using Winnow.Torch.Methods.Common;
 using System.Diagnostics;
 using System.Globalization;
 using Winnow.Core.Data;

@@ -1,3 +1,4 @@
+using Winnow.Torch.Methods.Common;
 using Winnow.Core.Data;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;

@@ -5,10 +5,10 @@ using Winnow.Torch.Tokenization;
 using static TorchSharp.torch;
 using Winnow.Torch.Runtime;
 
-namespace Winnow.Torch.Methods.Tsds;
+namespace Winnow.Torch.Methods.Common;
 
 /// <summary>
-/// The default TSDS encoder: the base model's last hidden state (after the final norm for Llama, the encoder output
+/// The default TSDS encoder, and the one ToV's pool-kinship test embeds the target and pool with: the base model's last hidden state (after the final norm for Llama, the encoder output
 /// for BERT), mean-pooled over real tokens (attention mask), then L2-normalised. Runs in eval mode under no_grad, in
 /// length-sorted batches so padding stays small.
 /// </summary>
@@ -105,7 +105,7 @@ public sealed class ModelEmbedder : IEmbedder
         LlamaForCausalLM llama => llama.Hidden(ids, mask),
         BertForMaskedLM bert => bert.Body.call(ids, mask),
         BertForTokenClassification bert => bert.Body.call(ids, mask),
-        _ => throw new NotSupportedException($"TSDS cannot embed with a {_model.Family} model."),
+        _ => throw new NotSupportedException($"Cannot embed with a {_model.Family} model."),
     };
 
     public void Dispose() => _model.Dispose();
