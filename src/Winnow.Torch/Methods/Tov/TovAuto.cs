@@ -162,6 +162,7 @@ public static class TovAuto
             LabelMap = request.LabelMap,
             Fields = request.Fields,
             Force = request.Force,
+            MeasureKinship = false,
         }, progress, cancellationToken);
         string scores = Path.Combine(runDirectory, ScoreFile.DefaultFileName);
         if (!TovScorer.IsCurrent(scores, run.Manifest, run.Manifest.PoolHash))

@@ -15,4 +15,11 @@ public sealed record TovFitRequest(string Model, IReadOnlyList<string> Target, I
 
     /// <summary>Replaces a run folder made from other inputs instead of refusing.</summary>
     public bool Force { get; init; }
+
+    /// <summary>
+    /// Whether an NER fit runs the pool-kinship test (<see cref="Core.Selection.PoolKinship"/>; one embedding pass over
+    /// the pool) for the selection's <c>bin_weights</c>. Off for the probe fits of auto and auto_aggregate, whose score
+    /// files rank probes and are never selected from with it.
+    /// </summary>
+    public bool MeasureKinship { get; init; } = true;
 }

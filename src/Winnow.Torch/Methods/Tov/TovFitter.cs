@@ -92,7 +92,7 @@ public static class TovFitter
         }
         double? nearerShare = existing?.State.PoolNearerShare;
         IReadOnlyList<long>? neighbours = existing?.State.TargetNeighbours;
-        if (measureKinship && options.Kind == TaskKind.Ner && (nearerShare is null || neighbours is null))
+        if (measureKinship && request.MeasureKinship && options.Kind == TaskKind.Ner && (nearerShare is null || neighbours is null))
             (nearerShare, neighbours) = MeasureKinship(request.Model, request.Pool, readOptions, target, options, progress, cancellationToken);
         var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
         if (keys.Count < 2) throw new ArgumentException($"The pool has {keys.Count} examples; ToV needs at least 2.");
