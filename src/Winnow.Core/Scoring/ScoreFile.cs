@@ -38,16 +38,10 @@ public static class ScoreFile
     public const string TargetNeighboursKey = "winnow.target_neighbours";
 
     /// <summary>The target's nearest pool rows from the footer; null when the file has none, refused naming the file when malformed.</summary>
-    public static long[]? TargetNeighbours(string path)
-    {
-        if (!ReadMetadata(path).TryGetValue(TargetNeighboursKey, out var text) || string.IsNullOrWhiteSpace(text)) return null;
-        var parts = text.Split(',');
-        var rows = new long[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!long.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out rows[i]))
-                throw new InvalidDataException($"{path}: the footer's {TargetNeighboursKey} must be comma-separated pool row numbers; item {i + 1} is '{parts[i]}'.");
-        return rows;
-    }
+    public static long[]? TargetNeighbours(string path) => FooterList<long>(path, TargetNeighboursKey, "pool row numbers");
+
+    /// <summary>Formats pool row numbers for <see cref="TargetNeighboursKey"/>.</summary>
+    public static string FormatRows(IEnumerable<long> rows) => FormatList(rows);
 
     /// <summary>
     /// The score file's pool-kinship share from its footer: the share, <see cref="double.NaN"/> where the fit recorded it
@@ -64,25 +58,33 @@ public static class ScoreFile
     }
 
     /// <summary>Formats lengths for <see cref="TargetLengthsKey"/> / <see cref="TargetPredictedKey"/>.</summary>
-    public static string FormatLengths(IEnumerable<int> lengths) =>
-        string.Join(',', lengths.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    public static string FormatLengths(IEnumerable<int> lengths) => FormatList(lengths);
+
+    /// <summary>A footer's list of non-negative integers: comma-separated, invariant culture.</summary>
+    private static string FormatList<T>(IEnumerable<T> values) where T : System.Numerics.IBinaryInteger<T> =>
+        string.Join(',', values.Select(v => v.ToString(null, System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>
+    /// Reads a footer's comma-separated list of non-negative integers (<see cref="FormatList"/>); null when the file has
+    /// none, refused naming the file, the key and the item when the list is malformed.
+    /// </summary>
+    private static T[]? FooterList<T>(string path, string key, string what) where T : System.Numerics.IBinaryInteger<T>
+    {
+        if (!ReadMetadata(path).TryGetValue(key, out var text) || string.IsNullOrWhiteSpace(text)) return null;
+        var parts = text.Split(',');
+        var values = new T[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!T.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out values[i]!))
+                throw new InvalidDataException($"{path}: the footer's {key} must be comma-separated {what}; item {i + 1} is '{parts[i]}'.");
+        return values;
+    }
 
     /// <summary>
     /// Reads a score file's target lengths for the bins' length (predicted or all tokens) from its footer; null when the
     /// file has none, refused naming the file, the key and the item when the list is malformed.
     /// </summary>
-    public static int[]? TargetLengths(string path, Selection.BinLength by)
-    {
-        string key = by == Selection.BinLength.Predicted ? TargetPredictedKey : TargetLengthsKey;
-        if (!ReadMetadata(path).TryGetValue(key, out var text) || string.IsNullOrWhiteSpace(text))
-            return null;
-        var parts = text.Split(',');
-        var lengths = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out lengths[i]))
-                throw new InvalidDataException($"{path}: the footer's {key} must be comma-separated token counts; item {i + 1} is '{parts[i]}'.");
-        return lengths;
-    }
+    public static int[]? TargetLengths(string path, Selection.BinLength by) =>
+        FooterList<int>(path, by == Selection.BinLength.Predicted ? TargetPredictedKey : TargetLengthsKey, "token counts");
 
     /// <summary>The score columns a selection can rank by.</summary>
     public static readonly string[] Columns = ["score", "phi_identity", "phi_abs", "phi_positive"];

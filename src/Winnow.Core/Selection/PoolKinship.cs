@@ -14,8 +14,8 @@ namespace Winnow.Core.Selection;
 /// target's nearest pool rows").
 /// </para>
 /// <para>
-/// The pool is streamed (<see cref="Add"/> a chunk at a time): only the target's vectors, one running maximum and the
-/// k nearest rows per target row are held, so a pool of any size costs one pass.
+/// The pool is streamed (<see cref="Add"/> a chunk at a time): only the target's vectors and the k nearest rows per
+/// target row (at least the nearest) are held, so a pool of any size costs one pass.
 /// </para>
 /// </summary>
 public sealed class PoolKinship
@@ -24,9 +24,11 @@ public sealed class PoolKinship
     public const double Threshold = 0.5;
 
     private readonly float[][] _target;
-    private readonly double[] _nearestPool;
+    // Each target row's nearest pool rows, nearest first: at least one (the nearest, which the share needs), at most
+    // max(1, neighbours).
     private readonly List<(double Similarity, long Row)>[] _nearest;
     private readonly int _neighbours;
+    private readonly int _keep;
     private long _poolRows;
 
     /// <param name="target">The target's embeddings, one unit-length vector a row (cosine is their dot product).</param>
@@ -39,9 +41,9 @@ public sealed class PoolKinship
         int dim = target[0].Length;
         if (target.Any(v => v.Length != dim)) throw new ArgumentException("The target's embeddings differ in width.");
         _target = target.ToArray();
-        _nearestPool = Enumerable.Repeat(double.NegativeInfinity, _target.Length).ToArray();
         _neighbours = neighbours;
-        _nearest = _target.Select(_ => new List<(double, long)>(neighbours + 1)).ToArray();
+        _keep = Math.Max(1, neighbours);
+        _nearest = _target.Select(_ => new List<(double, long)>(_keep + 1)).ToArray();
     }
 
     /// <summary>Pool rows seen so far.</summary>
@@ -56,11 +58,7 @@ public sealed class PoolKinship
         {
             var row = vectors.Slice(offset, dim);
             for (int t = 0; t < _target.Length; t++)
-            {
-                double s = Dot(_target[t], row);
-                if (s > _nearestPool[t]) _nearestPool[t] = s;
-                if (_neighbours > 0) Keep(_nearest[t], s, _poolRows);
-            }
+                Keep(_nearest[t], Dot(_target[t], row), _poolRows);
             _poolRows++;
         }
     }
@@ -83,7 +81,7 @@ public sealed class PoolKinship
             double nearestOther = double.NegativeInfinity;
             for (int j = 0; j < n; j++)
                 if (half[j] != half[i]) nearestOther = Math.Max(nearestOther, Dot(_target[i], _target[j]));
-            if (_nearestPool[i] > nearestOther) nearer++;
+            if (_nearest[i][0].Similarity > nearestOther) nearer++;
         }
         return (double)nearer / n;
     }
@@ -92,16 +90,16 @@ public sealed class PoolKinship
     /// Each target row's nearest pool rows (their 0-based positions in the order they were added), nearest first, target
     /// row after target row: up to k a row, fewer only while the pool has fewer rows. A tie keeps the earlier row.
     /// </summary>
-    public IReadOnlyList<long> NearestRows() => _nearest.SelectMany(n => n.Select(x => x.Row)).ToArray();
+    public IReadOnlyList<long> NearestRows() => _neighbours == 0 ? [] : _nearest.SelectMany(n => n.Select(x => x.Row)).ToArray();
 
-    /// <summary>Inserts (s, row) into a list kept sorted by similarity, descending, and at most k long.</summary>
+    /// <summary>Inserts (s, row) into a list kept sorted by similarity, descending, and at most <see cref="_keep"/> long.</summary>
     private void Keep(List<(double Similarity, long Row)> nearest, double s, long row)
     {
-        if (nearest.Count == _neighbours && s <= nearest[^1].Similarity) return;
+        if (nearest.Count == _keep && s <= nearest[^1].Similarity) return;
         int at = nearest.Count;
         while (at > 0 && nearest[at - 1].Similarity < s) at--;
         nearest.Insert(at, (s, row));
-        if (nearest.Count > _neighbours) nearest.RemoveAt(nearest.Count - 1);
+        if (nearest.Count > _keep) nearest.RemoveAt(nearest.Count - 1);
     }
 
     /// <summary>Whether <paramref name="share"/> (<see cref="NearerShare"/>) says the pool holds the target's kind.</summary>

@@ -143,8 +143,7 @@ public static class SubsetSelector
     /// </summary>
     private static int[] TargetLengthsFor(SubsetRequest request, BinLength binBy)
     {
-        if (request.Strategy is not (SelectionStrategy.ScoreRandom or SelectionStrategy.ScoreOnly))
-            throw new ArgumentException($"bin_weights=target weights the length bins of the top scores; the strategy here is {StrategyName(request.Strategy)}, which has none.");
+        RequireLengthBins(request, BinWeights.Target);
         return ScoreFile.TargetLengths(request.ScoresPath, binBy)
             ?? throw new ArgumentException(
                 $"{request.ScoresPath} records no target lengths, which bin_weights=target needs (ToV's scorer records them since 2026-12-03; " +
@@ -161,13 +160,23 @@ public static class SubsetSelector
         ArgumentNullException.ThrowIfNull(request);
         if (request.BinWeights != BinWeights.Auto) return (request.BinWeights, null);
         // Strategies without length bins have nothing to weight.
-        if (request.Strategy is not (SelectionStrategy.ScoreRandom or SelectionStrategy.ScoreOnly)) return (BinWeights.Equal, null);
+        if (!HasLengthBins(request.Strategy)) return (BinWeights.Equal, null);
         double share = ScoreFile.PoolNearerShare(request.ScoresPath)
             ?? throw new ArgumentException(
                 $"{request.ScoresPath} records no pool-kinship share ({ScoreFile.PoolNearerShareKey}), which bin_weights=auto needs "
                 + "(ToV's fit measures it since 2026-12-03: fit and score the run again, or select with --bin-weights equal or target).");
         if (double.IsNaN(share)) return (BinWeights.Equal, null);
         return (PoolKinship.HoldsTargetKind(share) ? BinWeights.Target : BinWeights.Equal, share);
+    }
+
+    /// <summary>Whether <paramref name="strategy"/> takes the top scores from length bins (what bin weights share out).</summary>
+    private static bool HasLengthBins(SelectionStrategy strategy) => strategy is SelectionStrategy.ScoreRandom or SelectionStrategy.ScoreOnly;
+
+    /// <summary>Refuses <paramref name="weights"/> for a strategy without length bins.</summary>
+    private static void RequireLengthBins(SubsetRequest request, BinWeights weights)
+    {
+        if (!HasLengthBins(request.Strategy))
+            throw new ArgumentException($"bin_weights={BinWeightsName(weights)} weights the length bins of the top scores; the strategy here is {StrategyName(request.Strategy)}, which has none.");
     }
 
     private static string AutoReason(double? share) => share is { } s
@@ -180,8 +189,7 @@ public static class SubsetSelector
     /// </summary>
     private static int[] NeighbourLengthsFor(SubsetRequest request, IReadOnlyList<ScoreRow> rows, int[] lengths)
     {
-        if (request.Strategy is not (SelectionStrategy.ScoreRandom or SelectionStrategy.ScoreOnly))
-            throw new ArgumentException($"bin_weights=neighbours weights the length bins of the top scores; the strategy here is {StrategyName(request.Strategy)}, which has none.");
+        RequireLengthBins(request, BinWeights.Neighbours);
         var neighbours = ScoreFile.TargetNeighbours(request.ScoresPath)
             ?? throw new ArgumentException(
                 $"{request.ScoresPath} lists no nearest pool rows of the target ({ScoreFile.TargetNeighboursKey}), which bin_weights=neighbours needs "

@@ -19,7 +19,8 @@ public sealed record TovFitRequest(string Model, IReadOnlyList<string> Target, I
     /// <summary>
     /// Whether an NER fit runs the pool-kinship test (<see cref="Core.Selection.PoolKinship"/>; one embedding pass over
     /// the pool) for the selection's <c>bin_weights</c>. Off for the probe fits of auto and auto_aggregate, whose score
-    /// files rank probes and are never selected from with it.
+    /// files rank probes and are never selected from with it, and for an ensemble's further fits, whose score file is
+    /// the first's.
     /// </summary>
     public bool MeasureKinship { get; init; } = true;
 }

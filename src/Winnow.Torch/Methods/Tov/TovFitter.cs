@@ -41,7 +41,9 @@ public static class TovFitter
             {
                 RunDirectory = first.Layout.FitDirectory(i),
                 Options = first.Options with { Seed = first.Options.FitSeed(i), Fits = null, Auto = false, AutoAggregate = false, AggregateProbe = TovAggregateProbe.Fit },
-            }, ProgressMessages.Prefixed(progress, $"fit {i + 1}/{fits}: "), cancellationToken, measureKinship: false);
+                // The ensemble's score file is the first fit's: its further members need no kinship test.
+                MeasureKinship = false,
+            }, ProgressMessages.Prefixed(progress, $"fit {i + 1}/{fits}: "), cancellationToken);
             reused &= member.Reused;
         }
         return first with { Reused = reused, Seconds = clock.Elapsed.TotalSeconds };
@@ -49,10 +51,9 @@ public static class TovFitter
 
     /// <summary>
     /// One fit into <see cref="TovFitRequest.RunDirectory"/> (the first of an ensemble's). An NER fit also measures
-    /// whether the pool holds the target's kind (<see cref="MeasureKinship"/>), except for an ensemble's further members,
-    /// whose score file is the first's.
+    /// whether the pool holds the target's kind (<see cref="MeasureKinship"/>) unless the request says not to.
     /// </summary>
-    private static TovRun FitOne(TovFitRequest request, IProgress<string>? progress, CancellationToken cancellationToken, bool measureKinship = true)
+    private static TovRun FitOne(TovFitRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var options = request.Options.Validate();
         RequirePaths(request);
@@ -92,7 +93,7 @@ public static class TovFitter
         }
         double? nearerShare = existing?.State.PoolNearerShare;
         IReadOnlyList<long>? neighbours = existing?.State.TargetNeighbours;
-        if (measureKinship && request.MeasureKinship && options.Kind == TaskKind.Ner && (nearerShare is null || neighbours is null))
+        if (request.MeasureKinship && options.Kind == TaskKind.Ner && (nearerShare is null || neighbours is null))
             (nearerShare, neighbours) = MeasureKinship(request.Model, request.Pool, readOptions, target, options, progress, cancellationToken);
         var keys = DatasetReader.Read(request.Pool, readOptions).Select(e => PoolExamples.Key(e.Source, e.Id)).ToList();
         if (keys.Count < 2) throw new ArgumentException($"The pool has {keys.Count} examples; ToV needs at least 2.");

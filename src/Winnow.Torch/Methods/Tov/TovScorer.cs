@@ -114,7 +114,7 @@ public static class TovScorer
         else if (fitted.Options.Kind == TaskKind.Instruction)
             metadata[ScoreFile.PoolNearerShareKey] = ScoreFile.PoolKinshipUnmeasured;
         if (fitted.State.TargetNeighbours is { Count: > 0 } neighbours)
-            metadata[ScoreFile.TargetNeighboursKey] = string.Join(',', neighbours.Select(r => r.ToString(CultureInfo.InvariantCulture)));
+            metadata[ScoreFile.TargetNeighboursKey] = ScoreFile.FormatRows(neighbours);
         var classes = run.ClassesFor(phi.Aggregation);
         var job = ScoreJob.Of(request.OutputPath, "tov", manifest.Fingerprint, poolHash, request.Shard, request.ChunkSize,
             string.Create(CultureInfo.InvariantCulture, $"batch_size={request.BatchSize};transform={metadata[TransformKey]}")
