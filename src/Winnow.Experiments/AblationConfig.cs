@@ -23,6 +23,9 @@ public sealed record AblationConfig
     /// <summary>equal or target: how the length bins share the scored budget; null = the method's default.</summary>
     public string? BinWeights { get; init; }
 
+    /// <summary>random, neighbours or auto: what fills Score+Random's random share; null = the method's default.</summary>
+    public string? ShareFill { get; init; }
+
     /// <summary>The row as a study column: its method's fit and scores with these settings, strategy and bins.</summary>
     public StudyMethod AsStudyMethod(string name) => new(name)
     {
@@ -31,6 +34,7 @@ public sealed record AblationConfig
         Strategy = Strategy is null ? null : SubsetSelector.ParseStrategy(Strategy),
         RandomShare = RandomShare,
         BinWeights = BinWeights is null ? null : SubsetSelector.ParseBinWeights(BinWeights),
+        ShareFill = ShareFill is null ? null : SubsetSelector.ParseShareFill(ShareFill),
     };
 
     /// <summary>What differs from the base method, for reports.</summary>
@@ -40,5 +44,6 @@ public sealed record AblationConfig
             .Concat(Bins is null ? [] : [$"bins={Bins}"])
             .Concat(BinBy is null ? [] : [$"bin_by={BinBy}"])
             .Concat(BinWeights is null ? [] : [$"bin_weights={BinWeights}"])
+            .Concat(ShareFill is null ? [] : [$"share_fill={ShareFill}"])
             .Concat(RandomShare is not { } share ? [] : [$"random_share={share.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]));
 }

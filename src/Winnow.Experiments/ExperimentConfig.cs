@@ -56,8 +56,11 @@ public sealed record ExperimentConfig
     /// <summary>The selection setting a study may give in method_settings: how the length bins share the scored budget (equal, target).</summary>
     public const string BinWeightsSetting = "bin_weights";
 
+    /// <summary>The selection setting a study may give in method_settings: what fills Score+Random's random share (random, neighbours, auto).</summary>
+    public const string ShareFillSetting = "share_fill";
+
     /// <summary>The settings of method_settings that change how a method's scores are selected from, never its fit.</summary>
-    public static IReadOnlySet<string> SelectionSettings { get; } = new HashSet<string>(StringComparer.Ordinal) { BinBySetting, RandomShareSetting, BinWeightsSetting };
+    public static IReadOnlySet<string> SelectionSettings { get; } = new HashSet<string>(StringComparer.Ordinal) { BinBySetting, RandomShareSetting, BinWeightsSetting, ShareFillSetting };
 
     /// <summary>Pool source names the <c>source-filter</c> control draws from at random.</summary>
     public List<string> SourceFilter { get; init; } = [];
@@ -216,6 +219,8 @@ public sealed record ExperimentConfig
                 Fail($"method_settings for '{m}': {badShare}");
             if (settings.TryGetValue(BinWeightsSetting, out var weights) && Refusal(() => SubsetSelector.ParseBinWeights(weights)) is { } badWeights)
                 Fail($"method_settings for '{m}': {badWeights}");
+            if (settings.TryGetValue(ShareFillSetting, out var fill) && Refusal(() => SubsetSelector.ParseShareFill(fill)) is { } badFill)
+                Fail($"method_settings for '{m}': {badFill}");
         }
         if (Budgets.Count == 0 || Budgets.Any(b => b <= 0)) Fail("budgets must be positive numbers.");
         if (BaselineBudgets is { } baseline)
@@ -268,14 +273,17 @@ public sealed record ExperimentConfig
                 fail($"ablation variant '{name}': {badBinBy}");
             if (variant.BinWeights is { } binWeights && Refusal(() => SubsetSelector.ParseBinWeights(binWeights)) is { } badBinWeights)
                 fail($"ablation variant '{name}': {badBinWeights}");
+            if (variant.ShareFill is { } shareFill && Refusal(() => SubsetSelector.ParseShareFill(shareFill)) is { } badShareFill)
+                fail($"ablation variant '{name}': {badShareFill}");
             if (variant.RandomShare is { } share)
             {
                 if (Refusal(() => SelectionOptions.CheckRandomShare(share)) is { } badShare) fail($"ablation variant '{name}': {badShare}");
                 if (parsedStrategy is { } given && given != SelectionStrategy.ScoreRandom)
                     fail($"ablation variant '{name}': random_share is Score+Random's split of the budget; the row's strategy is {variant.Strategy}.");
             }
-            if (variant.Settings.Count == 0 && variant.Strategy is null && variant.Bins is null && variant.BinBy is null && variant.RandomShare is null && variant.BinWeights is null)
-                fail($"ablation variant '{name}' changes nothing: give settings, strategy, bins, bin_by, bin_weights or random_share.");
+            if (variant.Settings.Count == 0 && variant.Strategy is null && variant.Bins is null && variant.BinBy is null && variant.RandomShare is null && variant.BinWeights is null
+                && variant.ShareFill is null)
+                fail($"ablation variant '{name}' changes nothing: give settings, strategy, bins, bin_by, bin_weights, share_fill or random_share.");
         }
         if (AblationBudgets.Any(b => b <= 0)) fail("ablation_budgets must be positive numbers.");
         if (AblationBudgets.Count > 0 && Ablation.Count == 0) fail("ablation_budgets is set but there is no ablation.");
@@ -310,6 +318,10 @@ public sealed record ExperimentConfig
     /// <summary>How the bins of <paramref name="method"/>'s columns share the scored budget, when method_settings gives it.</summary>
     public BinWeights? BinWeightsFor(string method) =>
         MethodSettings.GetValueOrDefault(method) is { } settings && settings.TryGetValue(BinWeightsSetting, out var w) ? SubsetSelector.ParseBinWeights(w) : null;
+
+    /// <summary>What fills the random share of <paramref name="method"/>'s columns, when method_settings gives it.</summary>
+    public ShareFill? ShareFillFor(string method) =>
+        MethodSettings.GetValueOrDefault(method) is { } settings && settings.TryGetValue(ShareFillSetting, out var f) ? SubsetSelector.ParseShareFill(f) : null;
 
     /// <summary>The length the bins of <paramref name="method"/>'s columns cut on, when method_settings gives one.</summary>
     public BinLength? BinByFor(string method) =>

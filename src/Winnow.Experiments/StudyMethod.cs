@@ -31,6 +31,9 @@ public sealed record StudyMethod(string Name)
     /// <summary>How the length bins share the scored budget, when not the method's own default.</summary>
     public BinWeights? BinWeights { get; init; }
 
+    /// <summary>What fills Score+Random's random share, when not the method's own default.</summary>
+    public ShareFill? ShareFill { get; init; }
+
     /// <summary>Settings changed from the study's method_settings for <see cref="Method"/> (ablation rows).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 

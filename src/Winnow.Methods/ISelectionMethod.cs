@@ -40,6 +40,9 @@ public interface ISelectionMethod
     /// <summary>How the length bins share the scored budget by default (equal: the paper's).</summary>
     BinWeights DefaultBinWeights => BinWeights.Equal;
 
+    /// <summary>What fills Score+Random's random share by default (random: uniformly from U, the paper's).</summary>
+    ShareFill DefaultShareFill => ShareFill.Random;
+
     /// <summary>
     /// The random share a selection by <paramref name="strategy"/> from this method's scores uses: the request's own
     /// (<paramref name="given"/>), else <paramref name="pinned"/> (a study's method_settings), else this method's

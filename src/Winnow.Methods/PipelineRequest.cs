@@ -22,6 +22,9 @@ public sealed record PipelineRequest(string Method, MethodFitRequest Fit, int Bu
     /// <summary>How the length bins share the scored budget; null = the method's default.</summary>
     public BinWeights? BinWeights { get; init; }
 
+    /// <summary>What fills Score+Random's random share; null = the method's default.</summary>
+    public ShareFill? ShareFill { get; init; }
+
     /// <summary>Score+Random's share of the budget drawn from the base set; null = the paper's half.</summary>
     public double? RandomShare { get; init; }
 

@@ -35,6 +35,13 @@ public sealed record SelectionOptions
     }
     private readonly IReadOnlyList<int>? targetLengths;
 
+    /// <summary>
+    /// Candidate indices that fill Score+Random's random share before U does, in the order they are taken
+    /// (<see cref="ShareFill.Neighbours"/>); rows the scores already picked are skipped, and U fills what is left. Null =
+    /// the share comes uniformly from U (the paper's). Only Score+Random reads it.
+    /// </summary>
+    public IReadOnlyList<int>? FillOrder { get; init; }
+
     /// <summary>The paper's Score+Random: half of the budget at random from the base set.</summary>
     public const double DefaultRandomShare = 0.5;
 

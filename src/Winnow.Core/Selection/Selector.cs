@@ -57,8 +57,23 @@ public static class Selector
                 $"Score+Random needs {scorePart} scored candidates outside the base set, but only {scored.Count} exist.");
 
         var top = LengthBinnedTop(scored, scorePart, options.Bins, options.TargetLengths);
-        var random = DrawUniform(baseSet, randomPart, rng);
-        return new SelectionResult(top.Concat(random).ToList(), top.Count, random.Count);
+        if (options.FillOrder is not { } fillOrder)
+        {
+            var random = DrawUniform(baseSet, randomPart, rng);
+            return new SelectionResult(top.Concat(random).ToList(), top.Count, random.Count);
+        }
+
+        // The share from the fill order first (the scored rows taken out), then uniformly from what is left of U.
+        var picked = top.ToHashSet();
+        var fill = new List<int>(randomPart);
+        foreach (int index in fillOrder)
+        {
+            if (fill.Count == randomPart) break;
+            if ((uint)index >= (uint)candidates.Count) throw new ArgumentException($"The fill order names candidate {index}; there are {candidates.Count}.");
+            if (picked.Add(index)) fill.Add(index);
+        }
+        var rest = DrawUniform(baseSet.Where(i => !picked.Contains(i)).ToList(), randomPart - fill.Count, rng);
+        return new SelectionResult(top.Concat(fill).Concat(rest).ToList(), top.Count, rest.Count) { FromNeighbours = fill.Count };
     }
 
     /// <summary>

@@ -25,6 +25,12 @@ public sealed record SubsetRequest(string ScoresPath, IReadOnlyList<string> Pool
     /// </summary>
     public double? RandomShare { get; init; }
 
+    /// <summary>
+    /// What fills Score+Random's random share (<see cref="Selection.ShareFill"/>); the target's nearest rows need them
+    /// listed in the score file. Refused with any other strategy unless <see cref="ShareFill.Auto"/>, which has nothing to fill there.
+    /// </summary>
+    public ShareFill ShareFill { get; init; } = ShareFill.Random;
+
     public int Seed { get; init; }
 
     /// <summary>How the pool is read; must match how it was read for scoring (same label map), or rows will not line up.</summary>

@@ -43,17 +43,23 @@ public static class SubsetSelector
             BinWeights.Neighbours => NeighbourLengthsFor(request, rows, lengths),
             _ => null,
         };
+        var (shareFill, fillShare) = ResolveShareFill(request);
         var candidates = rows.Select((r, i) => new Candidate(i, lengths[i], ScoreFile.Value(r, request.Column), r.InBase)).ToArray();
         var selection = Selector.Select(candidates, new SelectionOptions(request.Budget, request.Strategy, request.Bins, request.Seed)
         {
             RandomShare = request.RandomShare ?? SelectionOptions.DefaultRandomShare,
             TargetLengths = targetLengths,
+            FillOrder = shareFill == ShareFill.Neighbours ? NeighbourFillOrder(request, rows) : null,
         });
         if (request.BinWeights == BinWeights.Auto)
             progress?.Report($"bin weights auto: {BinWeightsName(binWeights)} ({AutoReason(nearerShare)})");
-        progress?.Report($"selected {selection.Indices.Count} of {rows.Count} ({selection.FromScores} by score, {selection.FromRandom} at random)");
+        if (request.ShareFill == ShareFill.Auto && request.Strategy == SelectionStrategy.ScoreRandom)
+            progress?.Report($"share fill auto: {ShareFillName(shareFill)} ({AutoReason(fillShare)})");
+        progress?.Report($"selected {selection.Indices.Count} of {rows.Count} ({selection.FromScores} by score, "
+            + (shareFill == ShareFill.Neighbours ? $"{selection.FromNeighbours} of the target's nearest pool rows, " : "") + $"{selection.FromRandom} at random)");
 
         var fromScores = selection.Indices.Take(selection.FromScores).ToHashSet();
+        var fromNeighbours = selection.Indices.Skip(selection.FromScores).Take(selection.FromNeighbours).ToHashSet();
         var byRow = selection.Indices.ToDictionary(i => rows[i].Row, i => rows[i]);
         var picked = ReadSelected(request, byRow, cancellationToken).ToList();
         var rowIndex = selection.Indices.ToDictionary(i => rows[i].Row, i => i);
@@ -67,11 +73,13 @@ public static class SubsetSelector
         using (var set = new AtomicFileSet())
         {
             WriteExamples(set.Stage(request.OutputPath), request.OutputPath, picked.Select(p => p.Example));
-            WriteSideFile(set.Stage(side), picked.Select(p => (p.Row, Reason: fromScores.Contains(rowIndex[p.Row.Row]) ? "score" : "random")), request.Column);
-            WriteSummary(set.Stage(summary), request, (binWeights, nearerShare), selection, bySource, histogram, picked.Count, Path.GetFileName(request.OutputPath), Path.GetFileName(side));
+            WriteSideFile(set.Stage(side), picked.Select(p => (p.Row, Reason: ReasonOf(rowIndex[p.Row.Row]))), request.Column);
+            WriteSummary(set.Stage(summary), request, (binWeights, nearerShare ?? fillShare), shareFill, selection, bySource, histogram, picked.Count, Path.GetFileName(request.OutputPath), Path.GetFileName(side));
             cancellationToken.ThrowIfCancellationRequested();
             set.Commit(summary);
         }
+        string ReasonOf(int index) => fromScores.Contains(index) ? "score" : fromNeighbours.Contains(index) ? "neighbour" : "random";
+
         return new SubsetResult(request.OutputPath, side, summary, picked.Count, selection.FromScores, selection.FromRandom, bySource, histogram, clock.Elapsed.TotalSeconds);
     }
 
@@ -91,6 +99,8 @@ public static class SubsetSelector
             if (request.Strategy != SelectionStrategy.ScoreRandom)
                 throw new ArgumentException($"random_share is Score+Random's split of the budget; the strategy here is {StrategyName(request.Strategy)}.");
         }
+        if (request.ShareFill == ShareFill.Neighbours && request.Strategy != SelectionStrategy.ScoreRandom)
+            throw new ArgumentException($"share_fill=neighbours fills Score+Random's random share; the strategy here is {StrategyName(request.Strategy)}, which has none.");
         CheckWritable(request.OutputPath);
     }
 
@@ -161,12 +171,63 @@ public static class SubsetSelector
         if (request.BinWeights != BinWeights.Auto) return (request.BinWeights, null);
         // Strategies without length bins have nothing to weight.
         if (!HasLengthBins(request.Strategy)) return (BinWeights.Equal, null);
-        double share = ScoreFile.PoolNearerShare(request.ScoresPath)
-            ?? throw new ArgumentException(
-                $"{request.ScoresPath} records no pool-kinship share ({ScoreFile.PoolNearerShareKey}), which bin_weights=auto needs "
-                + "(ToV's fit measures it since 2026-12-03: fit and score the run again, or select with --bin-weights equal or target).");
+        double share = KinshipShare(request, "bin_weights=auto", "--bin-weights equal or target");
         if (double.IsNaN(share)) return (BinWeights.Equal, null);
         return (PoolKinship.HoldsTargetKind(share) ? BinWeights.Target : BinWeights.Equal, share);
+    }
+
+    /// <summary>
+    /// What fills a selection's random share: <see cref="ShareFill.Auto"/> resolved from the score file's pool-kinship
+    /// share (the target's nearest rows at <see cref="PoolKinship.Threshold"/> or above, U below or where the fit did not
+    /// measure it), refused naming the file when it has none; the share, where one decided. Strategies other than
+    /// Score+Random have no share to fill.
+    /// </summary>
+    public static (ShareFill Fill, double? NearerShare) ResolveShareFill(SubsetRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ShareFill != ShareFill.Auto) return (request.ShareFill, null);
+        if (request.Strategy != SelectionStrategy.ScoreRandom) return (ShareFill.Random, null);
+        double share = KinshipShare(request, "share_fill=auto", "--share-fill random or neighbours");
+        if (double.IsNaN(share)) return (ShareFill.Random, null);
+        return (PoolKinship.HoldsTargetKind(share) ? ShareFill.Neighbours : ShareFill.Random, share);
+    }
+
+    // The footer's share (NaN: unmeasured), refused naming the file and the setting that needs it when there is none.
+    private static double KinshipShare(SubsetRequest request, string setting, string instead) =>
+        ScoreFile.PoolNearerShare(request.ScoresPath)
+            ?? throw new ArgumentException(
+                $"{request.ScoresPath} records no pool-kinship share ({ScoreFile.PoolNearerShareKey}), which {setting} needs "
+                + $"(ToV's fit measures it since 2026-12-03: fit and score the run again, or select with {instead}).");
+
+    /// <summary>
+    /// The candidates that fill the random share under <see cref="ShareFill.Neighbours"/>, in order: the score file lists
+    /// k nearest pool rows for each target row (nearest first); every target row's nearest comes first, the target rows
+    /// in an order drawn by the selection's seed, then every one's second nearest, and so on. Rows not in the file (a
+    /// shard) are passed over; duplicates are left for the selector to skip. Refused, naming the file, when it lists no
+    /// neighbours, or not the same number for each of the target's rows.
+    /// </summary>
+    private static int[] NeighbourFillOrder(SubsetRequest request, IReadOnlyList<ScoreRow> rows)
+    {
+        var neighbours = ScoreFile.TargetNeighbours(request.ScoresPath)
+            ?? throw new ArgumentException(
+                $"{request.ScoresPath} lists no nearest pool rows of the target ({ScoreFile.TargetNeighboursKey}), which share_fill=neighbours needs "
+                + "(ToV's NER fit finds them since 2026-12-03: fit and score the run again, or select with --share-fill random).");
+        int targetRows = ScoreFile.TargetLengths(request.ScoresPath, BinLength.Tokens)?.Length
+            ?? throw new ArgumentException($"{request.ScoresPath} records no target lengths ({ScoreFile.TargetLengthsKey}), whose count share_fill=neighbours needs to read its {ScoreFile.TargetNeighboursKey} a target row at a time.");
+        if (targetRows == 0 || neighbours.Length == 0 || neighbours.Length % targetRows != 0)
+            throw new InvalidDataException(
+                $"{request.ScoresPath}: its {ScoreFile.TargetNeighboursKey} lists {neighbours.Length} rows, not the same number for each of the target's {targetRows} rows ({ScoreFile.TargetLengthsKey}).");
+        int k = neighbours.Length / targetRows;
+        var byRow = new Dictionary<long, int>(rows.Count);
+        for (int i = 0; i < rows.Count; i++) byRow[rows[i].Row] = i;
+        var order = Enumerable.Range(0, targetRows).ToArray();
+        new Random(request.Seed).Shuffle(order);
+        var fill = new List<int>(neighbours.Length);
+        for (int rank = 0; rank < k; rank++)
+            foreach (int t in order)
+                if (byRow.TryGetValue(neighbours[t * k + rank], out int index)) fill.Add(index);
+        return fill.Count > 0 ? fill.ToArray()
+            : throw new InvalidDataException($"{request.ScoresPath}: none of the {neighbours.Length} rows in its {ScoreFile.TargetNeighboursKey} is a row of the file.");
     }
 
     /// <summary>Whether <paramref name="strategy"/> takes the top scores from length bins (what bin weights share out).</summary>
@@ -208,6 +269,21 @@ public static class SubsetSelector
         "auto" => BinWeights.Auto,
         "neighbours" or "neighbors" => BinWeights.Neighbours,
         _ => throw new ArgumentException($"Unknown bin_weights '{name}': expected equal (the same number from every length bin), target (each bin in proportion to the target's rows in it), neighbours (in proportion to the target's nearest pool rows in it) or auto (target where the fit found the target's kind in the pool, else equal)."),
+    };
+
+    public static ShareFill ParseShareFill(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "random" => ShareFill.Random,
+        "neighbours" or "neighbors" => ShareFill.Neighbours,
+        "auto" => ShareFill.Auto,
+        _ => throw new ArgumentException($"Unknown share_fill '{name}': expected random (Score+Random's share uniformly from the base set; the paper's), neighbours (the target's nearest pool rows) or auto (neighbours where the fit found the target's kind in the pool, else random)."),
+    };
+
+    public static string ShareFillName(ShareFill fill) => fill switch
+    {
+        ShareFill.Neighbours => "neighbours",
+        ShareFill.Auto => "auto",
+        _ => "random",
     };
 
     public static string BinWeightsName(BinWeights weights) => weights switch
@@ -307,7 +383,7 @@ public static class SubsetSelector
     }
 
     private static void WriteSummary(
-        string path, SubsetRequest request, (BinWeights Used, double? NearerShare) weighted, SelectionResult selection, IReadOnlyDictionary<string, int> bySource, string histogram,
+        string path, SubsetRequest request, (BinWeights Used, double? NearerShare) weighted, ShareFill fillUsed, SelectionResult selection, IReadOnlyDictionary<string, int> bySource, string histogram,
         int rows, string subsetFile, string scoresFile)
     {
         double? randomShare = request.Strategy == SelectionStrategy.ScoreRandom ? request.RandomShare ?? SelectionOptions.DefaultRandomShare : null;
@@ -317,9 +393,15 @@ public static class SubsetSelector
             BinWeights.Auto => $"auto: {BinWeightsName(weighted.Used)}",
             _ => BinWeightsName(request.BinWeights),
         };
-        var summary = new Summary(request.Budget, request.Strategy.ToString(), randomShare, request.Column, request.Bins, BinLengthName(request.BinBy),
+        string? fill = request.Strategy != SelectionStrategy.ScoreRandom ? null : request.ShareFill switch
+        {
+            ShareFill.Random => null,
+            ShareFill.Auto => $"auto: {ShareFillName(fillUsed)}",
+            _ => ShareFillName(request.ShareFill),
+        };
+        var summary = new Summary(request.Budget, request.Strategy.ToString(), randomShare, fill, request.Column, request.Bins, BinLengthName(request.BinBy),
             weights, weighted.NearerShare, request.Seed, selection.Indices.Count,
-            selection.FromScores, selection.FromRandom, bySource, histogram.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            selection.FromScores, fillUsed == ShareFill.Neighbours ? selection.FromNeighbours : null, selection.FromRandom, bySource, histogram.Split('\n', StringSplitOptions.RemoveEmptyEntries),
             new SummaryFiles(subsetFile, scoresFile, rows));
         AtomicFile.WriteText(path, w => w.Write(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n"));
     }
@@ -328,6 +410,7 @@ public static class SubsetSelector
         [property: JsonPropertyName("budget")] int Budget,
         [property: JsonPropertyName("strategy")] string Strategy,
         [property: JsonPropertyName("random_share"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RandomShare,
+        [property: JsonPropertyName("share_fill"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ShareFill,
         [property: JsonPropertyName("column")] string Column,
         [property: JsonPropertyName("bins")] int Bins,
         [property: JsonPropertyName("bin_by")] string BinBy,
@@ -336,6 +419,7 @@ public static class SubsetSelector
         [property: JsonPropertyName("seed")] int Seed,
         [property: JsonPropertyName("selected")] int Selected,
         [property: JsonPropertyName("from_scores")] int FromScores,
+        [property: JsonPropertyName("from_neighbours"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? FromNeighbours,
         [property: JsonPropertyName("from_random")] int FromRandom,
         [property: JsonPropertyName("by_source")] IReadOnlyDictionary<string, int> BySource,
         [property: JsonPropertyName("score_histogram")] IReadOnlyList<string> ScoreHistogram,

@@ -163,11 +163,12 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         }
     }
 
-    /// <summary>A row's own selection settings (bin_weights, bin_by, random_share) pin them as a method_settings entry does.</summary>
+    /// <summary>A row's own selection settings (bin_weights, share_fill, bin_by, random_share) pin them as a method_settings entry does.</summary>
     private static Dictionary<string, string> WithColumnSelection(IReadOnlyDictionary<string, string> settings, StudyMethod column)
     {
         var all = new Dictionary<string, string>(settings, StringComparer.Ordinal);
         if (column.BinWeights is { } weights) all[ExperimentConfig.BinWeightsSetting] = SubsetSelector.BinWeightsName(weights);
+        if (column.ShareFill is { } fill) all[ExperimentConfig.ShareFillSetting] = SubsetSelector.ShareFillName(fill);
         if (column.BinBy is { } by) all[ExperimentConfig.BinBySetting] = SubsetSelector.BinLengthName(by);
         if (column.RandomShare is { } share) all[ExperimentConfig.RandomShareSetting] = share.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return all;
@@ -389,6 +390,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             Strategy = strategy, Bins = column.Bins ?? method.DefaultBinsFor(ScoreFile.ReadMetadata(cost.ScoresPath)),
             BinBy = column.BinBy ?? config.BinByFor(method.Name) ?? method.DefaultBinBy,
             BinWeights = column.BinWeights ?? config.BinWeightsFor(method.Name) ?? method.DefaultBinWeights,
+            ShareFill = column.ShareFill ?? config.ShareFillFor(method.Name) ?? method.DefaultShareFill,
             RandomShare = method.RandomShareFor(strategy, column.RandomShare, config.RandomShareFor(method.Name)), Seed = seed,
             ReadOptions = new ReadOptions { Kind = config.Kind },
         }, null, cancellationToken);

@@ -55,6 +55,7 @@ public static class MethodPipeline
             Bins = request.Bins ?? method.DefaultBinsFor(Core.Scoring.ScoreFile.ReadMetadata(done.ScoresPath)),
             BinBy = request.BinBy ?? method.DefaultBinBy,
             BinWeights = request.BinWeights ?? method.DefaultBinWeights,
+            ShareFill = request.ShareFill ?? method.DefaultShareFill,
             RandomShare = method.RandomShareFor(strategy, request.RandomShare),
             Seed = request.SelectionSeed ?? request.Fit.Seed,
             ReadOptions = done.ReadOptions,

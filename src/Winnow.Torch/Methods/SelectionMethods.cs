@@ -42,6 +42,7 @@ public static class SelectionMethods
         public int DefaultBinsFor(IReadOnlyDictionary<string, string> scoreFooter) => inner.DefaultBinsFor(scoreFooter);
         public BinLength DefaultBinBy => inner.DefaultBinBy;
         public BinWeights DefaultBinWeights => inner.DefaultBinWeights;
+        public ShareFill DefaultShareFill => inner.DefaultShareFill;
         public double DefaultRandomShare => inner.DefaultRandomShare;
         public double? RandomShareFor(Core.Selection.SelectionStrategy strategy, double? given = null, double? pinned = null) => inner.RandomShareFor(strategy, given, pinned);
         public bool SeedFree => inner.SeedFree;

@@ -36,6 +36,7 @@ public static class TovPipeline
             BinBy = TovMethod.SelectionBinLength,
             RandomShare = SelectionMethods.Get(TovMethod.MethodName).RandomShareFor(strategy),
             BinWeights = SelectionMethods.Get(TovMethod.MethodName).DefaultBinWeights,
+            ShareFill = SelectionMethods.Get(TovMethod.MethodName).DefaultShareFill,
             Seed = seed,
             ReadOptions = TovFitter.ReadOptionsFor(run.Options.Kind, run.Manifest.LabelMap, run.Manifest.Fields),
         };
