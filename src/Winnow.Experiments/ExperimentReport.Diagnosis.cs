@@ -158,7 +158,7 @@ public static partial class ExperimentReport
     /// </summary>
     public static string DiagnosisCsv(IReadOnlyList<ExperimentResults> studies)
     {
-        var s = new StringBuilder("study,set,method,budget,seed,rows,in_domain_share,from_scores,from_random,entity_token_share,no_entity_row_share," +
+        var s = new StringBuilder("study,set,method,budget,seed,rows,in_domain_share,from_scores,from_random,from_neighbours,entity_token_share,no_entity_row_share," +
             "mean_tokens,entity_type_shares,mean_prompt_words,mean_completion_words,by_source,test_loss,random_test_loss_same_seed,loss_minus_random_same_seed\n");
         static string V(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("0.######", CultureInfo.InvariantCulture) : "";
         static string I(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "";
@@ -178,7 +178,7 @@ public static partial class ExperimentReport
                 {
                     r.Study.Name, c.Set, method, I(budget), I(seed), I(c.Rows),
                     inDomain.Count > 0 && (isSubset || c.Set == "pool") ? V(c.ShareFrom(inDomain)) : "",
-                    I(c.FromScores), I(c.FromRandom), V(c.EntityTokenShare), V(c.NoEntityRowShare), V(c.MeanTokens),
+                    I(c.FromScores), I(c.FromRandom), I(c.FromNeighbours), V(c.EntityTokenShare), V(c.NoEntityRowShare), V(c.MeanTokens),
                     c.EntityTypeShares is null ? "" : string.Join(";", c.EntityTypeShares.Select(kv => kv.Key + "=" + V(kv.Value))),
                     V(c.MeanPromptWords), V(c.MeanCompletionWords),
                     string.Join(";", c.BySource.Select(kv => kv.Key + "=" + kv.Value.ToString(CultureInfo.InvariantCulture))),

@@ -64,6 +64,10 @@ public sealed record SetComposition(string Set, string Task, int Rows, IReadOnly
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? FromRandom { get; init; }
 
+    /// <summary>A subset selected from scores: rows that filled Score+Random's share from the target's nearest pool rows (share_fill).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? FromNeighbours { get; init; }
+
     /// <summary>File of a subset's composition: <c>subsets/&lt;cell&gt;.composition.json</c>.</summary>
     public static string SubsetFile(string resultsDirectory, string cellKey) => Path.Combine(resultsDirectory, "subsets", cellKey + ".composition.json");
 
@@ -145,7 +149,7 @@ public sealed record SetComposition(string Set, string Task, int Rows, IReadOnly
         if (!File.Exists(summary)) return composition;
         using var json = JsonDocument.Parse(File.ReadAllText(summary));
         int? Count(string name) => json.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
-        return composition with { FromScores = Count("from_scores"), FromRandom = Count("from_random") };
+        return composition with { FromScores = Count("from_scores"), FromRandom = Count("from_random"), FromNeighbours = Count("from_neighbours") };
     }
 
     /// <summary>

@@ -62,10 +62,24 @@ public class EndToEndTests
             // Score+Random's split: a quarter of the budget from the base set instead of the paper's half.
             var quarter = dir.File("subset-quarter.jsonl");
             Ok(CliRunner.Run("select", "--scores", scores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
-                "--budget", "40", "--out", quarter, "--random-share", "0.25"));
+                "--budget", "40", "--out", quarter, "--random-share", "0.25", "--share-fill", "random"));
             var split = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(quarter, null) + ".summary.json")).RootElement;
             Assert.Equal((10, 30, 0.25), (split.GetProperty("from_random").GetInt32(), split.GetProperty("from_scores").GetInt32(), split.GetProperty("random_share").GetDouble()));
             Assert.Equal(40, File.ReadAllLines(quarter).Length);
+            // ToV's default fills the share from the target's nearest pool rows where its NER fit found the target's kind.
+            var filled = dir.File("subset-filled.jsonl");
+            var filledRun = Ok(CliRunner.Run("select", "--scores", scores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
+                "--budget", "40", "--out", filled, "--random-share", "0.25"));
+            var fill = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(filled, null) + ".summary.json")).RootElement;
+            bool kin = Winnow.Core.Selection.PoolKinship.HoldsTargetKind(Winnow.Core.Scoring.ScoreFile.PoolNearerShare(scores)!.Value);
+            Assert.Equal(kin ? "auto: neighbours" : "auto: random", fill.GetProperty("share_fill").GetString());
+            int fromNeighbours = fill.TryGetProperty("from_neighbours", out var fn) ? fn.GetInt32() : 0;
+            Assert.Equal(10, fill.GetProperty("from_random").GetInt32() + fromNeighbours);
+            if (fromNeighbours > 0) Assert.Contains($"{fromNeighbours} of the target's nearest pool rows", filledRun.Out);
+            var refused = CliRunner.Run("select", "--scores", scores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
+                "--budget", "40", "--out", dir.File("subset-refused.jsonl"), "--strategy", "score-only", "--share-fill", "neighbours");
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Contains("--share-fill neighbours", refused.Error);
 
             var tuned = dir.File("tuned");
             Ok(CliRunner.Run("finetune", "--model", model, "--train", subset, "--out", tuned, "--epochs", "1"));

@@ -112,7 +112,8 @@ internal static class SelectCommand
 
     private static void Print(SubsetResult subset)
     {
-        Console.WriteLine($"selected {subset.Selected} examples ({subset.FromScores} by score, {subset.FromRandom} at random) → {subset.OutputPath}");
+        Console.WriteLine($"selected {subset.Selected} examples ({subset.FromScores} by score, "
+            + (subset.FromNeighbours > 0 ? $"{subset.FromNeighbours} of the target's nearest pool rows, " : "") + $"{subset.FromRandom} at random) → {subset.OutputPath}");
         foreach (var (source, count) in subset.BySource) Console.WriteLine($"  {count,7}  {source}");
         Console.WriteLine("score histogram of the selected:");
         Console.Write(subset.Histogram);

@@ -10,4 +10,8 @@ public sealed record SubsetResult(
     int FromRandom,
     IReadOnlyDictionary<string, int> BySource,
     string Histogram,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>Rows that filled Score+Random's share from the target's nearest pool rows (<see cref="ShareFill.Neighbours"/>).</summary>
+    public int FromNeighbours { get; init; }
+}

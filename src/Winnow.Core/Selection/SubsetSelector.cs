@@ -80,7 +80,10 @@ public static class SubsetSelector
         }
         string ReasonOf(int index) => fromScores.Contains(index) ? "score" : fromNeighbours.Contains(index) ? "neighbour" : "random";
 
-        return new SubsetResult(request.OutputPath, side, summary, picked.Count, selection.FromScores, selection.FromRandom, bySource, histogram, clock.Elapsed.TotalSeconds);
+        return new SubsetResult(request.OutputPath, side, summary, picked.Count, selection.FromScores, selection.FromRandom, bySource, histogram, clock.Elapsed.TotalSeconds)
+        {
+            FromNeighbours = selection.FromNeighbours,
+        };
     }
 
     /// <summary>

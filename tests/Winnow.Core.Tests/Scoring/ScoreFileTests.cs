@@ -250,6 +250,81 @@ public sealed class ScoreFileTests
     }
 
     [Fact]
+    public void Share_fill_takes_the_targets_nearest_rows_by_rank_and_auto_follows_the_kinship_share()
+    {
+        // Rows 0-3 are U; 4-7 are scored by index, so with one bin the scored half of a budget of 4 is ex7 and ex6. Two
+        // target rows, three nearest pool rows each: ex7, ex5, ex1 and ex4, ex5, ex2.
+        using var dir = new TempDir();
+        var (pool, source) = EightRowPool(dir);
+        var rows = Enumerable.Range(0, 8).Select(i => new ScoreRow
+        {
+            Row = i, Id = $"ex{i}", Source = source, Length = 20, Predicted = 5, InBase = i < 4, Score = i < 4 ? double.NaN : i,
+        }).ToList();
+        string File(string name, string? neighbours, string? share, int targetRows = 2)
+        {
+            var path = Path.Combine(dir.Path, name);
+            var footer = new Dictionary<string, string> { [ScoreFile.TargetLengthsKey] = ScoreFile.FormatLengths(Enumerable.Repeat(20, targetRows)) };
+            if (neighbours is not null) footer[ScoreFile.TargetNeighboursKey] = neighbours;
+            if (share is not null) footer[ScoreFile.PoolNearerShareKey] = share;
+            ScoreFile.Write(path, rows, footer);
+            return path;
+        }
+        JsonElement summary = default;
+        Dictionary<string, string> reasons = [];
+        string[] Picked(string file, ShareFill fill, string name, int budget = 4, SelectionStrategy strategy = SelectionStrategy.ScoreRandom)
+        {
+            var result = SubsetSelector.Select(new SubsetRequest(file, [pool], budget, Path.Combine(dir.Path, "out-" + name))
+            {
+                Strategy = strategy, Bins = 1, RandomShare = strategy == SelectionStrategy.ScoreRandom ? 0.5 : null, ShareFill = fill, Seed = 5,
+            });
+            summary = JsonDocument.Parse(System.IO.File.ReadAllText(result.SummaryPath)).RootElement.Clone();
+            reasons = System.IO.File.ReadAllLines(result.ScoresSidePath).Select(l => JsonDocument.Parse(l).RootElement)
+                .ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("picked_by").GetString()!);
+            return ExampleParquet.Read(result.OutputPath).Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
+        }
+        const string Nearest = "7,5,1,4,5,2";
+
+        // Every target row's nearest first (ex7 is scored already, so ex4), then the second nearest (ex5).
+        Assert.Equal(["ex4", "ex5", "ex6", "ex7"], Picked(File("n.parquet", Nearest, null), ShareFill.Neighbours, "n.parquet"));
+        Assert.Equal("neighbours", summary.GetProperty("share_fill").GetString());
+        Assert.Equal((2, 0), (summary.GetProperty("from_neighbours").GetInt32(), summary.GetProperty("from_random").GetInt32()));
+        Assert.Equal(("neighbour", "score"), (reasons["ex4"], reasons["ex7"]));
+        // A larger share reaches the third rank: both of its rows, ex1 and ex2.
+        Assert.Equal(["ex1", "ex2", "ex4", "ex5", "ex6", "ex7"], Picked(File("n6.parquet", Nearest, null), ShareFill.Neighbours, "n6.parquet", budget: 6));
+
+        var random = Picked(File("r.parquet", Nearest, null), ShareFill.Random, "r.parquet");
+        Assert.All(random.Where(id => id is not ("ex6" or "ex7")), id => Assert.Contains(id, new[] { "ex0", "ex1", "ex2", "ex3" }));
+        Assert.False(summary.TryGetProperty("share_fill", out _));
+        Assert.False(summary.TryGetProperty("from_neighbours", out _));
+
+        // auto: the target's nearest rows at a majority (the threshold included); below it, and unmeasured, U as random does.
+        Assert.Equal(["ex4", "ex5", "ex6", "ex7"], Picked(File("kin.parquet", Nearest, "0.5"), ShareFill.Auto, "auto-kin.parquet"));
+        Assert.Equal("auto: neighbours", summary.GetProperty("share_fill").GetString());
+        Assert.Equal(0.5, summary.GetProperty("pool_nearer_share").GetDouble());
+        Assert.Equal(random, Picked(File("far.parquet", Nearest, "0.25"), ShareFill.Auto, "auto-far.parquet"));
+        Assert.Equal("auto: random", summary.GetProperty("share_fill").GetString());
+        Assert.Equal(random, Picked(File("unmeasured.parquet", null, ScoreFile.PoolKinshipUnmeasured), ShareFill.Auto, "auto-unmeasured.parquet"));
+        // Score-Only has no share to fill: auto does nothing there, an explicit neighbours is refused.
+        Assert.Equal(["ex4", "ex5", "ex6", "ex7"], Picked(File("only.parquet", null, null), ShareFill.Auto, "auto-only.parquet", strategy: SelectionStrategy.ScoreOnly));
+        Assert.False(summary.TryGetProperty("share_fill", out _));
+        var notSplit = Assert.Throws<ArgumentException>(() => Picked(File("only-n.parquet", Nearest, null), ShareFill.Neighbours, "only-n.parquet", strategy: SelectionStrategy.ScoreOnly));
+        Assert.Contains("score-only", notSplit.Message);
+
+        var noShare = Assert.Throws<ArgumentException>(() => Picked(File("old.parquet", Nearest, null), ShareFill.Auto, "auto-old.parquet"));
+        Assert.Contains("old.parquet", noShare.Message);
+        Assert.Contains(ScoreFile.PoolNearerShareKey, noShare.Message);
+        var noList = Assert.Throws<ArgumentException>(() => Picked(File("none.parquet", null, null), ShareFill.Neighbours, "none.parquet"));
+        Assert.Contains("none.parquet", noList.Message);
+        Assert.Contains(ScoreFile.TargetNeighboursKey, noList.Message);
+        var uneven = Assert.Throws<InvalidDataException>(() => Picked(File("uneven.parquet", Nearest, null, targetRows: 4), ShareFill.Neighbours, "uneven.parquet"));
+        Assert.Contains("uneven.parquet", uneven.Message);
+        Assert.Contains("4", uneven.Message);
+        Assert.False(System.IO.File.Exists(Path.Combine(dir.Path, "out-uneven.parquet")));
+        Assert.Equal(ShareFill.Neighbours, SubsetSelector.ParseShareFill("neighbors"));
+        Assert.Contains("expected random", Assert.Throws<ArgumentException>(() => SubsetSelector.ParseShareFill("nearest")).Message);
+    }
+
+    [Fact]
     public void Bins_on_predicted_tokens_take_the_top_of_each_completion_length_not_the_short_completions()
     {
         // Rows read 20 or 21 tokens, alternately; completions are 2 tokens (rows 0-3) or 10 (rows 4-7), and the short ones

@@ -189,4 +189,33 @@ public class SelectorTests
         Assert.Contains("larger than the pool", ex.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new SelectionOptions(0));
     }
+
+    [Fact]
+    public void AFillOrderFillsTheRandomShareBeforeUSkippingRowsTheScoresTook()
+    {
+        // Rows 0-3 are U, 4-9 scored by index: with one bin the scored half of a budget of 4 is rows 9 and 8.
+        var candidates = Enumerable.Range(0, 10).Select(i => new Candidate(i, 10, i < 4 ? double.NaN : i, InBaseSet: i < 4)).ToList();
+        var options = new SelectionOptions(4, SelectionStrategy.ScoreRandom, bins: 1, seed: 3) { RandomShare = 0.5 };
+
+        var filled = Selector.Select(candidates, options with { FillOrder = [9, 6, 6, 5, 1] });
+        Assert.Equal([9, 8, 6, 5], filled.Indices);
+        Assert.Equal((2, 2, 0), (filled.FromScores, filled.FromNeighbours, filled.FromRandom));
+
+        // A list the scores already took leaves the share to U, which still gives exactly the budget.
+        var spent = Selector.Select(candidates, options with { FillOrder = [8, 9] });
+        Assert.Equal((2, 0, 2), (spent.FromScores, spent.FromNeighbours, spent.FromRandom));
+        Assert.All(spent.Indices.Skip(2), i => Assert.InRange(i, 0, 3));
+        Assert.Equal(4, spent.Indices.Distinct().Count());
+        // ... as the paper's draw from U does, by the same seed.
+        Assert.Equal(Selector.Select(candidates, options).Indices, spent.Indices);
+
+        // A list that runs out: what it gave, then U without the rows it took.
+        var partly = Selector.Select(candidates, options with { FillOrder = [2] });
+        Assert.Equal([9, 8, 2], partly.Indices.Take(3));
+        Assert.InRange(partly.Indices[3], 0, 3);
+        Assert.NotEqual(2, partly.Indices[3]);
+        Assert.Equal((1, 1), (partly.FromNeighbours, partly.FromRandom));
+
+        Assert.Throws<ArgumentException>(() => Selector.Select(candidates, options with { FillOrder = [10] }));
+    }
 }

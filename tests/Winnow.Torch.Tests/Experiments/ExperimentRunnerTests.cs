@@ -108,6 +108,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
               tov-tw: { bin_weights: target }
               tov-ta: { bin_weights: auto }
               tov-tn: { bin_weights: neighbours }
+              tov-fn: { share_fill: neighbours }
             ablation_budgets: [30]
             """;
         var path = Path.Combine(dir.Path, "micro-ablation.yaml");
@@ -117,7 +118,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
 
         Assert.True(config.Pool.Single(p => p.Name == "wikigold").SkipInvalid);
         var summary = new ExperimentRunner(config, options, new Progress<string>(output.WriteLine)).Run();
-        Assert.Equal(2 * 2 + 11, summary.CellsTotal);
+        Assert.Equal(2 * 2 + 12, summary.CellsTotal);
         var sizes = File.ReadAllText(Path.Combine(options.ResultsDirectory, "data", "sizes.json"));
         Assert.Matches("\"skipped\": \\{\\s*\"wikigold\": 1\\s*\\}", sizes);
         Assert.Contains("\"wikigold\": 30", sizes);
@@ -139,14 +140,18 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         System.Text.Json.JsonElement Summary(string cell) => System.Text.Json.JsonDocument.Parse(File.ReadAllText(
             Path.Combine(options.ResultsDirectory, "subsets", cell + ".summary.json"))).RootElement;
         Assert.Equal(0.25, Summary("tov-mix25__b30__s0").GetProperty("random_share").GetDouble());
-        Assert.Equal(7, Summary("tov-mix25__b30__s0").GetProperty("from_random").GetInt32());
-        Assert.Equal(12, Summary("tov__b30__s0").GetProperty("from_random").GetInt32());
+        // ToV's columns fill their share by its default (auto): from U, or from the target's nearest rows (below).
+        int FromNeighbours(string cell) => Summary(cell).TryGetProperty("from_neighbours", out var n) ? n.GetInt32() : 0;
+        int Share(string cell) => Summary(cell).GetProperty("from_random").GetInt32() + FromNeighbours(cell);
+        Assert.Equal(7, Share("tov-mix25__b30__s0"));
+        int tovFromNeighbours = FromNeighbours("tov__b30__s0");
+        Assert.Equal(12, Share("tov__b30__s0"));
         Assert.Equal(0.4, Summary("tov__b30__s0").GetProperty("random_share").GetDouble());
         Assert.Equal(0, Summary("tov-eps-only__b30__s0").GetProperty("from_random").GetInt32());
         Assert.False(Summary("tov-eps-only__b30__s0").TryGetProperty("random_share", out _));
         Assert.False(cells.ContainsKey("tov-abs__b20__s0"));
         Assert.Equal(["random-s0", "tov-abs-s0", "tov-eps-s0", "tov-eps-sum-s0", "tov-s0"], results.Costs.Select(c => c.Key).Order(StringComparer.Ordinal));
-        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins", "tov-pred", "tov-eps-only", "tov-abs-only", "tov-mix25", "tov-eps-sum", "tov-tw", "tov-ta", "tov-tn"], results.Study.Ablation.Select(a => a.Name));
+        Assert.Equal(["tov-abs", "tov-eps", "tov-no-bins", "tov-pred", "tov-eps-only", "tov-abs-only", "tov-mix25", "tov-eps-sum", "tov-tw", "tov-ta", "tov-tn", "tov-fn"], results.Study.Ablation.Select(a => a.Name));
         Assert.Equal("bin_weights=target", results.Study.Ablation[8].Changes);
         // Target-weighted bins select from tov's own fit, whose scores carry the target's lengths (one per fitted row).
         Assert.Equal("tov-s0", cells["tov-tw__b30__s0"].Artifact);
@@ -168,6 +173,8 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         bool kin = Winnow.Core.Selection.PoolKinship.HoldsTargetKind(share.Value);
         Assert.Equal(kin ? "auto: target" : "auto: equal", Summary("tov-ta__b30__s0").GetProperty("bin_weights").GetString());
         Assert.Equal(share.Value, Summary("tov-ta__b30__s0").GetProperty("pool_nearer_share").GetDouble());
+        Assert.Equal(kin ? "auto: neighbours" : "auto: random", Summary("tov__b30__s0").GetProperty("share_fill").GetString());
+        if (!kin) Assert.Equal(0, tovFromNeighbours);
         string[] Ids(string cell) => DatasetReader.Read([Path.Combine(options.ResultsDirectory, "subsets", cell + ".jsonl")], new ReadOptions { Kind = TaskKind.Ner })
             .Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(Ids(kin ? "tov-tw__b30__s0" : "tov__b30__s0"), Ids("tov-ta__b30__s0"));
@@ -178,6 +185,21 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Equal(targetLengths.Length * TovFitter.TargetNeighbourCount, neighbours.Length);
         int poolRows = Winnow.Core.Scoring.ScoreFile.Read(tovScores).Count;
         Assert.All(neighbours, r => Assert.InRange(r, 0, poolRows - 1));
+        // The random share filled by those rows, from the same fit: every row it took is one of them, and U fills the rest.
+        Assert.Equal("share_fill=neighbours", results.Study.Ablation[11].Changes);
+        Assert.Equal("tov-s0", cells["tov-fn__b30__s0"].Artifact);
+        var fillSummary = Summary("tov-fn__b30__s0");
+        Assert.Equal("neighbours", fillSummary.GetProperty("share_fill").GetString());
+        int fromNeighbours = fillSummary.GetProperty("from_neighbours").GetInt32();
+        Assert.InRange(fromNeighbours, 1, 12);
+        Assert.Equal(12, fromNeighbours + fillSummary.GetProperty("from_random").GetInt32());
+        var fillSide = File.ReadAllLines(Path.Combine(options.ResultsDirectory, "subsets", "tov-fn__b30__s0.scores.jsonl"))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var byNeighbour = fillSide.Where(r => r.GetProperty("picked_by").GetString() == "neighbour").Select(r => r.GetProperty("row").GetInt64()).ToList();
+        Assert.Equal(fromNeighbours, byNeighbour.Count);
+        Assert.All(byNeighbour, r => Assert.Contains(r, neighbours));
+        Assert.Equal(18, fillSide.Count(r => r.GetProperty("picked_by").GetString() == "score"));
+        Assert.Equal(fromNeighbours, results.Compositions["tov-fn__b30__s0"].FromNeighbours);
         Assert.Equal("random_share=0.25", results.Study.Ablation[6].Changes);
         Assert.Equal("aggregate=label_balanced, transform=abs", results.Study.Ablation[0].Changes);
         string Artifact(string name) => Path.Combine(options.ResultsDirectory, "artifacts", name);

@@ -42,6 +42,7 @@ public sealed class SetCompositionTests
         Assert.Equal(0.25, c.EntityTypeShares["LOC"], 12);
         Assert.Equal(2 / 3.0, c.ShareFrom(["music"]), 12);
         Assert.Equal((2, 1), (c.FromScores, c.FromRandom));
+        Assert.Null(c.FromNeighbours);
         Assert.Null(c.MeanPromptWords);
 
         // Written and read back as JSON, it is the same record.
@@ -188,8 +189,8 @@ public sealed class SetCompositionTests
         // Per cell, with the same-seed difference to random.
         var csv = File.ReadAllLines(written.CsvPath);
         Assert.StartsWith("study,set,method,budget,seed,rows,in_domain_share,", csv[0]);
-        Assert.Contains("ner-music,tov__b10__s1,tov,10,1,2,1,2,0,0.5,0,4,PER=1,,,music=2,1.89,2.2,-0.31", csv);
-        Assert.Contains("ner-music,pool,,,,3,0.333333,,,0.25,0.333333,4,ORG=0.333333;PER=0.666667,,,music=1;news=2,,,", csv);
+        Assert.Contains("ner-music,tov__b10__s1,tov,10,1,2,1,2,0,,0.5,0,4,PER=1,,,music=2,1.89,2.2,-0.31", csv);
+        Assert.Contains("ner-music,pool,,,,3,0.333333,,,,0.25,0.333333,4,ORG=0.333333;PER=0.666667,,,music=1;news=2,,,", csv);
         Assert.Equal(1 + 3 + 4, csv.Length);
     }
 

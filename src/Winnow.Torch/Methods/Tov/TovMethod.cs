@@ -54,6 +54,15 @@ public sealed class TovMethod : ISelectionMethod
     /// </summary>
     public BinWeights DefaultBinWeights => BinWeights.Auto;
 
+    /// <summary>
+    /// Score+Random's random share filled by the target's nearest pool rows where the fit found rows of the target's kind
+    /// in the pool, drawn from U elsewhere (since 2026-12-03, tenth session): on the pools that hold the target's kind
+    /// the nearest rows beat U's (docs/tov-defaults.md, "The Score+Random share filled by the target's nearest pool
+    /// rows"), and where the pool holds none the selection is the paper's draw. Instruction fits do not measure the
+    /// kinship, so their share stays random.
+    /// </summary>
+    public ShareFill DefaultShareFill => ShareFill.Auto;
+
     /// <summary><see cref="DefaultRandomShare"/>, for what must draw as ToV's selection does (<see cref="TovAutoAggregate"/>'s judge probe).</summary>
     internal const double RandomShare = 0.25;
 
@@ -78,6 +87,7 @@ public sealed class TovMethod : ISelectionMethod
         new(MethodName, "val_step", "adam", "default (preconditioned for instruction tuning)", "2026-12-02", "docs/tov-defaults.md, \"The validation step without U's momentum\"") { OnlyFor = Core.Data.TaskKind.Instruction },
         new(MethodName, "val_step", "preconditioned", "default (matched for instruction tuning)", "2026-12-03", "docs/tov-defaults.md, \"The validation step at AdamW's length\"") { OnlyFor = Core.Data.TaskKind.Instruction },
         new(MethodName, Winnow.Experiments.ExperimentConfig.BinWeightsSetting, "equal", "auto (target-weighted where the fit finds the target's kind in the pool)", "2026-12-03", "docs/tov-defaults.md, \"Target-weighted bins where the pool holds the target's kind\"") { OnlyFor = Core.Data.TaskKind.Ner },
+        new(MethodName, Winnow.Experiments.ExperimentConfig.ShareFillSetting, "random", "auto (the target's nearest pool rows where the fit finds the target's kind in the pool)", "2026-12-03", "docs/tov-defaults.md, \"The Score+Random share filled by the target's nearest pool rows\"") { OnlyFor = Core.Data.TaskKind.Ner },
     ];
 
     /// <summary>As <see cref="TovRunLayout"/> lays them out (the scores a pipeline writes beside the run included).</summary>
