@@ -65,7 +65,7 @@ public sealed class ExperimentCommandTests
         var md = File.ReadAllText(Path.Combine(dir, "report.md"));
         Assert.Contains("| tov | 10 | 1 | 1.5000 ± – | +25.0% |", md);
         Assert.Contains("| tov | 1 | 2 | – | 2.0 | 1.5 | 1.5000 | -0.5000 |", md); // random has no subset here, but its cell gives the difference
-        Assert.Contains("hand,tov__b10__s0,tov,10,0,2,,,,,,,,2,1.5,a=1;b=1,1.5,2,-0.5", File.ReadAllText(Path.Combine(dir, "diagnosis.csv")));
+        Assert.Contains("hand,tov__b10__s0,tov,10,0,2,,,,,,,,,2,1.5,a=1;b=1,1.5,2,-0.5", File.ReadAllText(Path.Combine(dir, "diagnosis.csv")));
         var html = File.ReadAllText(Path.Combine(dir, "report.html"));
         Assert.Contains("<h2>The answer</h2>", html);
         Assert.Contains("<svg class=\"chart heatmap\"", html);
