@@ -26,7 +26,7 @@ internal static class SelectCommand
         var bins = new Option<int>("--bins") { Description = "Equal-count length bins for the top scores (1 = off; default 10; LESS 1: it takes the global top n; a ToV file scored with aggregate=sum 1).", DefaultValueFactory = _ => 10 };
         var binBy = new Option<string?>("--bin-by") { Description = "The length the bins cut on: tokens (all a row reads) or predicted (the tokens its loss averages over; a completion's) (default: the method's own)." };
         var binWeights = new Option<string?>("--bin-weights") { Description = "How the length bins share the scored budget: equal (the same from each; the paper's), target (each bin in proportion to the target's rows of its lengths; needs a score file that records them, as ToV's do), neighbours (each bin in proportion to the target's nearest pool rows of its lengths; ToV's NER fits list them) or auto (target where the fit found rows of the target's kind in the pool, else equal; ToV's NER fits measure it; ToV's default) (default: the method's own)." };
-        var shareFill = new Option<string?>("--share-fill") { Description = "Score+Random only: what fills the random share: random (uniformly from the base set U; the paper's), neighbours (the target's nearest pool rows; ToV's NER fits list them) or auto (neighbours where the fit found rows of the target's kind in the pool, else random; ToV's NER fits measure it) (default: the method's own)." };
+        var shareFill = new Option<string?>("--share-fill") { Description = "Score+Random only: what fills the random share: random (uniformly from the base set U; the paper's), neighbours (the target's nearest pool rows; ToV's NER fits list them) or auto (neighbours where the fit found rows of the target's kind in the pool, else random; ToV's NER fits measure it; ToV's default) (default: the method's own)." };
         var randomShare = new Option<double?>("--random-share") { Description = "Score+Random only: the share of the budget drawn at random from the base set U (0–1; default: the method's own, ToV a quarter; 0.5 is the paper's half)." };
         var fit = new MethodFitCliOptions(outRequired: true, outDescription: "Subset to write: .jsonl or .parquet (plus <out>.scores.jsonl and <out>.summary.json).");
         var command = new Command("select", "Select a subset of the pool from scores (the method's default strategy unless --strategy), and write the examples themselves.");
@@ -62,6 +62,8 @@ internal static class SelectCommand
                 var method = fit.Method(parseResult);
                 if (share is not null && explicitStrategy is null && method.DefaultStrategy != SelectionStrategy.ScoreRandom)
                     throw new ArgumentException($"--random-share is Score+Random's split of the budget; {method.Name} selects by {SubsetSelector.StrategyName(method.DefaultStrategy)} (give --strategy score+random to split).");
+                if (explicitShareFill == ShareFill.Neighbours && explicitStrategy is null && method.DefaultStrategy != SelectionStrategy.ScoreRandom)
+                    throw new ArgumentException($"--share-fill neighbours fills Score+Random's random share; {method.Name} selects by {SubsetSelector.StrategyName(method.DefaultStrategy)} (give --strategy score+random to split).");
                 string run = parseResult.GetValue(runDir) ?? output + ".run";
                 var done = MethodPipeline.FitAndScore(method, fit.FitRequest(parseResult, method, run), progress: ConsoleProgress.Instance,
                     cancellationToken: cancellationToken);
