@@ -38,7 +38,11 @@ public static class ScoreFile
     public const string TargetNeighboursKey = "winnow.target_neighbours";
 
     /// <summary>The target's nearest pool rows from the footer; null when the file has none, refused naming the file when malformed.</summary>
-    public static long[]? TargetNeighbours(string path) => FooterList<long>(path, TargetNeighboursKey, "pool row numbers");
+    public static long[]? TargetNeighbours(string path) => TargetNeighbours(path, ReadMetadata(path));
+
+    /// <summary>As <see cref="TargetNeighbours(string)"/>, from a footer already read (<paramref name="path"/> names it in errors).</summary>
+    public static long[]? TargetNeighbours(string path, IReadOnlyDictionary<string, string> footer) =>
+        FooterList<long>(path, footer, TargetNeighboursKey, "pool row numbers");
 
     /// <summary>Formats pool row numbers for <see cref="TargetNeighboursKey"/>.</summary>
     public static string FormatRows(IEnumerable<long> rows) => FormatList(rows);
@@ -47,9 +51,12 @@ public static class ScoreFile
     /// The score file's pool-kinship share from its footer: the share, <see cref="double.NaN"/> where the fit recorded it
     /// as unmeasured, null where the file has no such key; refused naming the file when the value is malformed.
     /// </summary>
-    public static double? PoolNearerShare(string path)
+    public static double? PoolNearerShare(string path) => PoolNearerShare(path, ReadMetadata(path));
+
+    /// <summary>As <see cref="PoolNearerShare(string)"/>, from a footer already read (<paramref name="path"/> names it in errors).</summary>
+    public static double? PoolNearerShare(string path, IReadOnlyDictionary<string, string> footer)
     {
-        if (!ReadMetadata(path).TryGetValue(PoolNearerShareKey, out var text) || string.IsNullOrWhiteSpace(text)) return null;
+        if (!footer.TryGetValue(PoolNearerShareKey, out var text) || string.IsNullOrWhiteSpace(text)) return null;
         if (text.Trim() == PoolKinshipUnmeasured) return double.NaN;
         if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share)
             || !(share >= 0 && share <= 1))
@@ -68,9 +75,9 @@ public static class ScoreFile
     /// Reads a footer's comma-separated list of non-negative integers (<see cref="FormatList"/>); null when the file has
     /// none, refused naming the file, the key and the item when the list is malformed.
     /// </summary>
-    private static T[]? FooterList<T>(string path, string key, string what) where T : System.Numerics.IBinaryInteger<T>
+    private static T[]? FooterList<T>(string path, IReadOnlyDictionary<string, string> footer, string key, string what) where T : System.Numerics.IBinaryInteger<T>
     {
-        if (!ReadMetadata(path).TryGetValue(key, out var text) || string.IsNullOrWhiteSpace(text)) return null;
+        if (!footer.TryGetValue(key, out var text) || string.IsNullOrWhiteSpace(text)) return null;
         var parts = text.Split(',');
         var values = new T[parts.Length];
         for (int i = 0; i < parts.Length; i++)
@@ -83,8 +90,11 @@ public static class ScoreFile
     /// Reads a score file's target lengths for the bins' length (predicted or all tokens) from its footer; null when the
     /// file has none, refused naming the file, the key and the item when the list is malformed.
     /// </summary>
-    public static int[]? TargetLengths(string path, Selection.BinLength by) =>
-        FooterList<int>(path, by == Selection.BinLength.Predicted ? TargetPredictedKey : TargetLengthsKey, "token counts");
+    public static int[]? TargetLengths(string path, Selection.BinLength by) => TargetLengths(path, ReadMetadata(path), by);
+
+    /// <summary>As <see cref="TargetLengths(string, Selection.BinLength)"/>, from a footer already read (<paramref name="path"/> names it in errors).</summary>
+    public static int[]? TargetLengths(string path, IReadOnlyDictionary<string, string> footer, Selection.BinLength by) =>
+        FooterList<int>(path, footer, by == Selection.BinLength.Predicted ? TargetPredictedKey : TargetLengthsKey, "token counts");
 
     /// <summary>The score columns a selection can rank by.</summary>
     public static readonly string[] Columns = ["score", "phi_identity", "phi_abs", "phi_positive"];

@@ -36,20 +36,22 @@ public static class SubsetSelector
         _ = ScoreFile.Value(new ScoreRow(), request.Column);
         var binBy = EffectiveBinLength(rows, request.BinBy);
         var lengths = BinLengths(rows, binBy);
-        var (binWeights, nearerShare) = ResolveBinWeights(request);
+        // The footer is read once: the kinship share, the target's lengths and its nearest rows all come from it.
+        var footer = ScoreFile.ReadMetadata(request.ScoresPath);
+        var (binWeights, nearerShare) = ResolveBinWeights(request, footer);
         var targetLengths = binWeights switch
         {
-            BinWeights.Target => TargetLengthsFor(request, binBy),
-            BinWeights.Neighbours => NeighbourLengthsFor(request, rows, lengths),
+            BinWeights.Target => TargetLengthsFor(request, footer, binBy),
+            BinWeights.Neighbours => NeighbourLengthsFor(request, footer, rows, lengths),
             _ => null,
         };
-        var (shareFill, fillShare) = ResolveShareFill(request);
+        var (shareFill, fillShare) = ResolveShareFill(request, footer);
         var candidates = rows.Select((r, i) => new Candidate(i, lengths[i], ScoreFile.Value(r, request.Column), r.InBase)).ToArray();
         var selection = Selector.Select(candidates, new SelectionOptions(request.Budget, request.Strategy, request.Bins, request.Seed)
         {
             RandomShare = request.RandomShare ?? SelectionOptions.DefaultRandomShare,
             TargetLengths = targetLengths,
-            FillOrder = shareFill == ShareFill.Neighbours ? NeighbourFillOrder(request, rows) : null,
+            FillOrder = shareFill == ShareFill.Neighbours ? NeighbourFillOrder(request, footer, rows) : null,
         });
         if (request.BinWeights == BinWeights.Auto)
             progress?.Report($"bin weights auto: {BinWeightsName(binWeights)} ({AutoReason(nearerShare)})");
@@ -154,10 +156,10 @@ public static class SubsetSelector
     /// The target's lengths in the unit the rows are binned on, from the score file's footer; refused, naming the file,
     /// when the file has none (a method that does not record them, or a file scored before they were recorded).
     /// </summary>
-    private static int[] TargetLengthsFor(SubsetRequest request, BinLength binBy)
+    private static int[] TargetLengthsFor(SubsetRequest request, IReadOnlyDictionary<string, string> footer, BinLength binBy)
     {
         RequireLengthBins(request, BinWeights.Target);
-        return ScoreFile.TargetLengths(request.ScoresPath, binBy)
+        return ScoreFile.TargetLengths(request.ScoresPath, footer, binBy)
             ?? throw new ArgumentException(
                 $"{request.ScoresPath} records no target lengths, which bin_weights=target needs (ToV's scorer records them since 2026-12-03; " +
                 "score the run again, or select with equal bin weights).");
@@ -168,13 +170,13 @@ public static class SubsetSelector
     /// (target weights at <see cref="PoolKinship.Threshold"/> or above, equal below or where the fit did not measure it),
     /// refused naming the file when it has none; the share, where one decided.
     /// </summary>
-    public static (BinWeights Weights, double? NearerShare) ResolveBinWeights(SubsetRequest request)
+    public static (BinWeights Weights, double? NearerShare) ResolveBinWeights(SubsetRequest request, IReadOnlyDictionary<string, string> footer)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.BinWeights != BinWeights.Auto) return (request.BinWeights, null);
         // Strategies without length bins have nothing to weight.
         if (!HasLengthBins(request.Strategy)) return (BinWeights.Equal, null);
-        double share = KinshipShare(request, "bin_weights=auto", "--bin-weights equal or target");
+        double share = KinshipShare(request, footer, "bin_weights=auto", "--bin-weights equal or target");
         if (double.IsNaN(share)) return (BinWeights.Equal, null);
         return (PoolKinship.HoldsTargetKind(share) ? BinWeights.Target : BinWeights.Equal, share);
     }
@@ -185,19 +187,19 @@ public static class SubsetSelector
     /// measure it), refused naming the file when it has none; the share, where one decided. Strategies other than
     /// Score+Random have no share to fill.
     /// </summary>
-    public static (ShareFill Fill, double? NearerShare) ResolveShareFill(SubsetRequest request)
+    public static (ShareFill Fill, double? NearerShare) ResolveShareFill(SubsetRequest request, IReadOnlyDictionary<string, string> footer)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ShareFill != ShareFill.Auto) return (request.ShareFill, null);
         if (request.Strategy != SelectionStrategy.ScoreRandom) return (ShareFill.Random, null);
-        double share = KinshipShare(request, "share_fill=auto", "--share-fill random or neighbours");
+        double share = KinshipShare(request, footer, "share_fill=auto", "--share-fill random or neighbours");
         if (double.IsNaN(share)) return (ShareFill.Random, null);
         return (PoolKinship.HoldsTargetKind(share) ? ShareFill.Neighbours : ShareFill.Random, share);
     }
 
     // The footer's share (NaN: unmeasured), refused naming the file and the setting that needs it when there is none.
-    private static double KinshipShare(SubsetRequest request, string setting, string instead) =>
-        ScoreFile.PoolNearerShare(request.ScoresPath)
+    private static double KinshipShare(SubsetRequest request, IReadOnlyDictionary<string, string> footer, string setting, string instead) =>
+        ScoreFile.PoolNearerShare(request.ScoresPath, footer)
             ?? throw new ArgumentException(
                 $"{request.ScoresPath} records no pool-kinship share ({ScoreFile.PoolNearerShareKey}), which {setting} needs "
                 + $"(ToV's fit measures it since 2026-12-03: fit and score the run again, or select with {instead}).");
@@ -209,28 +211,45 @@ public static class SubsetSelector
     /// shard) are passed over; duplicates are left for the selector to skip. Refused, naming the file, when it lists no
     /// neighbours, or not the same number for each of the target's rows.
     /// </summary>
-    private static int[] NeighbourFillOrder(SubsetRequest request, IReadOnlyList<ScoreRow> rows)
+    private static int[] NeighbourFillOrder(SubsetRequest request, IReadOnlyDictionary<string, string> footer, IReadOnlyList<ScoreRow> rows)
     {
-        var neighbours = ScoreFile.TargetNeighbours(request.ScoresPath)
-            ?? throw new ArgumentException(
-                $"{request.ScoresPath} lists no nearest pool rows of the target ({ScoreFile.TargetNeighboursKey}), which share_fill=neighbours needs "
-                + "(ToV's NER fit finds them since 2026-12-03: fit and score the run again, or select with --share-fill random).");
-        int targetRows = ScoreFile.TargetLengths(request.ScoresPath, BinLength.Tokens)?.Length
+        var neighbours = NeighboursFor(request, footer, "share_fill=neighbours", "--share-fill random");
+        int targetRows = ScoreFile.TargetLengths(request.ScoresPath, footer, BinLength.Tokens)?.Length
             ?? throw new ArgumentException($"{request.ScoresPath} records no target lengths ({ScoreFile.TargetLengthsKey}), whose count share_fill=neighbours needs to read its {ScoreFile.TargetNeighboursKey} a target row at a time.");
         if (targetRows == 0 || neighbours.Length == 0 || neighbours.Length % targetRows != 0)
             throw new InvalidDataException(
                 $"{request.ScoresPath}: its {ScoreFile.TargetNeighboursKey} lists {neighbours.Length} rows, not the same number for each of the target's {targetRows} rows ({ScoreFile.TargetLengthsKey}).");
         int k = neighbours.Length / targetRows;
-        var byRow = new Dictionary<long, int>(rows.Count);
-        for (int i = 0; i < rows.Count; i++) byRow[rows[i].Row] = i;
+        var byRow = RowIndex(rows);
         var order = Enumerable.Range(0, targetRows).ToArray();
         new Random(request.Seed).Shuffle(order);
         var fill = new List<int>(neighbours.Length);
         for (int rank = 0; rank < k; rank++)
             foreach (int t in order)
                 if (byRow.TryGetValue(neighbours[t * k + rank], out int index)) fill.Add(index);
-        return fill.Count > 0 ? fill.ToArray()
-            : throw new InvalidDataException($"{request.ScoresPath}: none of the {neighbours.Length} rows in its {ScoreFile.TargetNeighboursKey} is a row of the file.");
+        return fill.Count > 0 ? fill.ToArray() : throw NoneInFile(request, neighbours);
+    }
+
+    /// <summary>
+    /// The target's nearest pool rows the score file lists, refused naming the file, the <paramref name="setting"/> that
+    /// needs them and what to select with <paramref name="instead"/> when it lists none.
+    /// </summary>
+    private static long[] NeighboursFor(SubsetRequest request, IReadOnlyDictionary<string, string> footer, string setting, string instead) =>
+        ScoreFile.TargetNeighbours(request.ScoresPath, footer)
+            ?? throw new ArgumentException(
+                $"{request.ScoresPath} lists no nearest pool rows of the target ({ScoreFile.TargetNeighboursKey}), which {setting} needs "
+                + $"(ToV's NER fit finds them since 2026-12-03: fit and score the run again, or select with {instead}).");
+
+    // A listed set of nearest rows none of which is in the file (another pool's score file, or a shard without them).
+    private static InvalidDataException NoneInFile(SubsetRequest request, long[] neighbours) =>
+        new($"{request.ScoresPath}: none of the {neighbours.Length} rows in its {ScoreFile.TargetNeighboursKey} is a row of the file.");
+
+    /// <summary>Each score row's index in <paramref name="rows"/>, by its pool row number.</summary>
+    private static Dictionary<long, int> RowIndex(IReadOnlyList<ScoreRow> rows)
+    {
+        var index = new Dictionary<long, int>(rows.Count);
+        for (int i = 0; i < rows.Count; i++) index[rows[i].Row] = i;
+        return index;
     }
 
     /// <summary>Whether <paramref name="strategy"/> takes the top scores from length bins (what bin weights share out).</summary>
@@ -251,18 +270,13 @@ public static class SubsetSelector
     /// The lengths (in the unit the rows are binned on) of the target's nearest pool rows the score file lists; refused,
     /// naming the file, when it lists none or none of them is a row of the file.
     /// </summary>
-    private static int[] NeighbourLengthsFor(SubsetRequest request, IReadOnlyList<ScoreRow> rows, int[] lengths)
+    private static int[] NeighbourLengthsFor(SubsetRequest request, IReadOnlyDictionary<string, string> footer, IReadOnlyList<ScoreRow> rows, int[] lengths)
     {
         RequireLengthBins(request, BinWeights.Neighbours);
-        var neighbours = ScoreFile.TargetNeighbours(request.ScoresPath)
-            ?? throw new ArgumentException(
-                $"{request.ScoresPath} lists no nearest pool rows of the target ({ScoreFile.TargetNeighboursKey}), which bin_weights=neighbours needs "
-                + "(ToV's NER fit finds them since 2026-12-03: fit and score the run again, or select with --bin-weights equal or target).");
-        var byRow = new Dictionary<long, int>(rows.Count);
-        for (int i = 0; i < rows.Count; i++) byRow[rows[i].Row] = lengths[i];
-        var found = neighbours.Where(byRow.ContainsKey).Select(r => byRow[r]).ToArray();
-        return found.Length > 0 ? found
-            : throw new InvalidDataException($"{request.ScoresPath}: none of the {neighbours.Length} rows in its {ScoreFile.TargetNeighboursKey} is a row of the file.");
+        var neighbours = NeighboursFor(request, footer, "bin_weights=neighbours", "--bin-weights equal or target");
+        var byRow = RowIndex(rows);
+        var found = neighbours.Where(byRow.ContainsKey).Select(r => lengths[byRow[r]]).ToArray();
+        return found.Length > 0 ? found : throw NoneInFile(request, neighbours);
     }
 
     public static BinWeights ParseBinWeights(string name) => name.Trim().ToLowerInvariant() switch
