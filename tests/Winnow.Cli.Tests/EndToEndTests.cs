@@ -47,7 +47,17 @@ public class EndToEndTests
             // --bins says otherwise; the mean's from ToV's 10.
             int Bins(string output) => JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(output, null) + ".summary.json"))
                 .RootElement.GetProperty("bins").GetInt32();
-            Assert.Equal(10, Bins(subset));
+            // The default aggregation, auto, is the sum where the NER fit found the target's kind in the pool.
+            bool kin = Winnow.Core.Selection.PoolKinship.HoldsTargetKind(Winnow.Core.Scoring.ScoreFile.PoolNearerShare(scores)!.Value);
+            Assert.Equal(kin ? "sum" : "mean", Winnow.Core.Scoring.ScoreFile.ReadMetadata(scores)["winnow.tov.aggregation"]);
+            Assert.Equal(kin ? 1 : 10, Bins(subset));
+            var meanScores = dir.File("scores-mean.parquet");
+            Ok(CliRunner.Run("score", "--run", run, "--pool", pool, "--out", meanScores, "--set", "aggregate=mean"));
+            Assert.Equal("mean", Winnow.Core.Scoring.ScoreFile.ReadMetadata(meanScores)["winnow.tov.aggregation"]);
+            var meanSubset = dir.File("subset-mean.jsonl");
+            Ok(CliRunner.Run("select", "--scores", meanScores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
+                "--budget", "40", "--out", meanSubset));
+            Assert.Equal(10, Bins(meanSubset));
             var summedScores = dir.File("scores-summed.parquet");
             Ok(CliRunner.Run("score", "--run", run, "--pool", pool, "--out", summedScores, "--set", "aggregate=sum"));
             Assert.Equal("sum", Winnow.Core.Scoring.ScoreFile.ReadMetadata(summedScores)["winnow.tov.aggregation"]);
@@ -71,7 +81,6 @@ public class EndToEndTests
             var filledRun = Ok(CliRunner.Run("select", "--scores", scores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
                 "--budget", "40", "--out", filled, "--random-share", "0.25"));
             var fill = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(filled, null) + ".summary.json")).RootElement;
-            bool kin = Winnow.Core.Selection.PoolKinship.HoldsTargetKind(Winnow.Core.Scoring.ScoreFile.PoolNearerShare(scores)!.Value);
             Assert.Equal(kin ? "auto: neighbours" : "auto: random", fill.GetProperty("share_fill").GetString());
             int fromNeighbours = fill.TryGetProperty("from_neighbours", out var fn) ? fn.GetInt32() : 0;
             Assert.Equal(10, fill.GetProperty("from_random").GetInt32() + fromNeighbours);

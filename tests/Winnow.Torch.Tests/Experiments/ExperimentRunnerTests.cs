@@ -212,7 +212,11 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         var metadata = Winnow.Core.Scoring.ScoreFile.ReadMetadata(Path.Combine(Artifact("tov-abs-s0"), "scores.parquet"));
         Assert.Equal("abs", metadata["winnow.tov.transform"]);
         Assert.Equal("label_balanced", metadata["winnow.tov.aggregation"]);
-        Assert.Equal("mean", Winnow.Core.Scoring.ScoreFile.ReadMetadata(Path.Combine(Artifact("tov-s0"), "scores.parquet"))["winnow.tov.aggregation"]);
+        // ToV's own column scores with its default, auto: the sum where the fit found the target's kind, the mean elsewhere.
+        var tovFooter = Winnow.Core.Scoring.ScoreFile.ReadMetadata(Path.Combine(Artifact("tov-s0"), "scores.parquet"));
+        Assert.Equal(kin ? "sum" : "mean", tovFooter["winnow.tov.aggregation"]);
+        Assert.Equal("auto", tovFooter[TovScorer.AggregationRequestedKey]);
+        Assert.False(metadata.ContainsKey(TovScorer.AggregationRequestedKey));
         // A score-time setting on top of another row's fit settings scores that row's fit again: no fit of its own.
         Assert.Equal("tov-eps-sum-s0", cells["tov-eps-sum__b30__s0"].Artifact);
         Assert.False(Directory.Exists(Path.Combine(Artifact("tov-eps-sum-s0"), "run")));
@@ -221,11 +225,15 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Equal("sum", summed["winnow.tov.aggregation"]);
         // A summed file selects from one length bin unless the row says otherwise; the mean from ToV's 10.
         Assert.Equal(1, Summary("tov-eps-sum__b30__s0").GetProperty("bins").GetInt32());
-        Assert.Equal(10, Summary("tov__b30__s0").GetProperty("bins").GetInt32());
-        // Its φ is the eps fit's mean φ times the row's predicted tokens (same fit, same Δ).
-        var epsRows = Winnow.Core.Scoring.ScoreFile.Read(Path.Combine(Artifact("tov-eps-s0"), "scores.parquet")).ToDictionary(r => r.Row);
+        Assert.Equal(kin ? 1 : 10, Summary("tov__b30__s0").GetProperty("bins").GetInt32());
+        // Its φ is the eps fit's mean φ times the row's predicted tokens (same fit, same Δ); the eps row's own file is
+        // at the default, auto, so it is already the sum where the fit found the target's kind.
+        var epsScores = Path.Combine(Artifact("tov-eps-s0"), "scores.parquet");
+        bool epsSummed = Winnow.Core.Scoring.ScoreFile.ReadMetadata(epsScores)["winnow.tov.aggregation"] == "sum";
+        Assert.Equal(kin, epsSummed);
+        var epsRows = Winnow.Core.Scoring.ScoreFile.Read(epsScores).ToDictionary(r => r.Row);
         foreach (var row in Winnow.Core.Scoring.ScoreFile.Read(Path.Combine(Artifact("tov-eps-sum-s0"), "scores.parquet")).Where(r => !double.IsNaN(r.Score)))
-            Assert.Equal(epsRows[row.Row].PhiIdentity * row.Predicted, row.PhiIdentity, 9);
+            Assert.Equal(epsRows[row.Row].PhiIdentity * (epsSummed ? 1 : row.Predicted), row.PhiIdentity, 9);
         Assert.Contains("tov-no-bins", File.ReadAllText(ExperimentReport.Write([results], dir.Path).MarkdownPath));
     }
 

@@ -22,4 +22,13 @@ public enum TovAggregation
     /// "Summed φ").
     /// </summary>
     Sum,
+
+    /// <summary>
+    /// Winnow's own: <see cref="Sum"/> where the fit's pool-kinship test found the target's kind in the pool
+    /// (<see cref="Core.Selection.PoolKinship"/>, the share at its threshold or above), <see cref="Mean"/> below and where
+    /// the fit did not measure it (instruction tuning). The sum helps where the pool's long rows are the target's kind
+    /// and hurts where they are another register (docs/tov-defaults.md, "Summed φ where the pool holds the target's
+    /// kind"). Resolved when the pool is scored; the score file's footer records the aggregation used.
+    /// </summary>
+    Auto,
 }

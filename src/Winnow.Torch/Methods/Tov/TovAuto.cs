@@ -93,7 +93,8 @@ public static class TovAuto
         var rows = scored[0].Rows;
         int probeSize = ProbeSize(fitPart.Count, rows.Count);
         var picks = new List<(double Epsilon, ScoreTransform? Transform, HashSet<string> Keys)>();
-        int bins = TovMethod.BinsFor(options.Aggregation);
+        // The probe fits do not measure the pool's kinship, so aggregate=auto scores them with the mean (TovScorer.ResolveAggregation).
+        int bins = TovMethod.BinsFor(TovScorer.ResolveAggregation(options.Aggregation, poolNearerShare: null));
         foreach (var (epsilon, usable) in scored)
             foreach (var transform in ScoreTransforms.All)
             {

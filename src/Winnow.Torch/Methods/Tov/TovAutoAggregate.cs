@@ -35,7 +35,7 @@ public static class TovAutoAggregate
         IProgress<string>? progress, CancellationToken cancellationToken)
     {
         // A run that has chosen keeps the choice in its options; before the choice the aggregation must be the default.
-        if (options.Aggregation != TovAggregation.Mean)
+        if (options.Aggregation is not (TovAggregation.Mean or TovAggregation.Auto))
             throw new ArgumentException($"auto_aggregate chooses between the mean and the sum; leave aggregate unset (got {TovScorer.AggregationName(options.Aggregation)}).");
         var clock = Stopwatch.StartNew();
         string directory = new TovRunLayout(request.RunDirectory).AutoAggregateDirectory;

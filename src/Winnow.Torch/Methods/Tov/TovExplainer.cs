@@ -64,7 +64,7 @@ public sealed class TovExplainer : IDisposable
             ?? (footer.TryGetValue(TovScorer.AggregationKey, out var a) ? TovMethod.ParseAggregation(a) : run.Options.Aggregation);
         int skip = options.SkipEpochs
             ?? (footer.TryGetValue(TovScorer.SkipEpochsKey, out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : run.Options.SkipEpochs);
-        var phi = new TovScorer.PhiSettings(aggregation, skip);
+        var phi = new TovScorer.PhiSettings(TovScorer.ResolveAggregation(aggregation, run.State.PoolNearerShare), skip);
         phi.Check(run.State.Epochs);
         int fits = footer.TryGetValue(TovEnsemble.FitsKey, out var k) ? int.Parse(k, CultureInfo.InvariantCulture) : 1;
         return new TovExplainer(run, Path.GetFullPath(scoresPath), rows, transform, phi) { Fits = fits };

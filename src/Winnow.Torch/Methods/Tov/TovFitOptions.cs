@@ -70,11 +70,16 @@ public sealed record TovFitOptions : IJsonOnDeserializing
     public int Seed { get; init; }
 
     /// <summary>
-    /// How per-token changes become φ (<see cref="TovAggregation"/>). Left out of the manifest while it is the default,
-    /// so runs made before it existed keep their fingerprints.
+    /// How per-token changes become φ (<see cref="TovAggregation"/>). <see cref="TovAggregation.Auto"/> (the default since
+    /// 2026-12-03, eleventh session: the sum where the fit finds the target's kind in the pool, the mean elsewhere;
+    /// docs/tov-defaults.md, "Summed φ where the pool holds the target's kind") is written to the manifest; the mean,
+    /// the default before, is left out as it was, and a manifest without the field reads as the mean, so runs made
+    /// before keep their fingerprints and their meaning.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public TovAggregation Aggregation { get; init; } = TovAggregation.Mean;
+    public TovAggregation Aggregation { get => _aggregation; init => _aggregation = value; }
+
+    private TovAggregation _aggregation = TovAggregation.Auto;
 
     /// <summary>
     /// φ averages epochs k ≥ SkipEpochs only: the earliest epochs of a fresh head mostly learn the label prior, and a
@@ -94,14 +99,16 @@ public sealed record TovFitOptions : IJsonOnDeserializing
 
     private bool _bucketedBatches = true;
 
-    // A manifest written before bucketed batches (or top-block LoRA, or the preconditioned validation step) were the
-    // default omits them when false (null); so a missing field reads as false (null: every block; null: AdamW).
+    // A manifest written before bucketed batches (or top-block LoRA, or the preconditioned validation step, or the
+    // gated sum) were the default omits them when false (null, the mean); so a missing field reads as false (null: every
+    // block; null: AdamW; the mean).
     void IJsonOnDeserializing.OnDeserializing()
     {
         _bucketedBatches = false;
         _loraLayers = null;
         _sizes = null;
         _validationStep = null;
+        _aggregation = TovAggregation.Mean;
     }
 
     /// <summary>
@@ -164,6 +171,15 @@ public sealed record TovFitOptions : IJsonOnDeserializing
         TovValidationStep.Adam => this with { ValidationStep = null },
         _ => this,
     };
+
+    /// <summary>
+    /// <see cref="Aggregation"/> made concrete where it can be before the fingerprint: <see cref="TovAggregation.Auto"/>
+    /// becomes the mean where the fit will not measure the pool's kinship (<paramref name="measuresKinship"/> false:
+    /// instruction tuning, auto's probe fits), as the scorer would resolve it; where it will, it stays auto and the scorer
+    /// resolves it from the measured share.
+    /// </summary>
+    public TovFitOptions ResolveAggregation(bool measuresKinship) =>
+        Aggregation == TovAggregation.Auto && !measuresKinship ? this with { Aggregation = TovAggregation.Mean } : this;
 
     /// <summary>
     /// Fraction of the target held out of the fit (drawn by <see cref="TovAuto.SplitTarget{T}"/> from the seed): what

@@ -40,7 +40,12 @@ public static class TovFitter
             var member = FitOne(request with
             {
                 RunDirectory = first.Layout.FitDirectory(i),
-                Options = first.Options with { Seed = first.Options.FitSeed(i), Fits = null, Auto = false, AutoAggregate = false, AggregateProbe = TovAggregateProbe.Fit },
+                // aggregate=auto is fit 0's choice for every member: they do not measure the kinship themselves.
+                Options = first.Options with
+                {
+                    Seed = first.Options.FitSeed(i), Fits = null, Auto = false, AutoAggregate = false, AggregateProbe = TovAggregateProbe.Fit,
+                    Aggregation = TovScorer.ResolveAggregation(first.Options.Aggregation, first.State.PoolNearerShare),
+                },
                 // The ensemble's score file is the first fit's: its further members need no kinship test.
                 MeasureKinship = false,
             }, ProgressMessages.Prefixed(progress, $"fit {i + 1}/{fits}: "), cancellationToken);
@@ -57,8 +62,10 @@ public static class TovFitter
     {
         var options = request.Options.Validate();
         RequirePaths(request);
-        // The task's default LoRA blocks and validation step become concrete before the fingerprint, so a run records what it did.
-        options = options.ResolveLoraLayers(() => LayerCountOf(request.Model)).ResolveValidationStep().ForManifest();
+        // The task's default LoRA blocks and validation step become concrete before the fingerprint, so a run records what
+        // it did; so does aggregate=auto where the fit will not measure the pool's kinship (the mean).
+        options = options.ResolveLoraLayers(() => LayerCountOf(request.Model)).ResolveValidationStep()
+            .ResolveAggregation(request.MeasureKinship && options.Kind == TaskKind.Ner).ForManifest();
         var clock = Stopwatch.StartNew();
         var layout = new TovRunLayout(request.RunDirectory);
         progress?.Report("hashing model, target and pool");

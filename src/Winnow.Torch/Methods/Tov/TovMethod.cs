@@ -88,6 +88,7 @@ public sealed class TovMethod : ISelectionMethod
         new(MethodName, "val_step", "preconditioned", "default (matched for instruction tuning)", "2026-12-03", "docs/tov-defaults.md, \"The validation step at AdamW's length\"") { OnlyFor = Core.Data.TaskKind.Instruction },
         new(MethodName, Winnow.Experiments.ExperimentConfig.BinWeightsSetting, "equal", "auto (target-weighted where the fit finds the target's kind in the pool)", "2026-12-03", "docs/tov-defaults.md, \"Target-weighted bins where the pool holds the target's kind\"") { OnlyFor = Core.Data.TaskKind.Ner },
         new(MethodName, Winnow.Experiments.ExperimentConfig.ShareFillSetting, "random", "auto (the target's nearest pool rows where the fit finds the target's kind in the pool)", "2026-12-03", "docs/tov-defaults.md, \"The Score+Random share filled by the target's nearest pool rows\"") { OnlyFor = Core.Data.TaskKind.Ner },
+        new(MethodName, "aggregate", "mean", "auto (summed φ where the fit finds the target's kind in the pool)", "2026-12-03", "docs/tov-defaults.md, \"Summed φ where the pool holds the target's kind\"") { OnlyFor = Core.Data.TaskKind.Ner },
     ];
 
     /// <summary>As <see cref="TovRunLayout"/> lays them out (the scores a pipeline writes beside the run included).</summary>
@@ -200,7 +201,8 @@ public sealed class TovMethod : ISelectionMethod
         "mean" => TovAggregation.Mean,
         "label_balanced" or "balanced" => TovAggregation.LabelBalanced,
         "sum" => TovAggregation.Sum,
-        _ => throw new ArgumentException($"Unknown aggregate '{name}': expected mean, sum or label_balanced."),
+        "auto" => TovAggregation.Auto,
+        _ => throw new ArgumentException($"Unknown aggregate '{name}': expected mean, sum, label_balanced or auto."),
     };
 
     public static TovVariant ParseVariant(string? name) => name?.Trim().ToLowerInvariant() switch

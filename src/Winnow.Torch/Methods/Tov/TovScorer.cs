@@ -47,12 +47,14 @@ public static class TovScorer
         int fits = fitted.Options.FitCount;
         var paths = new List<string>(fits);
         var results = new List<TovScoreResult>(fits);
+        // Every fit is scored as fit 0 resolves aggregate=auto: only fit 0 measured the pool's kinship.
+        var aggregation = ResolveAggregation(request.Aggregation ?? fitted.Options.Aggregation, fitted.State.PoolNearerShare);
         for (int i = 0; i < fits; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             string path = FitScoresPath(request.OutputPath, i);
             var run = i == 0 ? fitted : TovRunModel.LoadComplete(fitted.Layout.FitDirectory(i));
-            results.Add(ScoreOne(run, request with { RunDirectory = run.RunDirectory, OutputPath = path }, ProgressMessages.Prefixed(messages, $"fit {i + 1}/{fits}: "), progress, cancellationToken));
+            results.Add(ScoreOne(run, request with { RunDirectory = run.RunDirectory, OutputPath = path, Aggregation = aggregation }, ProgressMessages.Prefixed(messages, $"fit {i + 1}/{fits}: "), progress, cancellationToken));
             paths.Add(path);
         }
         var rows = TovEnsemble.Average(paths.Select(ScoreFile.Read).ToList());
@@ -84,9 +86,12 @@ public static class TovScorer
         int epochs = fitted.State.Epochs;
         string poolHash = CheckPool(manifest, request, messages);
         var transform = request.Transform ?? fitted.Options.Transform;
+        var requested = request.Aggregation ?? fitted.Options.Aggregation;
         var phi = new PhiSettings(
-            request.Aggregation ?? fitted.Options.Aggregation,
+            ResolveAggregation(requested, fitted.State.PoolNearerShare),
             request.SkipEpochs ?? fitted.Options.SkipEpochs);
+        if (requested == TovAggregation.Auto)
+            messages?.Report($"aggregate=auto: {AggregationName(phi.Aggregation)} ({AutoReason(fitted.State.PoolNearerShare)})");
         phi.Check(epochs);
         var baseSet = fitted.Layout.ReadBaseSet();
 
@@ -104,6 +109,8 @@ public static class TovScorer
             [AggregationKey] = AggregationName(phi.Aggregation),
             [SkipEpochsKey] = phi.SkipEpochs.ToString(CultureInfo.InvariantCulture),
         };
+        // What was asked, beside what was used, where they can differ: "auto" resolves per run.
+        if (requested == TovAggregation.Auto) metadata[AggregationRequestedKey] = AggregationName(requested);
         if (fitted.State.TargetLengths is { Count: > 0 } lengths && fitted.State.TargetPredicted is { Count: > 0 } predicted)
         {
             metadata[ScoreFile.TargetLengthsKey] = ScoreFile.FormatLengths(lengths);
@@ -168,13 +175,31 @@ public static class TovScorer
     public const string AggregationKey = "winnow.tov.aggregation";
     public const string SkipEpochsKey = "winnow.tov.skip_epochs";
 
-    /// <summary>The footer's name for an aggregation (mean, label_balanced, sum).</summary>
+    /// <summary>Footer key with the aggregation asked for (<see cref="AggregationName"/>); <see cref="AggregationKey"/> has the one used.</summary>
+    public const string AggregationRequestedKey = "winnow.tov.aggregation_requested";
+
+    /// <summary>The footer's name for an aggregation (mean, label_balanced, sum, auto).</summary>
     public static string AggregationName(TovAggregation aggregation) => aggregation switch
     {
         TovAggregation.LabelBalanced => "label_balanced",
         TovAggregation.Sum => "sum",
+        TovAggregation.Auto => "auto",
         _ => "mean",
     };
+
+    /// <summary>
+    /// The aggregation a run is scored with: <see cref="TovAggregation.Auto"/> becomes the sum where the fit's
+    /// pool-kinship share (<paramref name="poolNearerShare"/>) says the pool holds the target's kind, the mean below and
+    /// where the fit did not measure it (null); every other aggregation is itself.
+    /// </summary>
+    public static TovAggregation ResolveAggregation(TovAggregation requested, double? poolNearerShare) =>
+        requested != TovAggregation.Auto ? requested
+        : poolNearerShare is { } share && Core.Selection.PoolKinship.HoldsTargetKind(share) ? TovAggregation.Sum
+        : TovAggregation.Mean;
+
+    private static string AutoReason(double? share) => share is { } s
+        ? string.Create(CultureInfo.InvariantCulture, $"pool nearer share {s:0.00} {(Core.Selection.PoolKinship.HoldsTargetKind(s) ? ">=" : "<")} {Core.Selection.PoolKinship.Threshold:0.0}")
+        : "the fit did not measure the pool's kinship";
 
     // Part of the score job's identity only when not the default, so part files of earlier runs still resume.
     private static string PhiJobSuffix(PhiSettings phi) =>

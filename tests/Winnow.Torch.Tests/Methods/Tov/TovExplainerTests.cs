@@ -77,7 +77,7 @@ public sealed class TovExplainerTests(TovFixture fixture, ITestOutputHelper outp
             Options = TovFixture.NerOptions with { Epochs = 3 },
         });
         var plainPath = Path.Combine(dir, "plain.parquet");
-        TovScorer.Score(new TovScoreRequest(dir, [fixture.NerPool], plainPath) { BatchSize = 8 });
+        TovScorer.Score(new TovScoreRequest(dir, [fixture.NerPool], plainPath) { BatchSize = 8, Aggregation = TovAggregation.Mean });
         var balancedPath = Path.Combine(dir, "balanced.parquet");
         TovScorer.Score(new TovScoreRequest(dir, [fixture.NerPool], balancedPath)
         {

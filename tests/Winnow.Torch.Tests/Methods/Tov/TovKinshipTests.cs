@@ -65,6 +65,64 @@ public sealed class TovKinshipTests(TovFixture fixture, ITestOutputHelper output
         Assert.False(PoolKinship.HoldsTargetKind(lacks), $"places only: {lacks}");
     }
 
+    /// <summary>
+    /// aggregate=auto (docs/tov-defaults.md, "Summed φ where the pool holds the target's kind") scores as the sum where
+    /// the fit found the target's kind in the pool and as the mean where it did not or did not measure it; the footer
+    /// records the aggregation used (which the selection's bins follow) beside the one asked for.
+    /// </summary>
+    [Fact]
+    public void Auto_aggregation_is_the_sum_where_the_pool_holds_the_targets_kind_and_the_mean_elsewhere()
+    {
+        string[] names = ["Anna", "Boris", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Karin", "Lars"];
+        var people = names.Select((n, i) => (new[] { "Today", n, "phoned", names[(i + 3) % names.Length], "from", "home", "." },
+            new[] { "O", "B-PER", "O", "B-PER", "O", "O", "O" })).ToArray();
+        var root = Path.Combine(fixture.Root, "kinship-auto");
+        var target = Path.Combine(root, "target");
+        WriteRows(Path.Combine(target, "people.jsonl"), people);
+        var withCopies = Path.Combine(root, "pool-copies");
+        WriteRows(Path.Combine(withCopies, "copies.jsonl"), people);
+        File.Copy(Path.Combine(fixture.NerPool, "places.jsonl"), Path.Combine(withCopies, "places.jsonl"), overwrite: true);
+        var placesOnly = Path.Combine(root, "pool-places");
+        Directory.CreateDirectory(placesOnly);
+        File.Copy(Path.Combine(fixture.NerPool, "places.jsonl"), Path.Combine(placesOnly, "places.jsonl"), overwrite: true);
+        var ner = TovFixture.NerOptions with { BaseSize = 8 };
+
+        (TovAggregation Used, double[] Auto, double[] Sum, double[] Mean) Scored(string name, string model, string pool, string target, TovFitOptions options)
+        {
+            var dir = Path.Combine(root, name);
+            TovFitter.Fit(new TovFitRequest(model, [target], [pool], dir) { Options = options });
+            double[] Scores(TovAggregation a, string file)
+            {
+                var path = Path.Combine(dir, file);
+                TovScorer.Score(new TovScoreRequest(dir, [pool], path) { Aggregation = a });
+                return ScoreFile.Read(path).Where(r => !r.InBase).Select(r => r.PhiIdentity).ToArray();
+            }
+            var auto = Scores(TovAggregation.Auto, "auto.parquet");
+            var footer = ScoreFile.ReadMetadata(Path.Combine(dir, "auto.parquet"));
+            Assert.Equal("auto", footer[TovScorer.AggregationRequestedKey]);
+            return (TovMethod.ParseAggregation(footer[TovScorer.AggregationKey]), auto, Scores(TovAggregation.Sum, "sum.parquet"), Scores(TovAggregation.Mean, "mean.parquet"));
+        }
+
+        var holds = Scored("copies", fixture.BertModel, withCopies, target, ner);
+        Assert.Equal(TovAggregation.Sum, holds.Used);
+        Assert.Equal(holds.Sum, holds.Auto);
+        Assert.NotEqual(holds.Mean, holds.Auto);
+        var lacks = Scored("places", fixture.BertModel, placesOnly, target, ner);
+        Assert.Equal(TovAggregation.Mean, lacks.Used);
+        Assert.Equal(lacks.Mean, lacks.Auto);
+        Assert.NotEqual(lacks.Sum, lacks.Auto);
+        var unmeasured = Scored("instruction", fixture.LlamaModel, fixture.InstructionPool, fixture.InstructionTarget, TovFixture.InstructionOptions);
+        Assert.Equal(TovAggregation.Mean, unmeasured.Used);
+        Assert.Equal(unmeasured.Mean, unmeasured.Auto);
+        Assert.NotEqual(unmeasured.Sum, unmeasured.Auto);
+        // A score file asked for the mean or the sum says nothing of what was asked: it is what was used.
+        Assert.False(ScoreFile.ReadMetadata(Path.Combine(root, "copies", "sum.parquet")).ContainsKey(TovScorer.AggregationRequestedKey));
+        Assert.Equal(TovAggregation.Auto, TovMethod.ParseAggregation("auto"));
+        Assert.Equal(TovAggregation.Sum, TovScorer.ResolveAggregation(TovAggregation.Auto, PoolKinship.Threshold));
+        Assert.Equal(TovAggregation.Mean, TovScorer.ResolveAggregation(TovAggregation.Auto, 0.49));
+        Assert.Equal(TovAggregation.LabelBalanced, TovScorer.ResolveAggregation(TovAggregation.LabelBalanced, 0.9));
+    }
+
     /// <summary>Instruction tuning does not measure it (target-weighted bins were not measured there): auto keeps equal bins.</summary>
     [Fact]
     public void An_instruction_fit_records_the_test_as_unmeasured()

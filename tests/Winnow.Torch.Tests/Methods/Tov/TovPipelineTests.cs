@@ -228,6 +228,10 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
         Assert.Equal(48, result.Rows);
         Assert.Equal(36, result.Scored);
 
+        // The default aggregation, auto, is the sum where the fit found the target's kind in the pool, the mean elsewhere.
+        string used = ScoreFile.ReadMetadata(scoresPath)[TovScorer.AggregationKey];
+        Assert.Equal(TovScorer.AggregationName(TovScorer.ResolveAggregation(TovAggregation.Auto, run.State.PoolNearerShare)), used);
+        bool summed = used == "sum";
         var pool = DatasetReader.Read([fixture.NerPool]).ToList();
         var scored = rows.Where(r => !r.InBase).Take(6).ToList();
         var examples = scored.Select(r => pool[(int)r.Row]).ToList();
@@ -239,7 +243,8 @@ public sealed class TovPipelineTests(TovFixture fixture, ITestOutputHelper outpu
             var after = TovFixture.NerTokenLogProbs(fixture.BertModel, run.Layout.LabelsFile, TovFixture.NerOptions.MaxLength, run.Layout.ValAdapter(k), examples);
             for (int i = 0; i < examples.Count; i++)
             {
-                double phi = after[i].Zip(before[i], (a, b) => (double)a - b).Average();
+                var deltas = after[i].Zip(before[i], (a, b) => (double)a - b).ToList();
+                double phi = summed ? deltas.Sum() : deltas.Average();
                 perEpoch[i, k] = phi;
                 direct[i] += phi / run.State.Epochs;
             }

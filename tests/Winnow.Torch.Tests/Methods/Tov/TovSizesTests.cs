@@ -84,13 +84,32 @@ public sealed class TovSizesTests
         Assert.Equal(TovSizes.Paper, ParseWith(new() { [change.Key] = change.Previous }).Sizes);
     }
 
+    /// <summary>
+    /// The default aggregation is auto since the eleventh session of 2026-12-03 (the sum where the fit finds the target's
+    /// kind in the pool, the mean elsewhere): a default fit writes it to its manifest; the mean, the default before, is
+    /// still left out, and a manifest without the field reads as the mean, so runs made before keep their fingerprints
+    /// and their meaning. A fit that will not measure the kinship resolves auto to the mean before its fingerprint.
+    /// </summary>
     [Fact]
-    public void Phi_is_averaged_unless_a_sum_is_asked_for_and_a_summed_file_selects_from_one_bin()
+    public void Phi_is_auto_by_default_a_sum_when_asked_for_and_a_summed_file_selects_from_one_bin()
     {
-        Assert.Equal(TovAggregation.Mean, ParseWith(new()).Aggregation);
+        Assert.Equal(TovAggregation.Auto, ParseWith(new()).Aggregation);
+        Assert.Equal(TovAggregation.Mean, ParseWith(new() { ["aggregate"] = "mean" }).Aggregation);
         Assert.Equal(TovAggregation.Sum, ParseWith(new() { ["aggregate"] = "sum" }).Aggregation);
         Assert.Contains("\"sum\"", TovRunState.OptionsJson(ParseWith(new() { ["aggregate"] = "sum" })), StringComparison.Ordinal);
-        Assert.DoesNotContain("aggregation", TovRunState.OptionsJson(ParseWith(new())), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"auto\"", TovRunState.OptionsJson(ParseWith(new())), StringComparison.Ordinal);
+        var mean = ParseWith(new() { ["aggregate"] = "mean" });
+        Assert.DoesNotContain("aggregation", TovRunState.OptionsJson(mean), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(TovAggregation.Mean, System.Text.Json.JsonSerializer.Deserialize<TovFitOptions>(TovRunState.OptionsJson(mean), TovRunState.Json)!.Aggregation);
+        Assert.Equal(TovAggregation.Auto, System.Text.Json.JsonSerializer.Deserialize<TovFitOptions>(TovRunState.OptionsJson(ParseWith(new())), TovRunState.Json)!.Aggregation);
+        Assert.Equal(TovAggregation.Mean, ParseWith(new()).ResolveAggregation(measuresKinship: false).Aggregation);
+        Assert.Equal(TovAggregation.Auto, ParseWith(new()).ResolveAggregation(measuresKinship: true).Aggregation);
+        Assert.Equal(TovAggregation.Sum, ParseWith(new() { ["aggregate"] = "sum" }).ResolveAggregation(measuresKinship: false).Aggregation);
+        // Begun studies pin the mean: the change is recorded for NER only.
+        var change = Winnow.Torch.Methods.SelectionMethods.Get("tov").DefaultChanges.Single(c => c.Key == "aggregate");
+        Assert.Equal(TovAggregation.Mean, ParseWith(new() { [change.Key] = change.Previous }).Aggregation);
+        Assert.True(change.AppliesTo(TaskKind.Ner, new Dictionary<string, string>()));
+        Assert.False(change.AppliesTo(TaskKind.Instruction, new Dictionary<string, string>()));
 
         var tov = Winnow.Torch.Methods.SelectionMethods.Get("tov");
         Assert.Equal(1, tov.DefaultBinsFor(new Dictionary<string, string> { [TovScorer.AggregationKey] = "sum" }));
