@@ -51,20 +51,20 @@ public class EndToEndTests
             bool kin = Winnow.Core.Selection.PoolKinship.HoldsTargetKind(Winnow.Core.Scoring.ScoreFile.PoolNearerShare(scores)!.Value);
             Assert.Equal(kin ? "sum" : "mean", Winnow.Core.Scoring.ScoreFile.ReadMetadata(scores)["winnow.tov.aggregation"]);
             Assert.Equal(kin ? 1 : 10, Bins(subset));
-            var meanScores = dir.File("scores-mean.parquet");
-            Ok(CliRunner.Run("score", "--run", run, "--pool", pool, "--out", meanScores, "--set", "aggregate=mean"));
-            Assert.Equal("mean", Winnow.Core.Scoring.ScoreFile.ReadMetadata(meanScores)["winnow.tov.aggregation"]);
-            var meanSubset = dir.File("subset-mean.jsonl");
-            Ok(CliRunner.Run("select", "--scores", meanScores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
-                "--budget", "40", "--out", meanSubset));
-            Assert.Equal(10, Bins(meanSubset));
-            var summedScores = dir.File("scores-summed.parquet");
-            Ok(CliRunner.Run("score", "--run", run, "--pool", pool, "--out", summedScores, "--set", "aggregate=sum"));
-            Assert.Equal("sum", Winnow.Core.Scoring.ScoreFile.ReadMetadata(summedScores)["winnow.tov.aggregation"]);
-            var summed = dir.File("subset-summed.jsonl");
-            Ok(CliRunner.Run("select", "--scores", summedScores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
-                "--budget", "40", "--out", summed));
-            Assert.Equal(1, Bins(summed));
+            // Rescored from the same fit with an aggregation asked for, then selected at ToV's default bins.
+            (string Scores, int Bins) Rescored(string aggregate)
+            {
+                var rescored = dir.File($"scores-{aggregate}.parquet");
+                Ok(CliRunner.Run("score", "--run", run, "--pool", pool, "--out", rescored, "--set", $"aggregate={aggregate}"));
+                Assert.Equal(aggregate, Winnow.Core.Scoring.ScoreFile.ReadMetadata(rescored)["winnow.tov.aggregation"]);
+                var picked = dir.File($"subset-{aggregate}.jsonl");
+                Ok(CliRunner.Run("select", "--scores", rescored, "--pool", pool, "--label-map", labelMap, "--task", "ner",
+                    "--budget", "40", "--out", picked));
+                return (rescored, Bins(picked));
+            }
+            Assert.Equal(10, Rescored("mean").Bins);
+            var (summedScores, summedBins) = Rescored("sum");
+            Assert.Equal(1, summedBins);
             var tenBins = dir.File("subset-ten-bins.jsonl");
             Ok(CliRunner.Run("select", "--scores", summedScores, "--pool", pool, "--label-map", labelMap, "--task", "ner",
                 "--budget", "40", "--out", tenBins, "--bins", "10"));
