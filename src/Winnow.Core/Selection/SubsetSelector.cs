@@ -54,7 +54,8 @@ public static class SubsetSelector
             FillOrder = shareFill == ShareFill.Neighbours ? NeighbourFillOrder(request, footer, rows) : null,
         });
         if (request.BinWeights == BinWeights.Auto)
-            progress?.Report($"bin weights auto: {BinWeightsName(binWeights)} ({AutoReason(nearerShare)})");
+            progress?.Report($"bin weights auto: {BinWeightsName(binWeights)} ({AutoReason(nearerShare)})"
+                + (request.Bins == 1 ? "; one bin takes the whole scored part, so the weights change nothing" : ""));
         if (request.ShareFill == ShareFill.Auto && request.Strategy == SelectionStrategy.ScoreRandom)
             progress?.Report($"share fill auto: {ShareFillName(shareFill)} ({AutoReason(fillShare)})");
         progress?.Report($"selected {selection.Indices.Count} of {rows.Count} ({selection.FromScores} by score, "
