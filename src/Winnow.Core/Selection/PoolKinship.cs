@@ -105,6 +105,14 @@ public sealed class PoolKinship
     /// <summary>Whether <paramref name="share"/> (<see cref="NearerShare"/>) says the pool holds the target's kind.</summary>
     public static bool HoldsTargetKind(double share) => share >= Threshold;
 
+    /// <summary>
+    /// Why an <c>auto</c> setting decided as it did, for progress lines: the share against <see cref="Threshold"/>, or
+    /// that the fit did not measure it (null).
+    /// </summary>
+    public static string Describe(double? share) => share is { } s
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"pool nearer share {s:0.00} {(HoldsTargetKind(s) ? ">=" : "<")} {Threshold:0.0}")
+        : "the fit did not measure the pool's kinship";
+
     private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         int width = Vector<float>.Count, i = 0;

@@ -54,10 +54,10 @@ public static class SubsetSelector
             FillOrder = shareFill == ShareFill.Neighbours ? NeighbourFillOrder(request, footer, rows) : null,
         });
         if (request.BinWeights == BinWeights.Auto)
-            progress?.Report($"bin weights auto: {BinWeightsName(binWeights)} ({AutoReason(nearerShare)})"
+            progress?.Report($"bin weights auto: {BinWeightsName(binWeights)} ({PoolKinship.Describe(nearerShare)})"
                 + (request.Bins == 1 ? "; one bin takes the whole scored part, so the weights change nothing" : ""));
         if (request.ShareFill == ShareFill.Auto && request.Strategy == SelectionStrategy.ScoreRandom)
-            progress?.Report($"share fill auto: {ShareFillName(shareFill)} ({AutoReason(fillShare)})");
+            progress?.Report($"share fill auto: {ShareFillName(shareFill)} ({PoolKinship.Describe(fillShare)})");
         progress?.Report($"selected {selection.Indices.Count} of {rows.Count} ({selection.FromScores} by score, "
             + (shareFill == ShareFill.Neighbours ? $"{selection.FromNeighbours} of the target's nearest pool rows, " : "") + $"{selection.FromRandom} at random)");
 
@@ -263,9 +263,6 @@ public static class SubsetSelector
             throw new ArgumentException($"bin_weights={BinWeightsName(weights)} weights the length bins of the top scores; the strategy here is {StrategyName(request.Strategy)}, which has none.");
     }
 
-    private static string AutoReason(double? share) => share is { } s
-        ? string.Create(CultureInfo.InvariantCulture, $"pool nearer share {s:0.00} {(PoolKinship.HoldsTargetKind(s) ? ">=" : "<")} {PoolKinship.Threshold:0.0}")
-        : "the fit did not measure the pool's kinship";
 
     /// <summary>
     /// The lengths (in the unit the rows are binned on) of the target's nearest pool rows the score file lists; refused,

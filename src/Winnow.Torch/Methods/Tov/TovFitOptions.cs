@@ -179,7 +179,7 @@ public sealed record TovFitOptions : IJsonOnDeserializing
     /// resolves it from the measured share.
     /// </summary>
     public TovFitOptions ResolveAggregation(bool measuresKinship) =>
-        Aggregation == TovAggregation.Auto && !measuresKinship ? this with { Aggregation = TovAggregation.Mean } : this;
+        measuresKinship ? this : this with { Aggregation = TovScorer.ResolveAggregation(Aggregation, poolNearerShare: null) };
 
     /// <summary>
     /// Fraction of the target held out of the fit (drawn by <see cref="TovAuto.SplitTarget{T}"/> from the seed): what

@@ -91,7 +91,7 @@ public static class TovScorer
             ResolveAggregation(requested, fitted.State.PoolNearerShare),
             request.SkipEpochs ?? fitted.Options.SkipEpochs);
         if (requested == TovAggregation.Auto)
-            messages?.Report($"aggregate=auto: {AggregationName(phi.Aggregation)} ({AutoReason(fitted.State.PoolNearerShare)})");
+            messages?.Report($"aggregate=auto: {AggregationName(phi.Aggregation)} ({Core.Selection.PoolKinship.Describe(fitted.State.PoolNearerShare)})");
         phi.Check(epochs);
         var baseSet = fitted.Layout.ReadBaseSet();
 
@@ -197,9 +197,6 @@ public static class TovScorer
         : poolNearerShare is { } share && Core.Selection.PoolKinship.HoldsTargetKind(share) ? TovAggregation.Sum
         : TovAggregation.Mean;
 
-    private static string AutoReason(double? share) => share is { } s
-        ? string.Create(CultureInfo.InvariantCulture, $"pool nearer share {s:0.00} {(Core.Selection.PoolKinship.HoldsTargetKind(s) ? ">=" : "<")} {Core.Selection.PoolKinship.Threshold:0.0}")
-        : "the fit did not measure the pool's kinship";
 
     // Part of the score job's identity only when not the default, so part files of earlier runs still resume.
     private static string PhiJobSuffix(PhiSettings phi) =>

@@ -30,6 +30,28 @@ public sealed class TovKinshipTests(TovFixture fixture, ITestOutputHelper output
         File.WriteAllLines(path, rows.Select((r, i) => System.Text.Json.JsonSerializer.Serialize(new { id = $"r{i}", tokens = r.Tokens, tags = r.Tags })));
     }
 
+    private static readonly string[] Names = ["Anna", "Boris", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Karin", "Lars"];
+
+    /// <summary>
+    /// Under <c>fixture.Root/name</c>: a target of 12 distinct people sentences, a pool of their exact copies beside 24
+    /// sentences of an unrelated template (the fixture's places), and a pool of only those places.
+    /// </summary>
+    private (string Target, string WithCopies, string PlacesOnly) PeoplePools(string name)
+    {
+        var people = Names.Select((n, i) => (new[] { "Yesterday", n, "met", Names[(i + 5) % Names.Length], "at", "the", "station", "." },
+            new[] { "O", "B-PER", "O", "B-PER", "O", "O", "O", "O" })).ToArray();
+        var root = Path.Combine(fixture.Root, name);
+        var target = Path.Combine(root, "target");
+        WriteRows(Path.Combine(target, "people.jsonl"), people);
+        var withCopies = Path.Combine(root, "pool-copies");
+        WriteRows(Path.Combine(withCopies, "copies.jsonl"), people);
+        File.Copy(Path.Combine(fixture.NerPool, "places.jsonl"), Path.Combine(withCopies, "places.jsonl"), overwrite: true);
+        var placesOnly = Path.Combine(root, "pool-places");
+        Directory.CreateDirectory(placesOnly);
+        File.Copy(Path.Combine(fixture.NerPool, "places.jsonl"), Path.Combine(placesOnly, "places.jsonl"), overwrite: true);
+        return (target, withCopies, placesOnly);
+    }
+
     /// <summary>
     /// A target of 12 distinct people sentences; one pool holds exact copies of them beside 24 sentences of an unrelated
     /// template (the fixture's places), the other only those places. Every target row's copy is nearer than any other
@@ -38,19 +60,7 @@ public sealed class TovKinshipTests(TovFixture fixture, ITestOutputHelper output
     [Fact]
     public void An_NER_fit_finds_the_targets_kind_in_a_pool_of_its_copies_and_not_in_an_unrelated_one()
     {
-        string[] names = ["Anna", "Boris", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Karin", "Lars"];
-        var people = names.Select((n, i) => (new[] { "Yesterday", n, "met", names[(i + 5) % names.Length], "at", "the", "station", "." },
-            new[] { "O", "B-PER", "O", "B-PER", "O", "O", "O", "O" })).ToArray();
-        var root = Path.Combine(fixture.Root, "kinship");
-        var target = Path.Combine(root, "target");
-        WriteRows(Path.Combine(target, "people.jsonl"), people);
-        var withCopies = Path.Combine(root, "pool-copies");
-        WriteRows(Path.Combine(withCopies, "copies.jsonl"), people);
-        Directory.CreateDirectory(withCopies);
-        File.Copy(Path.Combine(fixture.NerPool, "places.jsonl"), Path.Combine(withCopies, "places.jsonl"), overwrite: true);
-        var placesOnly = Path.Combine(root, "pool-places");
-        Directory.CreateDirectory(placesOnly);
-        File.Copy(Path.Combine(fixture.NerPool, "places.jsonl"), Path.Combine(placesOnly, "places.jsonl"), overwrite: true);
+        var (target, withCopies, placesOnly) = PeoplePools("kinship");
         var options = TovFixture.NerOptions with { Epochs = 1, BaseSize = 8 };
 
         double holds = FitAndScore("kinship-ner-copies", withCopies, fixture.BertModel, target, options)!.Value;
@@ -58,8 +68,8 @@ public sealed class TovKinshipTests(TovFixture fixture, ITestOutputHelper output
         Assert.Equal(1.0, holds);
         // Each target row's nearest pool row is its own copy (the copies file is read first: rows 0-11).
         var neighbours = TovRunModel.LoadComplete(Path.Combine(fixture.Root, "kinship-ner-copies")).State.TargetNeighbours!;
-        Assert.Equal(people.Length * TovFitter.TargetNeighbourCount, neighbours.Count);
-        Assert.Equal(Enumerable.Range(0, people.Length).Select(i => (long)i), Enumerable.Range(0, people.Length).Select(i => neighbours[i * TovFitter.TargetNeighbourCount]));
+        Assert.Equal(Names.Length * TovFitter.TargetNeighbourCount, neighbours.Count);
+        Assert.Equal(Enumerable.Range(0, Names.Length).Select(i => (long)i), Enumerable.Range(0, Names.Length).Select(i => neighbours[i * TovFitter.TargetNeighbourCount]));
         Assert.Equal(neighbours, ScoreFile.TargetNeighbours(Path.Combine(fixture.Root, "kinship-ner-copies", "scores.parquet")));
         Assert.True(PoolKinship.HoldsTargetKind(holds));
         Assert.False(PoolKinship.HoldsTargetKind(lacks), $"places only: {lacks}");
@@ -73,18 +83,8 @@ public sealed class TovKinshipTests(TovFixture fixture, ITestOutputHelper output
     [Fact]
     public void Auto_aggregation_is_the_sum_where_the_pool_holds_the_targets_kind_and_the_mean_elsewhere()
     {
-        string[] names = ["Anna", "Boris", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Karin", "Lars"];
-        var people = names.Select((n, i) => (new[] { "Today", n, "phoned", names[(i + 3) % names.Length], "from", "home", "." },
-            new[] { "O", "B-PER", "O", "B-PER", "O", "O", "O" })).ToArray();
         var root = Path.Combine(fixture.Root, "kinship-auto");
-        var target = Path.Combine(root, "target");
-        WriteRows(Path.Combine(target, "people.jsonl"), people);
-        var withCopies = Path.Combine(root, "pool-copies");
-        WriteRows(Path.Combine(withCopies, "copies.jsonl"), people);
-        File.Copy(Path.Combine(fixture.NerPool, "places.jsonl"), Path.Combine(withCopies, "places.jsonl"), overwrite: true);
-        var placesOnly = Path.Combine(root, "pool-places");
-        Directory.CreateDirectory(placesOnly);
-        File.Copy(Path.Combine(fixture.NerPool, "places.jsonl"), Path.Combine(placesOnly, "places.jsonl"), overwrite: true);
+        var (target, withCopies, placesOnly) = PeoplePools("kinship-auto");
         var ner = TovFixture.NerOptions with { BaseSize = 8 };
 
         (TovAggregation Used, double[] Auto, double[] Sum, double[] Mean) Scored(string name, string model, string pool, string target, TovFitOptions options)
