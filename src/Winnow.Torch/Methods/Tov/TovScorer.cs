@@ -48,7 +48,10 @@ public static class TovScorer
         var paths = new List<string>(fits);
         var results = new List<TovScoreResult>(fits);
         // Every fit is scored as fit 0 resolves aggregate=auto: only fit 0 measured the pool's kinship.
-        var aggregation = ResolveAggregation(request.Aggregation ?? fitted.Options.Aggregation, fitted.State.PoolNearerShare);
+        var requested = request.Aggregation ?? fitted.Options.Aggregation;
+        var aggregation = ResolveAggregation(requested, fitted.State.PoolNearerShare);
+        if (requested == TovAggregation.Auto)
+            messages?.Report($"aggregate=auto: {AggregationName(aggregation)} ({Core.Selection.PoolKinship.Describe(fitted.State.PoolNearerShare)})");
         for (int i = 0; i < fits; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -62,6 +65,8 @@ public static class TovScorer
         {
             [TovEnsemble.FitsKey] = fits.ToString(CultureInfo.InvariantCulture),
         };
+        // The fits were scored with auto already resolved, so their footers do not say it was asked for.
+        if (requested == TovAggregation.Auto) footer[AggregationRequestedKey] = AggregationName(requested);
         string temp = request.OutputPath + ".tmp";
         ScoreFile.Write(temp, rows, footer, cancellationToken);
         File.Move(temp, request.OutputPath, overwrite: true);

@@ -1,3 +1,4 @@
+using Winnow.Core.Progress;
 using Winnow.Core.Scoring;
 using Winnow.Core.Selection;
 using Winnow.Torch.Methods.Tov;
@@ -121,6 +122,29 @@ public sealed class TovKinshipTests(TovFixture fixture, ITestOutputHelper output
         Assert.Equal(TovAggregation.Sum, TovScorer.ResolveAggregation(TovAggregation.Auto, PoolKinship.Threshold));
         Assert.Equal(TovAggregation.Mean, TovScorer.ResolveAggregation(TovAggregation.Auto, 0.49));
         Assert.Equal(TovAggregation.LabelBalanced, TovScorer.ResolveAggregation(TovAggregation.LabelBalanced, 0.9));
+    }
+
+    /// <summary>
+    /// An ensemble (fits = 2) scores every fit as fit 0 resolves auto, and its averaged file says auto was asked for,
+    /// as a single fit's does: the fits' own files, scored with auto already resolved, do not carry it.
+    /// </summary>
+    [Fact]
+    public void An_ensembles_score_file_records_that_auto_was_asked_for()
+    {
+        var (target, withCopies, _) = PeoplePools("kinship-fits");
+        var dir = Path.Combine(fixture.Root, "kinship-fits", "run");
+        TovFitter.Fit(new TovFitRequest(fixture.BertModel, [target], [withCopies], dir)
+        {
+            Options = TovFixture.NerOptions with { Epochs = 1, BaseSize = 8, Fits = 2, Aggregation = TovAggregation.Auto },
+        });
+        var path = Path.Combine(dir, "scores.parquet");
+        var messages = new List<string>();
+        TovScorer.Score(new TovScoreRequest(dir, [withCopies], path), new SynchronousProgress<string>(messages.Add));
+        var footer = ScoreFile.ReadMetadata(path);
+        Assert.Equal("2", footer[TovEnsemble.FitsKey]);
+        Assert.Equal("auto", footer[TovScorer.AggregationRequestedKey]);
+        Assert.Equal("sum", footer[TovScorer.AggregationKey]);
+        Assert.Single(messages, m => m.StartsWith("aggregate=auto: sum", StringComparison.Ordinal));
     }
 
     /// <summary>Instruction tuning does not measure it (target-weighted bins were not measured there): auto keeps equal bins.</summary>
