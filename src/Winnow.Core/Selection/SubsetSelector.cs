@@ -263,7 +263,6 @@ public static class SubsetSelector
             throw new ArgumentException($"bin_weights={BinWeightsName(weights)} weights the length bins of the top scores; the strategy here is {StrategyName(request.Strategy)}, which has none.");
     }
 
-
     /// <summary>
     /// The lengths (in the unit the rows are binned on) of the target's nearest pool rows the score file lists; refused,
     /// naming the file, when it lists none or none of them is a row of the file.

@@ -50,8 +50,7 @@ public static class TovScorer
         // Every fit is scored as fit 0 resolves aggregate=auto: only fit 0 measured the pool's kinship.
         var requested = request.Aggregation ?? fitted.Options.Aggregation;
         var aggregation = ResolveAggregation(requested, fitted.State.PoolNearerShare);
-        if (requested == TovAggregation.Auto)
-            messages?.Report($"aggregate=auto: {AggregationName(aggregation)} ({Core.Selection.PoolKinship.Describe(fitted.State.PoolNearerShare)})");
+        if (requested == TovAggregation.Auto) messages?.Report(AutoChose(aggregation, fitted.State.PoolNearerShare));
         for (int i = 0; i < fits; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -95,8 +94,7 @@ public static class TovScorer
         var phi = new PhiSettings(
             ResolveAggregation(requested, fitted.State.PoolNearerShare),
             request.SkipEpochs ?? fitted.Options.SkipEpochs);
-        if (requested == TovAggregation.Auto)
-            messages?.Report($"aggregate=auto: {AggregationName(phi.Aggregation)} ({Core.Selection.PoolKinship.Describe(fitted.State.PoolNearerShare)})");
+        if (requested == TovAggregation.Auto) messages?.Report(AutoChose(phi.Aggregation, fitted.State.PoolNearerShare));
         phi.Check(epochs);
         var baseSet = fitted.Layout.ReadBaseSet();
 
@@ -202,6 +200,9 @@ public static class TovScorer
         : poolNearerShare is { } share && Core.Selection.PoolKinship.HoldsTargetKind(share) ? TovAggregation.Sum
         : TovAggregation.Mean;
 
+    /// <summary>The progress line saying what aggregate=auto resolved to and why (one run, or an ensemble's fit 0).</summary>
+    private static string AutoChose(TovAggregation used, double? poolNearerShare) =>
+        $"aggregate=auto: {AggregationName(used)} ({Core.Selection.PoolKinship.Describe(poolNearerShare)})";
 
     // Part of the score job's identity only when not the default, so part files of earlier runs still resume.
     private static string PhiJobSuffix(PhiSettings phi) =>
