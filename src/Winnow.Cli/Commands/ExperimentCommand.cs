@@ -29,10 +29,15 @@ internal static class ExperimentCommand
             Description = "Run only these methods or ablation rows (comma-separated or repeated); the rest can be added to the same --out later.",
             AllowMultipleArgumentsPerToken = true,
         };
+        var seeds = new Option<string[]>("--seeds")
+        {
+            Description = "Run only these of the config's seeds (comma-separated or repeated), e.g. to split a study between two processes, each with its own --out copy.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var threads = CommonOptions.Threads();
         var command = new Command("run", "Run every method × budget × seed of a study, skipping finished cells.");
         command.Arguments.Add(config);
-        foreach (var o in new Option[] { out_, only, noReport, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { out_, only, seeds, noReport, threads }) command.Options.Add(o);
         command.SetAction((r, cancellationToken) => Task.FromResult(CliErrors.Guard(() =>
         {
             CommonOptions.ApplyRuntime(r, threads);
@@ -40,7 +45,10 @@ internal static class ExperimentCommand
             var results = Path.GetFullPath(r.GetValue(out_) ?? Path.Combine("runs", "experiments", study.Name));
             var log = new ConsoleProgress("experiment");
             var names = (r.GetValue(only) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-            var runOptions = new ExperimentRunOptions(results, WinnowPaths.Cache(), WinnowPaths.SharedData()) { Only = names };
+            var seedList = (r.GetValue(seeds) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select(v => int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var s)
+                    ? s : throw new ArgumentException($"--seeds: '{v}' is not a whole number.")).ToList();
+            var runOptions = new ExperimentRunOptions(results, WinnowPaths.Cache(), WinnowPaths.SharedData()) { Only = names, Seeds = seedList };
             var summary = new ExperimentRunner(study, runOptions, log).Run(cancellationToken);
             Console.WriteLine($"{summary.CellsComputed} cells computed, {summary.CellsReused} already finished, of {summary.CellsTotal}: {results}");
             if (!r.GetValue(noReport)) WriteReport([results], results);

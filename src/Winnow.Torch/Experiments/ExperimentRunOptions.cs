@@ -10,4 +10,10 @@ public sealed record ExperimentRunOptions(string ResultsDirectory, string CacheD
     /// others later into the same results folder. A name the config does not have is refused.
     /// </summary>
     public IReadOnlyList<string> Only { get; init; } = [];
+
+    /// <summary>
+    /// Run only these of the config's seeds (empty = all): so that two processes can share one study's seeds, each in
+    /// its own copy of the results folder. A seed the config does not have is refused.
+    /// </summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [];
 }

@@ -61,7 +61,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
 
         int total = 0, computed = 0, reused = 0;
         // Seed-major: a run stopped early has every method at every budget for its first seeds, a fair comparison.
-        foreach (var seed in config.Seeds)
+        foreach (var seed in config.Seeds.Where(s => options.Seeds.Count == 0 || options.Seeds.Contains(s)))
             foreach (var (method, budget) in CellsOfOneSeed())
             {
                 total++;
@@ -109,6 +109,10 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             throw new ArgumentException(
                 $"{config.SourcePath}: no method or ablation row named {string.Join(", ", unknown.Select(n => $"'{n}'"))} "
                 + $"(it has {string.Join(", ", config.Methods.Concat(config.Ablation.Keys))}).");
+        var seeds = options.Seeds.Where(s => !config.Seeds.Contains(s)).ToList();
+        if (seeds.Count > 0)
+            throw new ArgumentException(
+                $"{config.SourcePath}: no seed {string.Join(", ", seeds)} in its seeds ({string.Join(", ", config.Seeds)}).");
     }
 
     /// <summary>

@@ -477,6 +477,28 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Contains("'lesss'", error.Message);
     }
 
+
+    [Fact]
+    public void Seeds_runs_only_the_named_seeds_and_refuses_one_the_config_does_not_have()
+    {
+        using var dir = new TempDir();
+        var config = ExperimentConfig.Load(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"));
+        var options = new ExperimentRunOptions(Path.Combine(dir.Path, "results"), Path.Combine(dir.Path, "cache"), Path.Combine(dir.Path, "no-shared-data"))
+            { Only = ["random"] };
+
+        var summary = new ExperimentRunner(config, options with { Seeds = [1] }).Run();
+        Assert.Equal(1, summary.CellsTotal);
+        Assert.Equal(1, summary.CellsComputed);
+        Assert.Equal(["random__b30__s1.json"],
+            Directory.GetFiles(Path.Combine(options.ResultsDirectory, "cells")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        // The other seed later, into the same folder: seed 1's cell is kept, not redone.
+        var rest = new ExperimentRunner(config, options).Run();
+        Assert.Equal((2, 1, 1), (rest.CellsTotal, rest.CellsComputed, rest.CellsReused));
+
+        var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(config, options with { Seeds = [1, 7] }).Run());
+        Assert.Contains("no seed 7", error.Message);
+    }
     [Fact]
     public void A_random_share_on_a_row_whose_method_does_not_split_is_refused_before_any_fit()
     {
