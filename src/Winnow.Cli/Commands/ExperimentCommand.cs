@@ -44,8 +44,8 @@ internal static class ExperimentCommand
             var study = ExperimentConfig.Load(r.GetValue(config)!);
             var results = Path.GetFullPath(r.GetValue(out_) ?? Path.Combine("runs", "experiments", study.Name));
             var log = new ConsoleProgress("experiment");
-            var names = (r.GetValue(only) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-            var seedList = (r.GetValue(seeds) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            var names = ListValues(r.GetValue(only));
+            var seedList = ListValues(r.GetValue(seeds))
                 .Select(v => int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var s)
                     ? s : throw new ArgumentException($"--seeds: '{v}' is not a whole number.")).ToList();
             var runOptions = new ExperimentRunOptions(results, WinnowPaths.Cache(), WinnowPaths.SharedData()) { Only = names, Seeds = seedList };
@@ -56,6 +56,10 @@ internal static class ExperimentCommand
         })));
         return command;
     }
+
+    /// <summary>An option's values, comma-separated or repeated (`--only a,b --only c`), trimmed, empties dropped.</summary>
+    private static List<string> ListValues(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
     private static Command ReportCommand()
     {

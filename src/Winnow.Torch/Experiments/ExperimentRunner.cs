@@ -39,6 +39,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
     public ExperimentRunSummary Run(CancellationToken cancellationToken = default)
     {
         CheckOnly();
+        CheckSeeds();
         CheckRandomShares();
         Directory.CreateDirectory(Results);
         // One study process per results folder: a second one is refused at once, naming the first.
@@ -109,6 +110,10 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
             throw new ArgumentException(
                 $"{config.SourcePath}: no method or ablation row named {string.Join(", ", unknown.Select(n => $"'{n}'"))} "
                 + $"(it has {string.Join(", ", config.Methods.Concat(config.Ablation.Keys))}).");
+    }
+
+    private void CheckSeeds()
+    {
         var seeds = options.Seeds.Where(s => !config.Seeds.Contains(s)).ToList();
         if (seeds.Count > 0)
             throw new ArgumentException(

@@ -477,7 +477,6 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         Assert.Contains("'lesss'", error.Message);
     }
 
-
     [Fact]
     public void Seeds_runs_only_the_named_seeds_and_refuses_one_the_config_does_not_have()
     {
@@ -499,6 +498,7 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
         var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(config, options with { Seeds = [1, 7] }).Run());
         Assert.Contains("no seed 7", error.Message);
     }
+
     [Fact]
     public void A_random_share_on_a_row_whose_method_does_not_split_is_refused_before_any_fit()
     {
