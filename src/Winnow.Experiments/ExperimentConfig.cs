@@ -261,6 +261,13 @@ public sealed record ExperimentConfig
             if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(['/', '\\', ' ']) >= 0 || name.Contains("__", StringComparison.Ordinal))
                 fail($"ablation variant name '{name}' must be a plain word (no '/', spaces or '__').");
             if (StudyMethods.Find(name) is not null || Methods.Contains(name)) fail($"ablation variant '{name}' has the name of a method: give it its own name.");
+            if (variant.IsSourceRow)
+            {
+                ValidateSourceRow(name, variant, fail);
+                continue;
+            }
+            if (variant.Sources is not null || variant.Paths is not null || variant.Max is not null)
+                fail($"ablation variant '{name}': sources, paths and max belong to {StudyMethods.SourceFilter.Name} rows (method: {StudyMethods.SourceFilter.Name}), not to {variant.Method}.");
             if (StudyMethods.Find(variant.Method) is not { IsMethodItself: true, Role: StudyRole.Selection })
                 fail($"ablation variant '{name}': method '{variant.Method}' is no scored method ({string.Join(", ", VariableMethods.Select(m => m.Name))}).");
             SelectionStrategy? parsedStrategy = null;
@@ -287,6 +294,25 @@ public sealed record ExperimentConfig
         }
         if (AblationBudgets.Any(b => b <= 0)) fail("ablation_budgets must be positive numbers.");
         if (AblationBudgets.Count > 0 && Ablation.Count == 0) fail("ablation_budgets is set but there is no ablation.");
+    }
+
+    /// <summary>A source-filter row draws from exactly one of: named pool sources, or files outside the pool; it has no scores to select by.</summary>
+    private void ValidateSourceRow(string name, AblationConfig row, Action<string> fail)
+    {
+        if (row.Settings.Count > 0 || row.Strategy is not null || row.Bins is not null || row.BinBy is not null || row.RandomShare is not null
+            || row.BinWeights is not null || row.ShareFill is not null)
+            fail($"ablation variant '{name}': a {StudyMethods.SourceFilter.Name} row draws at random from its sources; settings, strategy, bins, bin_by, bin_weights, share_fill and random_share are for scored methods.");
+        if ((row.Sources is null) == (row.Paths is null))
+            fail($"ablation variant '{name}': a {StudyMethods.SourceFilter.Name} row needs exactly one of sources (pool source names) or paths (files outside the pool).");
+        if (row.Sources is { } sources)
+        {
+            if (sources.Count == 0) fail($"ablation variant '{name}': sources is empty.");
+            foreach (var s in sources.Where(s => Pool.All(p => p.Name != s)))
+                fail($"ablation variant '{name}': sources names '{s}', which is no pool source ({string.Join(", ", Pool.Select(p => p.Name))}).");
+            if (row.Max is not null) fail($"ablation variant '{name}': max goes with paths; a pool source's size is its own max.");
+        }
+        if (row.Paths is { Count: 0 }) fail($"ablation variant '{name}': paths is empty.");
+        if (row.Max is < 0) fail($"ablation variant '{name}': max must be 0 (all) or more.");
     }
 
     /// <summary>The settings a method runs with: the study's method_settings, overridden by a variant's own settings.</summary>

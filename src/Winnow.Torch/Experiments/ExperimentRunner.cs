@@ -323,7 +323,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         var column = config.Column(method);
         var (bySource, artifact) = column.IsScored
             ? SelectFromScores(column, budget, seed, baseModel, subsetPath, cancellationToken)
-            : (SourceFilter(budget, seed, subsetPath), "");
+            : (SourceFilter(method, budget, seed, subsetPath), "");
         double selectSeconds = clock.Elapsed.TotalSeconds;
         ExperimentResults.Write(SetComposition.SubsetFile(Results, key), SetComposition.OfSubset(subsetPath, key, config.Kind));
 
@@ -350,17 +350,59 @@ public sealed class ExperimentRunner(ExperimentConfig config, ExperimentRunOptio
         };
     }
 
-    /// <summary>The control: random examples from the named pool sources only.</summary>
-    private Dictionary<string, int> SourceFilter(int budget, int seed, string subsetPath)
+    /// <summary>
+    /// The control and source rows: random examples from the study's <c>source_filter</c> pool sources, or from a
+    /// source-filter row's own (its pool sources, or its rows drawn from files outside the pool).
+    /// </summary>
+    private Dictionary<string, int> SourceFilter(string column, int budget, int seed, string subsetPath)
     {
-        var allowed = config.SourceFilter.ToHashSet(StringComparer.Ordinal);
-        var candidates = DatasetReader.Read([PoolDirectory], new ReadOptions { Kind = config.Kind })
-            .Where(e => allowed.Contains(PoolSourceName(e.Source))).ToList();
+        var candidates = SourceCandidates(column);
         var picked = Sample(candidates, Math.Min(budget, candidates.Count), seed);
         Directory.CreateDirectory(Path.GetDirectoryName(subsetPath)!);
         ExampleJsonl.Write(subsetPath, picked);
         return BySource(picked.Select(e => e.Source));
     }
+
+    private List<Example> SourceCandidates(string column)
+    {
+        var row = config.Ablation.GetValueOrDefault(column);
+        if (row is { Paths: not null }) return DatasetReader.Read([EnsureRowData(column, row)], new ReadOptions { Kind = config.Kind }).ToList();
+        var allowed = (row?.Sources ?? config.SourceFilter).ToHashSet(StringComparer.Ordinal);
+        return DatasetReader.Read([PoolDirectory], new ReadOptions { Kind = config.Kind })
+            .Where(e => allowed.Contains(PoolSourceName(e.Source))).ToList();
+    }
+
+    /// <summary>
+    /// A source row's examples from files outside the pool, drawn once (the config's sample seed, capped at the row's
+    /// max) into <c>data/rows/NAME.jsonl</c>: none of them is a row of target, test, validation or pool (compared by
+    /// content, so a row copied into two files does not leak either).
+    /// </summary>
+    private string EnsureRowData(string column, AblationConfig row)
+    {
+        var output = Path.Combine(Results, "data", "rows", column + ".jsonl");
+        if (File.Exists(output)) return output;
+        var taken = new[] { TargetDirectory, TestDirectory, ValidationDirectory, PoolDirectory }.Where(Directory.Exists)
+            .SelectMany(d => DatasetReader.Read([d], new ReadOptions { Kind = config.Kind })).Select(ContentKey).ToHashSet(StringComparer.Ordinal);
+        var examples = DatasetReader.Read(row.Paths!.Select(config.Resolve).ToArray(), config.SourceReadOptions())
+            .Where(e => !taken.Contains(ContentKey(e))).ToList();
+        if (examples.Count == 0)
+            throw new ArgumentException($"{config.SourcePath}: ablation variant '{column}': its paths hold no example that is not already in the study's target, test, validation or pool.");
+        int max = row.Max ?? 0;
+        var kept = max > 0 && examples.Count > max ? Sample(examples, max, config.SampleSeed * 1000 + RowDataStream) : examples;
+        ExampleJsonl.Write(output, kept);
+        log?.Report($"ablation variant {column}: {kept.Count} rows drawn from outside the pool into {output}");
+        return output;
+    }
+
+    /// <summary>The sample stream of source rows' data (target 1, test 2, validation 3, pool sources 10 and up).</summary>
+    private const int RowDataStream = 999;
+
+    private static string ContentKey(Example e) => e switch
+    {
+        InstructionExample i => "i\u0001" + i.Prompt + "\u0001" + i.Completion,
+        NerExample n => "n\u0001" + string.Join('\u0001', n.Tokens),
+        _ => throw new ArgumentException($"no content key for {e.GetType().Name}"),
+    };
 
     /// <summary>The config's pool source name of an example read from the materialized pool (<c>pool/NAME.jsonl</c>).</summary>
     public static string PoolSourceName(string source) => SetComposition.PoolSourceName(source);

@@ -127,7 +127,14 @@ public sealed class ExperimentConfigTests
 
     [Theory]
     [InlineData("ablation:\n  tov: { settings: { epsilon: \"0.01\" } }\n", "has the name of a method")]
-    [InlineData("ablation:\n  tov-x: { method: source-filter, bins: 1 }\n", "is no scored method")]
+    [InlineData("ablation:\n  tov-x: { method: random, bins: 1 }\n", "is no scored method")]
+    [InlineData("ablation:\n  only-a: { method: source-filter, sources: [a], bins: 1 }\n", "a source-filter row draws at random from its sources")]
+    [InlineData("ablation:\n  only-a: { method: source-filter }\n", "needs exactly one of sources (pool source names) or paths")]
+    [InlineData("ablation:\n  only-a: { method: source-filter, sources: [a], paths: [q] }\n", "needs exactly one of sources")]
+    [InlineData("ablation:\n  only-z: { method: source-filter, sources: [z] }\n", "sources names 'z', which is no pool source (a)")]
+    [InlineData("ablation:\n  only-a: { method: source-filter, sources: [a], max: 5 }\n", "max goes with paths")]
+    [InlineData("ablation:\n  more: { method: source-filter, paths: [q], max: -1 }\n", "max must be 0 (all) or more")]
+    [InlineData("ablation:\n  tov-x: { sources: [a] }\n", "sources, paths and max belong to source-filter rows")]
     [InlineData("ablation:\n  tov-x: { }\n", "changes nothing")]
     [InlineData("ablation:\n  tov-x: { strategy: best }\n", "Unknown")]
     [InlineData("ablation:\n  tov-x: { bins: 0 }\n", "bins must be at least 1")]
@@ -143,6 +150,24 @@ public sealed class ExperimentConfigTests
         var error = Assert.Throws<ArgumentException>(() => ExperimentConfig.Load(Write(dir, Minimal + "\n" + yaml)));
         Assert.Contains(expected, error.Message);
         Assert.StartsWith(Path.Combine(dir.Path, "study.yaml"), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_source_row_is_a_control_column_that_says_what_it_draws_from()
+    {
+        using var dir = new TempDir();
+        var config = ExperimentConfig.Load(Write(dir, Minimal + """
+
+            ablation:
+              only-a: { method: source-filter, sources: [a] }
+              more: { method: source-filter, paths: [q, r], max: 40 }
+            """));
+        var only = config.Column("only-a");
+        Assert.False(only.IsScored);
+        Assert.Equal(StudyRole.Control, only.Role);
+        Assert.Equal("sources=a", config.Ablation["only-a"].Describe());
+        Assert.Equal("paths=q+r, max=40", config.Ablation["more"].Describe());
+        Assert.Equal(Path.Combine(dir.Path, "q"), config.Resolve(config.Ablation["more"].Paths![0]));
     }
 
     [Fact]

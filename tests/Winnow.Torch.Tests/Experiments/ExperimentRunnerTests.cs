@@ -332,6 +332,51 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output)
     private static string Samples => Path.Combine(RepoPaths.Root, "samples");
 
     /// <summary>experiments/micro.yaml with random only and one seed, plus <paramref name="edits"/>, written into <paramref name="dir"/>.</summary>
+    [Fact]
+    public void Source_rows_draw_from_their_own_pool_sources_or_from_files_outside_the_pool_never_from_the_study_sets()
+    {
+        using var dir = new TempDir();
+        var musicFile = Path.Combine(Samples, "ner", "pool", "crossner-music-train.txt");
+        var (config, options) = RandomOnlyMicro(dir, "micro-source-rows.yaml", ("budgets: [30]",
+            $"budgets: [30]\nablation:\n  only-wnut: {{ method: source-filter, sources: [wnut17] }}\n  more-music: {{ method: source-filter, paths: [{musicFile}], max: 15 }}"));
+        new ExperimentRunner(config, options).Run();
+        var results = ExperimentResults.Load(options.ResultsDirectory);
+        var cells = results.Cells.ToDictionary(c => c.Method);
+        Assert.Equal(new Dictionary<string, int> { ["wnut17"] = 30 }, cells["only-wnut"].BySource);
+        // 15 rows outside the pool, fewer than the budget: the cell fine-tunes on all of them.
+        Assert.Equal(new Dictionary<string, int> { ["more-music"] = 15 }, cells["more-music"].BySource);
+        Assert.Equal(15, cells["more-music"].Selected);
+        Assert.Contains(results.Study.Ablation, a => a.Name == "more-music" && a.Method == "source-filter" && a.Changes.EndsWith("max=15", StringComparison.Ordinal));
+
+        static string Key(Example e) => string.Join(' ', ((NerExample)e).Tokens);
+        var studySets = new[] { "target", "test", "pool" }
+            .SelectMany(f => DatasetReader.Read([Path.Combine(options.ResultsDirectory, "data", f)], new ReadOptions { Kind = TaskKind.Ner }))
+            .Select(Key).ToHashSet(StringComparer.Ordinal);
+        var outside = DatasetReader.Read([Path.Combine(options.ResultsDirectory, "data", "rows", "more-music.jsonl")], new ReadOptions { Kind = TaskKind.Ner }).ToList();
+        Assert.Equal(15, outside.Count);
+        Assert.DoesNotContain(outside, e => studySets.Contains(Key(e)));
+        var fromFile = DatasetReader.Read([musicFile], config.SourceReadOptions()).Select(Key).ToHashSet(StringComparer.Ordinal);
+        Assert.All(outside, e => Assert.Contains(Key(e), fromFile));
+        // The cell fine-tuned on those rows: its subset is a sample of them.
+        var subset = DatasetReader.Read([Path.Combine(options.ResultsDirectory, "subsets", "more-music__b30__s0.jsonl")], new ReadOptions { Kind = TaskKind.Ner })
+            .Select(Key).ToList();
+        Assert.Equal(outside.Select(Key).Order(StringComparer.Ordinal), subset.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_source_row_whose_files_hold_only_study_rows_is_refused_naming_the_row()
+    {
+        using var dir = new TempDir();
+        var musicFile = Path.Combine(Samples, "ner", "pool", "crossner-music-train.txt");
+        // The pool takes every row of the music file, so a row drawing from it outside the pool has nothing left.
+        var (config, options) = RandomOnlyMicro(dir, "micro-source-rows-empty.yaml",
+            ("crossner-music-train.txt], max: 30 }", "crossner-music-train.txt] }"),
+            ("budgets: [30]", $"budgets: [30]\nablation:\n  more-music: {{ method: source-filter, paths: [{musicFile}] }}"));
+        var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(config, options).Run());
+        Assert.Contains("ablation variant 'more-music': its paths hold no example that is not already in the study's target, test, validation or pool", error.Message);
+        Assert.False(File.Exists(Path.Combine(options.ResultsDirectory, "data", "rows", "more-music.jsonl")));
+    }
+
     private static (ExperimentConfig Config, ExperimentRunOptions Options) RandomOnlyMicro(TempDir dir, string fileName, params (string From, string To)[] edits)
     {
         var yaml = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "micro.yaml"))
