@@ -11,8 +11,10 @@ rebuilt on resume). A row's name is matched exactly (tov does not take tov-ungat
 
 It refuses, before copying anything, when
   - the two folders' study.json name different studies or configs (name, config_hash), or
-  - a file already in the study differs from the scratch copy's (a cell is never overwritten; identical files are
-    left alone, so a rerun is harmless).
+  - a file already in the study differs from the scratch copy's in a result (a cell is never overwritten; identical
+    files are left alone, so a rerun is harmless). Files that differ only in how long a step took or where an artifact
+    lay (JSON keys ending in `seconds` or `path`: the same cell run twice, in two copies) are the same result: the
+    study's copy is kept and they are counted apart.
 Usage: bench/tov/merge_rows.py --from SCRATCH_STUDY --into STUDY --row ROW [--row ROW ...] [--dry-run]
 """
 import argparse, filecmp, glob, json, os, re, shutil, sys
@@ -24,6 +26,23 @@ def study_key(folder):
         sys.exit(f"merge_rows: {path}: no study.json; is this a study results folder?")
     study = json.load(open(path))
     return study.get("name"), study.get("config_hash")
+
+
+def without_run_details(value):
+    """VALUE with every key ending in `seconds` or `path` removed, at any depth: what a rerun of the same cell changes."""
+    if isinstance(value, dict):
+        return {k: without_run_details(v) for k, v in value.items() if not (k.endswith("seconds") or k.endswith("path"))}
+    if isinstance(value, list):
+        return [without_run_details(v) for v in value]
+    return value
+
+
+def same_result(a, b):
+    """True when two JSON files differ only in timings and artifact locations (see the module's docstring)."""
+    try:
+        return without_run_details(json.load(open(a))) == without_run_details(json.load(open(b)))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
 
 
 def row_files(folder, row):
@@ -57,7 +76,7 @@ def main():
     if src_key != dst_key:
         sys.exit(f"merge_rows: the folders hold different studies: {args.src} is {src_key}, {args.dst} is {dst_key}")
 
-    plan, same, clashes = [], 0, []
+    plan, same, timing_only, clashes = [], 0, [], []
     for row in args.row:
         files = row_files(args.src, row)
         if not files:
@@ -68,6 +87,8 @@ def main():
                 plan.append(rel)
             elif filecmp.cmp(os.path.join(args.src, rel), target, shallow=False):
                 same += 1
+            elif same_result(os.path.join(args.src, rel), target):
+                timing_only.append(rel)
             else:
                 clashes.append(rel)
     if clashes:
@@ -82,7 +103,9 @@ def main():
             shutil.copyfile(os.path.join(args.src, rel), tmp)
             os.replace(tmp, target)  # never a half-written cell that looks finished
     cells = sum(1 for rel in plan if rel.startswith("cells" + os.sep))
-    print(f"{'would merge' if args.dry_run else 'merged'} {len(plan)} files ({cells} cells); {same} already there and identical")
+    print(f"{'would merge' if args.dry_run else 'merged'} {len(plan)} files ({cells} cells); {same} already there and identical"
+          + (f"; {len(timing_only)} already there with the same result (timings or paths differ; the study's copy kept)"
+             if timing_only else ""))
 
 
 if __name__ == "__main__":
