@@ -76,7 +76,7 @@ def main():
     if src_key != dst_key:
         sys.exit(f"merge_rows: the folders hold different studies: {args.src} is {src_key}, {args.dst} is {dst_key}")
 
-    plan, same, timing_only, clashes = [], 0, [], []
+    plan, same, same_result_only, clashes = [], 0, 0, []
     for row in args.row:
         files = row_files(args.src, row)
         if not files:
@@ -88,7 +88,7 @@ def main():
             elif filecmp.cmp(os.path.join(args.src, rel), target, shallow=False):
                 same += 1
             elif same_result(os.path.join(args.src, rel), target):
-                timing_only.append(rel)
+                same_result_only += 1
             else:
                 clashes.append(rel)
     if clashes:
@@ -104,8 +104,8 @@ def main():
             os.replace(tmp, target)  # never a half-written cell that looks finished
     cells = sum(1 for rel in plan if rel.startswith("cells" + os.sep))
     print(f"{'would merge' if args.dry_run else 'merged'} {len(plan)} files ({cells} cells); {same} already there and identical"
-          + (f"; {len(timing_only)} already there with the same result (timings or paths differ; the study's copy kept)"
-             if timing_only else ""))
+          + (f"; {same_result_only} already there with the same result (timings or paths differ; the study's copy kept)"
+             if same_result_only else ""))
 
 
 if __name__ == "__main__":
